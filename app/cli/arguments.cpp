@@ -1,0 +1,51 @@
+#include "arguments.h"
+
+#include <cctype>
+
+#include "util/text.h"
+
+namespace phasewise::cli {
+
+Arguments::Arguments(const std::vector<std::string>& words, const std::set<std::string>& options,
+                     const std::set<std::string>& flags) {
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    // "--name" or a single-letter "-o"; "-1.5" and "-" stay positional.
+    const bool long_option = w.rfind("--", 0) == 0 && w.size() > 2;
+    const bool short_option = w.size() == 2 && w[0] == '-' && std::isalpha(static_cast<unsigned char>(w[1]));
+    if (!long_option && !short_option) {
+      positional_.push_back(w);
+      continue;
+    }
+    std::string name = w.substr(long_option ? 2 : 1);
+    std::optional<std::string> inline_value;
+    if (const auto eq = name.find('='); eq != std::string::npos) {
+      inline_value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    if (flags.count(name)) {
+      flags_.insert(name);
+    } else if (options.count(name)) {
+      if (!inline_value && i + 1 >= words.size()) throw UsageError("option --" + name + " needs a value");
+      values_.emplace_back(name, inline_value ? *inline_value : words[++i]);
+    } else {
+      throw UsageError("unknown option --" + name);
+    }
+  }
+}
+
+std::optional<std::string> Arguments::value(const std::string& name) const {
+  for (auto it = values_.rbegin(); it != values_.rend(); ++it)
+    if (it->first == name) return it->second;
+  return std::nullopt;
+}
+
+double Arguments::number(const std::string& name, double fallback) const {
+  const auto text = value(name);
+  if (!text) return fallback;
+  double v = 0;
+  if (!core::parseNumber(*text, v)) throw UsageError("--" + name + " expects a number, got '" + *text + "'");
+  return v;
+}
+
+}  // namespace phasewise::cli

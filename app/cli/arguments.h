@@ -1,0 +1,35 @@
+#pragma once
+// A deliberately small command-line parser: positional arguments, `--name value` options and
+// `--flag` switches, with errors for unknown or missing ones.
+
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace phasewise::cli {
+
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Arguments {
+ public:
+  // `options` take a value, `flags` do not; anything else starting with "--" is an error.
+  Arguments(const std::vector<std::string>& words, const std::set<std::string>& options,
+            const std::set<std::string>& flags);
+
+  [[nodiscard]] const std::vector<std::string>& positional() const { return positional_; }
+  [[nodiscard]] std::optional<std::string> value(const std::string& name) const;
+  [[nodiscard]] double number(const std::string& name, double fallback) const;
+  [[nodiscard]] bool flag(const std::string& name) const { return flags_.count(name) > 0; }
+
+ private:
+  std::vector<std::string> positional_;
+  std::vector<std::pair<std::string, std::string>> values_;
+  std::set<std::string> flags_;
+};
+
+}  // namespace phasewise::cli

@@ -1,0 +1,26 @@
+#pragma once
+// The sub-commands of phasewise-cli. Each returns the process exit code; errors are thrown
+// (core::Error for data problems, UsageError for the command line) and reported by main().
+
+#include <string>
+#include <vector>
+
+namespace phasewise::core {
+class FormatRegistry;
+}
+
+namespace phasewise::cli {
+
+struct CommandContext {
+  const core::FormatRegistry& registry;
+  std::vector<std::string> words;  // the arguments after the command name
+};
+
+int runInfo(const CommandContext& context);
+int runConvert(const CommandContext& context);
+int runExample(const CommandContext& context);
+int runFormats(const CommandContext& context);
+int runBenchIo(const CommandContext& context);
+int runBenchIoChild(const CommandContext& context);  // internal: one measured read in a fresh process
+
+}  // namespace phasewise::cli

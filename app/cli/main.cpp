@@ -1,0 +1,61 @@
+// phasewise-cli: the headless face of Phasewise, over the same core as the desktop app.
+
+#include <cstring>
+#include <iostream>
+#include <map>
+
+#include "arguments.h"
+#include "builtin_formats.h"
+#include "commands.h"
+#include "io/registry.h"
+#include "util/error.h"
+
+namespace {
+constexpr const char* kUsage = R"(usage: phasewise-cli COMMAND [ARGS]
+
+commands:
+  info FILE...                  summarise libraries: samples, points, axis, wavelength, elements
+  convert IN OUT                convert between formats (chosen by OUT's extension)
+  example -o FILE               write Phasewise's built-in synthetic example library
+  formats                       list the formats Phasewise reads and writes
+  bench io                      measure HDF5 and text I/O on a generated 5,000 x 4,000 library
+
+common options:
+  --wavelength A                wavelength in Angstrom for files that do not state one
+  --axis q_nm|q_A|2theta        what the first column of an .xy/.csv file is
+  --format ID                   force a reader (see `formats`)
+Run `phasewise-cli COMMAND --help` for a command's own options.
+)";
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace phasewise;
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::map<std::string, int (*)(const cli::CommandContext&)> commands = {
+      {"info", cli::runInfo},       {"convert", cli::runConvert},   {"example", cli::runExample},
+      {"formats", cli::runFormats}, {"bench", cli::runBenchIo},     {"bench-io-child", cli::runBenchIoChild},
+  };
+  const auto command = commands.find(argv[1]);
+  if (command == commands.end()) {
+    std::cerr << "phasewise-cli: unknown command '" << argv[1] << "' (run phasewise-cli --help)\n";
+    return 2;
+  }
+  try {
+    core::FormatRegistry registry;
+    plugins::registerBuiltinFormats(registry);
+    cli::CommandContext context{registry, std::vector<std::string>(argv + 2, argv + argc)};
+    return command->second(context);
+  } catch (const cli::UsageError& e) {
+    std::cerr << "phasewise-cli " << argv[1] << ": " << e.what() << "\n";
+    return 2;
+  } catch (const core::CancelledError& e) {
+    std::cerr << "phasewise-cli: " << e.what() << "\n";
+    return 130;
+  } catch (const std::exception& e) {
+    std::cerr << "phasewise-cli: error: " << e.what() << "\n";
+    return 1;
+  }
+}

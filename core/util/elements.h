@@ -1,0 +1,15 @@
+#pragma once
+// Chemical element symbols, for recognising element names in file and folder names.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace phasewise::core {
+
+[[nodiscard]] bool isElementSymbol(std::string_view symbol);
+
+// Element symbols among the '-' or '_' separated tokens of a name such as "Bi-Cu-V-307".
+[[nodiscard]] std::vector<std::string> elementsInName(std::string_view name);
+
+}  // namespace phasewise::core

@@ -1,0 +1,35 @@
+#pragma once
+// Phasewise's own HDF5 library file (schema in docs/file-format.md): lossless for everything
+// the Library holds, written atomically (temporary file, then rename).
+
+#include "io/format.h"
+
+namespace phasewise::plugins {
+
+inline constexpr int kHdf5SchemaVersion = 1;
+
+class Hdf5Reader final : public core::FormatReader {
+ public:
+  Hdf5Reader();
+  [[nodiscard]] std::string id() const override { return "phasewise-h5"; }
+  [[nodiscard]] std::string description() const override { return "Phasewise HDF5 library/project file"; }
+  [[nodiscard]] std::vector<std::string> extensions() const override { return {".h5", ".hdf5", ".pwz"}; }
+  [[nodiscard]] int confidence(const core::FileProbe& probe) const override;
+
+ protected:
+  [[nodiscard]] core::ReadResult readImpl(const std::filesystem::path& path,
+                                          const core::ReadOptions& options) const override;
+};
+
+class Hdf5Writer final : public core::FormatWriter {
+ public:
+  Hdf5Writer();
+  [[nodiscard]] std::string id() const override { return "phasewise-h5"; }
+  [[nodiscard]] std::string description() const override { return "Phasewise HDF5 library/project file"; }
+  [[nodiscard]] std::vector<std::string> extensions() const override { return {".h5", ".hdf5", ".pwz"}; }
+
+ protected:
+  void writeImpl(const core::Library& library, const std::filesystem::path& temporary_path) const override;
+};
+
+}  // namespace phasewise::plugins

@@ -1,0 +1,178 @@
+#include "format_hdf5/hdf5_handles.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "util/error.h"
+
+namespace phasewise::plugins::h5 {
+using core::Error;
+using core::FormatError;
+namespace {
+Handle stringType(std::size_t fixed_size = 0) {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.id(), fixed_size == 0 ? H5T_VARIABLE : fixed_size);
+  H5Tset_cset(type.id(), H5T_CSET_UTF8);
+  return type;
+}
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw Error("HDF5 could not write " + what);
+}
+std::string dimsText(const std::vector<hsize_t>& dims) {
+  std::string text = "(";
+  for (std::size_t i = 0; i < dims.size(); ++i) text += (i ? ", " : "") + std::to_string(dims[i]);
+  return text + ")";
+}
+}  // namespace
+
+void silenceErrorStack() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+void writeStringAttribute(hid_t object, const std::string& name, const std::string& value) {
+  Handle type = stringType();
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle attribute(H5Acreate2(object, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  if (!attribute.valid()) throw Error("HDF5 could not create attribute " + name);
+  const char* text = value.c_str();
+  check(H5Awrite(attribute.id(), type.id(), &text), "attribute " + name);
+}
+
+void writeIntAttribute(hid_t object, const std::string& name, std::int64_t value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle attribute(H5Acreate2(object, name.c_str(), H5T_STD_I64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  if (!attribute.valid()) throw Error("HDF5 could not create attribute " + name);
+  check(H5Awrite(attribute.id(), H5T_NATIVE_INT64, &value), "attribute " + name);
+}
+
+void writeDoubleAttribute(hid_t object, const std::string& name, double value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  Handle attribute(H5Acreate2(object, name.c_str(), H5T_IEEE_F64LE, space.id(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+  if (!attribute.valid()) throw Error("HDF5 could not create attribute " + name);
+  check(H5Awrite(attribute.id(), H5T_NATIVE_DOUBLE, &value), "attribute " + name);
+}
+
+void writeDataset(hid_t group, const std::string& name, hid_t memory_type, hid_t file_type,
+                  const std::vector<hsize_t>& dims, const void* data) {
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  Handle dataset(H5Dcreate2(group, name.c_str(), file_type, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  if (!dataset.valid()) throw Error("HDF5 could not create dataset " + name);
+  check(H5Dwrite(dataset.id(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "dataset " + name);
+}
+
+void writeStrings(hid_t group, const std::string& name, const std::vector<std::string>& values) {
+  std::vector<const char*> pointers;
+  pointers.reserve(values.size());
+  for (const std::string& v : values) pointers.push_back(v.c_str());
+  Handle type = stringType();
+  writeDataset(group, name, type.id(), type.id(), {static_cast<hsize_t>(values.size())}, pointers.data());
+}
+
+void Reader::fail(const std::string& field, const std::string& problem) const {
+  throw FormatError(file_, 0, field, problem);
+}
+
+bool Reader::has(hid_t group, const std::string& name) const { return H5Lexists(group, name.c_str(), H5P_DEFAULT) > 0; }
+
+std::optional<std::string> Reader::stringAttribute(hid_t object, const std::string& name) const {
+  if (H5Aexists(object, name.c_str()) <= 0) return std::nullopt;
+  Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
+  Handle file_type(H5Aget_type(attribute.id()), H5Tclose);
+  if (H5Tget_class(file_type.id()) != H5T_STRING) fail(name, "attribute is not a string");
+  if (H5Tis_variable_str(file_type.id()) > 0) {
+    Handle type = stringType();
+    char* text = nullptr;
+    if (H5Aread(attribute.id(), type.id(), &text) < 0) fail(name, "attribute cannot be read");
+    std::string value = text ? text : "";
+    H5free_memory(text);
+    return value;
+  }
+  const std::size_t size = H5Tget_size(file_type.id());
+  Handle type = stringType(size);
+  std::string value(size, '\0');
+  if (H5Aread(attribute.id(), type.id(), value.data()) < 0) fail(name, "attribute cannot be read");
+  value.resize(std::strlen(value.c_str()));
+  return value;
+}
+
+std::optional<std::int64_t> Reader::intAttribute(hid_t object, const std::string& name) const {
+  if (H5Aexists(object, name.c_str()) <= 0) return std::nullopt;
+  Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
+  Handle file_type(H5Aget_type(attribute.id()), H5Tclose);
+  if (H5Tget_class(file_type.id()) != H5T_INTEGER) fail(name, "attribute is not an integer");
+  std::int64_t value = 0;
+  if (H5Aread(attribute.id(), H5T_NATIVE_INT64, &value) < 0) fail(name, "attribute cannot be read");
+  return value;
+}
+
+std::optional<double> Reader::doubleAttribute(hid_t object, const std::string& name) const {
+  if (H5Aexists(object, name.c_str()) <= 0) return std::nullopt;
+  Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
+  Handle file_type(H5Aget_type(attribute.id()), H5Tclose);
+  if (H5Tget_class(file_type.id()) != H5T_FLOAT) fail(name, "attribute is not a floating-point number");
+  double value = 0;
+  if (H5Aread(attribute.id(), H5T_NATIVE_DOUBLE, &value) < 0) fail(name, "attribute cannot be read");
+  return value;
+}
+
+std::vector<hsize_t> Reader::dims(hid_t group, const std::string& name, H5T_class_t expected) const {
+  if (!has(group, name)) fail(name, "dataset is missing");
+  Handle dataset(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!dataset.valid()) fail(name, "is not a readable dataset");
+  Handle type(H5Dget_type(dataset.id()), H5Tclose);
+  if (H5Tget_class(type.id()) != expected) {
+    const char* want = expected == H5T_FLOAT ? "floating-point" : expected == H5T_INTEGER ? "integer" : "string";
+    fail(name, std::string("dataset should hold ") + want + " values");
+  }
+  Handle space(H5Dget_space(dataset.id()), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  if (rank < 0 || rank > 8) fail(name, "dataset has an unreadable shape");
+  std::vector<hsize_t> d(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space.id(), d.data(), nullptr);
+  return d;
+}
+
+void Reader::read(hid_t group, const std::string& name, hid_t memory_type, const std::vector<hsize_t>& expected,
+                  void* out) const {
+  const H5T_class_t klass = H5Tget_class(memory_type);
+  const std::vector<hsize_t> d = dims(group, name, klass);
+  if (d != expected) fail(name, "dataset has shape " + dimsText(d) + ", expected " + dimsText(expected));
+  Handle dataset(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
+  Handle plist(H5Dget_create_plist(dataset.id()), H5Pclose);
+  hsize_t elements = 1;
+  for (hsize_t v : d) elements *= v;
+  Handle type(H5Dget_type(dataset.id()), H5Tclose);
+  // A contiguous dataset must have its bytes in the file; a truncated file would otherwise
+  // read as fill values (silent zeros).
+  if (H5Pget_layout(plist.id()) == H5D_CONTIGUOUS && elements > 0 &&
+      H5Dget_storage_size(dataset.id()) < elements * H5Tget_size(type.id()))
+    fail(name, "dataset's data is not (fully) stored in the file: truncated or damaged");
+  if (H5Dread(dataset.id(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
+    fail(name, "dataset cannot be read (damaged file?)");
+}
+
+std::vector<std::string> Reader::strings(hid_t group, const std::string& name, std::size_t expected) const {
+  const std::vector<hsize_t> d = dims(group, name, H5T_STRING);
+  if (d.size() != 1 || d[0] != expected)
+    fail(name, "dataset has shape " + dimsText(d) + ", expected (" + std::to_string(expected) + ")");
+  Handle dataset(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
+  Handle file_type(H5Dget_type(dataset.id()), H5Tclose);
+  std::vector<std::string> values(expected);
+  if (H5Tis_variable_str(file_type.id()) > 0) {
+    Handle type = stringType();
+    std::vector<char*> pointers(expected, nullptr);
+    if (expected > 0 && H5Dread(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()) < 0)
+      fail(name, "dataset cannot be read (damaged file?)");
+    for (std::size_t i = 0; i < expected; ++i) values[i] = pointers[i] ? pointers[i] : "";
+    Handle space(H5Dget_space(dataset.id()), H5Sclose);
+    if (expected > 0) H5Dvlen_reclaim(type.id(), space.id(), H5P_DEFAULT, pointers.data());
+  } else {
+    const std::size_t size = H5Tget_size(file_type.id());
+    Handle type = stringType(size);
+    std::vector<char> buffer(size * expected + 1, '\0');
+    if (expected > 0 && H5Dread(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) < 0)
+      fail(name, "dataset cannot be read (damaged file?)");
+    for (std::size_t i = 0; i < expected; ++i) values[i] = std::string(buffer.data() + i * size, strnlen(buffer.data() + i * size, size));
+  }
+  return values;
+}
+
+}  // namespace phasewise::plugins::h5

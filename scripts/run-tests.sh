@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The README's test command, and exactly what CI runs (.ci/run): install, build, and run the
+# whole test suite (unit, command-line and real-data tests), then build the same tests with
+# AddressSanitizer + UndefinedBehaviorSanitizer and run them again, malformed-input corpus
+# included. Real-data tests skip cleanly when ../shared/data is absent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+jobs=${PHASEWISE_JOBS:-2}
+
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DPHASEWISE_BUILD_TESTS=ON
+cmake --build build/release -j"$jobs"
+ctest --test-dir build/release -j"$jobs" --output-on-failure
+
+cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Asan -DPHASEWISE_BUILD_TESTS=ON -DPHASEWISE_BUILD_GUI=OFF
+cmake --build build/asan -j"$jobs" --target phasewise_core_tests phasewise_formats_tests phasewise-cli
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build/asan -j"$jobs" --output-on-failure

@@ -1,0 +1,226 @@
+// The malformed-input corpus: every case is generated here, read by the reader it targets
+// (which must fail with a FormatError naming the file and the problem) and by every other
+// reader (which must fail cleanly or return a valid library). CI also runs this binary
+// under ASan+UBSan, so a crash, leak of bounds or undefined behaviour fails the build.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+
+#include "builtin_formats.h"
+#include "format_hdf5/hdf5_handles.h"
+#include "io/npy.h"
+#include "io/registry.h"
+#include "sample_files.h"
+#include "test_support.h"
+#include "util/error.h"
+
+namespace phasewise::test {
+namespace {
+namespace fs = std::filesystem;
+using Maker = std::function<fs::path(const fs::path&)>;
+
+struct Malformed {
+  std::string name;
+  std::string reader;    // the reader this file pretends to be for
+  std::string fragment;  // must appear in the error message
+  Maker make;
+};
+
+Maker text(const std::string& file, const std::string& content) {
+  return [=](const fs::path& dir) {
+    writeText(dir / file, content);
+    return dir / file;
+  };
+}
+
+std::string replaced(std::string s, const std::string& from, const std::string& to) {
+  const auto at = s.find(from);
+  if (at != std::string::npos) s.replace(at, from.size(), to);
+  return s;
+}
+
+const std::string kInstanceHead = "M=2\nElements=Fe,Ni\nN=2\nComposition=CFe,CNi\nCFe=1,0.5\nCNi=0,0.5\n";
+
+Maker npyFolder(const std::function<void(const fs::path&)>& damage) {
+  return [=](const fs::path& dir) {
+    const fs::path folder = writeNpyFolder(dir);
+    damage(folder);
+    return folder;
+  };
+}
+
+void rawNpy(const fs::path& path, const std::string& header_dict, const std::string& payload, const char* magic = "\x93NUMPY") {
+  std::string header = header_dict;
+  while ((10 + header.size() + 1) % 64) header += ' ';
+  header += '\n';
+  std::string bytes(magic, 6);
+  bytes += std::string("\x01\x00", 2);
+  bytes += static_cast<char>(header.size() & 0xFF);
+  bytes += static_cast<char>(header.size() >> 8);
+  writeText(path, bytes + header + payload);
+}
+
+Maker patternFolder(const std::string& table) {
+  return [=](const fs::path& dir) {
+    const fs::path folder = dir / "spread";
+    fs::create_directories(folder);
+    writeXy(folder, "a.xy");
+    writeText(folder / "composition.csv", table);
+    return folder;
+  };
+}
+
+Maker hdf5(const std::function<void(hid_t file)>& build) {
+  return [=](const fs::path& dir) {
+    const fs::path path = dir / "lib.h5";
+    plugins::h5::silenceErrorStack();
+    plugins::h5::Handle f(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    build(f.id());
+    return path;
+  };
+}
+
+void phasewiseRoot(hid_t f, std::int64_t version = 1) {
+  plugins::h5::writeStringAttribute(f, "format", "phasewise");
+  plugins::h5::writeIntAttribute(f, "schema_version", version);
+}
+
+void libraryGroup(hid_t f, bool with_intensities, hsize_t intensity_columns = 3) {
+  plugins::h5::Handle g(H5Gcreate2(f, "library", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  plugins::h5::writeStringAttribute(g.id(), "axis_kind", "q");
+  plugins::h5::writeStringAttribute(g.id(), "axis_unit", "nm^-1");
+  const double axis[3] = {1, 2, 3};
+  plugins::h5::writeDataset(g.id(), "axis", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {3}, axis);
+  if (with_intensities) {
+    const std::vector<float> data(2 * intensity_columns, 1.0F);
+    plugins::h5::writeDataset(g.id(), "intensities", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, {2, intensity_columns}, data.data());
+  }
+}
+
+std::vector<Malformed> corpus() {
+  const std::string xrdml = xrdmlText(2, 50);
+  return {
+      // .xy / .xye / .dat
+      {"XyEmpty", "xy", "is empty", text("empty.xy", "")},
+      {"XyOnlyComments", "xy", "no rows of numbers", text("c.xy", "# nothing\n# here\n")},
+      {"XyTextInNumberField", "xy", ":2: column 2: 'abc' is not a number", text("t.xy", "10 1\n11 abc\n")},
+      {"XyWrongColumnCount", "xy", "has 4 columns, expected 2", text("w.xy", "10 1\n11 2 3 4\n")},
+      {"XyOneColumn", "xy", "has 1 columns", text("one.xy", "10\n11\n12\n")},
+      {"XyNaN", "xy", "not a finite number", text("n.xy", "10 1\n11 nan\n")},
+      {"XyInf", "xy", "not a finite number", text("i.dat", "10 1\n11 -inf\n")},
+      {"XyDuplicatedAxis", "xy", "repeats the value on line 1", text("d.xy", "10 1\n10 2\n11 3\n")},
+      {"XyNonMonotonicAxis", "xy", "strictly monotonic", text("m.xy", "10 1\n12 2\n11 3\n")},
+      {"XyTruncatedLastRow", "xy", "has 2 columns, expected 3", text("t.xye", "10 1 1\n11 2 1\n12 3")},
+      {"XyNegativeUncertainty", "xy", "negative", text("s.xye", "10 1 -1\n11 2 1\n")},
+      {"XyBinaryGarbage", "xy", "", text("g.xy", std::string("\x01\x02\0\xff\xfe 1 2\n\x7f", 10))},
+      // .csv
+      {"CsvHeaderOnly", "csv", "no rows of numbers", text("h.csv", "2theta,intensity\n")},
+      {"CsvRaggedRow", "csv", "has 1 columns, expected 2", text("r.csv", "2theta,I\n10,1\n11\n")},
+      {"CsvHeaderDataMismatch", "csv", "header row names 2 columns", text("m.csv", "2theta,I\n10,1,5\n")},
+      {"CsvSigmaWithManySamples", "csv", "uncertainty column", text("s.csv", "2theta,a,b,sigma\n10,1,2,1\n11,1,2,1\n")},
+      // .chi
+      {"ChiCountMismatch", "chi", "declares 50 points but the file holds 3",
+       text("c.chi", "t\n2-Theta Angle (Degrees)\nIntensity\n50\n1 2\n2 3\n3 4\n")},
+      {"ChiBadCount", "chi", "point count", text("b.chi", "t\n2-Theta Angle (Degrees)\nIntensity\nabc\n1 2\n2 3\n")},
+      {"ChiUnknownAxis", "chi", "names neither 2-theta nor Q", text("u.chi", "t\nRadial distance (mm)\nIntensity\n2\n1 2\n2 3\n")},
+      // .xrdml
+      {"XrdmlTruncated", "xrdml", "XML", text("t.xrdml", xrdml.substr(0, xrdml.size() / 2))},
+      {"XrdmlWrongRoot", "xrdml", "not <xrdMeasurements>", text("r.xrdml", "<?xml version=\"1.0\"?><foo/>")},
+      {"XrdmlNoCounts", "xrdml", "neither <counts>", text("n.xrdml", replaced(replaced(xrdml, "<counts", "<other"), "</counts>", "</other>"))},
+      {"XrdmlBadNumber", "xrdml", "is not a finite number", text("b.xrdml", replaced(xrdml, "<counts unit=\"counts\">", "<counts unit=\"counts\">12x "))},
+      {"XrdmlImplausibleWavelength", "xrdml", "implausible", text("w.xrdml", replaced(xrdml, "1.5405980", "154.05980"))},
+      {"XrdmlEmpty", "xrdml", "is empty", text("e.xrdml", "")},
+      {"XrdmlUnknownEntity", "xrdml", "unknown entity", text("x.xrdml", replaced(xrdml, "test-sample", "&nope;"))},
+      {"XrdmlBrokenNesting", "xrdml", "closes", text("k.xrdml", replaced(xrdml, "</scan>", "</dataPoints>"))},
+      // instance text
+      {"InstanceIntensityBeforeQ", "instance", "comes before the Q= line", text("a.txt", kInstanceHead + "I1=1,2\nQ=1,2\nI2=1,2\n")},
+      {"InstanceMissingRow", "instance", "I2: is missing", text("b.txt", kInstanceHead + "Q=1,2,3\nI1=1,2,3\n")},
+      {"InstanceShortRow", "instance", "has 2 values, expected 3", text("c.txt", kInstanceHead + "Q=1,2,3\nI1=1,2,3\nI2=1,2\n")},
+      {"InstanceBadNumber", "instance", "('x1') is not a finite number", text("d.txt", kInstanceHead + "Q=1,2,3\nI1=1,2,3\nI2=1,x1,3\n")},
+      {"InstanceCompositionSum", "instance", "sum to", text("e.txt", replaced(kInstanceHead, "CNi=0,0.5", "CNi=0.5,0.9") + "Q=1,2\nI1=1,2\nI2=1,2\n")},
+      {"InstanceBadN", "instance", "is not a sample count", text("f.txt", "M=1\nN=abc\nElements=Fe\nQ=1,2\n")},
+      {"InstanceDuplicateKey", "instance", "appears twice", text("g.txt", kInstanceHead + "Q=1,2\nQ=1,2\n")},
+      {"InstanceCompositionLength", "instance", "has 3 values, expected 2", text("h.txt", replaced(kInstanceHead, "CFe=1,0.5", "CFe=1,0.5,0") + "Q=1,2\nI1=1,2\nI2=1,2\n")},
+      {"InstanceNoEquals", "instance", "expected key=value", text("i.txt", kInstanceHead + "Q=1,2\ngarbage line\n")},
+      {"InstanceNaN", "instance", "is not a finite number", text("j.txt", kInstanceHead + "Q=1,2\nI1=1,nan\nI2=1,2\n")},
+      {"InstanceDecreasingQ", "instance", "must increase strictly", text("k.txt", kInstanceHead + "Q=2,1\nI1=1,2\nI2=1,2\n")},
+      // DRNets .npy folder
+      {"NpyTruncated", "npy-folder", "truncated", npyFolder([](const fs::path& f) { fs::resize_file(f / "XRD.npy", fs::file_size(f / "XRD.npy") - 4); })},
+      {"NpyAxisLengthMismatch", "npy-folder", "expected (4)", npyFolder([](const fs::path& f) { core::writeNpy(f / "Q.npy", {1, "<f8", false}, {3}, {1, 2, 3}); })},
+      {"NpyTerabyteHeader", "npy-folder", "shape and dtype need", npyFolder([](const fs::path& f) { rawNpy(f / "XRD.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (100000000, 100000), }", "1234"); })},
+      {"NpyObjectDtype", "npy-folder", "object arrays", npyFolder([](const fs::path& f) { rawNpy(f / "XRD.npy", "{'descr': '|O', 'fortran_order': False, 'shape': (2, 4), }", std::string(64, '\0')); })},
+      {"NpyBadMagic", "npy-folder", "not an .npy file", npyFolder([](const fs::path& f) { rawNpy(f / "Q.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }", std::string(32, '\0'), "PNGPNG"); })},
+      {"NpyCompositionShape", "npy-folder", "one composition per sample", npyFolder([](const fs::path& f) { core::writeNpy(f / "composition.npy", {1, "<f8", false}, {3, 3}, std::vector<double>(9, 0.3)); })},
+      {"NpyUnknownDtype", "npy-folder", "unsupported dtype", npyFolder([](const fs::path& f) { rawNpy(f / "XRD.npy", "{'descr': '<q9', 'fortran_order': False, 'shape': (2, 4), }", std::string(72, '\0')); })},
+      {"NpyNaNIntensity", "npy-folder", "not a finite number", npyFolder([](const fs::path& f) { core::writeNpy(f / "XRD.npy", {1, "<f8", false}, {2, 4}, {1, 2, NAN, 4, 5, 6, 7, 8}); })},
+      // folder of files + composition table
+      {"FolderMissingFile", "folder", "'b.xy' is not a file", patternFolder("file,Fe,Ni\na.xy,0.5,0.5\nb.xy,0.5,0.5\n")},
+      {"FolderBadNumber", "folder", "'half' is not a finite number", patternFolder("file,Fe,Ni\na.xy,half,0.5\n")},
+      {"FolderCompositionSum", "folder", "sum to 0.7", patternFolder("file,Fe,Ni\na.xy,0.3,0.4\n")},
+      {"FolderRaggedTable", "folder", "has 2 fields", patternFolder("file,Fe,Ni\na.xy,0.3\n")},
+      // Phasewise HDF5
+      {"Hdf5Truncated", "phasewise-h5", "", [](const fs::path& dir) {
+         const fs::path p = writeHdf5(dir);
+         fs::resize_file(p, fs::file_size(p) / 2);
+         return p;
+       }},
+      {"Hdf5NotPhasewise", "phasewise-h5", "not a Phasewise file", hdf5([](hid_t f) { plugins::h5::writeIntAttribute(f, "other", 1); })},
+      {"Hdf5NewerSchema", "phasewise-h5", "newer version", hdf5([](hid_t f) { phasewiseRoot(f, 99); })},
+      {"Hdf5MissingGroup", "phasewise-h5", "library: group is missing", hdf5([](hid_t f) { phasewiseRoot(f); })},
+      {"Hdf5MissingDataset", "phasewise-h5", "intensities: dataset is missing", hdf5([](hid_t f) {
+         phasewiseRoot(f);
+         libraryGroup(f, false);
+       })},
+      {"Hdf5WrongShape", "phasewise-h5", "the axis length", hdf5([](hid_t f) {
+         phasewiseRoot(f);
+         libraryGroup(f, true, 5);
+       })},
+      {"Hdf5GarbageWithExtension", "phasewise-h5", "not an HDF5 file", text("g.h5", "this is not HDF5 at all\n")},
+  };
+}
+
+void PrintTo(const Malformed& c, std::ostream* out) { *out << c.name; }
+
+class MalformedInputTest : public ::testing::TestWithParam<Malformed> {};
+
+TEST_P(MalformedInputTest, TargetReaderFailsWithAClearMessage) {
+  core::FormatRegistry registry;
+  plugins::registerBuiltinFormats(registry);
+  const Malformed& c = GetParam();
+  const fs::path path = c.make(freshTempDir());
+  try {
+    (void)registry.reader(c.reader).read(path);
+    FAIL() << c.name << ": the " << c.reader << " reader accepted a malformed file";
+  } catch (const core::FormatError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find(path.filename().string()), std::string::npos) << "message does not name the file: " << message;
+    EXPECT_NE(message.find(c.fragment), std::string::npos) << "expected '" << c.fragment << "' in: " << message;
+  }
+}
+
+TEST_P(MalformedInputTest, EveryReaderFailsCleanlyOrReadsSomethingValid) {
+  core::FormatRegistry registry;
+  plugins::registerBuiltinFormats(registry);
+  const fs::path path = GetParam().make(freshTempDir());
+  for (const auto& reader : registry.readers()) {
+    try {
+      const core::ReadResult r = reader->read(path);
+      EXPECT_NO_THROW(r.library.validate()) << reader->id();
+    } catch (const core::Error&) {
+      // a clean, explained refusal
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << reader->id() << " threw a non-Phasewise exception: " << e.what();
+    }
+  }
+  EXPECT_THROW((void)registry.read(path), core::Error);
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, MalformedInputTest, ::testing::ValuesIn(corpus()),
+                         [](const auto& info) { return info.param.name; });
+
+TEST(MalformedCorpusTest, HoldsAtLeastThirtyCases) { EXPECT_GE(corpus().size(), 30U); }
+
+}  // namespace
+}  // namespace phasewise::test
