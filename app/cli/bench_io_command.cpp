@@ -13,8 +13,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "commands.h"
 #include "arguments.h"
+#include "commands.h"
 #include "example/synthetic_library.h"
 #include "io/registry.h"
 #include "util/error.h"
@@ -24,9 +24,7 @@ namespace phasewise::cli {
 namespace {
 using Clock = std::chrono::steady_clock;
 
-double secondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // VmRSS or VmHWM of this process, in bytes.
 std::uint64_t procStatusBytes(const std::string& key) {
@@ -142,14 +140,15 @@ int runBenchIo(const CommandContext& context) {
   const ChildRead text_read = medianOf(runs, "instance", text);
   const double h5_rate = data_bytes / 1e6 / h5_read.seconds;
   const double text_rate = text_bytes / 1e6 / text_read.seconds;
-  std::cout << "  HDF5 read (median of " << runs << ")  " << h5_read.seconds << " s  " << rate(data_bytes, h5_read.seconds)
-            << " (target >= 500 MB/s: " << (h5_rate >= 500 ? "met" : "MISSED") << ")  peak memory "
-            << times(h5_read.extra_bytes / data_bytes) << " data (target <= 1.5x: "
-            << (h5_read.extra_bytes <= 1.5 * data_bytes ? "met" : "MISSED") << ")\n";
-  std::cout << "  text parse (median of " << runs << ") " << text_read.seconds << " s  " << rate(text_bytes, text_read.seconds)
+  std::cout << "  HDF5 read, median of " << runs << "  " << h5_read.seconds << " s  "
+            << rate(data_bytes, h5_read.seconds) << " (target >= 500 MB/s: " << (h5_rate >= 500 ? "met" : "MISSED")
+            << ")  peak memory " << times(h5_read.extra_bytes / data_bytes)
+            << " data (target <= 1.5x: " << (h5_read.extra_bytes <= 1.5 * data_bytes ? "met" : "MISSED") << ")\n";
+  std::cout << "  text parse, median of " << runs << " " << text_read.seconds << " s  "
+            << rate(text_bytes, text_read.seconds)
             << " of text (target >= 100 MB/s: " << (text_rate >= 100 ? "met" : "MISSED") << ")  peak memory "
-            << times(text_read.extra_bytes / data_bytes) << " data (target <= 1.5x: "
-            << (text_read.extra_bytes <= 1.5 * data_bytes ? "met" : "MISSED") << ")\n";
+            << times(text_read.extra_bytes / data_bytes)
+            << " data (target <= 1.5x: " << (text_read.extra_bytes <= 1.5 * data_bytes ? "met" : "MISSED") << ")\n";
   std::cout << "  text vs HDF5 read time  " << times(text_read.seconds / h5_read.seconds) << "\n";
   if (!arguments.flag("keep") && !arguments.value("dir")) std::filesystem::remove_all(dir);
   return 0;

@@ -20,6 +20,7 @@ int runInfo(const CommandContext& context);
 int runConvert(const CommandContext& context);
 int runExample(const CommandContext& context);
 int runFormats(const CommandContext& context);
+int runResample(const CommandContext& context);
 int runBenchIo(const CommandContext& context);
 int runBenchIoChild(const CommandContext& context);  // internal: one measured read in a fresh process
 

@@ -27,8 +27,8 @@ ReadResult readInput(const CommandContext& context, const Arguments& arguments, 
     options.wavelength_angstrom = w;
   }
   if (const auto axis = arguments.value("axis")) options.axis = AxisSpec::parse(*axis);
-  const FormatReader& reader =
-      arguments.value("format") ? context.registry.reader(*arguments.value("format")) : context.registry.readerFor(path);
+  const FormatReader& reader = arguments.value("format") ? context.registry.reader(*arguments.value("format"))
+                                                         : context.registry.readerFor(path);
   if (format_id) *format_id = reader.id();
   ReadResult result = reader.read(path, options);
   for (const std::string& w : result.warnings) std::cerr << "warning: " << path << ": " << w << "\n";
@@ -69,8 +69,9 @@ void printSummary(std::ostream& out, const Library& lib, const std::string& titl
     out << "  elements:     none given\n";
   }
   if (!lib.x.empty()) {
-    out << "  positions:    x " << range(*std::min_element(lib.x.begin(), lib.x.end()), *std::max_element(lib.x.begin(), lib.x.end()))
-        << ", y " << range(*std::min_element(lib.y.begin(), lib.y.end()), *std::max_element(lib.y.begin(), lib.y.end())) << "\n";
+    out << "  positions:    x "
+        << range(*std::min_element(lib.x.begin(), lib.x.end()), *std::max_element(lib.x.begin(), lib.x.end())) << ", y "
+        << range(*std::min_element(lib.y.begin(), lib.y.end()), *std::max_element(lib.y.begin(), lib.y.end())) << "\n";
   }
   if (!lib.edges.empty()) out << "  neighbours:   " << lib.edges.size() << " edges\n";
   if (!lib.phase_limit.empty())

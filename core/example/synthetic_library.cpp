@@ -24,9 +24,21 @@ std::vector<Phase> examplePhases() {
   // Invented phases with a handful of peaks each, spread over 15-80 nm^-1.
   return {
       {"alpha (bcc)", {1.0, 0.0, 0.0}, 0.75, {{31.0, 1.0}, {44.0, 0.25}, {54.0, 0.5}, {62.0, 0.12}, {69.5, 0.2}}, 1},
-      {"beta (fcc)", {0.0, 1.0, 0.0}, 0.75, {{30.2, 1.0}, {34.9, 0.45}, {49.4, 0.3}, {58.0, 0.3}, {60.5, 0.1}, {70.0, 0.05}}, 2},
-      {"gamma (hcp)", {0.0, 0.0, 1.0}, 0.7, {{27.5, 0.3}, {29.3, 0.35}, {31.2, 1.0}, {40.1, 0.15}, {47.8, 0.2}, {52.0, 0.2}, {56.5, 0.05}}, 0},
-      {"delta (spinel)", {0.34, 0.33, 0.33}, 0.45, {{18.5, 0.2}, {21.6, 0.1}, {25.4, 1.0}, {36.0, 0.35}, {41.0, 0.15}, {45.0, 0.5}, {64.0, 0.1}}, 0},
+      {"beta (fcc)",
+       {0.0, 1.0, 0.0},
+       0.75,
+       {{30.2, 1.0}, {34.9, 0.45}, {49.4, 0.3}, {58.0, 0.3}, {60.5, 0.1}, {70.0, 0.05}},
+       2},
+      {"gamma (hcp)",
+       {0.0, 0.0, 1.0},
+       0.7,
+       {{27.5, 0.3}, {29.3, 0.35}, {31.2, 1.0}, {40.1, 0.15}, {47.8, 0.2}, {52.0, 0.2}, {56.5, 0.05}},
+       0},
+      {"delta (spinel)",
+       {0.34, 0.33, 0.33},
+       0.45,
+       {{18.5, 0.2}, {21.6, 0.1}, {25.4, 1.0}, {36.0, 0.35}, {41.0, 0.15}, {45.0, 0.5}, {64.0, 0.1}},
+       0},
   };
 }
 }  // namespace
@@ -114,7 +126,8 @@ SyntheticLibrary makeSyntheticLibrary(const SyntheticLibrarySpec& spec) {
         const double q0 = peak.q * strain;
         const auto lo = static_cast<std::ptrdiff_t>(std::floor((q0 - 6 * width - spec.q_min) / dq));
         const auto hi = static_cast<std::ptrdiff_t>(std::ceil((q0 + 6 * width - spec.q_min) / dq));
-        for (std::ptrdiff_t i = std::max<std::ptrdiff_t>(lo, 0); i <= std::min<std::ptrdiff_t>(hi, static_cast<std::ptrdiff_t>(m) - 1); ++i) {
+        for (std::ptrdiff_t i = std::max<std::ptrdiff_t>(lo, 0);
+             i <= std::min<std::ptrdiff_t>(hi, static_cast<std::ptrdiff_t>(m) - 1); ++i) {
           const double u = (lib.axis.values[static_cast<std::size_t>(i)] - q0) / width;
           pattern[static_cast<std::size_t>(i)] += share * peak.height * std::exp(-0.5 * u * u);
         }

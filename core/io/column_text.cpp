@@ -71,7 +71,7 @@ ColumnText readColumnText(const std::filesystem::path& path, const ColumnTextOpt
                           "has " + std::to_string(width) + " columns, expected " + std::to_string(options.min_columns) +
                               (options.max_columns == options.min_columns ? std::string()
                                : options.max_columns == 0                 ? " or more"
-                                                                          : " to " + std::to_string(options.max_columns)));
+                                                          : " to " + std::to_string(options.max_columns)));
       if (options.header_row && width != table.column_names.size())
         throw FormatError(file, reader.lineNumber(), "",
                           "has " + std::to_string(width) + " values but the header row names " +
@@ -114,8 +114,7 @@ std::optional<AxisSpec> axisFromLabel(std::string_view label) {
 }
 
 std::optional<double> wavelengthFromText(std::string_view text) {
-  static const std::regex pattern(R"((wavelength|lambda|wave length)[^0-9]{0,24}([0-9]*\.?[0-9]+))",
-                                  std::regex::icase);
+  static const std::regex pattern(R"((wavelength|lambda|wave length)[^0-9]{0,24}([0-9]*\.?[0-9]+))", std::regex::icase);
   std::cmatch match;
   if (std::regex_search(text.data(), text.data() + text.size(), match, pattern)) {
     double value = 0;

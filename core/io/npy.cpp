@@ -95,7 +95,7 @@ std::vector<std::size_t> parseShape(std::string_view rest, const std::string& fi
   splitFields(rest.substr(1, close - 1), ",", parts);
   for (std::string_view p : parts) {
     p = trim(p);
-    if (p.empty()) continue;  // "(5,)" has a trailing comma
+    if (p.empty()) continue;                  // "(5,)" has a trailing comma
     if (p.back() == 'L') p.remove_suffix(1);  // Python 2 longs
     double v = 0;
     if (!parseNumber(p, v) || v < 0 || v != static_cast<double>(static_cast<std::uint64_t>(v)) || v > 9.0e18)
@@ -119,21 +119,31 @@ T load(const unsigned char* p, bool big_endian) {
 
 double decodeNumber(const unsigned char* p, const Dtype& d) {
   switch (d.kind) {
-    case 'f': return d.item_size == 4 ? load<float>(p, d.big_endian) : load<double>(p, d.big_endian);
-    case 'b': return p[0] != 0 ? 1.0 : 0.0;
+    case 'f':
+      return d.item_size == 4 ? load<float>(p, d.big_endian) : load<double>(p, d.big_endian);
+    case 'b':
+      return p[0] != 0 ? 1.0 : 0.0;
     case 'i':
       switch (d.item_size) {
-        case 1: return static_cast<double>(load<std::int8_t>(p, false));
-        case 2: return static_cast<double>(load<std::int16_t>(p, d.big_endian));
-        case 4: return static_cast<double>(load<std::int32_t>(p, d.big_endian));
-        default: return static_cast<double>(load<std::int64_t>(p, d.big_endian));
+        case 1:
+          return static_cast<double>(load<std::int8_t>(p, false));
+        case 2:
+          return static_cast<double>(load<std::int16_t>(p, d.big_endian));
+        case 4:
+          return static_cast<double>(load<std::int32_t>(p, d.big_endian));
+        default:
+          return static_cast<double>(load<std::int64_t>(p, d.big_endian));
       }
     default:
       switch (d.item_size) {
-        case 1: return static_cast<double>(p[0]);
-        case 2: return static_cast<double>(load<std::uint16_t>(p, d.big_endian));
-        case 4: return static_cast<double>(load<std::uint32_t>(p, d.big_endian));
-        default: return static_cast<double>(load<std::uint64_t>(p, d.big_endian));
+        case 1:
+          return static_cast<double>(p[0]);
+        case 2:
+          return static_cast<double>(load<std::uint16_t>(p, d.big_endian));
+        case 4:
+          return static_cast<double>(load<std::uint32_t>(p, d.big_endian));
+        default:
+          return static_cast<double>(load<std::uint64_t>(p, d.big_endian));
       }
   }
 }
@@ -214,7 +224,8 @@ NpyArray readNpy(const std::filesystem::path& path) {
   if (in.gcount() < 8) fail(file, "", "is too short to be an .npy file (" + std::to_string(file_size) + " bytes)");
   if (std::memcmp(magic, kMagic, 6) != 0) fail(file, "magic", "does not start with \\x93NUMPY: not an .npy file");
   const int major = static_cast<unsigned char>(magic[6]);
-  if (major < 1 || major > 3) fail(file, "version", "format version " + std::to_string(major) + " is not supported (1-3)");
+  if (major < 1 || major > 3)
+    fail(file, "version", "format version " + std::to_string(major) + " is not supported (1-3)");
   std::uint64_t header_len = 0;
   if (major == 1) {
     unsigned char b[2] = {};
@@ -228,7 +239,8 @@ NpyArray readNpy(const std::filesystem::path& path) {
   }
   if (!in) fail(file, "header", "file ends inside the header length");
   const std::uint64_t prefix = (major == 1 ? 10 : 12);
-  if (header_len > kMaxHeader) fail(file, "header", "claims " + std::to_string(header_len) + " bytes of header (limit 1 MiB)");
+  if (header_len > kMaxHeader)
+    fail(file, "header", "claims " + std::to_string(header_len) + " bytes of header (limit 1 MiB)");
   if (prefix + header_len > file_size)
     fail(file, "header", "claims " + std::to_string(header_len) + " bytes but the file ends first (truncated)");
   std::string header(header_len, '\0');
@@ -237,8 +249,10 @@ NpyArray readNpy(const std::filesystem::path& path) {
   const Dtype dtype = parseDescr(dictValue(header, "descr", file), file);
   const std::string_view fortran = dictValue(header, "fortran_order", file);
   bool fortran_order = false;
-  if (fortran.substr(0, 4) == "True") fortran_order = true;
-  else if (fortran.substr(0, 5) != "False") fail(file, "fortran_order", "expected True or False");
+  if (fortran.substr(0, 4) == "True")
+    fortran_order = true;
+  else if (fortran.substr(0, 5) != "False")
+    fail(file, "fortran_order", "expected True or False");
   NpyArray array;
   array.kind = dtype.kind;
   array.item_size = dtype.kind == 'U' ? dtype.item_size / 4 : dtype.item_size;
@@ -255,8 +269,9 @@ NpyArray readNpy(const std::filesystem::path& path) {
     fail(file, "shape", "describes more bytes than any file can hold");
   const std::uint64_t available = file_size - prefix - header_len;
   if (bytes > available)
-    fail(file, "data", "shape and dtype need " + std::to_string(bytes) + " bytes of data but the file holds " +
-                           std::to_string(available) + " (truncated, or the header is wrong)");
+    fail(file, "data",
+         "shape and dtype need " + std::to_string(bytes) + " bytes of data but the file holds " +
+             std::to_string(available) + " (truncated, or the header is wrong)");
   if (bytes < available)
     fail(file, "data", "holds " + std::to_string(available - bytes) + " bytes more than its shape and dtype describe");
 
@@ -297,7 +312,8 @@ void writeNpy(const std::filesystem::path& path, const NpyWriteSpec& spec, const
   if ((dtype.kind == 'U' ? strings.size() : numbers.size()) != count)
     throw Error("writeNpy: data size does not match the shape");
   std::string shape_text = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) shape_text += std::to_string(shape[i]) + (shape.size() == 1 ? "," : i + 1 < shape.size() ? ", " : "");
+  for (std::size_t i = 0; i < shape.size(); ++i)
+    shape_text += std::to_string(shape[i]) + (shape.size() == 1 ? "," : i + 1 < shape.size() ? ", " : "");
   shape_text += ")";
   std::string header = "{'descr': '" + spec.descr + "', 'fortran_order': " + (spec.fortran_order ? "True" : "False") +
                        ", 'shape': " + shape_text + ", }";
@@ -331,27 +347,40 @@ void writeNpy(const std::filesystem::path& path, const NpyWriteSpec& spec, const
     const std::size_t c = order[f];
     if (dtype.kind == 'U') {
       const auto cps = decodeUtf8(strings[c]);
-      for (std::size_t k = 0; k < dtype.item_size / 4; ++k) store(static_cast<std::uint32_t>(k < cps.size() ? cps[k] : 0));
+      for (std::size_t k = 0; k < dtype.item_size / 4; ++k)
+        store(static_cast<std::uint32_t>(k < cps.size() ? cps[k] : 0));
       continue;
     }
     const double v = numbers[c];
     switch (dtype.kind) {
       case 'f':
-        if (dtype.item_size == 4) store(static_cast<float>(v));
-        else store(v);
+        if (dtype.item_size == 4)
+          store(static_cast<float>(v));
+        else
+          store(v);
         break;
-      case 'b': store(static_cast<std::uint8_t>(v != 0.0)); break;
+      case 'b':
+        store(static_cast<std::uint8_t>(v != 0.0));
+        break;
       case 'i':
-        if (dtype.item_size == 1) store(static_cast<std::int8_t>(v));
-        else if (dtype.item_size == 2) store(static_cast<std::int16_t>(v));
-        else if (dtype.item_size == 4) store(static_cast<std::int32_t>(v));
-        else store(static_cast<std::int64_t>(v));
+        if (dtype.item_size == 1)
+          store(static_cast<std::int8_t>(v));
+        else if (dtype.item_size == 2)
+          store(static_cast<std::int16_t>(v));
+        else if (dtype.item_size == 4)
+          store(static_cast<std::int32_t>(v));
+        else
+          store(static_cast<std::int64_t>(v));
         break;
       default:
-        if (dtype.item_size == 1) store(static_cast<std::uint8_t>(v));
-        else if (dtype.item_size == 2) store(static_cast<std::uint16_t>(v));
-        else if (dtype.item_size == 4) store(static_cast<std::uint32_t>(v));
-        else store(static_cast<std::uint64_t>(v));
+        if (dtype.item_size == 1)
+          store(static_cast<std::uint8_t>(v));
+        else if (dtype.item_size == 2)
+          store(static_cast<std::uint16_t>(v));
+        else if (dtype.item_size == 4)
+          store(static_cast<std::uint32_t>(v));
+        else
+          store(static_cast<std::uint64_t>(v));
     }
   }
   if (!out) throw Error("cannot write " + path.string());

@@ -12,7 +12,7 @@
 namespace phasewise::core {
 
 struct NpyArray {
-  char kind = 'f';        // 'f' float, 'i' signed, 'u' unsigned, 'b' bool, 'U' unicode
+  char kind = 'f';  // 'f' float, 'i' signed, 'u' unsigned, 'b' bool, 'U' unicode
   std::size_t item_size = 8;
   std::vector<std::size_t> shape;
   std::vector<double> numbers;       // numeric kinds, C order

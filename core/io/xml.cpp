@@ -44,12 +44,15 @@ class XmlParser {
   void skipMisc() {
     for (;;) {
       skipSpace();
-      if (startsWith("<?")) skipPast("?>", "processing instruction");
-      else if (startsWith("<!--")) skipPast("-->", "comment");
+      if (startsWith("<?"))
+        skipPast("?>", "processing instruction");
+      else if (startsWith("<!--"))
+        skipPast("-->", "comment");
       else if (startsWith("<!DOCTYPE")) {
         if (s_.find('[', pos_) < s_.find('>', pos_)) fail("DTDs with internal subsets are not accepted");
         skipPast(">", "DOCTYPE");
-      } else return;
+      } else
+        return;
     }
   }
   static bool nameChar(char c) {
@@ -75,21 +78,29 @@ class XmlParser {
       const std::size_t semi = raw.find(';', i);
       if (semi == std::string_view::npos || semi - i > 12) fail("'&' that does not start an entity");
       const std::string_view entity = raw.substr(i + 1, semi - i - 1);
-      if (entity == "lt") out += '<';
-      else if (entity == "gt") out += '>';
-      else if (entity == "amp") out += '&';
-      else if (entity == "quot") out += '"';
-      else if (entity == "apos") out += '\'';
+      if (entity == "lt")
+        out += '<';
+      else if (entity == "gt")
+        out += '>';
+      else if (entity == "amp")
+        out += '&';
+      else if (entity == "quot")
+        out += '"';
+      else if (entity == "apos")
+        out += '\'';
       else if (!entity.empty() && entity[0] == '#') {
         unsigned long code = 0;
         const bool hex = entity.size() > 1 && (entity[1] == 'x' || entity[1] == 'X');
         const std::string digits(entity.substr(hex ? 2 : 1));
-        if (digits.empty() || digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") != std::string::npos)
+        if (digits.empty() ||
+            digits.find_first_not_of(hex ? "0123456789abcdefABCDEF" : "0123456789") != std::string::npos)
           fail("bad character reference &" + std::string(entity) + ";");
         code = std::stoul(digits, nullptr, hex ? 16 : 10);
         if (code > 0x10FFFF) fail("character reference out of range");
-        if (code < 0x80) out += static_cast<char>(code);
-        else out += '?';  // numbers and names in instrument files are ASCII
+        if (code < 0x80)
+          out += static_cast<char>(code);
+        else
+          out += '?';  // numbers and names in instrument files are ASCII
       } else {
         fail("unknown entity &" + std::string(entity) + ";");
       }

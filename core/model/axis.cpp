@@ -11,12 +11,8 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kDegree = kPi / 180.0;
 
-double toInverseAngstrom(double q, AxisUnit unit) {
-  return unit == AxisUnit::InverseNanometre ? q / 10.0 : q;
-}
-double fromInverseAngstrom(double q, AxisUnit unit) {
-  return unit == AxisUnit::InverseNanometre ? q * 10.0 : q;
-}
+double toInverseAngstrom(double q, AxisUnit unit) { return unit == AxisUnit::InverseNanometre ? q / 10.0 : q; }
+double fromInverseAngstrom(double q, AxisUnit unit) { return unit == AxisUnit::InverseNanometre ? q * 10.0 : q; }
 std::string lowered(std::string text) {
   std::string out;
   for (char c : text) {
@@ -33,8 +29,7 @@ AxisSpec AxisSpec::parse(const std::string& text) {
     return {AxisKind::Q, AxisUnit::InverseNanometre};
   if (key == "qa" || key == "qa^1" || key == "qa1" || key == "qangstrom" || key == "q1/a" || key == "qå^1")
     return {AxisKind::Q, AxisUnit::InverseAngstrom};
-  if (key == "2theta" || key == "twotheta" || key == "tth" || key == "2th" || key == "2thetadeg" ||
-      key == "2θ")
+  if (key == "2theta" || key == "twotheta" || key == "tth" || key == "2th" || key == "2thetadeg" || key == "2θ")
     return {AxisKind::TwoTheta, AxisUnit::Degree};
   throw Error("unknown axis '" + text + "': expected one of q_nm, q_A, 2theta");
 }
@@ -46,9 +41,12 @@ std::string AxisSpec::name() const {
 
 std::string unitName(AxisUnit unit) {
   switch (unit) {
-    case AxisUnit::InverseNanometre: return "nm^-1";
-    case AxisUnit::InverseAngstrom: return "A^-1";
-    case AxisUnit::Degree: return "deg";
+    case AxisUnit::InverseNanometre:
+      return "nm^-1";
+    case AxisUnit::InverseAngstrom:
+      return "A^-1";
+    case AxisUnit::Degree:
+      return "deg";
   }
   return "?";
 }
@@ -97,12 +95,11 @@ Axis convertAxis(const Axis& axis, const AxisSpec& target) {
 
 void checkAxisValues(const std::vector<double>& values, const std::string& what) {
   for (std::size_t i = 0; i < values.size(); ++i) {
-    if (!std::isfinite(values[i]))
-      throw Error(what + ": value " + std::to_string(i + 1) + " is not a finite number");
+    if (!std::isfinite(values[i])) throw Error(what + ": value " + std::to_string(i + 1) + " is not a finite number");
     if (i > 0 && !(values[i] > values[i - 1])) {
       throw Error(what + ": values must increase strictly, but value " + std::to_string(i + 1) + " (" +
-                  std::to_string(values[i]) + ") " + (values[i] == values[i - 1] ? "repeats" : "is below") +
-                  " value " + std::to_string(i) + " (" + std::to_string(values[i - 1]) + ")");
+                  std::to_string(values[i]) + ") " + (values[i] == values[i - 1] ? "repeats" : "is below") + " value " +
+                  std::to_string(i) + " (" + std::to_string(values[i - 1]) + ")");
     }
   }
 }

@@ -39,7 +39,7 @@ struct Axis {
 // Exact closed-form conversions. Q in A^-1 = 4 pi sin(theta) / lambda[A]; nm^-1 = 10 x A^-1.
 [[nodiscard]] double twoThetaToQ(double two_theta_deg, double wavelength_angstrom, AxisUnit q_unit);
 [[nodiscard]] double qToTwoTheta(double q, AxisUnit q_unit, double wavelength_angstrom);  // throws if unreachable
-[[nodiscard]] double qToD(double q, AxisUnit q_unit);  // d in Angstrom
+[[nodiscard]] double qToD(double q, AxisUnit q_unit);                                     // d in Angstrom
 
 // Converts every value of the axis to the target spec. Throws Error when a wavelength is
 // needed and missing, or when a Q value lies beyond what the wavelength can reach.

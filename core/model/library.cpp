@@ -36,8 +36,8 @@ void Library::validate(double composition_tolerance) const {
       for (std::size_t e = 0; e < elements.size(); ++e) {
         const double f = fraction(s, e);
         if (!std::isfinite(f) || f < -1e-9 || f > 1.0 + 1e-9)
-          throw Error("sample " + std::to_string(s + 1) + ": fraction of " + elements[e] + " is " +
-                      std::to_string(f) + ", expected a number between 0 and 1");
+          throw Error("sample " + std::to_string(s + 1) + ": fraction of " + elements[e] + " is " + std::to_string(f) +
+                      ", expected a number between 0 and 1");
         sum += f;
       }
       if (std::abs(sum - 1.0) > composition_tolerance)

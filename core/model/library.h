@@ -35,7 +35,7 @@ struct Library {
   std::vector<double> x, y;           // empty, or one wafer position per sample (mm)
 
   std::vector<std::pair<std::int64_t, std::int64_t>> edges;  // neighbour graph, i < j
-  std::vector<std::int32_t> phase_limit;                      // empty, or Gibbs limit per sample
+  std::vector<std::int32_t> phase_limit;                     // empty, or Gibbs limit per sample
 
   // Candidate phases that may occur (e.g. DRNets' bases_name) and, optionally, a
   // samples x candidates mask of which ones are allowed where (sample_indicator).

@@ -56,12 +56,11 @@ std::vector<double> commonGrid(const std::vector<Axis>& axes) {
     high = std::min(high, axis.back());
     step = std::min(step, medianStep(axis.values));
   }
-  if (!(high > low))
-    throw Error("the patterns' axis ranges do not overlap, so there is no common grid");
+  if (!(high > low)) throw Error("the patterns' axis ranges do not overlap, so there is no common grid");
   const auto count = static_cast<std::size_t>(std::floor((high - low) / step + 1e-6)) + 1;
   std::vector<double> grid(count);
   for (std::size_t i = 0; i < count; ++i) grid[i] = low + step * static_cast<double>(i);
-  grid.back() = std::min(grid.back(), high);
+  if (grid[count - 1] > high) grid[count - 1] = high;  // rounding must not step past the overlap
   return grid;
 }
 
@@ -79,8 +78,7 @@ std::vector<double> logGrid(double q_min, double q_max, std::size_t n) {
 
 Library resample(const Library& library, const Axis& grid) {
   const Axis source = convertAxis(library.axis, grid.spec);
-  if (source.values.front() > source.values.back())
-    throw Error("the converted axis decreases; cannot resample");
+  if (source.values.front() > source.values.back()) throw Error("the converted axis decreases; cannot resample");
   checkAxisValues(grid.values, "target grid");
   const LinearResampler resampler(source.values, grid.values);
   Library out = library;
@@ -88,16 +86,14 @@ Library resample(const Library& library, const Axis& grid) {
   out.axis.values = grid.values;
   const std::size_t m = grid.values.size();
   out.intensities.assign(library.samples * m, 0.0F);
-  for (std::size_t s = 0; s < library.samples; ++s)
-    resampler.apply(library.pattern(s), out.intensities.data() + s * m);
+  for (std::size_t s = 0; s < library.samples; ++s) resampler.apply(library.pattern(s), out.intensities.data() + s * m);
   if (!library.uncertainties.empty()) {
     out.uncertainties.assign(library.samples * m, 0.0F);
     for (std::size_t s = 0; s < library.samples; ++s)
       resampler.apply(library.uncertainties.data() + s * library.points(), out.uncertainties.data() + s * m);
   }
   out.metadata["resampled"] = "linear interpolation from " + std::to_string(library.points()) + " points of " +
-                              library.axis.spec.name() + " to " + std::to_string(m) + " points of " +
-                              grid.spec.name();
+                              library.axis.spec.name() + " to " + std::to_string(m) + " points of " + grid.spec.name();
   return out;
 }
 

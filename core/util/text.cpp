@@ -159,8 +159,9 @@ std::string readWholeFile(const std::filesystem::path& path, std::uintmax_t limi
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) throw FormatError(path.string(), 0, "", "cannot read: " + ec.message());
   if (size > limit)
-    throw FormatError(path.string(), 0, "", "is " + std::to_string(size) + " bytes, more than the " +
-                                                std::to_string(limit) + " bytes this format can hold");
+    throw FormatError(path.string(), 0, "",
+                      "is " + std::to_string(size) + " bytes, more than the " + std::to_string(limit) +
+                          " bytes this format can hold");
   std::FILE* file = std::fopen(path.string().c_str(), "rb");
   if (!file) throw FormatError(path.string(), 0, "", std::string("cannot open: ") + std::strerror(errno));
   std::string text(size, '\0');

@@ -25,7 +25,8 @@ AxisSpec chiAxis(const std::string& label) {
   if (auto spec = axisFromLabel(label)) return *spec;
   const std::string l = lowercase(label);
   if (l.find("angle") != std::string::npos) return {AxisKind::TwoTheta, AxisUnit::Degree};
-  if (l.find("q") != std::string::npos && l.find("ang") != std::string::npos) return {AxisKind::Q, AxisUnit::InverseAngstrom};
+  if (l.find("q") != std::string::npos && l.find("ang") != std::string::npos)
+    return {AxisKind::Q, AxisUnit::InverseAngstrom};
   if (l.find("q") != std::string::npos) return {AxisKind::Q, AxisUnit::InverseNanometre};
   throw Error("axis label '" + label + "' names neither 2-theta nor Q");
 }
@@ -57,9 +58,9 @@ ReadResult ChiReader::readImpl(const std::filesystem::path& path, const ReadOpti
   if (!parseNumber(table.header_lines[3], declared) || declared < 1 || declared != std::floor(declared))
     throw FormatError(file, 4, "point count", "'" + table.header_lines[3] + "' is not a number of points");
   if (static_cast<std::size_t>(declared) != table.columns[0].size())
-    throw FormatError(file, 4, "point count",
-                      "declares " + table.header_lines[3] + " points but the file holds " +
-                          std::to_string(table.columns[0].size()));
+    throw FormatError(
+        file, 4, "point count",
+        "declares " + table.header_lines[3] + " points but the file holds " + std::to_string(table.columns[0].size()));
   AxisSpec spec;
   try {
     spec = options.axis ? *options.axis : chiAxis(table.header_lines[1]);

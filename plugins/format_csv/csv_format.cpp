@@ -17,7 +17,8 @@ std::string firstLine(const std::string& head) {
   std::size_t start = 0;
   while (start < head.size()) {
     const std::size_t end = head.find_first_of("\r\n", start);
-    const std::string line(trim(std::string_view(head).substr(start, end == std::string::npos ? std::string::npos : end - start)));
+    const std::string line(
+        trim(std::string_view(head).substr(start, end == std::string::npos ? std::string::npos : end - start)));
     if (!line.empty() && line.front() != '#') return line;
     if (end == std::string::npos) break;
     start = end + 1;
@@ -83,9 +84,10 @@ ReadResult CsvReader::readImpl(const std::filesystem::path& path, const ReadOpti
   }
   if (patterns.empty()) throw FormatError(path.string(), 1, "header", "names no intensity column");
   if (sigma && patterns.size() != 1)
-    throw FormatError(path.string(), 1, "header", "an uncertainty column is only understood next to one intensity column");
-  result.library =
-      libraryFromColumns(path.string(), table.columns[axis_column], table.line_numbers, patterns, sigma, *spec, result.warnings);
+    throw FormatError(path.string(), 1, "header",
+                      "an uncertainty column is only understood next to one intensity column");
+  result.library = libraryFromColumns(path.string(), table.columns[axis_column], table.line_numbers, patterns, sigma,
+                                      *spec, result.warnings);
   if (patterns.size() > 1) result.library.sample_metadata["name"] = names;
   if (wavelength && spec->kind == AxisKind::TwoTheta) {
     result.library.axis.wavelength_angstrom = wavelength;
@@ -96,7 +98,8 @@ ReadResult CsvReader::readImpl(const std::filesystem::path& path, const ReadOpti
 
 void CsvWriter::writeImpl(const Library& library, const std::filesystem::path& temporary_path) const {
   std::ofstream out(temporary_path, std::ios::binary);
-  if (library.axis.wavelength_angstrom) out << "# wavelength: " << formatNumber(*library.axis.wavelength_angstrom) << " A\n";
+  if (library.axis.wavelength_angstrom)
+    out << "# wavelength: " << formatNumber(*library.axis.wavelength_angstrom) << " A\n";
   out << (library.axis.spec.kind == AxisKind::TwoTheta ? "2theta (deg)"
                                                        : "Q (" + unitName(library.axis.spec.unit) + ")");
   const auto names = library.sample_metadata.find("name");

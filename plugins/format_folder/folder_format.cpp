@@ -66,18 +66,23 @@ ReadResult FolderReader::readImpl(const std::filesystem::path& path, const ReadO
       for (std::string_view f : fields) header.emplace_back(trim(f));
       for (std::size_t k = 1; k < header.size(); ++k) {
         const std::string l = lowercase(header[k]);
-        if (l == "x") x_column = k;
-        else if (l == "y") y_column = k;
-        else element_columns.push_back(k);
+        if (l == "x")
+          x_column = k;
+        else if (l == "y")
+          y_column = k;
+        else
+          element_columns.push_back(k);
       }
-      if (element_columns.empty()) throw FormatError(table_file, reader.lineNumber(), "header", "names no element columns");
+      if (element_columns.empty())
+        throw FormatError(table_file, reader.lineNumber(), "header", "names no element columns");
       if (x_column.has_value() != y_column.has_value())
         throw FormatError(table_file, reader.lineNumber(), "header", "has an x column without y or the reverse");
       continue;
     }
     if (fields.size() != header.size())
-      throw FormatError(table_file, reader.lineNumber(), "",
-                        "has " + std::to_string(fields.size()) + " fields, the header names " + std::to_string(header.size()));
+      throw FormatError(
+          table_file, reader.lineNumber(), "",
+          "has " + std::to_string(fields.size()) + " fields, the header names " + std::to_string(header.size()));
     TableRow row;
     row.line = reader.lineNumber();
     row.file = std::string(fields[0]);
@@ -105,12 +110,15 @@ ReadResult FolderReader::readImpl(const std::filesystem::path& path, const ReadO
     const std::filesystem::path pattern_path = path / rows[r].file;
     std::error_code ec;
     if (!std::filesystem::is_regular_file(pattern_path, ec))
-      throw FormatError(table_file, rows[r].line, header[0], "'" + rows[r].file + "' is not a file in " + path.string());
+      throw FormatError(table_file, rows[r].line, header[0],
+                        "'" + rows[r].file + "' is not a file in " + path.string());
     ReadOptions part_options = options;
     part_options.progress = nullptr;
     ReadResult part = registry_.read(pattern_path, part_options);
     if (part.library.samples != 1)
-      throw FormatError(table_file, rows[r].line, header[0], "'" + rows[r].file + "' holds " + std::to_string(part.library.samples) + " patterns, expected one");
+      throw FormatError(
+          table_file, rows[r].line, header[0],
+          "'" + rows[r].file + "' holds " + std::to_string(part.library.samples) + " patterns, expected one");
     for (const std::string& w : part.warnings) result.warnings.push_back(rows[r].file + ": " + w);
     parts.push_back(std::move(part.library));
   }
@@ -138,8 +146,8 @@ ReadResult FolderReader::readImpl(const std::filesystem::path& path, const ReadO
   Axis grid = axes.front();
   if (!same) {
     grid.values = commonGrid(axes);
-    result.warnings.push_back("the files' axes differ; all patterns were interpolated onto " + std::to_string(grid.values.size()) +
-                              " common points of " + spec.name());
+    result.warnings.push_back("the files' axes differ; all patterns were interpolated onto " +
+                              std::to_string(grid.values.size()) + " common points of " + spec.name());
   }
   if (spec.kind == AxisKind::Q) grid.wavelength_angstrom.reset();
   Library& lib = result.library;
@@ -154,7 +162,8 @@ ReadResult FolderReader::readImpl(const std::filesystem::path& path, const ReadO
     Library one = parts[r];
     one.axis = axes[r];
     one = same ? one : resample(one, grid);
-    std::copy(one.intensities.begin(), one.intensities.end(), lib.intensities.begin() + static_cast<std::ptrdiff_t>(r * m));
+    std::copy(one.intensities.begin(), one.intensities.end(),
+              lib.intensities.begin() + static_cast<std::ptrdiff_t>(r * m));
     lib.composition.insert(lib.composition.end(), rows[r].fractions.begin(), rows[r].fractions.end());
     if (x_column) {
       lib.x.push_back(*rows[r].x);

@@ -37,12 +37,13 @@ ReadResult Hdf5Reader::readImpl(const std::filesystem::path& path, const ReadOpt
   Handle f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!f.valid()) r.fail("", "HDF5 cannot open it (truncated or damaged)");
   const auto format = r.stringAttribute(f.id(), "format");
-  if (format != std::string("phasewise")) r.fail("format", "not a Phasewise file (root attribute format='phasewise' missing)");
+  if (format != std::string("phasewise"))
+    r.fail("format", "not a Phasewise file (root attribute format='phasewise' missing)");
   const auto version = r.intAttribute(f.id(), "schema_version");
   if (!version) r.fail("schema_version", "root attribute is missing");
   if (*version > kHdf5SchemaVersion || *version < 1)
-    r.fail("schema_version", "is " + std::to_string(*version) + "; this Phasewise reads up to " + std::to_string(kHdf5SchemaVersion) +
-                                 " (written by a newer version?)");
+    r.fail("schema_version", "is " + std::to_string(*version) + "; this Phasewise reads up to " +
+                                 std::to_string(kHdf5SchemaVersion) + " (written by a newer version?)");
   if (!r.has(f.id(), kLibraryGroup)) r.fail(kLibraryGroup, "group is missing");
   Handle g(H5Gopen2(f.id(), kLibraryGroup, H5P_DEFAULT), H5Gclose);
   reportProgress(options.progress, 0.0, "reading HDF5");
@@ -145,14 +146,16 @@ void Hdf5Writer::writeImpl(const Library& lib, const std::filesystem::path& temp
   h5::writeStringAttribute(g.id(), "name", lib.name);
   h5::writeStringAttribute(g.id(), "axis_kind", axisKindName(lib.axis.spec.kind));
   h5::writeStringAttribute(g.id(), "axis_unit", unitText(lib.axis.spec.unit));
-  if (lib.axis.wavelength_angstrom) h5::writeDoubleAttribute(g.id(), "wavelength_angstrom", *lib.axis.wavelength_angstrom);
+  if (lib.axis.wavelength_angstrom)
+    h5::writeDoubleAttribute(g.id(), "wavelength_angstrom", *lib.axis.wavelength_angstrom);
   h5::writeDataset(g.id(), "axis", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {m}, lib.axis.values.data());
   h5::writeDataset(g.id(), "intensities", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, {n, m}, lib.intensities.data());
   if (!lib.uncertainties.empty())
     h5::writeDataset(g.id(), "uncertainties", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, {n, m}, lib.uncertainties.data());
   if (!lib.elements.empty()) {
     h5::writeStrings(g.id(), "elements", lib.elements);
-    h5::writeDataset(g.id(), "composition", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n, lib.elements.size()}, lib.composition.data());
+    h5::writeDataset(g.id(), "composition", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n, lib.elements.size()},
+                     lib.composition.data());
   }
   if (!lib.x.empty()) {
     h5::writeDataset(g.id(), "x", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {n}, lib.x.data());

@@ -53,7 +53,8 @@ void writeDoubleAttribute(hid_t object, const std::string& name, double value) {
 void writeDataset(hid_t group, const std::string& name, hid_t memory_type, hid_t file_type,
                   const std::vector<hsize_t>& dims, const void* data) {
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-  Handle dataset(H5Dcreate2(group, name.c_str(), file_type, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  Handle dataset(H5Dcreate2(group, name.c_str(), file_type, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                 H5Dclose);
   if (!dataset.valid()) throw Error("HDF5 could not create dataset " + name);
   check(H5Dwrite(dataset.id(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "dataset " + name);
 }
@@ -170,7 +171,8 @@ std::vector<std::string> Reader::strings(hid_t group, const std::string& name, s
     std::vector<char> buffer(size * expected + 1, '\0');
     if (expected > 0 && H5Dread(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) < 0)
       fail(name, "dataset cannot be read (damaged file?)");
-    for (std::size_t i = 0; i < expected; ++i) values[i] = std::string(buffer.data() + i * size, strnlen(buffer.data() + i * size, size));
+    for (std::size_t i = 0; i < expected; ++i)
+      values[i] = std::string(buffer.data() + i * size, strnlen(buffer.data() + i * size, size));
   }
   return values;
 }

@@ -28,7 +28,8 @@ void parseList(std::string_view value, T* out, std::size_t expected, const std::
     if (p == end) break;
     if (count == expected) {
       const std::size_t total = count + 1 + static_cast<std::size_t>(std::count(p, end, ','));
-      throw FormatError(file, line, key, "has " + std::to_string(total) + " values, expected " + std::to_string(expected));
+      throw FormatError(file, line, key,
+                        "has " + std::to_string(total) + " values, expected " + std::to_string(expected));
     }
     if (*p == '+') ++p;
     T v{};
@@ -37,20 +38,22 @@ void parseList(std::string_view value, T* out, std::size_t expected, const std::
       const char* stop = p;
       while (stop < end && *stop != ',') ++stop;
       throw FormatError(file, line, key,
-                        "value " + std::to_string(count + 1) + " ('" + std::string(p, std::min<std::size_t>(stop - p, 40)) +
-                            "') is not a finite number");
+                        "value " + std::to_string(count + 1) + " ('" +
+                            std::string(p, std::min<std::size_t>(stop - p, 40)) + "') is not a finite number");
     }
     out[count++] = v;
     p = r.ptr;
     while (p < end && (*p == ' ' || *p == '\t')) ++p;
     if (p == end) break;
     if (*p != ',')
-      throw FormatError(file, line, key, "value " + std::to_string(count) + " is followed by '" + std::string(1, *p) +
-                                             "' instead of a comma");
+      throw FormatError(
+          file, line, key,
+          "value " + std::to_string(count) + " is followed by '" + std::string(1, *p) + "' instead of a comma");
     ++p;
   }
   if (count != expected)
-    throw FormatError(file, line, key, "has " + std::to_string(count) + " values, expected " + std::to_string(expected));
+    throw FormatError(file, line, key,
+                      "has " + std::to_string(count) + " values, expected " + std::to_string(expected));
 }
 
 std::vector<std::string> splitNames(std::string_view value) {
@@ -94,7 +97,8 @@ ReadResult InstanceReader::readImpl(const std::filesystem::path& path, const Rea
   ReadResult result;
   Library& lib = result.library;
   lib.axis.spec = options.axis.value_or(AxisSpec{AxisKind::Q, AxisUnit::InverseNanometre});
-  if (lib.axis.spec.kind != AxisKind::Q) throw FormatError(file, 0, "Q", "the instance format's axis is Q; --axis must name a Q unit");
+  if (lib.axis.spec.kind != AxisKind::Q)
+    throw FormatError(file, 0, "Q", "the instance format's axis is Q; --axis must name a Q unit");
 
   std::map<std::string, RawValue> raw;
   std::optional<std::size_t> declared_n;
@@ -112,13 +116,16 @@ ReadResult InstanceReader::readImpl(const std::filesystem::path& path, const Rea
     const std::size_t comment = content.find("//");
     if (comment != std::string_view::npos && (eq == std::string_view::npos || comment < eq)) continue;
     if (eq == std::string_view::npos)
-      throw FormatError(file, reader.lineNumber(), "", "expected key=value, found '" + std::string(content.substr(0, 40)) + "'");
+      throw FormatError(file, reader.lineNumber(), "",
+                        "expected key=value, found '" + std::string(content.substr(0, 40)) + "'");
     const std::string key(trim(content.substr(0, eq)));
     const std::string_view value = trim(content.substr(eq + 1));
     if (key.empty()) throw FormatError(file, reader.lineNumber(), "", "line starts with '=' (no key)");
     std::size_t index = 0;
     if (key == "Q") {
-      if (q_line) throw FormatError(file, reader.lineNumber(), "Q", "appears twice (first on line " + std::to_string(q_line) + ")");
+      if (q_line)
+        throw FormatError(file, reader.lineNumber(), "Q",
+                          "appears twice (first on line " + std::to_string(q_line) + ")");
       q_line = reader.lineNumber();
       lib.axis.values.resize(countFields(value));
       if (lib.axis.values.empty()) throw FormatError(file, q_line, "Q", "is empty");
@@ -128,8 +135,10 @@ ReadResult InstanceReader::readImpl(const std::filesystem::path& path, const Rea
       if (!q_line) throw FormatError(file, reader.lineNumber(), key, "comes before the Q= line that defines its axis");
       if (index == 0) throw FormatError(file, reader.lineNumber(), key, "sample numbers start at 1");
       if (declared_n && index > *declared_n)
-        throw FormatError(file, reader.lineNumber(), key, "sample " + std::to_string(index) + " exceeds N=" + std::to_string(*declared_n));
-      if (!declared_n && index > 10'000'000) throw FormatError(file, reader.lineNumber(), key, "implausible sample number");
+        throw FormatError(file, reader.lineNumber(), key,
+                          "sample " + std::to_string(index) + " exceeds N=" + std::to_string(*declared_n));
+      if (!declared_n && index > 10'000'000)
+        throw FormatError(file, reader.lineNumber(), key, "implausible sample number");
       const std::size_t m = lib.axis.values.size();
       // Knowing N lets the matrix be allocated once, at its final size.
       if (declared_n && lib.intensities.capacity() < *declared_n * m) lib.intensities.reserve(*declared_n * m);
@@ -138,13 +147,15 @@ ReadResult InstanceReader::readImpl(const std::filesystem::path& path, const Rea
         lib.intensities.resize(index * m, 0.0F);
       }
       if (intensity_line[index - 1])
-        throw FormatError(file, reader.lineNumber(), key, "appears twice (first on line " + std::to_string(intensity_line[index - 1]) + ")");
+        throw FormatError(file, reader.lineNumber(), key,
+                          "appears twice (first on line " + std::to_string(intensity_line[index - 1]) + ")");
       intensity_line[index - 1] = reader.lineNumber();
       parseList(value, lib.intensities.data() + (index - 1) * m, m, file, reader.lineNumber(), key);
       ++rows_seen;
     } else {
       if (raw.count(key))
-        throw FormatError(file, reader.lineNumber(), key, "appears twice (first on line " + std::to_string(raw[key].line) + ")");
+        throw FormatError(file, reader.lineNumber(), key,
+                          "appears twice (first on line " + std::to_string(raw[key].line) + ")");
       if (key == "N") {
         double n = 0;
         if (!parseNumber(value, n) || n < 1 || n != std::floor(n) || n > 1e8)
@@ -164,8 +175,9 @@ ReadResult InstanceReader::readImpl(const std::filesystem::path& path, const Rea
   lib.intensities.resize(n * lib.axis.values.size(), 0.0F);
   for (std::size_t s = 0; s < n; ++s)
     if (!intensity_line[s])
-      throw FormatError(file, reader.lineNumber(), "I" + std::to_string(s + 1),
-                        "is missing (N=" + std::to_string(n) + " samples declared, " + std::to_string(rows_seen) + " found)");
+      throw FormatError(
+          file, reader.lineNumber(), "I" + std::to_string(s + 1),
+          "is missing (N=" + std::to_string(n) + " samples declared, " + std::to_string(rows_seen) + " found)");
   lib.samples = n;
   raw.erase("N");
 
@@ -186,7 +198,8 @@ ReadResult InstanceReader::readImpl(const std::filesystem::path& path, const Rea
   if (auto m = take("M")) {
     double count = 0;
     if (!parseNumber(m->text, count) || count != static_cast<double>(lib.elements.size()))
-      throw FormatError(file, m->line, "M", "says " + m->text + " elements but Elements= lists " + std::to_string(lib.elements.size()));
+      throw FormatError(file, m->line, "M",
+                        "says " + m->text + " elements but Elements= lists " + std::to_string(lib.elements.size()));
   }
   std::vector<std::string> composition_keys = lib.elements;
   std::size_t composition_line = 0;
@@ -195,14 +208,16 @@ ReadResult InstanceReader::readImpl(const std::filesystem::path& path, const Rea
     composition_line = keys->line;
     if (composition_keys.size() != lib.elements.size())
       throw FormatError(file, keys->line, "Composition",
-                        "names " + std::to_string(composition_keys.size()) + " rows for " + std::to_string(lib.elements.size()) + " elements");
+                        "names " + std::to_string(composition_keys.size()) + " rows for " +
+                            std::to_string(lib.elements.size()) + " elements");
   }
   if (!lib.elements.empty()) {
     lib.composition.assign(n * lib.elements.size(), 0.0);
     for (std::size_t e = 0; e < lib.elements.size(); ++e) {
       auto row = take(composition_keys[e]);
       if (!row)
-        throw FormatError(file, composition_line, composition_keys[e], "composition row for " + lib.elements[e] + " is missing");
+        throw FormatError(file, composition_line, composition_keys[e],
+                          "composition row for " + lib.elements[e] + " is missing");
       const std::vector<double> values = perSample(composition_keys[e], *row);
       for (std::size_t s = 0; s < n; ++s) lib.composition[s * lib.elements.size() + e] = values[s];
     }
@@ -227,9 +242,13 @@ ReadResult InstanceReader::readImpl(const std::filesystem::path& path, const Rea
     lib.y = perSample(deposition_keys[1], ys);
   }
   for (auto& [key, value] : raw) {
-    if (countFields(value.text) == n && n > 1) lib.sample_metadata[key] = splitNames(value.text);
-    else if (value.text.size() <= 4096) lib.metadata[key] = value.text;
-    else result.warnings.push_back("key '" + key + "' (line " + std::to_string(value.line) + ") was not understood and is ignored");
+    if (countFields(value.text) == n && n > 1)
+      lib.sample_metadata[key] = splitNames(value.text);
+    else if (value.text.size() <= 4096)
+      lib.metadata[key] = value.text;
+    else
+      result.warnings.push_back("key '" + key + "' (line " + std::to_string(value.line) +
+                                ") was not understood and is ignored");
   }
   lib.metadata["axis_source"] = "instance format (Q in nm^-1)";
   return result;

@@ -34,7 +34,8 @@ void InstanceWriter::writeImpl(const Library& library, const std::filesystem::pa
   for (const auto& [key, values] : library.sample_metadata)
     for (const std::string& v : values)
       if (v.find_first_of(",\n\r") != std::string::npos)
-        throw Error("sample metadata '" + key + "' has a value with a comma or line break, which the instance format cannot hold");
+        throw Error("sample metadata '" + key +
+                    "' has a value with a comma or line break, which the instance format cannot hold");
   std::ofstream out(temporary_path, std::ios::binary);
   std::string buffer;
   const std::size_t n = library.samples;

@@ -59,7 +59,8 @@ ReadResult NpyFolderReader::readImpl(const std::filesystem::path& path, const Re
 
   lib.name = folder.filename().string();
   lib.axis.spec = options.axis.value_or(AxisSpec{AxisKind::Q, AxisUnit::InverseNanometre});
-  if (lib.axis.spec.kind != AxisKind::Q) throw FormatError(folder.string(), 0, "Q.npy", "Q.npy holds Q; --axis must name a Q unit");
+  if (lib.axis.spec.kind != AxisKind::Q)
+    throw FormatError(folder.string(), 0, "Q.npy", "Q.npy holds Q; --axis must name a Q unit");
   if (!options.axis) lib.metadata["axis_source"] = "Q.npy read as nm^-1 (the DRNets convention)";
   lib.axis.values = q.numbers;
   try {
@@ -71,15 +72,17 @@ ReadResult NpyFolderReader::readImpl(const std::filesystem::path& path, const Re
   lib.intensities.resize(n * m);
   for (std::size_t i = 0; i < n * m; ++i) {
     if (!std::isfinite(xrd.numbers[i]))
-      throw FormatError(file("XRD.npy").string(), 0, "data",
-                        "sample " + std::to_string(i / m + 1) + ", point " + std::to_string(i % m + 1) + " is not a finite number");
+      throw FormatError(
+          file("XRD.npy").string(), 0, "data",
+          "sample " + std::to_string(i / m + 1) + ", point " + std::to_string(i % m + 1) + " is not a finite number");
     lib.intensities[i] = static_cast<float>(xrd.numbers[i]);
   }
   reportProgress(options.progress, 0.6, "reading sample information");
 
   if (exists("composition.npy")) {
     const NpyArray c = readNpy(file("composition.npy"));
-    if (c.shape.size() != 2) throw FormatError(file("composition.npy").string(), 0, "shape", "expected samples x elements");
+    if (c.shape.size() != 2)
+      throw FormatError(file("composition.npy").string(), 0, "shape", "expected samples x elements");
     requireShape(c, {n, c.shape[1]}, file("composition.npy"), "one composition per sample");
     const std::size_t e = c.shape[1];
     lib.elements = elementsInName(lib.name);
@@ -102,12 +105,15 @@ ReadResult NpyFolderReader::readImpl(const std::filesystem::path& path, const Re
       for (std::size_t k = 0; k < edges.shape[0]; ++k) {
         const double a = edges.numbers[2 * k];
         const double b = edges.numbers[2 * k + 1];
-        if (a != std::floor(a) || b != std::floor(b) || a < 0 || b < 0 || a >= static_cast<double>(n) || b >= static_cast<double>(n) || a == b)
-          throw FormatError(file("edges.npy").string(), 0, "data", "edge " + std::to_string(k + 1) + " is not a pair of distinct sample indices");
+        if (a != std::floor(a) || b != std::floor(b) || a < 0 || b < 0 || a >= static_cast<double>(n) ||
+            b >= static_cast<double>(n) || a == b)
+          throw FormatError(file("edges.npy").string(), 0, "data",
+                            "edge " + std::to_string(k + 1) + " is not a pair of distinct sample indices");
         lib.edges.emplace_back(static_cast<std::int64_t>(std::min(a, b)), static_cast<std::int64_t>(std::max(a, b)));
       }
     } else {
-      throw FormatError(file("edges.npy").string(), 0, "shape", "expected an N x N adjacency matrix or a list of index pairs");
+      throw FormatError(file("edges.npy").string(), 0, "shape",
+                        "expected an N x N adjacency matrix or a list of index pairs");
     }
   }
   if (exists("degree_of_freedom.npy")) {
@@ -116,7 +122,8 @@ ReadResult NpyFolderReader::readImpl(const std::filesystem::path& path, const Re
     for (std::size_t s = 0; s < n; ++s) {
       const double v = dof.numbers[s];
       if (v < 0 || v != std::floor(v) || v > 1000)
-        throw FormatError(file("degree_of_freedom.npy").string(), 0, "data", "sample " + std::to_string(s + 1) + ": " + formatNumber(v) + " is not a phase count");
+        throw FormatError(file("degree_of_freedom.npy").string(), 0, "data",
+                          "sample " + std::to_string(s + 1) + ": " + formatNumber(v) + " is not a phase count");
       lib.phase_limit.push_back(static_cast<std::int32_t>(v));
     }
   }
@@ -132,7 +139,8 @@ ReadResult NpyFolderReader::readImpl(const std::filesystem::path& path, const Re
       for (std::size_t i = 0; i < mask.numbers.size(); ++i) lib.candidate_mask[i] = mask.numbers[i] != 0.0 ? 1 : 0;
     }
   }
-  for (std::size_t s = 0; s < n; ++s) lib.provenance.push_back({file("XRD.npy").string(), static_cast<std::int64_t>(s)});
+  for (std::size_t s = 0; s < n; ++s)
+    lib.provenance.push_back({file("XRD.npy").string(), static_cast<std::int64_t>(s)});
   return result;
 }
 

@@ -12,7 +12,9 @@ namespace phasewise::plugins {
 class NpyFolderReader final : public core::FormatReader {
  public:
   [[nodiscard]] std::string id() const override { return "npy-folder"; }
-  [[nodiscard]] std::string description() const override { return "DRNets folder of .npy arrays (XRD.npy, Q.npy, ...)"; }
+  [[nodiscard]] std::string description() const override {
+    return "DRNets folder of .npy arrays (XRD.npy, Q.npy, ...)";
+  }
   [[nodiscard]] std::vector<std::string> extensions() const override { return {".npy"}; }
   [[nodiscard]] int confidence(const core::FileProbe& probe) const override;
 

@@ -29,7 +29,8 @@ std::vector<double> numberList(const XmlElement& e, const std::string& file, con
     double v = 0;
     if (!parseNumber(fields[i], v) || !std::isfinite(v))
       throw FormatError(file, e.line, what,
-                        "value " + std::to_string(i + 1) + " ('" + std::string(fields[i].substr(0, 30)) + "') is not a finite number");
+                        "value " + std::to_string(i + 1) + " ('" + std::string(fields[i].substr(0, 30)) +
+                            "') is not a finite number");
     values.push_back(v);
   }
   return values;
@@ -39,7 +40,8 @@ double wavelengthAngstrom(const XmlElement& e, const std::string& file, const st
   const double v = numberIn(e, file, what);
   const std::string unit = lowercase(e.attribute("unit", "Angstrom"));
   const double a = unit == "nm" ? v * 10.0 : v;
-  if (!(a > 0.01 && a < 10.0)) throw FormatError(file, e.line, what, "wavelength " + formatNumber(a) + " A is implausible");
+  if (!(a > 0.01 && a < 10.0))
+    throw FormatError(file, e.line, what, "wavelength " + formatNumber(a) + " A is implausible");
   return a;
 }
 
@@ -68,13 +70,15 @@ Scan readScan(const XmlElement& scan, const std::string& file) {
   }
   if (!positions) throw FormatError(file, points->line, "positions", "no <positions axis=\"2Theta\"> in the scan");
   if (lowercase(positions->attribute("unit", "deg")) != "deg")
-    throw FormatError(file, positions->line, "positions", "2-theta unit '" + positions->attribute("unit") + "' is not deg");
+    throw FormatError(file, positions->line, "positions",
+                      "2-theta unit '" + positions->attribute("unit") + "' is not deg");
   const std::size_t n = out.counts.size();
   if (const XmlElement* list = positions->child("listPositions")) {
     out.two_theta = numberList(*list, file, "listPositions");
     if (out.two_theta.size() != n)
-      throw FormatError(file, list->line, "listPositions",
-                        "has " + std::to_string(out.two_theta.size()) + " positions for " + std::to_string(n) + " " + data_name);
+      throw FormatError(
+          file, list->line, "listPositions",
+          "has " + std::to_string(out.two_theta.size()) + " positions for " + std::to_string(n) + " " + data_name);
   } else {
     const XmlElement* start = positions->child("startPosition");
     const XmlElement* end = positions->child("endPosition");
@@ -84,7 +88,8 @@ Scan readScan(const XmlElement& scan, const std::string& file) {
     if (n < 2) throw FormatError(file, data->line, data_name, "a scan needs at least 2 points");
     if (!(b > a)) throw FormatError(file, end->line, "endPosition", "is not above startPosition");
     out.two_theta.resize(n);
-    for (std::size_t i = 0; i < n; ++i) out.two_theta[i] = a + (b - a) * static_cast<double>(i) / static_cast<double>(n - 1);
+    for (std::size_t i = 0; i < n; ++i)
+      out.two_theta[i] = a + (b - a) * static_cast<double>(i) / static_cast<double>(n - 1);
   }
   return out;
 }
@@ -104,7 +109,8 @@ ReadResult XrdmlReader::readImpl(const std::filesystem::path& path, const ReadOp
   if (trim(text).empty()) throw FormatError(file, 0, "", "is empty");
   reportProgress(options.progress, 0.1, "parsing XML");
   const XmlElement root = parseXml(text, file);
-  if (root.name != "xrdMeasurements") throw FormatError(file, root.line, "XML", "root element is <" + root.name + ">, not <xrdMeasurements>");
+  if (root.name != "xrdMeasurements")
+    throw FormatError(file, root.line, "XML", "root element is <" + root.name + ">, not <xrdMeasurements>");
   ReadResult result;
   Library& lib = result.library;
   lib.axis.spec = {AxisKind::TwoTheta, AxisUnit::Degree};
@@ -123,7 +129,8 @@ ReadResult XrdmlReader::readImpl(const std::filesystem::path& path, const ReadOp
     }
     if (const XmlElement* beam = measurement->child("incidentBeamPath"))
       if (const XmlElement* tube = beam->child("xRayTube"))
-        if (const XmlElement* anode = tube->child("anodeMaterial")) lib.metadata["anode"] = std::string(trim(anode->text));
+        if (const XmlElement* anode = tube->child("anodeMaterial"))
+          lib.metadata["anode"] = std::string(trim(anode->text));
     for (const XmlElement* scan : measurement->childrenNamed("scan")) scans.push_back(readScan(*scan, file));
   }
   if (scans.empty()) throw FormatError(file, root.line, "xrdMeasurement", "the file holds no <scan>");
@@ -149,7 +156,8 @@ ReadResult XrdmlReader::readImpl(const std::filesystem::path& path, const ReadOp
   lib.intensities.resize(lib.samples * grid.size());
   for (std::size_t s = 0; s < scans.size(); ++s) {
     if (same_grid) {
-      for (std::size_t i = 0; i < grid.size(); ++i) lib.intensities[s * grid.size() + i] = static_cast<float>(scans[s].counts[i]);
+      for (std::size_t i = 0; i < grid.size(); ++i)
+        lib.intensities[s * grid.size() + i] = static_cast<float>(scans[s].counts[i]);
     } else {
       std::vector<float> row(scans[s].counts.begin(), scans[s].counts.end());
       LinearResampler(scans[s].two_theta, grid).apply(row.data(), lib.intensities.data() + s * grid.size());

@@ -26,8 +26,10 @@ int numericRowsInHead(const std::string& head, std::size_t min_columns, std::siz
       double v = 0;
       numeric = numeric && parseNumber(f, v);
     }
-    if (numeric) ++rows;
-    else if (rows > 0) return -1;  // text after numbers: not this kind of file
+    if (numeric)
+      ++rows;
+    else if (rows > 0)
+      return -1;  // text after numbers: not this kind of file
   }
   return rows;
 }
@@ -55,8 +57,9 @@ ReadResult XyReader::readImpl(const std::filesystem::path& path, const ReadOptio
   }
   if (!spec) {
     spec = AxisSpec{AxisKind::TwoTheta, AxisUnit::Degree};
-    result.warnings.push_back("the file does not name its axis; the first column is read as 2-theta in degrees "
-                              "(pass --axis q_nm or q_A if it is Q)");
+    result.warnings.push_back(
+        "the file does not name its axis; the first column is read as 2-theta in degrees "
+        "(pass --axis q_nm or q_A if it is Q)");
   }
   const bool has_sigma = table.columns.size() == 3;
   result.library = libraryFromColumns(path.string(), table.columns[0], table.line_numbers, {&table.columns[1]},
@@ -78,11 +81,12 @@ void XyWriter::writeImpl(const Library& library, const std::filesystem::path& te
   std::ofstream out(temporary_path, std::ios::binary);
   out << "# " << library.name << "\n";
   out << "# axis: " << library.axis.spec.name() << "\n";
-  if (library.axis.wavelength_angstrom) out << "# wavelength: " << formatNumber(*library.axis.wavelength_angstrom) << " A\n";
+  if (library.axis.wavelength_angstrom)
+    out << "# wavelength: " << formatNumber(*library.axis.wavelength_angstrom) << " A\n";
   if (!library.provenance.empty()) out << "# source: " << library.provenance[0].file << "\n";
   const bool sigma = !library.uncertainties.empty();
-  out << "# " << (library.axis.spec.kind == AxisKind::TwoTheta ? "2theta" : "q") << " intensity" << (sigma ? " sigma" : "")
-      << "\n";
+  out << "# " << (library.axis.spec.kind == AxisKind::TwoTheta ? "2theta" : "q") << " intensity"
+      << (sigma ? " sigma" : "") << "\n";
   std::string row;
   for (std::size_t i = 0; i < library.points(); ++i) {
     row.clear();

@@ -11,10 +11,12 @@ namespace {
 Library gaussianLibrary(const std::vector<double>& centres, std::size_t m = 2001) {
   Library lib;
   lib.axis.spec = {AxisKind::Q, AxisUnit::InverseNanometre};
-  for (std::size_t i = 0; i < m; ++i) lib.axis.values.push_back(10.0 + 70.0 * static_cast<double>(i) / static_cast<double>(m - 1));
+  for (std::size_t i = 0; i < m; ++i)
+    lib.axis.values.push_back(10.0 + 70.0 * static_cast<double>(i) / static_cast<double>(m - 1));
   lib.samples = centres.size();
   for (double c : centres)
-    for (double q : lib.axis.values) lib.intensities.push_back(static_cast<float>(std::exp(-0.5 * std::pow((q - c) / 0.3, 2))));
+    for (double q : lib.axis.values)
+      lib.intensities.push_back(static_cast<float>(std::exp(-0.5 * std::pow((q - c) / 0.3, 2))));
   for (std::size_t s = 0; s < centres.size(); ++s) lib.provenance.push_back({"test", static_cast<std::int64_t>(s)});
   return lib;
 }
@@ -32,13 +34,12 @@ TEST(ResampleTest, LinearFunctionsAreReproducedExactly) {
   EXPECT_FLOAT_EQ(out[4], 9.0F);
 }
 
-TEST(ResampleTest, RefusesToExtrapolate) {
-  EXPECT_THROW(LinearResampler({1.0, 2.0}, {0.5, 1.5}), Error);
-}
+TEST(ResampleTest, RefusesToExtrapolate) { EXPECT_THROW(LinearResampler({1.0, 2.0}, {0.5, 1.5}), Error); }
 
 TEST(ResampleTest, CommonGridIsTheOverlapAtTheFinestStep) {
   const Axis a{{AxisKind::TwoTheta, AxisUnit::Degree}, {10.0, 10.5, 11.0, 11.5, 12.0, 12.5, 13.0}, 1.54};
-  const Axis b{{AxisKind::TwoTheta, AxisUnit::Degree}, {11.0, 11.25, 11.5, 11.75, 12.0, 12.25, 12.5, 12.75, 13.0, 13.25}, 1.54};
+  const Axis b{
+      {AxisKind::TwoTheta, AxisUnit::Degree}, {11.0, 11.25, 11.5, 11.75, 12.0, 12.25, 12.5, 12.75, 13.0, 13.25}, 1.54};
   const std::vector<double> grid = commonGrid({a, b});
   EXPECT_DOUBLE_EQ(grid.front(), 11.0);
   EXPECT_DOUBLE_EQ(grid.back(), 13.0);

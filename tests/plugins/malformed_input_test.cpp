@@ -51,7 +51,8 @@ Maker npyFolder(const std::function<void(const fs::path&)>& damage) {
   };
 }
 
-void rawNpy(const fs::path& path, const std::string& header_dict, const std::string& payload, const char* magic = "\x93NUMPY") {
+void rawNpy(const fs::path& path, const std::string& header_dict, const std::string& payload,
+            const char* magic = "\x93NUMPY") {
   std::string header = header_dict;
   while ((10 + header.size() + 1) % 64) header += ' ';
   header += '\n';
@@ -95,7 +96,8 @@ void libraryGroup(hid_t f, bool with_intensities, hsize_t intensity_columns = 3)
   plugins::h5::writeDataset(g.id(), "axis", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {3}, axis);
   if (with_intensities) {
     const std::vector<float> data(2 * intensity_columns, 1.0F);
-    plugins::h5::writeDataset(g.id(), "intensities", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, {2, intensity_columns}, data.data());
+    plugins::h5::writeDataset(g.id(), "intensities", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, {2, intensity_columns},
+                              data.data());
   }
 }
 
@@ -124,49 +126,78 @@ std::vector<Malformed> corpus() {
       {"ChiCountMismatch", "chi", "declares 50 points but the file holds 3",
        text("c.chi", "t\n2-Theta Angle (Degrees)\nIntensity\n50\n1 2\n2 3\n3 4\n")},
       {"ChiBadCount", "chi", "point count", text("b.chi", "t\n2-Theta Angle (Degrees)\nIntensity\nabc\n1 2\n2 3\n")},
-      {"ChiUnknownAxis", "chi", "names neither 2-theta nor Q", text("u.chi", "t\nRadial distance (mm)\nIntensity\n2\n1 2\n2 3\n")},
+      {"ChiUnknownAxis", "chi", "names neither 2-theta nor Q",
+       text("u.chi", "t\nRadial distance (mm)\nIntensity\n2\n1 2\n2 3\n")},
       // .xrdml
       {"XrdmlTruncated", "xrdml", "XML", text("t.xrdml", xrdml.substr(0, xrdml.size() / 2))},
       {"XrdmlWrongRoot", "xrdml", "not <xrdMeasurements>", text("r.xrdml", "<?xml version=\"1.0\"?><foo/>")},
-      {"XrdmlNoCounts", "xrdml", "neither <counts>", text("n.xrdml", replaced(replaced(xrdml, "<counts", "<other"), "</counts>", "</other>"))},
-      {"XrdmlBadNumber", "xrdml", "is not a finite number", text("b.xrdml", replaced(xrdml, "<counts unit=\"counts\">", "<counts unit=\"counts\">12x "))},
-      {"XrdmlImplausibleWavelength", "xrdml", "implausible", text("w.xrdml", replaced(xrdml, "1.5405980", "154.05980"))},
+      {"XrdmlNoCounts", "xrdml", "neither <counts>",
+       text("n.xrdml", replaced(replaced(xrdml, "<counts", "<other"), "</counts>", "</other>"))},
+      {"XrdmlBadNumber", "xrdml", "is not a finite number",
+       text("b.xrdml", replaced(xrdml, "<counts unit=\"counts\">", "<counts unit=\"counts\">12x "))},
+      {"XrdmlImplausibleWavelength", "xrdml", "implausible",
+       text("w.xrdml", replaced(xrdml, "1.5405980", "154.05980"))},
       {"XrdmlEmpty", "xrdml", "is empty", text("e.xrdml", "")},
       {"XrdmlUnknownEntity", "xrdml", "unknown entity", text("x.xrdml", replaced(xrdml, "test-sample", "&nope;"))},
       {"XrdmlBrokenNesting", "xrdml", "closes", text("k.xrdml", replaced(xrdml, "</scan>", "</dataPoints>"))},
       // instance text
-      {"InstanceIntensityBeforeQ", "instance", "comes before the Q= line", text("a.txt", kInstanceHead + "I1=1,2\nQ=1,2\nI2=1,2\n")},
+      {"InstanceIntensityBeforeQ", "instance", "comes before the Q= line",
+       text("a.txt", kInstanceHead + "I1=1,2\nQ=1,2\nI2=1,2\n")},
       {"InstanceMissingRow", "instance", "I2: is missing", text("b.txt", kInstanceHead + "Q=1,2,3\nI1=1,2,3\n")},
-      {"InstanceShortRow", "instance", "has 2 values, expected 3", text("c.txt", kInstanceHead + "Q=1,2,3\nI1=1,2,3\nI2=1,2\n")},
-      {"InstanceBadNumber", "instance", "('x1') is not a finite number", text("d.txt", kInstanceHead + "Q=1,2,3\nI1=1,2,3\nI2=1,x1,3\n")},
-      {"InstanceCompositionSum", "instance", "sum to", text("e.txt", replaced(kInstanceHead, "CNi=0,0.5", "CNi=0.5,0.9") + "Q=1,2\nI1=1,2\nI2=1,2\n")},
+      {"InstanceShortRow", "instance", "has 2 values, expected 3",
+       text("c.txt", kInstanceHead + "Q=1,2,3\nI1=1,2,3\nI2=1,2\n")},
+      {"InstanceBadNumber", "instance", "('x1') is not a finite number",
+       text("d.txt", kInstanceHead + "Q=1,2,3\nI1=1,2,3\nI2=1,x1,3\n")},
+      {"InstanceCompositionSum", "instance", "sum to",
+       text("e.txt", replaced(kInstanceHead, "CNi=0,0.5", "CNi=0.5,0.9") + "Q=1,2\nI1=1,2\nI2=1,2\n")},
       {"InstanceBadN", "instance", "is not a sample count", text("f.txt", "M=1\nN=abc\nElements=Fe\nQ=1,2\n")},
       {"InstanceDuplicateKey", "instance", "appears twice", text("g.txt", kInstanceHead + "Q=1,2\nQ=1,2\n")},
-      {"InstanceCompositionLength", "instance", "has 3 values, expected 2", text("h.txt", replaced(kInstanceHead, "CFe=1,0.5", "CFe=1,0.5,0") + "Q=1,2\nI1=1,2\nI2=1,2\n")},
+      {"InstanceCompositionLength", "instance", "has 3 values, expected 2",
+       text("h.txt", replaced(kInstanceHead, "CFe=1,0.5", "CFe=1,0.5,0") + "Q=1,2\nI1=1,2\nI2=1,2\n")},
       {"InstanceNoEquals", "instance", "expected key=value", text("i.txt", kInstanceHead + "Q=1,2\ngarbage line\n")},
       {"InstanceNaN", "instance", "is not a finite number", text("j.txt", kInstanceHead + "Q=1,2\nI1=1,nan\nI2=1,2\n")},
-      {"InstanceDecreasingQ", "instance", "must increase strictly", text("k.txt", kInstanceHead + "Q=2,1\nI1=1,2\nI2=1,2\n")},
+      {"InstanceDecreasingQ", "instance", "must increase strictly",
+       text("k.txt", kInstanceHead + "Q=2,1\nI1=1,2\nI2=1,2\n")},
       // DRNets .npy folder
-      {"NpyTruncated", "npy-folder", "truncated", npyFolder([](const fs::path& f) { fs::resize_file(f / "XRD.npy", fs::file_size(f / "XRD.npy") - 4); })},
-      {"NpyAxisLengthMismatch", "npy-folder", "expected (4)", npyFolder([](const fs::path& f) { core::writeNpy(f / "Q.npy", {1, "<f8", false}, {3}, {1, 2, 3}); })},
-      {"NpyTerabyteHeader", "npy-folder", "shape and dtype need", npyFolder([](const fs::path& f) { rawNpy(f / "XRD.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (100000000, 100000), }", "1234"); })},
-      {"NpyObjectDtype", "npy-folder", "object arrays", npyFolder([](const fs::path& f) { rawNpy(f / "XRD.npy", "{'descr': '|O', 'fortran_order': False, 'shape': (2, 4), }", std::string(64, '\0')); })},
-      {"NpyBadMagic", "npy-folder", "not an .npy file", npyFolder([](const fs::path& f) { rawNpy(f / "Q.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }", std::string(32, '\0'), "PNGPNG"); })},
-      {"NpyCompositionShape", "npy-folder", "one composition per sample", npyFolder([](const fs::path& f) { core::writeNpy(f / "composition.npy", {1, "<f8", false}, {3, 3}, std::vector<double>(9, 0.3)); })},
-      {"NpyUnknownDtype", "npy-folder", "unsupported dtype", npyFolder([](const fs::path& f) { rawNpy(f / "XRD.npy", "{'descr': '<q9', 'fortran_order': False, 'shape': (2, 4), }", std::string(72, '\0')); })},
-      {"NpyNaNIntensity", "npy-folder", "not a finite number", npyFolder([](const fs::path& f) { core::writeNpy(f / "XRD.npy", {1, "<f8", false}, {2, 4}, {1, 2, NAN, 4, 5, 6, 7, 8}); })},
+      {"NpyTruncated", "npy-folder", "truncated",
+       npyFolder([](const fs::path& f) { fs::resize_file(f / "XRD.npy", fs::file_size(f / "XRD.npy") - 4); })},
+      {"NpyAxisLengthMismatch", "npy-folder", "expected (4)", npyFolder([](const fs::path& f) {
+         core::writeNpy(f / "Q.npy", {1, "<f8", false}, {3}, {1, 2, 3});
+       })},
+      {"NpyTerabyteHeader", "npy-folder", "shape and dtype need", npyFolder([](const fs::path& f) {
+         rawNpy(f / "XRD.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (100000000, 100000), }", "1234");
+       })},
+      {"NpyObjectDtype", "npy-folder", "object arrays", npyFolder([](const fs::path& f) {
+         rawNpy(f / "XRD.npy", "{'descr': '|O', 'fortran_order': False, 'shape': (2, 4), }", std::string(64, '\0'));
+       })},
+      {"NpyBadMagic", "npy-folder", "not an .npy file", npyFolder([](const fs::path& f) {
+         rawNpy(f / "Q.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }", std::string(32, '\0'),
+                "PNGPNG");
+       })},
+      {"NpyCompositionShape", "npy-folder", "one composition per sample", npyFolder([](const fs::path& f) {
+         core::writeNpy(f / "composition.npy", {1, "<f8", false}, {3, 3}, std::vector<double>(9, 0.3));
+       })},
+      {"NpyUnknownDtype", "npy-folder", "unsupported dtype", npyFolder([](const fs::path& f) {
+         rawNpy(f / "XRD.npy", "{'descr': '<q9', 'fortran_order': False, 'shape': (2, 4), }", std::string(72, '\0'));
+       })},
+      {"NpyNaNIntensity", "npy-folder", "not a finite number", npyFolder([](const fs::path& f) {
+         core::writeNpy(f / "XRD.npy", {1, "<f8", false}, {2, 4}, {1, 2, NAN, 4, 5, 6, 7, 8});
+       })},
       // folder of files + composition table
-      {"FolderMissingFile", "folder", "'b.xy' is not a file", patternFolder("file,Fe,Ni\na.xy,0.5,0.5\nb.xy,0.5,0.5\n")},
+      {"FolderMissingFile", "folder", "'b.xy' is not a file",
+       patternFolder("file,Fe,Ni\na.xy,0.5,0.5\nb.xy,0.5,0.5\n")},
       {"FolderBadNumber", "folder", "'half' is not a finite number", patternFolder("file,Fe,Ni\na.xy,half,0.5\n")},
       {"FolderCompositionSum", "folder", "sum to 0.7", patternFolder("file,Fe,Ni\na.xy,0.3,0.4\n")},
       {"FolderRaggedTable", "folder", "has 2 fields", patternFolder("file,Fe,Ni\na.xy,0.3\n")},
       // Phasewise HDF5
-      {"Hdf5Truncated", "phasewise-h5", "", [](const fs::path& dir) {
+      {"Hdf5Truncated", "phasewise-h5", "",
+       [](const fs::path& dir) {
          const fs::path p = writeHdf5(dir);
          fs::resize_file(p, fs::file_size(p) / 2);
          return p;
        }},
-      {"Hdf5NotPhasewise", "phasewise-h5", "not a Phasewise file", hdf5([](hid_t f) { plugins::h5::writeIntAttribute(f, "other", 1); })},
+      {"Hdf5NotPhasewise", "phasewise-h5", "not a Phasewise file",
+       hdf5([](hid_t f) { plugins::h5::writeIntAttribute(f, "other", 1); })},
       {"Hdf5NewerSchema", "phasewise-h5", "newer version", hdf5([](hid_t f) { phasewiseRoot(f, 99); })},
       {"Hdf5MissingGroup", "phasewise-h5", "library: group is missing", hdf5([](hid_t f) { phasewiseRoot(f); })},
       {"Hdf5MissingDataset", "phasewise-h5", "intensities: dataset is missing", hdf5([](hid_t f) {
@@ -195,7 +226,8 @@ TEST_P(MalformedInputTest, TargetReaderFailsWithAClearMessage) {
     FAIL() << c.name << ": the " << c.reader << " reader accepted a malformed file";
   } catch (const core::FormatError& e) {
     const std::string message = e.what();
-    EXPECT_NE(message.find(path.filename().string()), std::string::npos) << "message does not name the file: " << message;
+    EXPECT_NE(message.find(path.filename().string()), std::string::npos)
+        << "message does not name the file: " << message;
     EXPECT_NE(message.find(c.fragment), std::string::npos) << "expected '" << c.fragment << "' in: " << message;
   }
 }

@@ -41,11 +41,13 @@ TEST(RealDataTest, AlLiFeInstanceAndNpyFolderAgree) {
   for (std::size_t s = 0; s < 231; ++s) {
     const float* pb = b.pattern(s);
     const float peak = *std::max_element(pb, pb + 650);
-    for (std::size_t i = 0; i < 650; ++i) worst = std::max(worst, std::abs(double(a.pattern(s)[i]) - double(pb[i]) / peak));
+    for (std::size_t i = 0; i < 650; ++i)
+      worst = std::max(worst, std::abs(double(a.pattern(s)[i]) - double(pb[i]) / peak));
   }
   EXPECT_LT(worst, 1e-6);
   double composition = 0.0;
-  for (std::size_t i = 0; i < a.composition.size(); ++i) composition = std::max(composition, std::abs(a.composition[i] - b.composition[i]));
+  for (std::size_t i = 0; i < a.composition.size(); ++i)
+    composition = std::max(composition, std::abs(a.composition[i] - b.composition[i]));
   EXPECT_LT(composition, 1e-6);
   EXPECT_EQ(b.edges.size(), 630U);  // the Delaunay graph of the 21 x 21 triangular grid
   EXPECT_EQ(b.candidate_phases.size(), 159U);
@@ -59,8 +61,8 @@ TEST(RealDataTest, BiCuVReadsFromBothFormats) {
   const Library npy = registry.read(sharedDataDir() / "drnets/Bi-Cu-V-307").library;
   EXPECT_EQ(text.samples, 307U);
   EXPECT_EQ(npy.samples, 307U);
-  EXPECT_EQ(text.points(), 300U);   // a downsampling of ...
-  EXPECT_EQ(npy.points(), 1197U);   // ... the full pattern
+  EXPECT_EQ(text.points(), 300U);  // a downsampling of ...
+  EXPECT_EQ(npy.points(), 1197U);  // ... the full pattern
   EXPECT_EQ(text.elements, npy.elements);
   ASSERT_EQ(text.composition.size(), npy.composition.size());
   for (std::size_t i = 0; i < text.composition.size(); ++i) EXPECT_NEAR(text.composition[i], npy.composition[i], 1e-4);

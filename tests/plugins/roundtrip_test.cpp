@@ -53,7 +53,7 @@ TEST(RoundTripTest, Hdf5WriteIsAtomic) {
   Library bad = good;
   bad.sample_metadata["a/b"] = std::vector<std::string>(bad.samples, "x");  // cannot be written
   EXPECT_THROW(registry.writerFor(dir / "lib.h5").write(bad, dir / "lib.h5"), Error);
-  EXPECT_TRUE(identical(registry.read(dir / "lib.h5").library, good));  // the old file survived
+  EXPECT_TRUE(identical(registry.read(dir / "lib.h5").library, good));        // the old file survived
   EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1);  // no temporary left
 }
 

@@ -28,7 +28,8 @@ std::filesystem::path writeXye(const std::filesystem::path& dir) {
   std::string text = "! 2theta counts esd\n";
   for (int i = 0; i <= 100; ++i) {
     const double x = 20.0 + 0.2 * i;
-    text += std::to_string(x) + "\t" + std::to_string(peak(x, 30.0)) + "\t" + std::to_string(std::sqrt(peak(x, 30.0))) + "\n";
+    text += std::to_string(x) + "\t" + std::to_string(peak(x, 30.0)) + "\t" + std::to_string(std::sqrt(peak(x, 30.0))) +
+            "\n";
   }
   writeText(dir / "p.xye", text);
   return dir / "p.xye";
@@ -56,10 +57,13 @@ std::filesystem::path writeChi(const std::filesystem::path& dir) {
 
 std::string xrdmlText(int version, std::size_t points) {
   std::string data;
-  for (std::size_t i = 0; i < points; ++i) data += (i ? " " : "") + std::to_string(static_cast<int>(peak(10.0 + 0.02 * static_cast<double>(i), 20.0)));
+  for (std::size_t i = 0; i < points; ++i)
+    data += (i ? " " : "") + std::to_string(static_cast<int>(peak(10.0 + 0.02 * static_cast<double>(i), 20.0)));
   const std::string tag = version == 1 ? "intensities" : "counts";
   return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-         "<xrdMeasurements xmlns=\"http://www.xrdml.com/XRDMeasurement/" + std::string(version == 1 ? "1.0" : "2.0") + "\">\n"
+         "<xrdMeasurements xmlns=\"http://www.xrdml.com/XRDMeasurement/" +
+         std::string(version == 1 ? "1.0" : "2.0") +
+         "\">\n"
          "  <sample type=\"To be analyzed\"><id>test-sample</id></sample>\n"
          "  <xrdMeasurement measurementType=\"Scan\">\n"
          "    <usedWavelength intended=\"K-Alpha 1\">\n"
@@ -71,10 +75,14 @@ std::string xrdmlText(int version, std::size_t points) {
          "      <dataPoints>\n"
          "        <positions axis=\"2Theta\" unit=\"deg\">\n"
          "          <startPosition>10.00</startPosition>\n"
-         "          <endPosition>" + std::to_string(10.0 + 0.02 * static_cast<double>(points - 1)) + "</endPosition>\n"
+         "          <endPosition>" +
+         std::to_string(10.0 + 0.02 * static_cast<double>(points - 1)) +
+         "</endPosition>\n"
          "        </positions>\n"
          "        <commonCountingTime unit=\"seconds\">1.0</commonCountingTime>\n"
-         "        <" + tag + " unit=\"counts\">" + data + "</" + tag + ">\n"
+         "        <" +
+         tag + " unit=\"counts\">" + data + "</" + tag +
+         ">\n"
          "      </dataPoints>\n"
          "    </scan>\n"
          "  </xrdMeasurement>\n"
@@ -87,9 +95,10 @@ std::filesystem::path writeXrdml(const std::filesystem::path& dir, int version, 
 }
 
 std::filesystem::path writeInstance(const std::filesystem::path& dir) {
-  std::string text = "// Metadata\nM=2\nElements=Fe,Ni\nN=3\nComposition=CFe,CNi\nDeposition=X,Y\n\n"
-                     "X=1.0,2.0,3.0\nY=4.0,5.0,6.0\nsample_no=11,12,13\n// Composition data\n"
-                     "CFe=1.0,0.5,0.0\nCNi=0.0,0.5,1.0\n\n//Integrated counts data\nQ=10,11,12,13,14\n";
+  std::string text =
+      "// Metadata\nM=2\nElements=Fe,Ni\nN=3\nComposition=CFe,CNi\nDeposition=X,Y\n\n"
+      "X=1.0,2.0,3.0\nY=4.0,5.0,6.0\nsample_no=11,12,13\n// Composition data\n"
+      "CFe=1.0,0.5,0.0\nCNi=0.0,0.5,1.0\n\n//Integrated counts data\nQ=10,11,12,13,14\n";
   text += "I1=0.1,0.2,0.3,0.4,0.5\nI2=1,2,3,4,5\nI3=5,4,3,2,1\n";
   writeText(dir / "inst.txt", text);
   return dir / "inst.txt";

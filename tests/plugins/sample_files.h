@@ -13,7 +13,7 @@ std::filesystem::path writeCsv(const std::filesystem::path& dir);
 std::filesystem::path writeChi(const std::filesystem::path& dir);
 std::filesystem::path writeXrdml(const std::filesystem::path& dir, int version, const std::string& name = "p.xrdml");
 std::filesystem::path writeInstance(const std::filesystem::path& dir);
-std::filesystem::path writeNpyFolder(const std::filesystem::path& dir);  // returns the folder
+std::filesystem::path writeNpyFolder(const std::filesystem::path& dir);      // returns the folder
 std::filesystem::path writePatternFolder(const std::filesystem::path& dir);  // files + composition.csv
 std::filesystem::path writeHdf5(const std::filesystem::path& dir);
 

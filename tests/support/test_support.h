@@ -20,9 +20,9 @@ void writeText(const std::filesystem::path& path, const std::string& text);
 }  // namespace phasewise::test
 
 // Skips the current test unless the shared data folder holds `relative`.
-#define PHASEWISE_REQUIRE_DATA(relative)                                                         \
-  do {                                                                                           \
-    if (::phasewise::test::sharedDataDir().empty() ||                                            \
-        !std::filesystem::exists(::phasewise::test::sharedDataDir() / (relative)))               \
-      GTEST_SKIP() << "shared data not available: " << (relative);                               \
+#define PHASEWISE_REQUIRE_DATA(relative)                                           \
+  do {                                                                             \
+    if (::phasewise::test::sharedDataDir().empty() ||                              \
+        !std::filesystem::exists(::phasewise::test::sharedDataDir() / (relative))) \
+      GTEST_SKIP() << "shared data not available: " << (relative);                 \
   } while (false)
