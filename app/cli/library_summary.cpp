@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include "io/registry.h"
 #include "util/text.h"
@@ -10,7 +11,13 @@
 namespace phasewise::cli {
 using namespace core;
 namespace {
-std::string range(double low, double high) { return formatNumber(low) + " .. " + formatNumber(high); }
+// Six significant digits: enough to read, without float32 noise such as 79.900002.
+std::string display(double v) {
+  std::ostringstream s;
+  s << std::setprecision(6) << v;
+  return s.str();
+}
+std::string range(double low, double high) { return display(low) + " .. " + display(high); }
 std::string fixed(double v, int digits) {
   std::ostringstream s;
   s << std::fixed << std::setprecision(digits) << v;
