@@ -115,3 +115,29 @@ TEST(RoundTripTest, FolderOfFilesSurvivesHdf5) {
 
 }  // namespace
 }  // namespace phasewise::test
+
+namespace phasewise::test {
+namespace {
+
+TEST(ReadProgressTest, ReadingReportsProgressAndCanBeCancelled) {
+  core::FormatRegistry registry;
+  plugins::registerBuiltinFormats(registry);
+  core::SyntheticLibrarySpec spec;
+  spec.grid_divisions = 30;  // 496 samples: enough lines for several progress reports
+  const auto path = freshTempDir() / "big_inst.txt";
+  registry.writer("instance").write(core::makeSyntheticLibrary(spec).library, path);
+  int reports = 0;
+  core::ReadOptions options;
+  options.progress = [&](double fraction, std::string_view) {
+    EXPECT_GE(fraction, 0.0);
+    EXPECT_LE(fraction, 1.0);
+    return ++reports < 3;  // stop at the third report
+  };
+  EXPECT_THROW((void)registry.read(path, options), core::CancelledError);
+  EXPECT_EQ(reports, 3);
+  options.progress = [&](double, std::string_view) { return true; };
+  EXPECT_EQ(registry.read(path, options).library.samples, 496U);
+}
+
+}  // namespace
+}  // namespace phasewise::test
