@@ -15,6 +15,11 @@ namespace phasewise::core {
 
 class FormatRegistry {
  public:
+  FormatRegistry() = default;
+  // Readers may keep a reference to their registry (the folder reader does): never copy or move it.
+  FormatRegistry(const FormatRegistry&) = delete;
+  FormatRegistry& operator=(const FormatRegistry&) = delete;
+
   void addReader(std::unique_ptr<FormatReader> reader);  // throws Error on a duplicate id
   void addWriter(std::unique_ptr<FormatWriter> writer);
 

@@ -63,6 +63,17 @@ void Library::validate(double composition_tolerance) const {
   requireSize(provenance.size(), n, "provenance");
 }
 
+bool convertPercentCompositions(Library& library) {
+  if (library.elements.empty() || library.samples == 0) return false;
+  for (std::size_t s = 0; s < library.samples; ++s) {
+    double sum = 0;
+    for (std::size_t e = 0; e < library.elements.size(); ++e) sum += library.fraction(s, e);
+    if (std::abs(sum - 100.0) >= 2.0) return false;
+  }
+  for (double& f : library.composition) f /= 100.0;
+  return true;
+}
+
 bool identical(const Library& a, const Library& b, std::string* first_difference) {
   auto differ = [&](const char* what) {
     if (first_difference) *first_difference = what;

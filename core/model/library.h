@@ -58,6 +58,10 @@ struct Library {
   void validate(double composition_tolerance = 0.02) const;
 };
 
+// Some files give compositions in atomic percent. When every sample's fractions sum to
+// 100 +- 2, divides them by 100 and returns true; otherwise leaves them alone.
+bool convertPercentCompositions(Library& library);
+
 // Exact equality of everything a file format must round-trip (used by tests and `convert`).
 [[nodiscard]] bool identical(const Library& a, const Library& b, std::string* first_difference = nullptr);
 

@@ -172,17 +172,8 @@ ReadResult FolderReader::readImpl(const std::filesystem::path& path, const ReadO
     lib.provenance.push_back({(path / rows[r].file).string(), 0});
   }
   lib.metadata["composition_table"] = table_path.filename().string();
-  // Percent compositions are accepted when every row sums to ~100.
-  bool percent = true;
-  for (std::size_t s = 0; s < lib.samples && percent; ++s) {
-    double sum = 0;
-    for (std::size_t e = 0; e < lib.elements.size(); ++e) sum += lib.fraction(s, e);
-    percent = std::abs(sum - 100.0) < 2.0;
-  }
-  if (percent) {
-    for (double& f : lib.composition) f /= 100.0;
+  if (convertPercentCompositions(lib))
     result.warnings.push_back("compositions are given in percent; converted to fractions");
-  }
   for (std::size_t s = 0; s < lib.samples; ++s) {
     double sum = 0;
     for (std::size_t e = 0; e < lib.elements.size(); ++e) sum += lib.fraction(s, e);

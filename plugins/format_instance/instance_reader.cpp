@@ -221,17 +221,8 @@ ReadResult InstanceReader::readImpl(const std::filesystem::path& path, const Rea
       const std::vector<double> values = perSample(composition_keys[e], *row);
       for (std::size_t s = 0; s < n; ++s) lib.composition[s * lib.elements.size() + e] = values[s];
     }
-    // Some files give atomic percent; accept them when every sample sums to ~100.
-    bool percent = true;
-    for (std::size_t s = 0; s < n && percent; ++s) {
-      double sum = 0;
-      for (std::size_t e = 0; e < lib.elements.size(); ++e) sum += lib.fraction(s, e);
-      percent = std::abs(sum - 100.0) < 2.0;
-    }
-    if (percent) {
-      for (double& f : lib.composition) f /= 100.0;
+    if (convertPercentCompositions(lib))
       result.warnings.push_back("compositions are given in percent; converted to fractions");
-    }
   }
   std::vector<std::string> deposition_keys = {"X", "Y"};
   if (auto keys = take("Deposition")) deposition_keys = splitNames(keys->text);

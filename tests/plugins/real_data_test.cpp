@@ -7,6 +7,7 @@
 
 #include "builtin_formats.h"
 #include "io/registry.h"
+#include "sample_files.h"
 #include "test_support.h"
 
 namespace phasewise::test {
@@ -14,16 +15,10 @@ namespace {
 using namespace core;
 namespace fs = std::filesystem;
 
-FormatRegistry makeRegistry() {
-  FormatRegistry registry;
-  plugins::registerBuiltinFormats(registry);
-  return registry;
-}
-
 TEST(RealDataTest, AlLiFeInstanceAndNpyFolderAgree) {
   PHASEWISE_REQUIRE_DATA("drnets/solutions/Al-Li-Fe_inst_Q650.txt");
   PHASEWISE_REQUIRE_DATA("drnets/Al-Li-Fe/XRD.npy");
-  const FormatRegistry registry = makeRegistry();
+  const FormatRegistry& registry = makeRegistry();
   const ReadResult text = registry.read(sharedDataDir() / "drnets/solutions/Al-Li-Fe_inst_Q650.txt");
   const ReadResult npy = registry.read(sharedDataDir() / "drnets/Al-Li-Fe");
   const Library& a = text.library;
@@ -56,7 +51,7 @@ TEST(RealDataTest, AlLiFeInstanceAndNpyFolderAgree) {
 TEST(RealDataTest, BiCuVReadsFromBothFormats) {
   PHASEWISE_REQUIRE_DATA("drnets/solutions/Bi-Cu-V307_inst_Q300.txt");
   PHASEWISE_REQUIRE_DATA("drnets/Bi-Cu-V-307/XRD.npy");
-  const FormatRegistry registry = makeRegistry();
+  const FormatRegistry& registry = makeRegistry();
   const Library text = registry.read(sharedDataDir() / "drnets/solutions/Bi-Cu-V307_inst_Q300.txt").library;
   const Library npy = registry.read(sharedDataDir() / "drnets/Bi-Cu-V-307").library;
   EXPECT_EQ(text.samples, 307U);
@@ -72,7 +67,7 @@ TEST(RealDataTest, BiCuVReadsFromBothFormats) {
 
 TEST(RealDataTest, EveryXrdmlFileReadsWithItsRangeCountAndWavelength) {
   PHASEWISE_REQUIRE_DATA("dara-powder/precursor_mixture");
-  const FormatRegistry registry = makeRegistry();
+  const FormatRegistry& registry = makeRegistry();
   int files = 0;
   for (const auto& entry : fs::directory_iterator(sharedDataDir() / "dara-powder/precursor_mixture")) {
     if (entry.path().extension() != ".xrdml") continue;
@@ -102,7 +97,7 @@ TEST(RealDataTest, EveryXrdmlFileReadsWithItsRangeCountAndWavelength) {
 
 TEST(RealDataTest, FolderOfXrdmlFilesRoundTripsThroughHdf5) {
   PHASEWISE_REQUIRE_DATA("dara-powder/precursor_mixture");
-  const FormatRegistry registry = makeRegistry();
+  const FormatRegistry& registry = makeRegistry();
   const fs::path dir = freshTempDir() / "mixtures";
   fs::create_directories(dir);
   // The table points at the shared files where they lie; nothing is copied.

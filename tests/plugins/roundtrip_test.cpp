@@ -14,12 +14,6 @@ namespace phasewise::test {
 namespace {
 using namespace core;
 
-FormatRegistry makeRegistry() {
-  FormatRegistry registry;
-  plugins::registerBuiltinFormats(registry);
-  return registry;
-}
-
 Library richLibrary() {
   SyntheticLibrarySpec spec;
   spec.grid_divisions = 6;
@@ -36,7 +30,7 @@ Library richLibrary() {
 }
 
 TEST(RoundTripTest, Hdf5KeepsEverything) {
-  const FormatRegistry registry = makeRegistry();
+  const FormatRegistry& registry = makeRegistry();
   const Library lib = richLibrary();
   const auto path = freshTempDir() / "rich.h5";
   registry.writerFor(path).write(lib, path);
@@ -46,7 +40,7 @@ TEST(RoundTripTest, Hdf5KeepsEverything) {
 }
 
 TEST(RoundTripTest, Hdf5WriteIsAtomic) {
-  const FormatRegistry registry = makeRegistry();
+  const FormatRegistry& registry = makeRegistry();
   const auto dir = freshTempDir();
   const Library good = richLibrary();
   registry.writerFor(dir / "lib.h5").write(good, dir / "lib.h5");
@@ -58,7 +52,7 @@ TEST(RoundTripTest, Hdf5WriteIsAtomic) {
 }
 
 TEST(RoundTripTest, InstanceTextKeepsDataCompositionsAndPositions) {
-  const FormatRegistry registry = makeRegistry();
+  const FormatRegistry& registry = makeRegistry();
   Library lib = richLibrary();
   lib.uncertainties.clear();
   const auto path = freshTempDir() / "lib_inst.txt";
@@ -74,7 +68,7 @@ TEST(RoundTripTest, InstanceTextKeepsDataCompositionsAndPositions) {
 }
 
 TEST(RoundTripTest, InstanceTextConvertsTwoThetaToQ) {
-  const FormatRegistry registry = makeRegistry();
+  const FormatRegistry& registry = makeRegistry();
   const auto dir = freshTempDir();
   const Library xrd = registry.read(writeXrdml(dir, 2)).library;
   registry.writer("instance").write(xrd, dir / "inst.txt");
@@ -87,7 +81,7 @@ TEST(RoundTripTest, InstanceTextConvertsTwoThetaToQ) {
 }
 
 TEST(RoundTripTest, SinglePatternTextFormats) {
-  const FormatRegistry registry = makeRegistry();
+  const FormatRegistry& registry = makeRegistry();
   const auto dir = freshTempDir();
   const Library xye = registry.read(writeXye(dir)).library;
   for (const char* name : {"out.xye", "out.csv"}) {
@@ -103,7 +97,7 @@ TEST(RoundTripTest, SinglePatternTextFormats) {
 }
 
 TEST(RoundTripTest, FolderOfFilesSurvivesHdf5) {
-  const FormatRegistry registry = makeRegistry();
+  const FormatRegistry& registry = makeRegistry();
   const auto dir = freshTempDir();
   const ReadResult folder = registry.read(writePatternFolder(dir));
   EXPECT_EQ(folder.library.samples, 2U);

@@ -14,6 +14,15 @@ namespace {
 double peak(double x, double centre) { return 10.0 + 1000.0 * std::exp(-0.5 * std::pow((x - centre) / 0.2, 2)); }
 }  // namespace
 
+const core::FormatRegistry& makeRegistry() {
+  static const core::FormatRegistry* registry = [] {
+    auto* r = new core::FormatRegistry();  // lives for the whole test run
+    plugins::registerBuiltinFormats(*r);
+    return r;
+  }();
+  return *registry;
+}
+
 std::filesystem::path writeXy(const std::filesystem::path& dir, const std::string& name) {
   std::string text = "# test pattern\n# wavelength: 1.5406 A\n# 2theta intensity\n";
   for (int i = 0; i <= 200; ++i) {
@@ -128,8 +137,7 @@ std::filesystem::path writePatternFolder(const std::filesystem::path& dir) {
 }
 
 std::filesystem::path writeHdf5(const std::filesystem::path& dir) {
-  core::FormatRegistry registry;
-  plugins::registerBuiltinFormats(registry);
+  const core::FormatRegistry& registry = makeRegistry();
   core::SyntheticLibrarySpec spec;
   spec.grid_divisions = 4;
   spec.points = 100;

@@ -4,7 +4,14 @@
 #include <filesystem>
 #include <string>
 
+namespace phasewise::core {
+class FormatRegistry;
+}
+
 namespace phasewise::test {
+
+// A registry with every built-in format, shared by the tests.
+const core::FormatRegistry& makeRegistry();
 
 // Each returns the path written inside `dir`.
 std::filesystem::path writeXy(const std::filesystem::path& dir, const std::string& name = "p.xy");

@@ -12,12 +12,6 @@ namespace phasewise::test {
 namespace {
 using namespace core;
 
-FormatRegistry makeRegistry() {
-  FormatRegistry registry;
-  plugins::registerBuiltinFormats(registry);
-  return registry;
-}
-
 TEST(TextFormatsTest, XyTakesAxisAndWavelengthFromItsHeader) {
   const ReadResult r = makeRegistry().read(writeXy(freshTempDir()));
   EXPECT_EQ(r.library.axis.spec.kind, AxisKind::TwoTheta);
@@ -29,7 +23,7 @@ TEST(TextFormatsTest, XyTakesAxisAndWavelengthFromItsHeader) {
 TEST(TextFormatsTest, XyWithoutHeaderSaysWhatItAssumed) {
   const auto dir = freshTempDir();
   writeText(dir / "bare.xy", "10 1\n10.5 2\n11 3\n");
-  const FormatRegistry registry = makeRegistry();
+  const FormatRegistry& registry = makeRegistry();
   ReadResult r = registry.read(dir / "bare.xy");
   EXPECT_EQ(r.library.axis.spec.kind, AxisKind::TwoTheta);
   EXPECT_FALSE(r.library.axis.wavelength_angstrom);
@@ -69,7 +63,7 @@ TEST(TextFormatsTest, ChiReadsItsFourLineHeader) {
 
 TEST(TextFormatsTest, XrdmlVersionOneAndTwoAgree) {
   const auto dir = freshTempDir();
-  const FormatRegistry registry = makeRegistry();
+  const FormatRegistry& registry = makeRegistry();
   const Library v1 = registry.read(writeXrdml(dir, 1, "v1.xrdml")).library;
   const Library v2 = registry.read(writeXrdml(dir, 2, "v2.xrdml")).library;
   EXPECT_EQ(v1.intensities, v2.intensities);
