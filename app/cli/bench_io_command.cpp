@@ -99,12 +99,7 @@ int runBenchIoChild(const CommandContext& context) {
   return 0;
 }
 
-int runBenchIo(const CommandContext& context) {
-  const Arguments arguments(context.words, {"samples", "points", "dir", "runs"}, {"help", "keep"});
-  if (arguments.flag("help") || arguments.positional().size() != 1 || arguments.positional()[0] != "io") {
-    std::cout << "usage: phasewise-cli bench io [--samples 5000] [--points 4000] [--runs 3] [--dir DIR] [--keep]\n";
-    return arguments.flag("help") ? 0 : 2;
-  }
+int runBenchIo(const CommandContext& context, const Arguments& arguments) {
   core::SyntheticLibrarySpec spec;
   spec.samples = static_cast<std::size_t>(arguments.number("samples", 5000));
   spec.points = static_cast<std::size_t>(arguments.number("points", 4000));

@@ -21,7 +21,11 @@ int runConvert(const CommandContext& context);
 int runExample(const CommandContext& context);
 int runFormats(const CommandContext& context);
 int runResample(const CommandContext& context);
-int runBenchIo(const CommandContext& context);
+int runBench(const CommandContext& context);
 int runBenchIoChild(const CommandContext& context);  // internal: one measured read in a fresh process
+
+class Arguments;
+int runBenchIo(const CommandContext& context, const Arguments& arguments);
+int runBenchSimulate(const CommandContext& context, const Arguments& arguments);
 
 }  // namespace phasewise::cli

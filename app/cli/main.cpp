@@ -20,6 +20,7 @@ commands:
   example -o FILE               write Phasewise's built-in synthetic example library
   formats                       list the formats Phasewise reads and writes
   bench io                      measure HDF5 and text I/O on a generated 5,000 x 4,000 library
+  bench simulate                stick lists vs pymatgen, and augmented-profile throughput
 
 common options:
   --wavelength A                wavelength in Angstrom for files that do not state one
@@ -41,7 +42,7 @@ int main(int argc, char** argv) {
       {"example", cli::runExample},
       {"formats", cli::runFormats},
       {"resample", cli::runResample},
-      {"bench", cli::runBenchIo},
+      {"bench", cli::runBench},
       {"bench-io-child", cli::runBenchIoChild},
   };
   const auto command = commands.find(argv[1]);

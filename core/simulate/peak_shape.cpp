@@ -19,4 +19,14 @@ PseudoVoigtShape::PseudoVoigtShape(double eta, double window) : window_(window) 
   table_.back() = 0.0;  // the window's edge
 }
 
+PseudoVoigtShape PseudoVoigtShape::mixture(const PseudoVoigtShape& lorentzian, const PseudoVoigtShape& gaussian,
+                                           double eta) {
+  PseudoVoigtShape out;
+  out.window_ = lorentzian.window_;
+  out.table_.resize(lorentzian.table_.size());
+  for (std::size_t i = 0; i < out.table_.size(); ++i)
+    out.table_[i] = eta * lorentzian.table_[i] + (1.0 - eta) * gaussian.table_[i];
+  return out;
+}
+
 }  // namespace phasewise::core

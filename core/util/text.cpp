@@ -44,25 +44,38 @@ std::string lowercase(std::string_view text) {
 
 void splitFields(std::string_view line, std::string_view separators, std::vector<std::string_view>& fields) {
   fields.clear();
-  const bool whitespace_separates = separators.find(' ') != std::string_view::npos;
-  std::size_t i = 0;
+  // With ' ' among the separators, any run of blanks (spaces, tabs) is one separator, and
+  // blanks around an explicit separator belong to it. Otherwise blanks are content (trimmed).
+  const bool blanks_separate = separators.find(' ') != std::string_view::npos;
+  auto is_blank = [](char c) { return c == ' ' || c == '\t'; };
+  auto is_explicit = [&](char c) {
+    return separators.find(c) != std::string_view::npos && !(blanks_separate && is_blank(c));
+  };
   const std::size_t n = line.size();
-  auto is_space = [](char c) { return c == ' ' || c == '\t'; };
-  auto is_sep = [&](char c) { return separators.find(c) != std::string_view::npos && !is_space(c); };
-  if (whitespace_separates)
-    while (i < n && is_space(line[i])) ++i;
-  while (i < n) {
+  std::size_t i = 0;
+  if (blanks_separate)
+    while (i < n && is_blank(line[i])) ++i;
+  if (i == n) return;
+  for (;;) {
     std::size_t j = i;
-    while (j < n && !is_sep(line[j]) && !(whitespace_separates && is_space(line[j]))) ++j;
+    while (j < n && !is_explicit(line[j]) && !(blanks_separate && is_blank(line[j]))) ++j;
     fields.push_back(trim(line.substr(i, j - i)));
-    // Skip blanks, then at most one explicit separator, then blanks.
-    while (j < n && is_space(line[j])) ++j;
-    if (j < n && is_sep(line[j])) {
-      ++j;
-      while (j < n && is_space(line[j])) ++j;
-      if (j == n) fields.emplace_back();  // a trailing separator ends with an empty field
+    if (j == n) return;
+    std::size_t k = j;
+    if (blanks_separate)
+      while (k < n && is_blank(line[k])) ++k;
+    if (k < n && is_explicit(line[k])) {
+      ++k;
+      if (blanks_separate)
+        while (k < n && is_blank(line[k])) ++k;
+      if (k == n) {
+        fields.emplace_back();  // a trailing explicit separator ends with an empty field
+        return;
+      }
+    } else if (k == n) {
+      return;  // trailing blanks
     }
-    i = j;
+    i = k;
   }
 }
 

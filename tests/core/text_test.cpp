@@ -31,6 +31,10 @@ TEST(TextTest, SplitsOnWhiteSpaceRunsAndExplicitSeparators) {
   EXPECT_EQ(f, (std::vector<std::string_view>{"1", "", "3"}));
   splitFields("1,2,", ",", f);
   EXPECT_EQ(f.size(), 3U);
+  splitFields("0\tname with blanks\t2.5", "\t", f);
+  EXPECT_EQ(f, (std::vector<std::string_view>{"0", "name with blanks", "2.5"}));
+  splitFields("1 ; 2", " ;", f);
+  EXPECT_EQ(f, (std::vector<std::string_view>{"1", "2"}));
 }
 
 TEST(TextTest, FormatsNumbersThatReadBackExactly) {

@@ -1,0 +1,22 @@
+#include <iostream>
+
+#include "arguments.h"
+#include "commands.h"
+
+namespace phasewise::cli {
+
+int runBench(const CommandContext& context) {
+  const Arguments arguments(context.words,
+                            {"samples", "points", "dir", "runs", "cif-dir", "repeats", "per-structure", "threads"},
+                            {"help", "keep"});
+  const std::string what = arguments.positional().empty() ? "" : arguments.positional()[0];
+  if (arguments.flag("help") || arguments.positional().size() != 1 || (what != "io" && what != "simulate")) {
+    std::cout << "usage: phasewise-cli bench io [--samples 5000] [--points 4000] [--runs 3] [--dir DIR] [--keep]\n"
+                 "       phasewise-cli bench simulate [--cif-dir ../shared/data/cif] [--repeats 20]\n"
+                 "                                    [--per-structure 100] [--points 4000] [--threads 0]\n";
+    return arguments.flag("help") ? 0 : 2;
+  }
+  return what == "io" ? runBenchIo(context, arguments) : runBenchSimulate(context, arguments);
+}
+
+}  // namespace phasewise::cli

@@ -1,0 +1,68 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "simulate/formula.h"
+#include "simulate/phase_library.h"
+#include "simulate/stick_tables.h"
+#include "test_support.h"
+#include "util/error.h"
+
+namespace phasewise::test {
+namespace {
+using namespace core;
+
+TEST(FormulaTest, ReadsCountsBracketsAndBlanks) {
+  EXPECT_EQ(parseFormula("Fe2O3"), (std::map<std::string, double>{{"Fe", 2}, {"O", 3}}));
+  EXPECT_EQ(parseFormula("Fe2 O3"), (std::map<std::string, double>{{"Fe", 2}, {"O", 3}}));
+  EXPECT_EQ(parseFormula("Ca(OH)2"), (std::map<std::string, double>{{"Ca", 1}, {"H", 2}, {"O", 2}}));
+  const auto spinel = parseFormula("(Al2O3)1.333");
+  EXPECT_NEAR(spinel.at("Al"), 2.666, 1e-12);
+  EXPECT_NEAR(spinel.at("O"), 3.999, 1e-12);
+  EXPECT_NEAR(atomicFractions(parseFormula("Li0.6Fe2.4O4")).at("O"), 4.0 / 7.0, 1e-12);
+  EXPECT_THROW((void)parseFormula("Xy2"), Error);
+  EXPECT_THROW((void)parseFormula("(Fe2"), Error);
+  EXPECT_EQ(formulaFromPhaseName("0+(Al2O3)1.333_01-075-0921_Cubic.txt"), "(Al2O3)1.333");
+}
+
+TEST(StickTableTest, PlainTablesNeedToNameTheirPosition) {
+  const auto dir = freshTempDir();
+  writeText(dir / "Fe2O3.txt", "# two_theta intensity h k l\n24.1 30 0 1 2\n33.2 100 1 0 4\n");
+  EXPECT_THROW((void)readStickTable(dir / "Fe2O3.txt"), FormatError);  // 2-theta without a wavelength
+  StickTableOptions options;
+  options.wavelength_angstrom = 1.540562;
+  const PhaseLibrary library = readStickTable(dir / "Fe2O3.txt", options);
+  ASSERT_EQ(library.size(), 1U);
+  EXPECT_EQ(library.phases[0].formula, "Fe2O3");
+  EXPECT_NEAR(library.phases[0].composition.at("O"), 0.6, 1e-12);
+  ASSERT_EQ(library.phases[0].sticks.size(), 2U);
+  EXPECT_NEAR(library.phases[0].sticks[1].q_nm, twoThetaToQ(33.2, 1.540562, AxisUnit::InverseNanometre), 1e-9);
+  EXPECT_EQ(*library.phases[0].sticks[0].hkl, (std::array<int, 3>{0, 1, 2}));
+  // Back at the same wavelength, the sticks land where they were.
+  PowderSettings settings;
+  settings.radiation = Radiation::monochromatic(1.540562);
+  const StickPattern sticks = idealSticks(library.phases[0], settings);
+  EXPECT_NEAR(sticks.peaks[1].two_theta, 33.2, 1e-9);
+  EXPECT_DOUBLE_EQ(sticks.peaks[1].intensity, 100.0);
+  writeText(dir / "bad.txt", "# q_nm intensity\n20 abc\n");
+  EXPECT_THROW((void)readStickTable(dir / "bad.txt"), FormatError);
+}
+
+TEST(StickTableTest, RealDataDrnetsStickLibraries) {
+  PHASEWISE_REQUIRE_DATA("drnets/Al-Li-Fe/sticks_lib.tsv");
+  const PhaseLibrary library = readStickTable(sharedDataDir() / "drnets/Al-Li-Fe/sticks_lib.tsv");
+  EXPECT_EQ(library.size(), 159U);
+  EXPECT_EQ(library.phases[0].name, "0+(Al2O3)1.333_01-075-0921_Cubic.txt");
+  EXPECT_EQ(library.phases[0].sticks.size(), 9U);
+  EXPECT_NEAR(library.phases[0].composition.at("Al"), 0.4, 1e-3);
+  std::size_t with_composition = 0;
+  for (const auto& p : library.phases) with_composition += !p.composition.empty();
+  EXPECT_GT(with_composition, 150U);
+  const PhaseLibrary truth = readStickTable(sharedDataDir() / "drnets/Al-Li-Fe/stick_bases.tsv");
+  EXPECT_EQ(truth.size(), 6U);
+  PHASEWISE_REQUIRE_DATA("drnets/Bi-Cu-V-307/sticks_lib.tsv");
+  EXPECT_EQ(readStickTable(sharedDataDir() / "drnets/Bi-Cu-V-307/sticks_lib.tsv").size(), 100U);
+}
+
+}  // namespace
+}  // namespace phasewise::test
