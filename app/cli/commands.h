@@ -21,6 +21,8 @@ int runConvert(const CommandContext& context);
 int runExample(const CommandContext& context);
 int runFormats(const CommandContext& context);
 int runResample(const CommandContext& context);
+int runSimulate(const CommandContext& context);
+int runLibrary(const CommandContext& context);
 int runBench(const CommandContext& context);
 int runBenchIoChild(const CommandContext& context);  // internal: one measured read in a fresh process
 

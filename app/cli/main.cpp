@@ -17,6 +17,8 @@ commands:
   info FILE...                  summarise libraries: samples, points, axis, wavelength, elements
   convert IN OUT                convert between formats (chosen by OUT's extension)
   resample IN OUT              put patterns on a new grid, another axis, or a log-Q grid
+  simulate CIF|STICKS -o OUT     ideal powder pattern (profile or --sticks) of a structure or stick list
+  library build|info            reference phase libraries from CIFs and stick lists
   example -o FILE               write Phasewise's built-in synthetic example library
   formats                       list the formats Phasewise reads and writes
   bench io                      measure HDF5 and text I/O on a generated 5,000 x 4,000 library
@@ -37,13 +39,9 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::map<std::string, int (*)(const cli::CommandContext&)> commands = {
-      {"info", cli::runInfo},
-      {"convert", cli::runConvert},
-      {"example", cli::runExample},
-      {"formats", cli::runFormats},
-      {"resample", cli::runResample},
-      {"bench", cli::runBench},
-      {"bench-io-child", cli::runBenchIoChild},
+      {"info", cli::runInfo},       {"convert", cli::runConvert},   {"example", cli::runExample},
+      {"formats", cli::runFormats}, {"resample", cli::runResample}, {"simulate", cli::runSimulate},
+      {"library", cli::runLibrary}, {"bench", cli::runBench},       {"bench-io-child", cli::runBenchIoChild},
   };
   const auto command = commands.find(argv[1]);
   if (command == commands.end()) {

@@ -8,6 +8,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <set>
 
 #include "simulate/cif_reader.h"
@@ -84,7 +85,11 @@ CifResult fromDocument(cif::Document& doc, const std::string& name) {
   if (!block)
     throw FormatError(name, 0, "_atom_site_fract_x", "the file has no block with fractional atom coordinates");
   CrystalStructure& s = result.structure;
-  s.name = block->name;
+  // A useful name: the mineral or common name, else a block name that means something,
+  // else the file's stem ("global" and bare database numbers say nothing).
+  const bool block_name_useful = !block->name.empty() && block->name != "global" &&
+                                 block->name.find_first_not_of("0123456789") != std::string::npos;
+  s.name = block_name_useful ? block->name : std::filesystem::path(name).stem().string();
   s.source = name;
   if (const std::string* f = firstValue(*block, {"_chemical_formula_sum", "_chemical_formula_structural"}))
     s.formula = cif::as_string(*f);

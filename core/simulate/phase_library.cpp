@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <set>
 
 #include "simulate/formula.h"
@@ -30,8 +31,19 @@ std::vector<std::string> PhaseLibrary::elements() const {
 ReferencePhase phaseFromStructure(const CrystalStructure& structure) {
   ReferencePhase phase;
   phase.name = structure.name;
-  const auto contents = structure.cellContents();
-  phase.formula = structure.formula.empty() ? formulaText(contents) : structure.formula;
+  auto contents = structure.cellContents();
+  // The formula unit: divide the cell contents by their greatest common divisor when they
+  // are whole numbers (Cu4 -> Cu, Fe12 O18 -> Fe2 O3).
+  long divisor = 0;
+  bool whole = true;
+  for (const auto& [element, count] : contents) {
+    whole = whole && std::abs(count - std::round(count)) < 1e-6 && count >= 1.0;
+    if (whole) divisor = std::gcd(divisor, std::lround(count));
+  }
+  std::map<std::string, double> unit = contents;
+  if (whole && divisor > 1)
+    for (auto& [element, count] : unit) count /= static_cast<double>(divisor);
+  phase.formula = structure.formula.empty() ? formulaText(unit) : structure.formula;
   phase.composition = atomicFractions(contents);
   phase.source = structure.source;
   phase.structure = structure;

@@ -1,5 +1,6 @@
 #include "simulate/stick_tables.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -63,11 +64,19 @@ PhaseLibrary readStickTable(const std::filesystem::path& path, const StickTableO
         layout = Layout::DrnetsLibrary;
       else if (header.find("phase_index") != std::string::npos)
         layout = Layout::DrnetsBases;
-      else if (columns.empty() && layout == Layout::Plain) {
+      else if (layout == Layout::Plain && single.sticks.empty()) {
+        // The column header is the comment line that names a position column (the last
+        // such line before the data wins; other comments are free text).
         std::string names(content.substr(1));
         if (const auto colon = names.find("columns:"); colon != std::string::npos) names = names.substr(colon + 8);
         splitFields(names, " \t,", fields);
-        for (std::string_view f : fields) columns.push_back(lowercase(f));
+        std::vector<std::string> candidate;
+        for (std::string_view f : fields) candidate.push_back(lowercase(f));
+        const bool names_position = std::any_of(candidate.begin(), candidate.end(), [](const std::string& c) {
+          return c == "two_theta" || c == "2theta" || c == "tth" || c == "q_nm" || c == "q_nm^-1" || c == "q" ||
+                 c == "q_a" || c == "q_a^-1" || c == "d" || c == "d_a";
+        });
+        if (names_position) columns = std::move(candidate);
       }
       continue;
     }
@@ -113,7 +122,9 @@ PhaseLibrary readStickTable(const std::filesystem::path& path, const StickTableO
           if (columns[i] == n) return i;
       return std::nullopt;
     };
-    const auto position = column({"two_theta", "2theta", "tth", "q_nm", "q_nm^-1", "q", "q_a", "q_a^-1", "d", "d_a"});
+    // Q and d do not depend on the wavelength: prefer them when a table gives several.
+    auto position = column({"q_nm", "q_nm^-1", "q", "q_a", "q_a^-1", "d", "d_a"});
+    if (!position) position = column({"two_theta", "2theta", "tth"});
     const auto intensity = column({"intensity", "i", "int", "rel_intensity"});
     if (!position || !intensity)
       throw FormatError(file, reader.lineNumber(), "header",

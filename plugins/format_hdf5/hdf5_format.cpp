@@ -44,7 +44,12 @@ ReadResult Hdf5Reader::readImpl(const std::filesystem::path& path, const ReadOpt
   if (*version > kHdf5SchemaVersion || *version < 1)
     r.fail("schema_version", "is " + std::to_string(*version) + "; this Phasewise reads up to " +
                                  std::to_string(kHdf5SchemaVersion) + " (written by a newer version?)");
-  if (!r.has(f.id(), kLibraryGroup)) r.fail(kLibraryGroup, "group is missing");
+  if (!r.has(f.id(), kLibraryGroup)) {
+    if (r.has(f.id(), "phases"))
+      r.fail(kLibraryGroup,
+             "the file holds a reference phase library, not sample patterns (see phasewise-cli library info)");
+    r.fail(kLibraryGroup, "group is missing");
+  }
   Handle g(H5Gopen2(f.id(), kLibraryGroup, H5P_DEFAULT), H5Gclose);
   reportProgress(options.progress, 0.0, "reading HDF5");
 
