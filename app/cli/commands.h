@@ -23,6 +23,8 @@ int runFormats(const CommandContext& context);
 int runResample(const CommandContext& context);
 int runSimulate(const CommandContext& context);
 int runLibrary(const CommandContext& context);
+int runDecompose(const CommandContext& context);
+int runEvaluate(const CommandContext& context);
 int runBench(const CommandContext& context);
 int runBenchIoChild(const CommandContext& context);  // internal: one measured read in a fresh process
 

@@ -19,6 +19,8 @@ commands:
   resample IN OUT              put patterns on a new grid, another axis, or a log-Q grid
   simulate CIF|STICKS -o OUT     ideal powder pattern (profile or --sticks) of a structure or stick list
   library build|info            reference phase libraries from CIFs and stick lists
+  decompose LIB --phases K -o R.txt   phases, activations and shifts (shift-aware, Gibbs, connectivity)
+  evaluate R.txt --truth DIR    matched cosine, phase-fraction L1, Gibbs violations against truth
   example -o FILE               write Phasewise's built-in synthetic example library
   formats                       list the formats Phasewise reads and writes
   bench io                      measure HDF5 and text I/O on a generated 5,000 x 4,000 library
@@ -41,7 +43,7 @@ int main(int argc, char** argv) {
   const std::map<std::string, int (*)(const cli::CommandContext&)> commands = {
       {"info", cli::runInfo},       {"convert", cli::runConvert},   {"example", cli::runExample},
       {"formats", cli::runFormats}, {"resample", cli::runResample}, {"simulate", cli::runSimulate},
-      {"library", cli::runLibrary}, {"bench", cli::runBench},       {"bench-io-child", cli::runBenchIoChild},
+      {"library", cli::runLibrary}, {"decompose", cli::runDecompose}, {"evaluate", cli::runEvaluate}, {"bench", cli::runBench},       {"bench-io-child", cli::runBenchIoChild},
   };
   const auto command = commands.find(argv[1]);
   if (command == commands.end()) {

@@ -1,0 +1,197 @@
+#include "decompose/decomposer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "decompose/delaunay.h"
+#include "decompose/measures.h"
+#include "decompose/nmf.h"
+#include "decompose/shift_model.h"
+#include "model/resample.h"
+#include "util/error.h"
+
+namespace phasewise::core {
+
+std::vector<int> phaseLimits(const Library& library, int fallback) {
+  std::vector<int> limits(library.samples, fallback);
+  if (!library.phase_limit.empty()) {
+    for (std::size_t s = 0; s < library.samples; ++s) limits[s] = std::max(1, library.phase_limit[s]);
+    return limits;
+  }
+  if (!library.elements.empty()) {
+    for (std::size_t s = 0; s < library.samples; ++s) {
+      int present = 0;
+      for (std::size_t e = 0; e < library.elements.size(); ++e) present += library.fraction(s, e) > 0.01;
+      limits[s] = std::max(1, present);
+    }
+  }
+  return limits;
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> neighbourGraph(const Library& library) {
+  if (!library.edges.empty()) return library.edges;
+  const std::size_t e = library.elements.size();
+  if (e < 2 || library.samples < 3) {
+    if (!library.x.empty()) return delaunayEdges(library.x, library.y);
+    return {};
+  }
+  // Ternary (or higher: the first three elements) compositions drawn in the plane.
+  std::vector<double> x(library.samples), y(library.samples);
+  for (std::size_t s = 0; s < library.samples; ++s) {
+    const double b = library.fraction(s, 1), c = e > 2 ? library.fraction(s, 2) : 0.0;
+    x[s] = b + 0.5 * c;
+    y[s] = 0.8660254037844386 * c;
+  }
+  return delaunayEdges(x, y);
+}
+
+DecompositionResult decompose(const Library& library, const DecompositionSettings& settings, const ProgressCallback& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  library.validate();
+  const std::size_t n = library.samples, m = library.points();
+  const int k = settings.phases;
+  if (k < 1) throw Error("ask for at least one phase");
+  if (static_cast<std::size_t>(k) > n) throw Error("cannot find " + std::to_string(k) + " phases in " + std::to_string(n) + " samples");
+  if (settings.shifts < 0) throw Error("the shift range must not be negative");
+  for (float v : library.intensities)
+    if (v < 0) throw Error("decomposition needs non-negative intensities; subtract a background that keeps them >= 0");
+  const unsigned threads = settings.threads ? settings.threads : std::max(1U, std::thread::hardware_concurrency());
+  const auto ku = static_cast<std::size_t>(k);
+
+  // Each sample scaled to a maximum of 1, so that strong and weak patterns weigh alike.
+  std::vector<float> scale(n, 1.0F);
+  Library scaled = library;
+  for (std::size_t s = 0; s < n; ++s) {
+    float* row = scaled.pattern(s);
+    const float top = *std::max_element(row, row + m);
+    scale[s] = top > 0 ? top : 1.0F;
+    for (std::size_t j = 0; j < m; ++j) row[j] /= scale[s];
+  }
+  const std::size_t log_points = settings.log_points ? settings.log_points : std::min<std::size_t>(m, 1200);
+  const LogQLibrary log = toLogQ(scaled, log_points);
+  const std::vector<float>& y = log.library.intensities;
+
+  DecompositionResult result;
+  result.settings = settings;
+  result.samples = n;
+  result.phases = k;
+  result.axis = library.axis;
+  result.log_axis = log.library.axis;
+
+  reportProgress(progress, 0.0, "initial NMF");
+  NmfOptions init;
+  init.components = k;
+  init.loss = settings.loss;
+  init.max_iterations = settings.shifts == 0 && !settings.gibbs && !settings.connectivity ? settings.max_iterations : 200;
+  init.tolerance = settings.tolerance;
+  init.sparsity = settings.sparsity;
+  init.seed = settings.seed;
+  init.threads = threads;
+  init.device = settings.device;
+  const bool plain = settings.shifts == 0 && !settings.gibbs && !settings.connectivity && !settings.background;
+  // Plain NMF works on the library's own axis; the shift model on log-Q.
+  const NmfResult start = plain ? nmf(scaled.intensities, n, m, init, [&](double f, std::string_view s) {
+    return !progress || progress(0.9 * f, s);
+  })
+                                : nmf(y, n, log_points, init, [&](double f, std::string_view s) {
+                                    return !progress || progress(0.2 * f, s);
+                                  });
+  std::vector<float> w_log, a(n * ku), shifts_bins(n * ku, 0.0F), g_log(log_points, 0.0F), c(n, 0.0F);
+  if (plain) {
+    result.bases = start.w;
+    a = start.h;
+    result.iterations = start.iterations;
+    result.loss_history = start.loss;
+    // The log-Q view of the bases, for display and for later shift-aware runs.
+    result.bases_log.resize(ku * log_points);
+    Axis own = convertAxis(library.axis, log.library.axis.spec);
+    const LinearResampler to_log(own.values, result.log_axis.values);
+    for (int p = 0; p < k; ++p) to_log.apply(&result.bases[p * m], &result.bases_log[p * log_points]);
+  } else {
+    ShiftModelOptions options;
+    options.phases = k;
+    options.max_shift = settings.shifts;
+    options.iterations = settings.max_iterations;
+    options.tolerance = settings.tolerance;
+    options.gibbs = settings.gibbs;
+    options.limits = phaseLimits(library, settings.default_phase_limit);
+    options.connectivity = settings.connectivity;
+    if (settings.connectivity) options.edges = neighbourGraph(library);
+    options.background = settings.background;
+    options.threads = threads;
+    options.initial_w = start.w;
+    const ShiftModelResult fit = fitShiftModel(y, n, log_points, options, [&](double f, std::string_view s) {
+      return !progress || progress(0.2 + 0.75 * f, s);
+    });
+    w_log = fit.w;
+    a = fit.a;
+    shifts_bins = fit.shift;
+    g_log = fit.g;
+    c = fit.c;
+    result.iterations = fit.iterations;
+    result.loss_history = fit.loss;
+    result.bases_log = w_log;
+    // Patterns back onto the library's axis (at their reference lattice parameter).
+    Axis own = convertAxis(library.axis, log.library.axis.spec);
+    const LinearResampler to_own(result.log_axis.values, own.values);
+    result.bases.resize(ku * m);
+    for (int p = 0; p < k; ++p) to_own.apply(&w_log[p * log_points], &result.bases[p * m]);
+    result.background.resize(m);
+    to_own.apply(g_log.data(), result.background.data());
+  }
+  reportProgress(progress, 0.95, "results");
+  // Activations in the data's units; fractions as DESIGN.md defines them.
+  result.activations.resize(n * ku);
+  for (std::size_t s = 0; s < n; ++s)
+    for (std::size_t p = 0; p < ku; ++p) result.activations[s * ku + p] = a[s * ku + p] * scale[s];
+  result.fractions = fractionsFrom(result.activations, result.bases, n, k, m);
+  result.shifts.resize(n * ku);
+  for (std::size_t i = 0; i < n * ku; ++i) result.shifts[i] = static_cast<float>(std::exp(shifts_bins[i] * log.log_bin_width));
+  result.background_activation.resize(n);
+  for (std::size_t s = 0; s < n; ++s) result.background_activation[s] = c[s] * scale[s];
+
+  // Reconstruction and each phase's contribution, on the library's axis.
+  result.reconstruction.assign(n * m, 0.0F);
+  const bool keep_per_phase = n * ku * m <= 50'000'000;
+  if (keep_per_phase) result.per_phase.assign(n * ku * m, 0.0F);
+  Axis own = convertAxis(library.axis, log.library.axis.spec);
+  const LinearResampler to_own(result.log_axis.values, own.values);
+  std::vector<float> shifted(log_points), back(m);
+  for (std::size_t s = 0; s < n; ++s) {
+    float* recon = &result.reconstruction[s * m];
+    if (plain) {
+      for (std::size_t p = 0; p < ku; ++p)
+        for (std::size_t j = 0; j < m; ++j) {
+          const float v = result.activations[s * ku + p] * result.bases[p * m + j];
+          recon[j] += v;
+          if (keep_per_phase) result.per_phase[(s * ku + p) * m + j] = v;
+        }
+      continue;
+    }
+    for (std::size_t p = 0; p < ku; ++p) {
+      if (result.activations[s * ku + p] <= 0) continue;
+      shiftPattern(&w_log[p * log_points], log_points, shifts_bins[s * ku + p], shifted.data());
+      to_own.apply(shifted.data(), back.data());
+      for (std::size_t j = 0; j < m; ++j) {
+        const float v = result.activations[s * ku + p] * back[j];
+        recon[j] += v;
+        if (keep_per_phase) result.per_phase[(s * ku + p) * m + j] = v;
+      }
+    }
+    for (std::size_t j = 0; j < m; ++j) recon[j] += result.background_activation[s] * result.background[j];
+  }
+  result.sample_loss.resize(n);
+  for (std::size_t s = 0; s < n; ++s) {
+    double l1 = 0;
+    for (std::size_t j = 0; j < m; ++j) l1 += std::abs(double(library.intensities[s * m + j]) - result.reconstruction[s * m + j]);
+    result.sample_loss[s] = static_cast<float>(l1);
+  }
+  if (result.background.empty()) result.background.assign(m, 0.0F);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  reportProgress(progress, 1.0, "done");
+  return result;
+}
+
+}  // namespace phasewise::core

@@ -1,0 +1,24 @@
+#pragma once
+// The decomposition's entry point: checks the inputs, prepares the data (per-sample scaling,
+// the log-Q grid), runs plain NMF or the shift-aware model, and maps the answer back onto the
+// library's own axis and units. A cancelled run throws CancelledError and returns nothing, so
+// whatever result the caller held before stays intact.
+
+#include "decompose/decomposition.h"
+#include "model/library.h"
+#include "util/progress.h"
+
+namespace phasewise::core {
+
+[[nodiscard]] DecompositionResult decompose(const Library& library, const DecompositionSettings& settings,
+                                            const ProgressCallback& progress = nullptr);
+
+// Per-sample Gibbs limits: the library's own (e.g. degree_of_freedom.npy), else the number of
+// elements present above 1 % in each sample, else the default.
+[[nodiscard]] std::vector<int> phaseLimits(const Library& library, int fallback);
+
+// The neighbour graph: the library's edges, else a Delaunay triangulation of its compositions
+// (ternary compositions projected onto the plane), else none.
+[[nodiscard]] std::vector<std::pair<std::int64_t, std::int64_t>> neighbourGraph(const Library& library);
+
+}  // namespace phasewise::core

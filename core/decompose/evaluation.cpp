@@ -1,0 +1,67 @@
+#include "decompose/evaluation.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "io/npy.h"
+#include "util/error.h"
+
+namespace phasewise::core {
+
+GroundTruth loadDrnetsTruth(const std::filesystem::path& folder) {
+  GroundTruth truth;
+  const NpyArray q = readNpy(folder / "Q.npy");
+  const NpyArray signals = readNpy(folder / "decomposition_sol.npy");
+  const NpyArray weights = readNpy(folder / "normalized_weights_sol.npy");
+  if (signals.shape.size() != 3 || signals.shape[2] != q.count())
+    throw FormatError((folder / "decomposition_sol.npy").string(), 0, "shape", "expected samples x phases x Q");
+  truth.samples = signals.shape[0];
+  truth.phases = static_cast<int>(signals.shape[1]);
+  const std::size_t m = signals.shape[2], t = signals.shape[1];
+  if (weights.shape != std::vector<std::size_t>{truth.samples, t})
+    throw FormatError((folder / "normalized_weights_sol.npy").string(), 0, "shape", "expected samples x phases");
+  truth.q = q.numbers;
+  truth.patterns.assign(t * m, 0.0F);
+  for (std::size_t s = 0; s < truth.samples; ++s)
+    for (std::size_t p = 0; p < t; ++p)
+      for (std::size_t j = 0; j < m; ++j) truth.patterns[p * m + j] += static_cast<float>(signals.numbers[(s * t + p) * m + j]);
+  truth.fractions.assign(weights.numbers.begin(), weights.numbers.end());
+  truth.limits.assign(truth.samples, 3);
+  const std::filesystem::path dof = folder / "degree_of_freedom.npy";
+  std::error_code ec;
+  if (std::filesystem::exists(dof, ec)) {
+    const NpyArray limits = readNpy(dof);
+    if (limits.count() != truth.samples) throw FormatError(dof.string(), 0, "shape", "expected one limit per sample");
+    for (std::size_t s = 0; s < truth.samples; ++s) truth.limits[s] = static_cast<int>(limits.numbers[s]);
+  }
+  return truth;
+}
+
+Evaluation evaluate(const std::vector<double>& q, const std::vector<float>& bases, int k, const std::vector<float>& activations,
+                    const GroundTruth& truth) {
+  const std::size_t m = q.size(), mt = truth.q.size();
+  if (bases.size() != static_cast<std::size_t>(k) * m) throw Error("bases and their axis disagree");
+  if (activations.size() != truth.samples * static_cast<std::size_t>(k))
+    throw Error("the result has " + std::to_string(activations.size() / std::max(k, 1)) + " samples, the truth " +
+                std::to_string(truth.samples));
+  // Our patterns on the truth's axis (zero outside our range, like numpy.interp(left=0, right=0)).
+  std::vector<float> on_truth(static_cast<std::size_t>(k) * mt, 0.0F);
+  for (int p = 0; p < k; ++p)
+    for (std::size_t j = 0; j < mt; ++j) {
+      const double x = truth.q[j];
+      if (x < q.front() || x > q.back()) continue;
+      const auto upper = std::upper_bound(q.begin(), q.end(), x);
+      const std::size_t i = std::min<std::size_t>(static_cast<std::size_t>(std::max<std::ptrdiff_t>(upper - q.begin(), 1)) - 1, m - 2);
+      const double t = (x - q[i]) / (q[i + 1] - q[i]);
+      on_truth[p * mt + j] = static_cast<float>((1 - t) * bases[p * m + i] + t * bases[p * m + i + 1]);
+    }
+  Evaluation e;
+  e.phases = k;
+  e.match = matchPhases(on_truth, k, truth.patterns, truth.phases, mt);
+  const std::vector<float> found = fractionsFrom(activations, bases, truth.samples, k, m);
+  e.fraction_l1 = fractionL1(truth.fractions, truth.phases, found, k, e.match, truth.samples);
+  e.gibbs_violations = gibbsViolations(found, k, truth.limits);
+  return e;
+}
+
+}  // namespace phasewise::core

@@ -1,0 +1,12 @@
+#pragma once
+// Small non-negative least squares in Gram form: minimise a' G a - 2 a' c subject to a >= 0,
+// for the handful of columns a sample can hold (Lawson-Hanson active set).
+
+#include <vector>
+
+namespace phasewise::core {
+
+// g: n x n symmetric positive semi-definite (row-major), c: n. Returns a >= 0.
+[[nodiscard]] std::vector<double> nnlsGram(const std::vector<double>& g, const std::vector<double>& c, int n);
+
+}  // namespace phasewise::core

@@ -1,0 +1,386 @@
+#include "decompose/shift_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "decompose/nnls.h"
+#include "decompose/parallel.h"
+#include "util/error.h"
+
+namespace phasewise::core {
+namespace {
+constexpr double kEps = 1e-12;
+
+// Transpose of shiftPattern: scatters r(m) back onto the pattern's own grid.
+void shiftTransposeAdd(const float* r, std::size_t points, double d, double weight, double* out) {
+  const auto m_points = static_cast<std::ptrdiff_t>(points);
+  for (std::ptrdiff_t m = 0; m < m_points; ++m) {
+    const double p = static_cast<double>(m) - d;
+    const auto i = static_cast<std::ptrdiff_t>(std::floor(p));
+    const double t = p - static_cast<double>(i);
+    const double v = weight * r[m];
+    if (i >= 0 && i < m_points) out[i] += (1.0 - t) * v;
+    if (i + 1 >= 0 && i + 1 < m_points) out[i + 1] += t * v;
+  }
+}
+
+double dot(const float* a, const float* b, std::size_t n) {
+  double s = 0;
+  for (std::size_t i = 0; i < n; ++i) s += double(a[i]) * b[i];
+  return s;
+}
+
+// Smooths a pattern with a Gaussian of `sigma` bins (the background must stay smooth).
+void smooth(std::vector<float>& v, double sigma) {
+  const auto half = static_cast<int>(std::ceil(3 * sigma));
+  std::vector<double> kernel(static_cast<std::size_t>(2 * half + 1));
+  for (int i = -half; i <= half; ++i) kernel[static_cast<std::size_t>(i + half)] = std::exp(-0.5 * i * i / (sigma * sigma));
+  std::vector<float> out(v.size());
+  const auto n = static_cast<int>(v.size());
+  for (int m = 0; m < n; ++m) {
+    double s = 0, wsum = 0;
+    for (int i = -half; i <= half; ++i) {
+      const int j = m + i;
+      if (j < 0 || j >= n) continue;
+      s += kernel[static_cast<std::size_t>(i + half)] * v[static_cast<std::size_t>(j)];
+      wsum += kernel[static_cast<std::size_t>(i + half)];
+    }
+    out[static_cast<std::size_t>(m)] = static_cast<float>(s / wsum);
+  }
+  v = std::move(out);
+}
+
+// All subsets of {0..k-1} with between 1 and `limit` members.
+std::vector<std::vector<int>> subsetsUpTo(int k, int limit) {
+  std::vector<std::vector<int>> out;
+  for (unsigned mask = 1; mask < (1U << k); ++mask) {
+    const int size = __builtin_popcount(mask);
+    if (size > limit) continue;
+    std::vector<int> s;
+    for (int i = 0; i < k; ++i)
+      if (mask & (1U << i)) s.push_back(i);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+}  // namespace
+
+void shiftPattern(const float* w, std::size_t points, double d, float* out) {
+  const auto m_points = static_cast<std::ptrdiff_t>(points);
+  for (std::ptrdiff_t m = 0; m < m_points; ++m) {
+    const double p = static_cast<double>(m) - d;
+    const auto i = static_cast<std::ptrdiff_t>(std::floor(p));
+    const double t = p - static_cast<double>(i);
+    const double lo = (i >= 0 && i < m_points) ? w[i] : 0.0;
+    const double hi = (i + 1 >= 0 && i + 1 < m_points) ? w[i + 1] : 0.0;
+    out[m] = static_cast<float>((1.0 - t) * lo + t * hi);
+  }
+}
+
+ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::size_t m, const ShiftModelOptions& o,
+                               const ProgressCallback& progress) {
+  const int k = o.phases;
+  const auto ku = static_cast<std::size_t>(k);
+  if (k < 1 || k > 24) throw Error("the shift-aware model handles 1 to 24 phases");
+  if (y.size() != n * m) throw Error("shift model input has the wrong size");
+  if (o.initial_w.size() != ku * m) throw Error("shift model needs starting patterns");
+  if (o.gibbs && o.limits.size() != n) throw Error("shift model needs one phase limit per sample");
+  ShiftModelResult r;
+  r.w = o.initial_w;
+  r.a.assign(n * ku, 0.0F);
+  r.shift.assign(n * ku, 0.0F);
+  r.c.assign(n, o.background ? 0.1F : 0.0F);
+  // Background: the smoothed lower envelope of the data.
+  r.g.assign(m, 0.0F);
+  if (o.background) {
+    for (std::size_t j = 0; j < m; ++j) {
+      float low = y[j];
+      for (std::size_t s = 0; s < n; ++s) low = std::min(low, y[s * m + j]);
+      r.g[j] = low + 1e-3F;
+    }
+    smooth(r.g, std::max(2.0, static_cast<double>(m) / 40.0));
+    const float top = *std::max_element(r.g.begin(), r.g.end());
+    for (float& v : r.g) v /= top;
+  }
+  auto normalisePatterns = [&] {
+    for (int p = 0; p < k; ++p) {
+      float* w = &r.w[static_cast<std::size_t>(p) * m];
+      const float top = *std::max_element(w, w + m);
+      if (top <= 0) continue;
+      for (std::size_t j = 0; j < m; ++j) w[j] /= top;
+      for (std::size_t s = 0; s < n; ++s) r.a[s * ku + static_cast<std::size_t>(p)] *= top;
+    }
+  };
+  normalisePatterns();
+  std::vector<std::vector<int>> neighbours(n);
+  for (const auto& [u, v] : o.edges) {
+    neighbours[static_cast<std::size_t>(u)].push_back(static_cast<int>(v));
+    neighbours[static_cast<std::size_t>(v)].push_back(static_cast<int>(u));
+  }
+  std::vector<char> allowed(n * ku, 1);  // cleared where connectivity removes a phase
+  const int max_limit = o.gibbs ? *std::max_element(o.limits.begin(), o.limits.end()) : k;
+  std::vector<std::vector<std::vector<int>>> subsets(static_cast<std::size_t>(std::min(k, std::max(1, max_limit))) + 1);
+  for (int l = 1; l < static_cast<int>(subsets.size()); ++l) subsets[static_cast<std::size_t>(l)] = subsetsUpTo(k, l);
+  const int window = o.max_shift;
+
+  // One sample: shifts (search or local refinement) and the best subset's activations.
+  auto fitSample = [&](std::size_t s, bool search, std::vector<float>& scratch) {
+    const float* ys = &y[s * m];
+    scratch.assign((ku + 2) * m, 0.0F);
+    float* shifted = scratch.data();          // k patterns
+    float* residual = scratch.data() + ku * m;  // one
+    for (int p = 0; p < k; ++p) shiftPattern(&r.w[static_cast<std::size_t>(p) * m], m, r.shift[s * ku + p], shifted + p * m);
+    if (search) {
+      for (int p = 0; p < k; ++p) {
+        if (!allowed[s * ku + static_cast<std::size_t>(p)]) continue;
+        // Residual without phase p.
+        for (std::size_t j = 0; j < m; ++j) {
+          double v = ys[j] - r.c[s] * r.g[j];
+          for (int q = 0; q < k; ++q)
+            if (q != p) v -= r.a[s * ku + q] * shifted[q * m + j];
+          residual[j] = static_cast<float>(v);
+        }
+        const float* w = &r.w[static_cast<std::size_t>(p) * m];
+        const double norm = dot(w, w, m);
+        if (norm <= 0) continue;
+        // Correlation at each integer shift; the best positive one wins.
+        std::vector<double> score(static_cast<std::size_t>(2 * window + 1), -1e300);
+        int best = 0;
+        for (int d = -window; d <= window; ++d) {
+          double c = 0;
+          const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, d), hi = std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(m), static_cast<std::ptrdiff_t>(m) + d);
+          for (std::ptrdiff_t j = lo; j < hi; ++j) c += double(residual[j]) * w[j - d];
+          score[static_cast<std::size_t>(d + window)] = c > 0 ? c * c : -c * c;
+          if (score[static_cast<std::size_t>(d + window)] > score[static_cast<std::size_t>(best + window)]) best = d;
+        }
+        double refined = best;
+        if (best > -window && best < window) {
+          const double a = score[static_cast<std::size_t>(best + window - 1)], b = score[static_cast<std::size_t>(best + window)],
+                       c = score[static_cast<std::size_t>(best + window + 1)];
+          const double denom = a - 2 * b + c;
+          if (denom < 0) refined = best + std::clamp(0.5 * (a - c) / denom, -0.5, 0.5);
+        }
+        r.shift[s * ku + static_cast<std::size_t>(p)] = static_cast<float>(refined);
+        shiftPattern(w, m, refined, shifted + p * m);
+      }
+    }
+    // Gram system over the phases (+ background).
+    const int cols = k + (o.background ? 1 : 0);
+    std::vector<const float*> column(static_cast<std::size_t>(cols));
+    for (int p = 0; p < k; ++p) column[static_cast<std::size_t>(p)] = shifted + p * m;
+    if (o.background) column[static_cast<std::size_t>(k)] = r.g.data();
+    std::vector<double> gram(static_cast<std::size_t>(cols * cols)), rhs(static_cast<std::size_t>(cols));
+    for (int i = 0; i < cols; ++i) {
+      rhs[static_cast<std::size_t>(i)] = dot(column[static_cast<std::size_t>(i)], ys, m);
+      for (int j = 0; j <= i; ++j)
+        gram[static_cast<std::size_t>(i * cols + j)] = gram[static_cast<std::size_t>(j * cols + i)] =
+            dot(column[static_cast<std::size_t>(i)], column[static_cast<std::size_t>(j)], m);
+    }
+    const double yy = dot(ys, ys, m);
+    auto solve = [&](const std::vector<int>& chosen, std::vector<double>& coef) {
+      const int q = static_cast<int>(chosen.size()) + (o.background ? 1 : 0);
+      std::vector<int> idx = chosen;
+      if (o.background) idx.push_back(k);
+      std::vector<double> g2(static_cast<std::size_t>(q * q)), c2(static_cast<std::size_t>(q));
+      for (int i = 0; i < q; ++i) {
+        c2[static_cast<std::size_t>(i)] = rhs[static_cast<std::size_t>(idx[static_cast<std::size_t>(i)])];
+        for (int j = 0; j < q; ++j)
+          g2[static_cast<std::size_t>(i * q + j)] = gram[static_cast<std::size_t>(idx[static_cast<std::size_t>(i)] * cols + idx[static_cast<std::size_t>(j)])];
+      }
+      coef = nnlsGram(g2, c2, q);
+      double res = yy;
+      for (int i = 0; i < q; ++i) {
+        res -= 2 * coef[static_cast<std::size_t>(i)] * c2[static_cast<std::size_t>(i)];
+        for (int j = 0; j < q; ++j) res += coef[static_cast<std::size_t>(i)] * g2[static_cast<std::size_t>(i * q + j)] * coef[static_cast<std::size_t>(j)];
+      }
+      return res;
+    };
+    std::vector<int> best_set;
+    std::vector<double> best_coef;
+    double best_cost = 1e300;
+    const int limit = o.gibbs ? std::max(1, std::min(k, o.limits[s])) : k;
+    if (!o.gibbs || limit >= k) {
+      std::vector<int> all;
+      for (int p = 0; p < k; ++p)
+        if (allowed[s * ku + static_cast<std::size_t>(p)]) all.push_back(p);
+      solve(all, best_coef);
+      best_set = all;
+    } else {
+      for (const auto& set : subsets[static_cast<std::size_t>(limit)]) {
+        bool ok = true;
+        for (int p : set) ok = ok && allowed[s * ku + static_cast<std::size_t>(p)];
+        if (!ok) continue;
+        std::vector<double> coef;
+        const double cost = solve(set, coef) + o.subset_penalty * yy * static_cast<double>(set.size());
+        if (cost < best_cost) {
+          best_cost = cost;
+          best_set = set;
+          best_coef = coef;
+        }
+      }
+    }
+    for (int p = 0; p < k; ++p) r.a[s * ku + static_cast<std::size_t>(p)] = 0.0F;
+    for (std::size_t i = 0; i < best_set.size(); ++i)
+      r.a[s * ku + static_cast<std::size_t>(best_set[i])] = static_cast<float>(best_coef[i]);
+    if (o.background) r.c[s] = static_cast<float>(best_coef.empty() ? 0.0 : best_coef.back());
+  };
+
+  // Connectivity: pull shifts towards the neighbours' and keep each phase's largest region.
+  auto enforceConnectivity = [&](bool prune) {
+    if (!o.connectivity || o.edges.empty()) return;
+    std::vector<float> smoothed = r.shift;
+    for (std::size_t s = 0; s < n; ++s)
+      for (int p = 0; p < k; ++p) {
+        if (r.a[s * ku + p] <= 0) continue;
+        double sum = 0;
+        int count = 0;
+        for (int j : neighbours[s])
+          if (r.a[static_cast<std::size_t>(j) * ku + p] > 0) {
+            sum += r.shift[static_cast<std::size_t>(j) * ku + p];
+            ++count;
+          }
+        if (count) smoothed[s * ku + p] = static_cast<float>(0.5 * r.shift[s * ku + p] + 0.5 * sum / count);
+      }
+    r.shift = smoothed;
+    if (!prune) return;
+    for (int p = 0; p < k; ++p) {
+      std::vector<int> component(n, -1);
+      std::vector<double> weight;
+      for (std::size_t s = 0; s < n; ++s) {
+        if (component[s] >= 0 || r.a[s * ku + p] <= 0) continue;
+        const int id = static_cast<int>(weight.size());
+        weight.push_back(0.0);
+        std::vector<std::size_t> stack{s};
+        component[s] = id;
+        while (!stack.empty()) {
+          const std::size_t u = stack.back();
+          stack.pop_back();
+          weight[static_cast<std::size_t>(id)] += r.a[u * ku + p];
+          for (int v : neighbours[u])
+            if (component[static_cast<std::size_t>(v)] < 0 && r.a[static_cast<std::size_t>(v) * ku + p] > 0) {
+              component[static_cast<std::size_t>(v)] = id;
+              stack.push_back(static_cast<std::size_t>(v));
+            }
+        }
+      }
+      if (weight.size() < 2) continue;
+      const int keep = static_cast<int>(std::max_element(weight.begin(), weight.end()) - weight.begin());
+      for (std::size_t s = 0; s < n; ++s)
+        if (component[s] >= 0 && component[s] != keep) {
+          allowed[s * ku + p] = 0;
+          r.a[s * ku + p] = 0;
+        }
+    }
+  };
+
+  // Multiplicative updates of the patterns and background under the current shifts.
+  std::vector<float> model(n * m);
+  auto computeModel = [&](std::vector<float>& out) {
+    parallelFor(n, o.threads, [&](std::size_t begin, std::size_t end, unsigned) {
+      std::vector<float> tmp(m);
+      for (std::size_t s = begin; s < end; ++s) {
+        float* row = &out[s * m];
+        for (std::size_t j = 0; j < m; ++j) row[j] = r.c[s] * r.g[j];
+        for (int p = 0; p < k; ++p) {
+          const float a = r.a[s * ku + p];
+          if (a <= 0) continue;
+          shiftPattern(&r.w[static_cast<std::size_t>(p) * m], m, r.shift[s * ku + p], tmp.data());
+          for (std::size_t j = 0; j < m; ++j) row[j] += a * tmp[j];
+        }
+      }
+    });
+  };
+  auto updatePatterns = [&] {
+    computeModel(model);
+    const unsigned threads = std::max(1U, o.threads);
+    std::vector<std::vector<double>> numerator(threads, std::vector<double>(ku * m + m, 0.0)),
+        denominator(threads, std::vector<double>(ku * m + m, 0.0));
+    parallelFor(n, threads, [&](std::size_t begin, std::size_t end, unsigned t) {
+      for (std::size_t s = begin; s < end; ++s) {
+        for (int p = 0; p < k; ++p) {
+          const float a = r.a[s * ku + p];
+          if (a <= 0) continue;
+          shiftTransposeAdd(&y[s * m], m, r.shift[s * ku + p], a, numerator[t].data() + p * m);
+          shiftTransposeAdd(&model[s * m], m, r.shift[s * ku + p], a, denominator[t].data() + p * m);
+        }
+        if (o.background)
+          for (std::size_t j = 0; j < m; ++j) {
+            numerator[t][ku * m + j] += r.c[s] * y[s * m + j];
+            denominator[t][ku * m + j] += r.c[s] * model[s * m + j];
+          }
+      }
+    });
+    for (unsigned t = 1; t < threads; ++t)
+      for (std::size_t i = 0; i < numerator[0].size(); ++i) {
+        numerator[0][i] += numerator[t][i];
+        denominator[0][i] += denominator[t][i];
+      }
+    for (int p = 0; p < k; ++p) {
+      if (!o.frozen.empty() && o.frozen[static_cast<std::size_t>(p)]) continue;
+      for (std::size_t j = 0; j < m; ++j) {
+        const std::size_t i = static_cast<std::size_t>(p) * m + j;
+        r.w[i] = static_cast<float>(r.w[i] * (numerator[0][i] + kEps) / (denominator[0][i] + kEps));
+      }
+    }
+    if (o.background) {
+      for (std::size_t j = 0; j < m; ++j)
+        r.g[j] = static_cast<float>(r.g[j] * (numerator[0][ku * m + j] + kEps) / (denominator[0][ku * m + j] + kEps));
+      smooth(r.g, std::max(2.0, static_cast<double>(m) / 40.0));
+      const float top = *std::max_element(r.g.begin(), r.g.end());
+      if (top > 0) {
+        for (float& v : r.g) v /= top;
+        for (float& c : r.c) c *= top;
+      }
+    }
+    normalisePatterns();
+  };
+
+  // Re-centre each phase so that its activation-weighted mean shift is zero: the reported
+  // pattern is then the phase at its typical lattice parameter.
+  auto recentre = [&] {
+    std::vector<float> tmp(m);
+    for (int p = 0; p < k; ++p) {
+      if (!o.frozen.empty() && o.frozen[static_cast<std::size_t>(p)]) continue;
+      double sum = 0, weight = 0;
+      for (std::size_t s = 0; s < n; ++s) {
+        sum += double(r.a[s * ku + p]) * r.shift[s * ku + p];
+        weight += r.a[s * ku + p];
+      }
+      if (weight <= 0) continue;
+      const double mean = sum / weight;
+      if (std::abs(mean) < 0.25) continue;
+      shiftPattern(&r.w[static_cast<std::size_t>(p) * m], m, mean, tmp.data());
+      std::copy(tmp.begin(), tmp.end(), r.w.begin() + static_cast<std::ptrdiff_t>(p * m));
+      for (std::size_t s = 0; s < n; ++s) r.shift[s * ku + p] = static_cast<float>(r.shift[s * ku + p] - mean);
+    }
+  };
+
+  double previous = 1e300;
+  for (int it = 1; it <= o.iterations; ++it) {
+    const bool search = it <= 3 || it % 3 == 0;
+    parallelFor(n, std::max(1U, o.threads), [&](std::size_t begin, std::size_t end, unsigned) {
+      std::vector<float> scratch;
+      for (std::size_t s = begin; s < end; ++s) fitSample(s, search, scratch);
+    });
+    enforceConnectivity(it > o.iterations / 3);
+    for (int inner = 0; inner < 3; ++inner) updatePatterns();
+    if (it % 5 == 0) recentre();
+    computeModel(model);
+    double loss = 0;
+    for (std::size_t i = 0; i < model.size(); ++i) loss += (double(y[i]) - model[i]) * (double(y[i]) - model[i]);
+    r.loss.push_back(loss);
+    r.iterations = it;
+    reportProgress(progress, static_cast<double>(it) / o.iterations, "shift-aware decomposition");
+    if (it > 10 && std::abs(previous - loss) <= o.tolerance * previous) break;
+    previous = loss;
+  }
+  // Final activations for the final patterns and shifts.
+  parallelFor(n, std::max(1U, o.threads), [&](std::size_t begin, std::size_t end, unsigned) {
+    std::vector<float> scratch;
+    for (std::size_t s = begin; s < end; ++s) fitSample(s, false, scratch);
+  });
+  return r;
+}
+
+}  // namespace phasewise::core
