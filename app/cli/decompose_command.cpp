@@ -27,6 +27,7 @@ constexpr const char* kDecomposeUsage = R"(usage: phasewise-cli decompose LIBRAR
   --no-background    no background component
   --plain            plain NMF (no shifts, Gibbs, connectivity or background)
   --loss kl|frobenius  NMF loss for the plain/initial stage (default frobenius)
+  --init spa|nmf|best  starting patterns: purest samples (default), NMF, or both keeping the better fit
   --seed N  --threads N  --device cpu|cuda
 )";
 
@@ -50,6 +51,7 @@ core::DecompositionSettings settingsFrom(const Arguments& a) {
   const std::string loss = a.value("loss").value_or("frobenius");
   if (loss == "kl") s.loss = core::NmfLoss::KullbackLeibler;
   else if (loss != "frobenius") throw UsageError("--loss must be kl or frobenius");
+  s.init = a.value("init").value_or("spa");
   s.seed = static_cast<std::uint64_t>(a.number("seed", 1));
   s.threads = static_cast<unsigned>(a.number("threads", 0));
   s.device = a.value("device").value_or("cpu");
@@ -59,7 +61,7 @@ core::DecompositionSettings settingsFrom(const Arguments& a) {
 
 int runDecompose(const CommandContext& context) {
   auto options = kReadOptions;
-  options.insert({"o", "output", "phases", "shifts", "log-points", "iterations", "tolerance", "phase-limit", "loss", "seed",
+  options.insert({"o", "output", "phases", "shifts", "log-points", "iterations", "tolerance", "phase-limit", "loss", "init", "seed",
                   "threads", "device"});
   const Arguments arguments(context.words, options, {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet"});
   const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <thread>
 
@@ -45,6 +46,35 @@ std::vector<std::pair<std::int64_t, std::int64_t>> neighbourGraph(const Library&
     y[s] = 0.8660254037844386 * c;
   }
   return delaunayEdges(x, y);
+}
+
+std::vector<float> purestSamples(const std::vector<float>& y, std::size_t n, std::size_t m, int k) {
+  // Successive projection (Gillis & Vavasis): repeatedly take the sample with the largest
+  // residual norm and project it out; in a phase map these are the most single-phase samples.
+  std::vector<double> residual(y.begin(), y.end());
+  std::vector<float> w;
+  for (int p = 0; p < k; ++p) {
+    std::size_t best = 0;
+    double best_norm = -1;
+    for (std::size_t s = 0; s < n; ++s) {
+      double norm = 0;
+      for (std::size_t j = 0; j < m; ++j) norm += residual[s * m + j] * residual[s * m + j];
+      if (norm > best_norm) {
+        best_norm = norm;
+        best = s;
+      }
+    }
+    w.insert(w.end(), y.begin() + static_cast<std::ptrdiff_t>(best * m), y.begin() + static_cast<std::ptrdiff_t>((best + 1) * m));
+    const double length = std::sqrt(std::max(best_norm, 1e-300));
+    std::vector<double> u(residual.begin() + static_cast<std::ptrdiff_t>(best * m), residual.begin() + static_cast<std::ptrdiff_t>((best + 1) * m));
+    for (double& v : u) v /= length;
+    for (std::size_t s = 0; s < n; ++s) {
+      double proj = 0;
+      for (std::size_t j = 0; j < m; ++j) proj += residual[s * m + j] * u[j];
+      for (std::size_t j = 0; j < m; ++j) residual[s * m + j] -= proj * u[j];
+    }
+  }
+  return w;
 }
 
 DecompositionResult decompose(const Library& library, const DecompositionSettings& settings, const ProgressCallback& progress) {
@@ -92,13 +122,17 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
   init.device = settings.device;
   const bool plain = settings.shifts == 0 && !settings.gibbs && !settings.connectivity && !settings.background;
   // Plain NMF works on the library's own axis; the shift model on log-Q.
-  const NmfResult start = plain ? nmf(scaled.intensities, n, m, init, [&](double f, std::string_view s) {
+  // The NMF start is needed for plain NMF and for the "nmf"/"best" initialisations only.
+  const bool need_nmf = plain || settings.init != "spa";
+  const NmfResult start = !need_nmf ? NmfResult{} : plain ? nmf(scaled.intensities, n, m, init, [&](double f, std::string_view s) {
     return !progress || progress(0.9 * f, s);
   })
                                 : nmf(y, n, log_points, init, [&](double f, std::string_view s) {
                                     return !progress || progress(0.2 * f, s);
                                   });
   std::vector<float> w_log, a(n * ku), shifts_bins(n * ku, 0.0F), g_log(log_points, 0.0F), c(n, 0.0F);
+  if (settings.init != "nmf" && settings.init != "spa" && settings.init != "best")
+    throw Error("unknown initialisation '" + settings.init + "' (nmf, spa or best)");
   if (plain) {
     result.bases = start.w;
     a = start.h;
@@ -121,10 +155,19 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
     if (settings.connectivity) options.edges = neighbourGraph(library);
     options.background = settings.background;
     options.threads = threads;
-    options.initial_w = start.w;
-    const ShiftModelResult fit = fitShiftModel(y, n, log_points, options, [&](double f, std::string_view s) {
-      return !progress || progress(0.2 + 0.75 * f, s);
-    });
+    std::vector<std::vector<float>> starts;
+    if (settings.init != "spa") starts.push_back(start.w);
+    if (settings.init != "nmf") starts.push_back(purestSamples(y, n, log_points, k));
+    ShiftModelResult fit;
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+      options.initial_w = starts[i];
+      const double from = 0.2 + 0.75 * static_cast<double>(i) / static_cast<double>(starts.size());
+      const double span = 0.75 / static_cast<double>(starts.size());
+      ShiftModelResult candidate = fitShiftModel(y, n, log_points, options, [&](double f, std::string_view s) {
+        return !progress || progress(from + span * f, s);
+      });
+      if (i == 0 || candidate.loss.back() < fit.loss.back()) fit = std::move(candidate);
+    }
     w_log = fit.w;
     a = fit.a;
     shifts_bins = fit.shift;

@@ -13,6 +13,9 @@ namespace phasewise::core {
 [[nodiscard]] DecompositionResult decompose(const Library& library, const DecompositionSettings& settings,
                                             const ProgressCallback& progress = nullptr);
 
+// The k samples that successive projection finds purest (their patterns, k x m).
+[[nodiscard]] std::vector<float> purestSamples(const std::vector<float>& y, std::size_t n, std::size_t m, int k);
+
 // Per-sample Gibbs limits: the library's own (e.g. degree_of_freedom.npy), else the number of
 // elements present above 1 % in each sample, else the default.
 [[nodiscard]] std::vector<int> phaseLimits(const Library& library, int fallback);

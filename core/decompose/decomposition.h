@@ -24,6 +24,9 @@ struct DecompositionSettings {
   int default_phase_limit = 3;  // used when the library gives none (an E-cation system: E)
   bool connectivity = true;     // contiguous phase regions, smooth shifts on the neighbour graph
   bool background = true;       // a shared smooth background component
+  // Starting patterns for the shift-aware model: "nmf" (NNDSVD + NMF on log-Q), "spa" (the
+  // purest samples by successive projection), or "best" (both; the lower final loss wins).
+  std::string init = "spa";
   std::uint64_t seed = 1;
   unsigned threads = 0;         // 0: all cores
   std::string device = "cpu";   // LibTorch device for the dense NMF stages ("cpu", "cuda")

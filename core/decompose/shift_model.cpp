@@ -12,22 +12,35 @@ namespace phasewise::core {
 namespace {
 constexpr double kEps = 1e-12;
 
-// Transpose of shiftPattern: scatters r(m) back onto the pattern's own grid.
-void shiftTransposeAdd(const float* r, std::size_t points, double d, double weight, double* out) {
+// Transpose of shiftPattern applied to two signals at once (data and model share the
+// interpolation weights): scatters them back onto the pattern's own grid.
+void shiftTransposeAdd2(const float* r1, const float* r2, std::size_t points, double d, double weight, double* out1,
+                        double* out2) {
   const auto m_points = static_cast<std::ptrdiff_t>(points);
-  for (std::ptrdiff_t m = 0; m < m_points; ++m) {
-    const double p = static_cast<double>(m) - d;
-    const auto i = static_cast<std::ptrdiff_t>(std::floor(p));
-    const double t = p - static_cast<double>(i);
-    const double v = weight * r[m];
-    if (i >= 0 && i < m_points) out[i] += (1.0 - t) * v;
-    if (i + 1 >= 0 && i + 1 < m_points) out[i + 1] += t * v;
+  // p = m - d = (m - i0) + i0 - d: the integer part is the same for every m.
+  const double shifted = -d;
+  const auto i0 = static_cast<std::ptrdiff_t>(std::floor(shifted));
+  const double t = shifted - static_cast<double>(i0);
+  const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, -i0 - 1), hi = std::min<std::ptrdiff_t>(m_points, m_points - i0);
+  for (std::ptrdiff_t m = lo; m < hi; ++m) {
+    const std::ptrdiff_t i = m + i0;
+    const double v1 = weight * r1[m], v2 = weight * r2[m];
+    if (i >= 0) {
+      out1[i] += (1.0 - t) * v1;
+      out2[i] += (1.0 - t) * v2;
+    }
+    if (i + 1 < m_points) {
+      out1[i + 1] += t * v1;
+      out2[i + 1] += t * v2;
+    }
   }
 }
 
 double dot(const float* a, const float* b, std::size_t n) {
-  double s = 0;
-  for (std::size_t i = 0; i < n; ++i) s += double(a[i]) * b[i];
+  // Float lanes, vectorised (the order of the additions does not matter at this precision).
+  float s = 0.0F;
+#pragma omp simd reduction(+ : s)
+  for (std::size_t i = 0; i < n; ++i) s += a[i] * b[i];
   return s;
 }
 
@@ -68,13 +81,14 @@ std::vector<std::vector<int>> subsetsUpTo(int k, int limit) {
 
 void shiftPattern(const float* w, std::size_t points, double d, float* out) {
   const auto m_points = static_cast<std::ptrdiff_t>(points);
+  // w(m - d): the integer and fractional parts of -d are the same for every m.
+  const auto i0 = static_cast<std::ptrdiff_t>(std::floor(-d));
+  const float t = static_cast<float>(-d - static_cast<double>(i0));
   for (std::ptrdiff_t m = 0; m < m_points; ++m) {
-    const double p = static_cast<double>(m) - d;
-    const auto i = static_cast<std::ptrdiff_t>(std::floor(p));
-    const double t = p - static_cast<double>(i);
-    const double lo = (i >= 0 && i < m_points) ? w[i] : 0.0;
-    const double hi = (i + 1 >= 0 && i + 1 < m_points) ? w[i + 1] : 0.0;
-    out[m] = static_cast<float>((1.0 - t) * lo + t * hi);
+    const std::ptrdiff_t i = m + i0;
+    const float lo = (i >= 0 && i < m_points) ? w[i] : 0.0F;
+    const float hi = (i + 1 >= 0 && i + 1 < m_points) ? w[i + 1] : 0.0F;
+    out[m] = (1.0F - t) * lo + t * hi;
   }
 }
 
@@ -125,37 +139,43 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
   const int window = o.max_shift;
 
   // One sample: shifts (search or local refinement) and the best subset's activations.
-  auto fitSample = [&](std::size_t s, bool search, std::vector<float>& scratch) {
+  // search: 0 keeps the shifts, 1 looks within a few bins of the current shift, 2 scans the
+  // whole range.
+  auto fitSample = [&](std::size_t s, int search, std::vector<float>& scratch) {
     const float* ys = &y[s * m];
-    scratch.assign((ku + 2) * m, 0.0F);
+    scratch.assign((ku + 2) * m, 0.0F);  // shifted patterns, one residual, the full residual
     float* shifted = scratch.data();          // k patterns
     float* residual = scratch.data() + ku * m;  // one
     for (int p = 0; p < k; ++p) shiftPattern(&r.w[static_cast<std::size_t>(p) * m], m, r.shift[s * ku + p], shifted + p * m);
     if (search) {
+      // The full residual once; each phase's own contribution is added back in turn.
+      float* full = scratch.data() + (ku + 1) * m;
+      for (std::size_t j = 0; j < m; ++j) {
+        float v = ys[j] - r.c[s] * r.g[j];
+        for (int q = 0; q < k; ++q) v -= r.a[s * ku + q] * shifted[q * m + j];
+        full[j] = v;
+      }
       for (int p = 0; p < k; ++p) {
         if (!allowed[s * ku + static_cast<std::size_t>(p)]) continue;
-        // Residual without phase p.
-        for (std::size_t j = 0; j < m; ++j) {
-          double v = ys[j] - r.c[s] * r.g[j];
-          for (int q = 0; q < k; ++q)
-            if (q != p) v -= r.a[s * ku + q] * shifted[q * m + j];
-          residual[j] = static_cast<float>(v);
-        }
+        const float own = r.a[s * ku + p];
+        for (std::size_t j = 0; j < m; ++j) residual[j] = full[j] + own * shifted[p * m + j];
         const float* w = &r.w[static_cast<std::size_t>(p) * m];
         const double norm = dot(w, w, m);
         if (norm <= 0) continue;
         // Correlation at each integer shift; the best positive one wins.
         std::vector<double> score(static_cast<std::size_t>(2 * window + 1), -1e300);
-        int best = 0;
-        for (int d = -window; d <= window; ++d) {
-          double c = 0;
+        const int current = static_cast<int>(std::lround(r.shift[s * ku + static_cast<std::size_t>(p)]));
+        const int from = search == 2 ? -window : std::max(-window, current - 4);
+        const int to = search == 2 ? window : std::min(window, current + 4);
+        int best = from;
+        for (int d = from; d <= to; ++d) {
           const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, d), hi = std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(m), static_cast<std::ptrdiff_t>(m) + d);
-          for (std::ptrdiff_t j = lo; j < hi; ++j) c += double(residual[j]) * w[j - d];
+          const double c = hi > lo ? dot(residual + lo, w + (lo - d), static_cast<std::size_t>(hi - lo)) : 0.0;
           score[static_cast<std::size_t>(d + window)] = c > 0 ? c * c : -c * c;
           if (score[static_cast<std::size_t>(d + window)] > score[static_cast<std::size_t>(best + window)]) best = d;
         }
         double refined = best;
-        if (best > -window && best < window) {
+        if (best > from && best < to) {
           const double a = score[static_cast<std::size_t>(best + window - 1)], b = score[static_cast<std::size_t>(best + window)],
                        c = score[static_cast<std::size_t>(best + window + 1)];
           const double denom = a - 2 * b + c;
@@ -163,6 +183,7 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
         }
         r.shift[s * ku + static_cast<std::size_t>(p)] = static_cast<float>(refined);
         shiftPattern(w, m, refined, shifted + p * m);
+        for (std::size_t j = 0; j < m; ++j) full[j] = residual[j] - own * shifted[p * m + j];
       }
     }
     // Gram system over the phases (+ background).
@@ -301,8 +322,8 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
         for (int p = 0; p < k; ++p) {
           const float a = r.a[s * ku + p];
           if (a <= 0) continue;
-          shiftTransposeAdd(&y[s * m], m, r.shift[s * ku + p], a, numerator[t].data() + p * m);
-          shiftTransposeAdd(&model[s * m], m, r.shift[s * ku + p], a, denominator[t].data() + p * m);
+          shiftTransposeAdd2(&y[s * m], &model[s * m], m, r.shift[s * ku + p], a, numerator[t].data() + p * m,
+                             denominator[t].data() + p * m);
         }
         if (o.background)
           for (std::size_t j = 0; j < m; ++j) {
@@ -320,12 +341,14 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
       if (!o.frozen.empty() && o.frozen[static_cast<std::size_t>(p)]) continue;
       for (std::size_t j = 0; j < m; ++j) {
         const std::size_t i = static_cast<std::size_t>(p) * m + j;
-        r.w[i] = static_cast<float>(r.w[i] * (numerator[0][i] + kEps) / (denominator[0][i] + kEps));
+        // A floor keeps multiplicative updates away from denormal numbers (which are slow
+        // and never come back); 1e-9 of a pattern's maximum is invisible in any plot.
+        r.w[i] = std::max(1e-9F, static_cast<float>(r.w[i] * (numerator[0][i] + kEps) / (denominator[0][i] + kEps)));
       }
     }
     if (o.background) {
       for (std::size_t j = 0; j < m; ++j)
-        r.g[j] = static_cast<float>(r.g[j] * (numerator[0][ku * m + j] + kEps) / (denominator[0][ku * m + j] + kEps));
+        r.g[j] = std::max(1e-9F, static_cast<float>(r.g[j] * (numerator[0][ku * m + j] + kEps) / (denominator[0][ku * m + j] + kEps)));
       smooth(r.g, std::max(2.0, static_cast<double>(m) / 40.0));
       const float top = *std::max_element(r.g.begin(), r.g.end());
       if (top > 0) {
@@ -358,15 +381,16 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
 
   double previous = 1e300;
   for (int it = 1; it <= o.iterations; ++it) {
-    const bool search = it <= 3 || it % 3 == 0;
+    const int search = (it <= 3 || it % 10 == 0) ? 2 : (it % 3 == 0 ? 1 : 0);
     parallelFor(n, std::max(1U, o.threads), [&](std::size_t begin, std::size_t end, unsigned) {
       std::vector<float> scratch;
       for (std::size_t s = begin; s < end; ++s) fitSample(s, search, scratch);
     });
     enforceConnectivity(it > o.iterations / 3);
-    for (int inner = 0; inner < 3; ++inner) updatePatterns();
+    for (int inner = 0; inner < o.pattern_updates; ++inner) updatePatterns();
     if (it % 5 == 0) recentre();
-    computeModel(model);
+    // The loss of the model as it stood before the last pattern update: good enough to watch
+    // convergence, and it saves a full pass.
     double loss = 0;
     for (std::size_t i = 0; i < model.size(); ++i) loss += (double(y[i]) - model[i]) * (double(y[i]) - model[i]);
     r.loss.push_back(loss);
@@ -378,7 +402,7 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
   // Final activations for the final patterns and shifts.
   parallelFor(n, std::max(1U, o.threads), [&](std::size_t begin, std::size_t end, unsigned) {
     std::vector<float> scratch;
-    for (std::size_t s = begin; s < end; ++s) fitSample(s, false, scratch);
+    for (std::size_t s = begin; s < end; ++s) fitSample(s, 0, scratch);
   });
   return r;
 }

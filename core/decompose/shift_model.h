@@ -29,7 +29,8 @@ struct ShiftModelOptions {
   std::vector<std::pair<std::int64_t, std::int64_t>> edges;
   bool background = true;
   unsigned threads = 1;
-  double subset_penalty = 2e-3;  // residual cost (relative to |y|^2) of each extra phase
+  double subset_penalty = 2e-3;
+  int pattern_updates = 3;       // multiplicative updates of the patterns per outer iteration  // residual cost (relative to |y|^2) of each extra phase
   std::vector<float> initial_w;  // phases x points (required)
   std::vector<char> frozen;      // phases whose pattern is held fixed (seeded by the user)
 };
