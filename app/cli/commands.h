@@ -31,5 +31,7 @@ int runBenchIoChild(const CommandContext& context);  // internal: one measured r
 class Arguments;
 int runBenchIo(const CommandContext& context, const Arguments& arguments);
 int runBenchSimulate(const CommandContext& context, const Arguments& arguments);
+int runBenchDecompose(const CommandContext& context, const Arguments& arguments);
+int runBenchDecomposeChild(const CommandContext& context);
 
 }  // namespace phasewise::cli

@@ -25,6 +25,7 @@ commands:
   formats                       list the formats Phasewise reads and writes
   bench io                      measure HDF5 and text I/O on a generated 5,000 x 4,000 library
   bench simulate                stick lists vs pymatgen, and augmented-profile throughput
+  bench decompose               Al-Li-Fe vs scikit-learn, Bi-Cu-V-307 vs DRNets, 5,000 x 4,000 at scale
 
 common options:
   --wavelength A                wavelength in Angstrom for files that do not state one
@@ -43,7 +44,7 @@ int main(int argc, char** argv) {
   const std::map<std::string, int (*)(const cli::CommandContext&)> commands = {
       {"info", cli::runInfo},       {"convert", cli::runConvert},   {"example", cli::runExample},
       {"formats", cli::runFormats}, {"resample", cli::runResample}, {"simulate", cli::runSimulate},
-      {"library", cli::runLibrary}, {"decompose", cli::runDecompose}, {"evaluate", cli::runEvaluate}, {"bench", cli::runBench},       {"bench-io-child", cli::runBenchIoChild},
+      {"library", cli::runLibrary}, {"decompose", cli::runDecompose}, {"evaluate", cli::runEvaluate}, {"bench", cli::runBench},       {"bench-io-child", cli::runBenchIoChild}, {"bench-decompose-child", cli::runBenchDecomposeChild},
   };
   const auto command = commands.find(argv[1]);
   if (command == commands.end()) {

@@ -228,9 +228,26 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
       solve(all, best_coef);
       best_set = all;
     } else {
+      // With many phases, enumerate only among the strongest candidates of an unconstrained
+      // fit (the limit plus three); with few, enumeration is exhaustive.
+      std::vector<char> candidate(ku, 1);
+      if (k > 8) {
+        std::vector<int> all;
+        for (int p = 0; p < k; ++p)
+          if (allowed[s * ku + static_cast<std::size_t>(p)]) all.push_back(p);
+        std::vector<double> coef;
+        solve(all, coef);
+        std::vector<std::pair<double, int>> strength;
+        for (std::size_t i = 0; i < all.size(); ++i)
+          strength.emplace_back(coef[i] * std::sqrt(gram[static_cast<std::size_t>(all[i] * cols + all[i])]), all[i]);
+        std::sort(strength.rbegin(), strength.rend());
+        std::fill(candidate.begin(), candidate.end(), 0);
+        for (std::size_t i = 0; i < strength.size() && i < static_cast<std::size_t>(limit + 3); ++i)
+          candidate[static_cast<std::size_t>(strength[i].second)] = 1;
+      }
       for (const auto& set : subsets[static_cast<std::size_t>(limit)]) {
         bool ok = true;
-        for (int p : set) ok = ok && allowed[s * ku + static_cast<std::size_t>(p)];
+        for (int p : set) ok = ok && allowed[s * ku + static_cast<std::size_t>(p)] && candidate[static_cast<std::size_t>(p)];
         if (!ok) continue;
         std::vector<double> coef;
         const double cost = solve(set, coef) + o.subset_penalty * yy * static_cast<double>(set.size());

@@ -69,7 +69,25 @@ SyntheticLibrary makeSyntheticLibrary(const SyntheticLibrarySpec& spec) {
   }
   const std::size_t n = compositions.size() / 3;
   const std::size_t m = spec.points;
-  const std::vector<Phase> phases = examplePhases();
+  std::vector<Phase> phases = examplePhases();
+  if (spec.phases > phases.size()) {
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    for (std::size_t p = phases.size(); p < spec.phases; ++p) {
+      Phase extra;
+      extra.name = "random phase " + std::to_string(p + 1);
+      double c[3] = {uniform(rng), uniform(rng), uniform(rng)};
+      const double sum = c[0] + c[1] + c[2];
+      for (int e = 0; e < 3; ++e) extra.centre[e] = c[e] / sum;
+      extra.radius = 0.35 + 0.3 * uniform(rng);
+      const int peaks = 5 + static_cast<int>(uniform(rng) * 10);
+      for (int i = 0; i < peaks; ++i)
+        extra.peaks.push_back({spec.q_min + 3 + (spec.q_max - spec.q_min - 6) * uniform(rng), i == 0 ? 1.0 : 0.05 + 0.6 * uniform(rng)});
+      extra.shifting_element = static_cast<int>(uniform(rng) * 3) % 3;
+      phases.push_back(extra);
+    }
+  } else if (spec.phases < phases.size()) {
+    phases.resize(std::max<std::size_t>(spec.phases, 1));
+  }
 
   SyntheticLibrary result;
   Library& lib = result.library;

@@ -23,6 +23,9 @@ struct SyntheticLibrarySpec {
   double q_max = 80.0;
   std::uint32_t seed = 1;
   double noise = 0.01;  // Gaussian noise, relative to the strongest peak
+  // 4: the four named example phases; more: that many random phases (peaks, regions and
+  // shifts drawn from the seed), for benchmarks at scale.
+  std::size_t phases = 4;
 };
 
 struct SyntheticLibrary {
