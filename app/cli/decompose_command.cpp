@@ -8,14 +8,19 @@
 #include "commands.h"
 #include "decompose/decomposer.h"
 #include "decompose/evaluation.h"
+#include "decompose/measures.h"
+#include "format_hdf5/project_file.h"
 #include "format_instance/solution_format.h"
+#include "model/resample.h"
 #include "library_summary.h"
 #include "util/error.h"
 #include "util/text.h"
 
 namespace phasewise::cli {
 namespace {
-constexpr const char* kDecomposeUsage = R"(usage: phasewise-cli decompose LIBRARY --phases K -o RESULT.txt [options]
+constexpr const char* kDecomposeUsage = R"(usage: phasewise-cli decompose LIBRARY --phases K -o RESULT [options]
+       phasewise-cli decompose LIBRARY --sweep KMIN:KMAX      (choose K: error and violations per K)
+  RESULT.h5 is a project file (library + decomposition); RESULT.txt the instance solution format.
   The default is the recommended setting for real libraries: shift-aware on a log-Q grid, the
   Gibbs phase rule, connectivity on the composition graph, a smooth background component.
   --shifts S         largest peak shift in log-Q bins each way (default 32; 0 turns shifts off)
@@ -28,8 +33,68 @@ constexpr const char* kDecomposeUsage = R"(usage: phasewise-cli decompose LIBRAR
   --plain            plain NMF (no shifts, Gibbs, connectivity or background)
   --loss kl|frobenius  NMF loss for the plain/initial stage (default frobenius)
   --init spa|nmf|best  starting patterns: purest samples (default), NMF, or both keeping the better fit
+  --seed-from R      start the first phases from the patterns of an earlier RESULT (.txt or .h5)
+  --seed-phases 1,3  which of its phases (default: all);  --freeze  hold the seeded patterns fixed
   --seed N  --threads N  --device cpu|cuda
 )";
+
+// Patterns (count x library points) from an earlier result, on the library's axis.
+std::vector<float> seededPatterns(const std::string& path, const std::string& which, const core::Library& library) {
+  std::vector<double> q;
+  std::vector<float> bases;
+  int k = 0;
+  if (core::lowercase(std::filesystem::path(path).extension().string()) == ".txt") {
+    const plugins::Solution s = plugins::readSolution(path);
+    q = s.q;
+    bases = s.bases;
+    k = s.phases;
+  } else {
+    const plugins::Project p = plugins::readProject(path);
+    if (!p.decomposition) throw core::Error(path + ": the project holds no decomposition to seed from");
+    q = core::convertAxis(p.library.axis, {core::AxisKind::Q, core::AxisUnit::InverseNanometre}).values;
+    bases = p.decomposition->bases;
+    k = p.decomposition->phases;
+  }
+  std::vector<int> chosen;
+  if (which.empty()) {
+    for (int i = 0; i < k; ++i) chosen.push_back(i);
+  } else {
+    std::vector<std::string_view> fields;
+    core::splitFields(which, ",", fields);
+    for (std::string_view f : fields) {
+      double v = 0;
+      if (!core::parseNumber(f, v) || v < 1 || v > k) throw UsageError("--seed-phases: '" + std::string(f) + "' is not a phase 1.." + std::to_string(k));
+      chosen.push_back(static_cast<int>(v) - 1);
+    }
+  }
+  const std::vector<double> own = core::convertAxis(library.axis, {core::AxisKind::Q, core::AxisUnit::InverseNanometre}).values;
+  std::vector<float> out;
+  for (int i : chosen) {
+    const std::vector<float> row = core::interpolateOrZero(q, &bases[static_cast<std::size_t>(i) * q.size()], own);
+    out.insert(out.end(), row.begin(), row.end());
+  }
+  return out;
+}
+
+int sweep(const core::Library& library, core::DecompositionSettings settings, const std::string& range) {
+  double low = 0, high = 0;
+  const auto colon = range.find(':');
+  if (colon == std::string::npos || !core::parseNumber(range.substr(0, colon), low) ||
+      !core::parseNumber(range.substr(colon + 1), high) || low < 1 || high < low)
+    throw UsageError("--sweep expects KMIN:KMAX, got '" + range + "'");
+  const std::vector<int> limits = core::phaseLimits(library, settings.default_phase_limit);
+  std::cout << "   K   relL1   relL2   Gibbs violations   time s\n";
+  for (int k = static_cast<int>(low); k <= static_cast<int>(high); ++k) {
+    settings.phases = k;
+    const core::DecompositionResult r = core::decompose(library, settings);
+    const core::ReconstructionError error = core::reconstructionError(library.intensities, r.reconstruction);
+    std::cout << std::setw(4) << k << std::fixed << std::setprecision(4) << std::setw(8) << error.relative_l1 << std::setw(8)
+              << error.relative_l2 << std::setw(19) << core::gibbsViolations(r.fractions, k, limits) << std::setprecision(2)
+              << std::setw(9) << r.seconds << "\n";
+  }
+  std::cout << "Choose the K after which the error stops falling clearly.\n";
+  return 0;
+}
 
 core::DecompositionSettings settingsFrom(const Arguments& a) {
   core::DecompositionSettings s;
@@ -61,16 +126,28 @@ core::DecompositionSettings settingsFrom(const Arguments& a) {
 
 int runDecompose(const CommandContext& context) {
   auto options = kReadOptions;
-  options.insert({"o", "output", "phases", "shifts", "log-points", "iterations", "tolerance", "phase-limit", "loss", "init", "seed",
+  options.insert({"o", "output", "sweep", "seed-from", "seed-phases", "phases", "shifts", "log-points", "iterations", "tolerance", "phase-limit", "loss", "init", "seed",
                   "threads", "device"});
-  const Arguments arguments(context.words, options, {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet"});
+  const Arguments arguments(context.words, options, {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet", "freeze"});
   const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
-  if (arguments.flag("help") || arguments.positional().size() != 1 || !output) {
+  if (arguments.flag("help") || arguments.positional().size() != 1 || (!output && !arguments.value("sweep"))) {
     std::cout << kDecomposeUsage;
     return arguments.flag("help") ? 0 : 2;
   }
-  const core::DecompositionSettings settings = settingsFrom(arguments);
+  if (arguments.value("sweep") && !arguments.value("phases")) {
+    const core::ReadResult input = readInput(context, arguments, arguments.positional()[0]);
+    core::DecompositionSettings settings;
+    auto with_k = context.words;
+    with_k.insert(with_k.end(), {"--phases", "1"});
+    const Arguments again(with_k, options, {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet", "freeze"});
+    return sweep(input.library, settingsFrom(again), *arguments.value("sweep"));
+  }
+  core::DecompositionSettings settings = settingsFrom(arguments);
   const core::ReadResult input = readInput(context, arguments, arguments.positional()[0]);
+  if (const auto from = arguments.value("seed-from")) {
+    settings.seed_patterns = seededPatterns(*from, arguments.value("seed-phases").value_or(""), input.library);
+    settings.frozen.assign(settings.seed_patterns.size() / input.library.points(), arguments.flag("freeze") ? 1 : 0);
+  }
   int last_percent = -1;
   const bool quiet = arguments.flag("quiet");
   const core::DecompositionResult result = core::decompose(input.library, settings, [&](double f, std::string_view stage) {
@@ -83,10 +160,13 @@ int runDecompose(const CommandContext& context) {
   });
   if (!quiet) std::cerr << "\r" << std::string(60, ' ') << "\r";
   const std::string out = *output;
-  if (core::lowercase(std::filesystem::path(out).extension().string()) == ".txt") {
+  const std::string extension = core::lowercase(std::filesystem::path(out).extension().string());
+  if (extension == ".txt") {
     plugins::writeSolution(result, {}, out);
+  } else if (extension == ".h5" || extension == ".hdf5") {
+    plugins::writeProject({input.library, std::nullopt, result}, out);
   } else {
-    throw UsageError("RESULT must end in .txt (instance solution format)");
+    throw UsageError("RESULT must end in .h5 (project file) or .txt (instance solution format)");
   }
   std::cout << "decomposed " << result.samples << " samples into " << result.phases << " phases in " << std::fixed
             << std::setprecision(2) << result.seconds << " s (" << result.iterations << " iterations); wrote " << out << "\n";

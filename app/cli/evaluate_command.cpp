@@ -7,20 +7,33 @@
 #include "arguments.h"
 #include "commands.h"
 #include "decompose/evaluation.h"
+#include "format_hdf5/project_file.h"
 #include "format_instance/solution_format.h"
+#include "util/error.h"
 
 namespace phasewise::cli {
 
 int runEvaluate(const CommandContext& context) {
   const Arguments arguments(context.words, {"truth"}, {"help"});
   if (arguments.flag("help") || arguments.positional().size() != 1 || !arguments.value("truth")) {
-    std::cout << "usage: phasewise-cli evaluate RESULT.txt --truth DIR\n"
+    std::cout << "usage: phasewise-cli evaluate RESULT.txt|RESULT.h5 --truth DIR\n"
                  "  DIR holds Q.npy, decomposition_sol.npy, normalized_weights_sol.npy and degree_of_freedom.npy\n"
                  "  (e.g. ../shared/data/drnets/Al-Li-Fe). Prints matched cosine (Hungarian), phase-fraction L1,\n"
                  "  Gibbs violations, as shared/tools/score_solution.py defines them.\n";
     return arguments.flag("help") ? 0 : 2;
   }
-  const plugins::Solution solution = plugins::readSolution(arguments.positional()[0]);
+  const std::string& path = arguments.positional()[0];
+  plugins::Solution solution;
+  if (path.size() > 3 && (path.substr(path.size() - 3) == ".h5" || path.substr(path.size() - 5) == ".hdf5")) {
+    const plugins::Project project = plugins::readProject(path);
+    if (!project.decomposition) throw core::Error(path + ": the project holds no decomposition");
+    solution.phases = project.decomposition->phases;
+    solution.q = core::convertAxis(project.library.axis, {core::AxisKind::Q, core::AxisUnit::InverseNanometre}).values;
+    solution.bases = project.decomposition->bases;
+    solution.activations = project.decomposition->activations;
+  } else {
+    solution = plugins::readSolution(path);
+  }
   const core::GroundTruth truth = core::loadDrnetsTruth(*arguments.value("truth"));
   const core::Evaluation e = core::evaluate(solution.q, solution.bases, solution.phases, solution.activations, truth);
   std::cout << std::fixed << std::setprecision(4) << "matched_cos=" << e.match.mean_cosine << " fracL1=" << e.fraction_l1

@@ -158,6 +158,22 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
     std::vector<std::vector<float>> starts;
     if (settings.init != "spa") starts.push_back(start.w);
     if (settings.init != "nmf") starts.push_back(purestSamples(y, n, log_points, k));
+    // Seeded patterns replace the first starting patterns; frozen ones are never updated.
+    const std::size_t seeded = settings.seed_patterns.size() / m;
+    if (settings.seed_patterns.size() % m != 0 || seeded > ku)
+      throw Error("seeded patterns must be whole patterns on the library's axis, at most one per phase");
+    if (seeded) {
+      const Axis own_q = convertAxis(library.axis, log.library.axis.spec);
+      for (std::size_t p = 0; p < seeded; ++p) {
+        std::vector<float> on_log = interpolateOrZero(own_q.values, &settings.seed_patterns[p * m], result.log_axis.values);
+        const float top = *std::max_element(on_log.begin(), on_log.end());
+        if (!(top > 0)) throw Error("seeded pattern " + std::to_string(p + 1) + " is empty");
+        for (float& v : on_log) v = std::max(v / top, 1e-9F);
+        for (auto& w : starts) std::copy(on_log.begin(), on_log.end(), w.begin() + static_cast<std::ptrdiff_t>(p * log_points));
+      }
+      options.frozen.assign(ku, 0);
+      for (std::size_t p = 0; p < seeded && p < settings.frozen.size(); ++p) options.frozen[p] = settings.frozen[p];
+    }
     ShiftModelResult fit;
     for (std::size_t i = 0; i < starts.size(); ++i) {
       options.initial_w = starts[i];

@@ -28,6 +28,10 @@ struct DecompositionSettings {
   // purest samples by successive projection), or "best" (both; the lower final loss wins).
   std::string init = "spa";
   std::uint64_t seed = 1;
+  // Human in the loop: patterns the user seeds (count x library points, on the library's
+  // axis) start the first phases; `frozen` (one flag per seeded pattern) holds them fixed.
+  std::vector<float> seed_patterns;
+  std::vector<char> frozen;
   unsigned threads = 0;         // 0: all cores
   std::string device = "cpu";   // LibTorch device for the dense NMF stages ("cpu", "cuda")
 };

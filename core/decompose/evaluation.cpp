@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "io/npy.h"
+#include "model/resample.h"
 #include "util/error.h"
 
 namespace phasewise::core {
@@ -45,16 +46,12 @@ Evaluation evaluate(const std::vector<double>& q, const std::vector<float>& base
     throw Error("the result has " + std::to_string(activations.size() / std::max(k, 1)) + " samples, the truth " +
                 std::to_string(truth.samples));
   // Our patterns on the truth's axis (zero outside our range, like numpy.interp(left=0, right=0)).
-  std::vector<float> on_truth(static_cast<std::size_t>(k) * mt, 0.0F);
-  for (int p = 0; p < k; ++p)
-    for (std::size_t j = 0; j < mt; ++j) {
-      const double x = truth.q[j];
-      if (x < q.front() || x > q.back()) continue;
-      const auto upper = std::upper_bound(q.begin(), q.end(), x);
-      const std::size_t i = std::min<std::size_t>(static_cast<std::size_t>(std::max<std::ptrdiff_t>(upper - q.begin(), 1)) - 1, m - 2);
-      const double t = (x - q[i]) / (q[i + 1] - q[i]);
-      on_truth[p * mt + j] = static_cast<float>((1 - t) * bases[p * m + i] + t * bases[p * m + i + 1]);
-    }
+  std::vector<float> on_truth;
+  on_truth.reserve(static_cast<std::size_t>(k) * mt);
+  for (int p = 0; p < k; ++p) {
+    const std::vector<float> row = interpolateOrZero(q, &bases[static_cast<std::size_t>(p) * m], truth.q);
+    on_truth.insert(on_truth.end(), row.begin(), row.end());
+  }
   Evaluation e;
   e.phases = k;
   e.match = matchPhases(on_truth, k, truth.patterns, truth.phases, mt);

@@ -43,6 +43,20 @@ void LinearResampler::apply(const float* source_row, float* target_row) const {
   }
 }
 
+std::vector<float> interpolateOrZero(const std::vector<double>& x, const float* y, const std::vector<double>& at) {
+  std::vector<float> out(at.size(), 0.0F);
+  if (x.size() < 2) return out;
+  for (std::size_t j = 0; j < at.size(); ++j) {
+    const double v = at[j];
+    if (v < x.front() || v > x.back()) continue;
+    const auto upper = std::upper_bound(x.begin(), x.end(), v);
+    const std::size_t i = std::min<std::size_t>(static_cast<std::size_t>(std::max<std::ptrdiff_t>(upper - x.begin(), 1)) - 1, x.size() - 2);
+    const double t = (v - x[i]) / (x[i + 1] - x[i]);
+    out[j] = static_cast<float>((1 - t) * y[i] + t * y[i + 1]);
+  }
+  return out;
+}
+
 std::vector<double> commonGrid(const std::vector<Axis>& axes) {
   if (axes.empty()) throw Error("no axes to build a common grid from");
   double low = axes.front().front();

@@ -30,9 +30,8 @@ int Hdf5Reader::confidence(const FileProbe& probe) const {
   return ext ? 20 : 0;
 }
 
-ReadResult Hdf5Reader::readImpl(const std::filesystem::path& path, const ReadOptions& options) const {
-  const std::string file = path.string();
-  const h5::Reader r(file);
+h5::Handle openPhasewiseFile(const std::string& file, const h5::Reader& r) {
+  h5::silenceErrorStack();
   if (H5Fis_hdf5(file.c_str()) <= 0) r.fail("", "is not an HDF5 file (or it is truncated)");
   Handle f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!f.valid()) r.fail("", "HDF5 cannot open it (truncated or damaged)");
@@ -44,17 +43,34 @@ ReadResult Hdf5Reader::readImpl(const std::filesystem::path& path, const ReadOpt
   if (*version > kHdf5SchemaVersion || *version < 1)
     r.fail("schema_version", "is " + std::to_string(*version) + "; this Phasewise reads up to " +
                                  std::to_string(kHdf5SchemaVersion) + " (written by a newer version?)");
-  if (!r.has(f.id(), kLibraryGroup)) {
-    if (r.has(f.id(), "phases"))
+  return f;
+}
+
+void writePhasewiseRoot(hid_t file) {
+  h5::writeStringAttribute(file, "format", "phasewise");
+  h5::writeIntAttribute(file, "schema_version", kHdf5SchemaVersion);
+  h5::writeStringAttribute(file, "software", "Phasewise");
+}
+
+ReadResult Hdf5Reader::readImpl(const std::filesystem::path& path, const ReadOptions& options) const {
+  const std::string file = path.string();
+  const h5::Reader r(file);
+  Handle f = openPhasewiseFile(file, r);
+  reportProgress(options.progress, 0.0, "reading HDF5");
+  ReadResult result;
+  result.library = readLibraryGroup(f.id(), r);
+  return result;
+}
+
+Library readLibraryGroup(hid_t file, const h5::Reader& r) {
+  if (!r.has(file, kLibraryGroup)) {
+    if (r.has(file, "phases"))
       r.fail(kLibraryGroup,
              "the file holds a reference phase library, not sample patterns (see phasewise-cli library info)");
     r.fail(kLibraryGroup, "group is missing");
   }
-  Handle g(H5Gopen2(f.id(), kLibraryGroup, H5P_DEFAULT), H5Gclose);
-  reportProgress(options.progress, 0.0, "reading HDF5");
-
-  ReadResult result;
-  Library& lib = result.library;
+  Handle g(H5Gopen2(file, kLibraryGroup, H5P_DEFAULT), H5Gclose);
+  Library lib;
   lib.name = r.stringAttribute(g.id(), "name").value_or("");
   const auto kind = r.stringAttribute(g.id(), "axis_kind");
   const auto unit = r.stringAttribute(g.id(), "axis_unit");
@@ -76,7 +92,6 @@ ReadResult Hdf5Reader::readImpl(const std::filesystem::path& path, const ReadOpt
   r.read(g.id(), "axis", H5T_NATIVE_DOUBLE, {m}, lib.axis.values.data());
   lib.intensities.resize(n * m);
   r.read(g.id(), "intensities", H5T_NATIVE_FLOAT, {n, m}, lib.intensities.data());
-  reportProgress(options.progress, 0.8, "reading sample information");
   if (r.has(g.id(), "uncertainties")) {
     lib.uncertainties.resize(n * m);
     r.read(g.id(), "uncertainties", H5T_NATIVE_FLOAT, {n, m}, lib.uncertainties.data());
@@ -136,16 +151,19 @@ ReadResult Hdf5Reader::readImpl(const std::filesystem::path& path, const ReadOpt
   std::vector<std::int64_t> indices(n);
   r.read(g.id(), "provenance_index", H5T_NATIVE_INT64, {n}, indices.data());
   for (std::size_t s = 0; s < n; ++s) lib.provenance.push_back({files[s], indices[s]});
-  return result;
+  return lib;
 }
 
 void Hdf5Writer::writeImpl(const Library& lib, const std::filesystem::path& temporary_path) const {
   Handle f(H5Fcreate(temporary_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
   if (!f.valid()) throw Error("HDF5 cannot create " + temporary_path.string());
-  h5::writeStringAttribute(f.id(), "format", "phasewise");
-  h5::writeIntAttribute(f.id(), "schema_version", kHdf5SchemaVersion);
-  h5::writeStringAttribute(f.id(), "software", "Phasewise");
-  Handle g(H5Gcreate2(f.id(), kLibraryGroup, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  writePhasewiseRoot(f.id());
+  writeLibraryGroup(f.id(), lib);
+  if (H5Fflush(f.id(), H5F_SCOPE_GLOBAL) < 0) throw Error("HDF5 could not flush " + temporary_path.string());
+}
+
+void writeLibraryGroup(hid_t file, const Library& lib) {
+  Handle g(H5Gcreate2(file, kLibraryGroup, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
   const hsize_t n = lib.samples;
   const hsize_t m = lib.points();
   h5::writeStringAttribute(g.id(), "name", lib.name);
@@ -205,7 +223,6 @@ void Hdf5Writer::writeImpl(const Library& lib, const std::filesystem::path& temp
   }
   h5::writeStrings(g.id(), "provenance_file", files);
   h5::writeDataset(g.id(), "provenance_index", H5T_NATIVE_INT64, H5T_STD_I64LE, {n}, indices.data());
-  if (H5Fflush(f.id(), H5F_SCOPE_GLOBAL) < 0) throw Error("HDF5 could not flush " + temporary_path.string());
 }
 
 }  // namespace phasewise::plugins

@@ -2,6 +2,9 @@
 // Phasewise's own HDF5 library file (schema in docs/file-format.md): lossless for everything
 // the Library holds, written atomically (temporary file, then rename).
 
+#include <hdf5.h>
+
+#include "format_hdf5/hdf5_handles.h"
 #include "io/format.h"
 
 namespace phasewise::plugins {
@@ -31,5 +34,12 @@ class Hdf5Writer final : public core::FormatWriter {
  protected:
   void writeImpl(const core::Library& library, const std::filesystem::path& temporary_path) const override;
 };
+
+// Building blocks shared by the library, phase-library and project files.
+// Opens a file after checking it is Phasewise HDF5 of a schema this version reads.
+[[nodiscard]] h5::Handle openPhasewiseFile(const std::string& file, const h5::Reader& reader);
+void writePhasewiseRoot(hid_t file);
+[[nodiscard]] core::Library readLibraryGroup(hid_t file, const h5::Reader& reader);
+void writeLibraryGroup(hid_t file, const core::Library& library);
 
 }  // namespace phasewise::plugins

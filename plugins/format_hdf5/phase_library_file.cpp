@@ -259,9 +259,7 @@ void writePhaseLibraryFile(const PhaseLibrary& library, const std::filesystem::p
   {
     Handle f(H5Fcreate(out.temporaryPath().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
     if (!f.valid()) throw Error("HDF5 cannot create " + path.string());
-    h5::writeStringAttribute(f.id(), "format", "phasewise");
-    h5::writeIntAttribute(f.id(), "schema_version", kHdf5SchemaVersion);
-    h5::writeStringAttribute(f.id(), "software", "Phasewise");
+    writePhasewiseRoot(f.id());
     writePhaseLibraryGroup(f.id(), library);
     if (H5Fflush(f.id(), H5F_SCOPE_GLOBAL) < 0) throw Error("HDF5 could not flush " + path.string());
   }
@@ -269,15 +267,9 @@ void writePhaseLibraryFile(const PhaseLibrary& library, const std::filesystem::p
 }
 
 PhaseLibrary readPhaseLibraryFile(const std::filesystem::path& path) {
-  h5::silenceErrorStack();
-  const std::string file = path.string();
-  if (H5Fis_hdf5(file.c_str()) <= 0) throw FormatError(file, 0, "", "is not an HDF5 file (or it is truncated)");
-  Handle f(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  if (!f.valid()) throw FormatError(file, 0, "", "HDF5 cannot open it (truncated or damaged)");
-  const h5::Reader r(file);
-  if (r.stringAttribute(f.id(), "format") != std::string("phasewise"))
-    r.fail("format", "not a Phasewise file (root attribute format='phasewise' missing)");
-  return readPhaseLibraryGroup(f.id(), file);
+  const h5::Reader r(path.string());
+  Handle f = openPhasewiseFile(path.string(), r);
+  return readPhaseLibraryGroup(f.id(), path.string());
 }
 
 bool holdsPhaseLibrary(const std::filesystem::path& path) {

@@ -1,0 +1,149 @@
+#include "format_hdf5/project_file.h"
+
+#include "format_hdf5/hdf5_format.h"
+#include "format_hdf5/phase_library_file.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace phasewise::plugins {
+using namespace core;
+using h5::Handle;
+namespace {
+constexpr const char* kDecomposition = "decomposition";
+
+void writeFloats(hid_t g, const std::string& name, const std::vector<float>& v, const std::vector<hsize_t>& dims) {
+  if (!v.empty()) h5::writeDataset(g, name, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, dims, v.data());
+}
+
+std::vector<float> readFloats(const h5::Reader& r, hid_t g, const std::string& name, const std::vector<hsize_t>& dims,
+                              bool required = true) {
+  if (!r.has(g, name)) {
+    if (required) r.fail(name, "dataset is missing");
+    return {};
+  }
+  hsize_t count = 1;
+  for (hsize_t d : dims) count *= d;
+  std::vector<float> v(count);
+  r.read(g, name, H5T_NATIVE_FLOAT, dims, v.data());
+  return v;
+}
+
+void writeDecomposition(hid_t file, const DecompositionResult& d) {
+  Handle g(H5Gcreate2(file, kDecomposition, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  const hid_t id = g.id();
+  const hsize_t n = d.samples, k = static_cast<hsize_t>(d.phases), m = d.axis.values.size(), ml = d.log_axis.values.size();
+  h5::writeIntAttribute(id, "samples", static_cast<std::int64_t>(n));
+  h5::writeIntAttribute(id, "phases", static_cast<std::int64_t>(k));
+  h5::writeIntAttribute(id, "iterations", d.iterations);
+  h5::writeDoubleAttribute(id, "seconds", d.seconds);
+  // The settings, so a run can be repeated exactly.
+  const DecompositionSettings& s = d.settings;
+  h5::writeIntAttribute(id, "setting_shifts", s.shifts);
+  h5::writeIntAttribute(id, "setting_log_points", static_cast<std::int64_t>(s.log_points));
+  h5::writeStringAttribute(id, "setting_loss", s.loss == NmfLoss::Frobenius ? "frobenius" : "kl");
+  h5::writeIntAttribute(id, "setting_max_iterations", s.max_iterations);
+  h5::writeDoubleAttribute(id, "setting_tolerance", s.tolerance);
+  h5::writeDoubleAttribute(id, "setting_sparsity", s.sparsity);
+  h5::writeIntAttribute(id, "setting_gibbs", s.gibbs);
+  h5::writeIntAttribute(id, "setting_default_phase_limit", s.default_phase_limit);
+  h5::writeIntAttribute(id, "setting_connectivity", s.connectivity);
+  h5::writeIntAttribute(id, "setting_background", s.background);
+  h5::writeStringAttribute(id, "setting_init", s.init);
+  h5::writeIntAttribute(id, "setting_seed", static_cast<std::int64_t>(s.seed));
+  h5::writeDataset(id, "log_axis", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {ml}, d.log_axis.values.data());
+  h5::writeStringAttribute(id, "log_axis_unit", unitName(d.log_axis.spec.unit));
+  writeFloats(id, "bases", d.bases, {k, m});
+  writeFloats(id, "bases_log", d.bases_log, {k, ml});
+  writeFloats(id, "activations", d.activations, {n, k});
+  writeFloats(id, "fractions", d.fractions, {n, k});
+  writeFloats(id, "shifts", d.shifts, {n, k});
+  writeFloats(id, "reconstruction", d.reconstruction, {n, m});
+  writeFloats(id, "per_phase", d.per_phase, {n, k, m});
+  writeFloats(id, "background", d.background, {m});
+  writeFloats(id, "background_activation", d.background_activation, {n});
+  writeFloats(id, "sample_loss", d.sample_loss, {n});
+  if (!d.loss_history.empty())
+    h5::writeDataset(id, "loss_history", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {d.loss_history.size()}, d.loss_history.data());
+}
+
+DecompositionResult readDecomposition(hid_t file, const h5::Reader& r, const Library& library) {
+  Handle g(H5Gopen2(file, kDecomposition, H5P_DEFAULT), H5Gclose);
+  const hid_t id = g.id();
+  DecompositionResult d;
+  const auto samples = r.intAttribute(id, "samples"), phases = r.intAttribute(id, "phases");
+  if (!samples || !phases || *phases < 1) r.fail("decomposition", "group lacks samples/phases attributes");
+  if (static_cast<std::size_t>(*samples) != library.samples)
+    r.fail("decomposition", "holds " + std::to_string(*samples) + " samples, the library " + std::to_string(library.samples));
+  d.samples = library.samples;
+  d.phases = static_cast<int>(*phases);
+  d.iterations = static_cast<int>(r.intAttribute(id, "iterations").value_or(0));
+  d.seconds = r.doubleAttribute(id, "seconds").value_or(0.0);
+  DecompositionSettings& s = d.settings;
+  s.phases = d.phases;
+  s.shifts = static_cast<int>(r.intAttribute(id, "setting_shifts").value_or(0));
+  s.log_points = static_cast<std::size_t>(r.intAttribute(id, "setting_log_points").value_or(0));
+  s.loss = r.stringAttribute(id, "setting_loss").value_or("frobenius") == "kl" ? NmfLoss::KullbackLeibler : NmfLoss::Frobenius;
+  s.max_iterations = static_cast<int>(r.intAttribute(id, "setting_max_iterations").value_or(0));
+  s.tolerance = r.doubleAttribute(id, "setting_tolerance").value_or(0.0);
+  s.sparsity = r.doubleAttribute(id, "setting_sparsity").value_or(0.0);
+  s.gibbs = r.intAttribute(id, "setting_gibbs").value_or(0) != 0;
+  s.default_phase_limit = static_cast<int>(r.intAttribute(id, "setting_default_phase_limit").value_or(3));
+  s.connectivity = r.intAttribute(id, "setting_connectivity").value_or(0) != 0;
+  s.background = r.intAttribute(id, "setting_background").value_or(0) != 0;
+  s.init = r.stringAttribute(id, "setting_init").value_or("spa");
+  s.seed = static_cast<std::uint64_t>(r.intAttribute(id, "setting_seed").value_or(1));
+  d.axis = library.axis;
+  const auto log_dims = r.dims(id, "log_axis", H5T_FLOAT);
+  if (log_dims.size() != 1) r.fail("log_axis", "must be one-dimensional");
+  d.log_axis.values.resize(log_dims[0]);
+  r.read(id, "log_axis", H5T_NATIVE_DOUBLE, log_dims, d.log_axis.values.data());
+  const std::string unit = r.stringAttribute(id, "log_axis_unit").value_or("nm^-1");
+  d.log_axis.spec = {AxisKind::Q, unit == "A^-1" ? AxisUnit::InverseAngstrom : AxisUnit::InverseNanometre};
+  const hsize_t n = d.samples, k = static_cast<hsize_t>(d.phases), m = library.points(), ml = log_dims[0];
+  d.bases = readFloats(r, id, "bases", {k, m});
+  d.bases_log = readFloats(r, id, "bases_log", {k, ml});
+  d.activations = readFloats(r, id, "activations", {n, k});
+  d.fractions = readFloats(r, id, "fractions", {n, k});
+  d.shifts = readFloats(r, id, "shifts", {n, k});
+  d.reconstruction = readFloats(r, id, "reconstruction", {n, m});
+  d.per_phase = readFloats(r, id, "per_phase", {n, k, m}, false);
+  d.background = readFloats(r, id, "background", {m});
+  d.background_activation = readFloats(r, id, "background_activation", {n});
+  d.sample_loss = readFloats(r, id, "sample_loss", {n});
+  if (r.has(id, "loss_history")) {
+    const auto dims = r.dims(id, "loss_history", H5T_FLOAT);
+    d.loss_history.resize(dims.at(0));
+    r.read(id, "loss_history", H5T_NATIVE_DOUBLE, dims, d.loss_history.data());
+  }
+  return d;
+}
+}  // namespace
+
+void writeProject(const Project& project, const std::filesystem::path& path) {
+  project.library.validate();
+  h5::silenceErrorStack();
+  AtomicFile out(path);
+  {
+    Handle f(H5Fcreate(out.temporaryPath().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    if (!f.valid()) throw Error("HDF5 cannot create " + path.string());
+    writePhasewiseRoot(f.id());
+    writeLibraryGroup(f.id(), project.library);
+    if (project.phases) writePhaseLibraryGroup(f.id(), *project.phases);
+    if (project.decomposition) writeDecomposition(f.id(), *project.decomposition);
+    if (H5Fflush(f.id(), H5F_SCOPE_GLOBAL) < 0) throw Error("HDF5 could not flush " + path.string());
+  }
+  out.commit();
+}
+
+Project readProject(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  const h5::Reader r(file);
+  Handle f = openPhasewiseFile(file, r);
+  Project project;
+  project.library = readLibraryGroup(f.id(), r);
+  if (r.has(f.id(), "phases")) project.phases = readPhaseLibraryGroup(f.id(), file);
+  if (r.has(f.id(), kDecomposition)) project.decomposition = readDecomposition(f.id(), r, project.library);
+  return project;
+}
+
+}  // namespace phasewise::plugins
