@@ -63,10 +63,10 @@ struct Row {
 };
 
 void printRow(const Row& r) {
-  std::cout << "  " << std::left << std::setw(30) << r.method << std::right << std::fixed << std::setprecision(2) << std::setw(8)
-            << r.seconds << std::setw(7) << r.iterations << std::setprecision(3) << std::setw(8) << r.rel_l1 << std::setw(8)
-            << r.rel_l2 << std::setw(9) << r.e.match.mean_cosine << std::setw(9) << r.e.fraction_l1 << std::setw(7)
-            << r.e.gibbs_violations << "\n";
+  std::cout << "  " << std::left << std::setw(30) << r.method << std::right << std::fixed << std::setprecision(2)
+            << std::setw(8) << r.seconds << std::setw(7) << r.iterations << std::setprecision(3) << std::setw(8)
+            << r.rel_l1 << std::setw(8) << r.rel_l2 << std::setw(9) << r.e.match.mean_cosine << std::setw(9)
+            << r.e.fraction_l1 << std::setw(7) << r.e.gibbs_violations << "\n";
 }
 
 // Relative L1/L2 of the model against the data with each sample scaled to a maximum of 1
@@ -113,9 +113,10 @@ std::string readAll(FILE* pipe) {
 void alLiFe(const CommandContext& context, const fs::path& data, const fs::path& work) {
   const fs::path folder = data / "drnets/Al-Li-Fe";
   std::cout << "Al-Li-Fe (231 x 650, K = 6), one run; scores as in shared/tools/score_solution.py\n";
-  std::cout << "  " << std::left << std::setw(30) << "method" << std::right << std::setw(8) << "time s" << std::setw(7) << "iter"
-            << std::setw(8) << "relL1" << std::setw(8) << "relL2" << std::setw(9) << "cosine" << std::setw(9) << "fracL1"
-            << std::setw(7) << "Gibbs" << "\n";
+  std::cout << "  " << std::left << std::setw(30) << "method" << std::right << std::setw(8) << "time s" << std::setw(7)
+            << "iter" << std::setw(8) << "relL1" << std::setw(8) << "relL2" << std::setw(9) << "cosine" << std::setw(9)
+            << "fracL1" << std::setw(7) << "Gibbs"
+            << "\n";
   const core::Library lib = context.registry.read(folder).library;
   core::DecompositionSettings best;
   best.phases = 6;
@@ -130,13 +131,15 @@ void alLiFe(const CommandContext& context, const fs::path& data, const fs::path&
   printRow(runPhasewise("Phasewise plain NMF (KL, MU)", lib, plain, folder, work / "plain.txt"));
   const fs::path script = work / "sklearn_nmf.py";
   { std::ofstream(script) << kSklearnScript; }
-  const std::string command = "/usr/bin/python3 '" + script.string() + "' '" + folder.string() + "' 6 '" + (work / "sklearn.txt").string() + "' 2>/dev/null";
+  const std::string command = "/usr/bin/python3 '" + script.string() + "' '" + folder.string() + "' 6 '" +
+                              (work / "sklearn.txt").string() + "' 2>/dev/null";
   FILE* pipe = popen(command.c_str(), "r");
   const std::string output = pipe ? readAll(pipe) : "";
   if (pipe) pclose(pipe);
   const auto at = output.find("RESULT");
   if (at == std::string::npos) {
-    std::cout << "  scikit-learn column skipped: " << (output.empty() ? "/usr/bin/python3 did not run" : output.substr(0, 200)) << "\n";
+    std::cout << "  scikit-learn column skipped: "
+              << (output.empty() ? "/usr/bin/python3 did not run" : output.substr(0, 200)) << "\n";
     return;
   }
   Row sk;
@@ -145,7 +148,8 @@ void alLiFe(const CommandContext& context, const fs::path& data, const fs::path&
   const plugins::Solution s = plugins::readSolution(work / "sklearn.txt");
   sk.e = core::evaluate(s.q, s.bases, s.phases, s.activations, core::loadDrnetsTruth(folder));
   printRow(sk);
-  std::cout << "  Phasewise default vs scikit-learn time: " << std::setprecision(2) << ours.seconds / sk.seconds << "x\n";
+  std::cout << "  Phasewise default vs scikit-learn time: " << std::setprecision(2) << ours.seconds / sk.seconds
+            << "x\n";
 }
 
 void biCuV(const CommandContext& context, const fs::path& data, const fs::path& work, int k) {
@@ -167,15 +171,20 @@ void biCuV(const CommandContext& context, const fs::path& data, const fs::path& 
   const int main_phases = 13;
   std::vector<float> reference(static_cast<std::size_t>(main_phases) * n), found(static_cast<std::size_t>(k) * n);
   for (int i = 0; i < main_phases; ++i)
-    for (std::size_t s = 0; s < n; ++s) reference[i * n + s] = static_cast<float>(weights.numbers[s * p + totals[static_cast<std::size_t>(i)].second]);
+    for (std::size_t s = 0; s < n; ++s)
+      reference[i * n + s] = static_cast<float>(weights.numbers[s * p + totals[static_cast<std::size_t>(i)].second]);
   for (int i = 0; i < k; ++i)
-    for (std::size_t s = 0; s < n; ++s) found[i * n + s] = r.fractions[s * static_cast<std::size_t>(k) + static_cast<std::size_t>(i)];
+    for (std::size_t s = 0; s < n; ++s)
+      found[i * n + s] = r.fractions[s * static_cast<std::size_t>(k) + static_cast<std::size_t>(i)];
   const core::PhaseMatch match = core::matchPhases(found, k, reference, main_phases, n);
   int recovered = 0;
-  for (int i = 0; i < k; ++i) recovered += match.true_for_found[static_cast<std::size_t>(i)] >= 0 && match.cosine[static_cast<std::size_t>(i)] >= 0.7;
-  std::cout << "Bi-Cu-V-307 (307 x 1197, K = " << k << "): " << std::setprecision(2) << r.seconds << " s, " << r.iterations
-            << " iterations; of DRNets' 13 main phases, " << recovered
-            << " recovered (activation-map cosine >= 0.7; mean matched cosine " << std::setprecision(3) << match.mean_cosine << ")\n";
+  for (int i = 0; i < k; ++i)
+    recovered +=
+        match.true_for_found[static_cast<std::size_t>(i)] >= 0 && match.cosine[static_cast<std::size_t>(i)] >= 0.7;
+  std::cout << "Bi-Cu-V-307 (307 x 1197, K = " << k << "): " << std::setprecision(2) << r.seconds << " s, "
+            << r.iterations << " iterations; of DRNets' 13 main phases, " << recovered
+            << " recovered (activation-map cosine >= 0.7; mean matched cosine " << std::setprecision(3)
+            << match.mean_cosine << ")\n";
   plugins::writeSolution(r, {}, work / "bicuv.txt", false);
 }
 
@@ -195,9 +204,9 @@ void atScale(const CommandContext& context, const fs::path& work, std::size_t sa
   double seconds = 0, peak = 0;
   int iterations = 0;
   std::istringstream(output) >> seconds >> iterations >> peak;
-  std::cout << "Generated " << samples << " x " << points << ", K = " << k << ": " << std::setprecision(1) << seconds << " s ("
-            << iterations << " iterations; target < 120 s), peak memory " << std::setprecision(2) << peak / 1e9
-            << " GB (target < 2 GB)\n";
+  std::cout << "Generated " << samples << " x " << points << ", K = " << k << ": " << std::setprecision(1) << seconds
+            << " s (" << iterations << " iterations; target < 120 s), peak memory " << std::setprecision(2)
+            << peak / 1e9 << " GB (target < 2 GB)\n";
 }
 }  // namespace
 
@@ -221,12 +230,16 @@ int runBenchDecompose(const CommandContext& context, const Arguments& arguments)
   const fs::path work = fs::temp_directory_path() / ("phasewise-bench-decompose-" + std::to_string(::getpid()));
   fs::create_directories(work);
   std::error_code ec;
-  if (fs::exists(data / "drnets/Al-Li-Fe/XRD.npy", ec)) alLiFe(context, data, work);
-  else std::cout << "Al-Li-Fe skipped: no " << (data / "drnets/Al-Li-Fe").string() << " (use --data)\n";
-  if (fs::exists(data / "drnets/Bi-Cu-V-307/XRD.npy", ec)) biCuV(context, data, work, static_cast<int>(arguments.number("bicuv-phases", 13)));
+  if (fs::exists(data / "drnets/Al-Li-Fe/XRD.npy", ec))
+    alLiFe(context, data, work);
+  else
+    std::cout << "Al-Li-Fe skipped: no " << (data / "drnets/Al-Li-Fe").string() << " (use --data)\n";
+  if (fs::exists(data / "drnets/Bi-Cu-V-307/XRD.npy", ec))
+    biCuV(context, data, work, static_cast<int>(arguments.number("bicuv-phases", 13)));
   if (!arguments.flag("skip-large"))
     atScale(context, work, static_cast<std::size_t>(arguments.number("samples", 5000)),
-            static_cast<std::size_t>(arguments.number("points", 4000)), static_cast<int>(arguments.number("large-phases", 12)));
+            static_cast<std::size_t>(arguments.number("points", 4000)),
+            static_cast<int>(arguments.number("large-phases", 12)));
   fs::remove_all(work, ec);
   return 0;
 }

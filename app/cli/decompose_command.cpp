@@ -11,8 +11,8 @@
 #include "decompose/measures.h"
 #include "format_hdf5/project_file.h"
 #include "format_instance/solution_format.h"
-#include "model/resample.h"
 #include "library_summary.h"
+#include "model/resample.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -63,11 +63,13 @@ std::vector<float> seededPatterns(const std::string& path, const std::string& wh
     core::splitFields(which, ",", fields);
     for (std::string_view f : fields) {
       double v = 0;
-      if (!core::parseNumber(f, v) || v < 1 || v > k) throw UsageError("--seed-phases: '" + std::string(f) + "' is not a phase 1.." + std::to_string(k));
+      if (!core::parseNumber(f, v) || v < 1 || v > k)
+        throw UsageError("--seed-phases: '" + std::string(f) + "' is not a phase 1.." + std::to_string(k));
       chosen.push_back(static_cast<int>(v) - 1);
     }
   }
-  const std::vector<double> own = core::convertAxis(library.axis, {core::AxisKind::Q, core::AxisUnit::InverseNanometre}).values;
+  const std::vector<double> own =
+      core::convertAxis(library.axis, {core::AxisKind::Q, core::AxisUnit::InverseNanometre}).values;
   std::vector<float> out;
   for (int i : chosen) {
     const std::vector<float> row = core::interpolateOrZero(q, &bases[static_cast<std::size_t>(i) * q.size()], own);
@@ -88,9 +90,9 @@ int sweep(const core::Library& library, core::DecompositionSettings settings, co
     settings.phases = k;
     const core::DecompositionResult r = core::decompose(library, settings);
     const core::ReconstructionError error = core::reconstructionError(library.intensities, r.reconstruction);
-    std::cout << std::setw(4) << k << std::fixed << std::setprecision(4) << std::setw(8) << error.relative_l1 << std::setw(8)
-              << error.relative_l2 << std::setw(19) << core::gibbsViolations(r.fractions, k, limits) << std::setprecision(2)
-              << std::setw(9) << r.seconds << "\n";
+    std::cout << std::setw(4) << k << std::fixed << std::setprecision(4) << std::setw(8) << error.relative_l1
+              << std::setw(8) << error.relative_l2 << std::setw(19) << core::gibbsViolations(r.fractions, k, limits)
+              << std::setprecision(2) << std::setw(9) << r.seconds << "\n";
   }
   std::cout << "Choose the K after which the error stops falling clearly.\n";
   return 0;
@@ -114,8 +116,10 @@ core::DecompositionSettings settingsFrom(const Arguments& a) {
     s.max_iterations = static_cast<int>(a.number("iterations", 500));
   }
   const std::string loss = a.value("loss").value_or("frobenius");
-  if (loss == "kl") s.loss = core::NmfLoss::KullbackLeibler;
-  else if (loss != "frobenius") throw UsageError("--loss must be kl or frobenius");
+  if (loss == "kl")
+    s.loss = core::NmfLoss::KullbackLeibler;
+  else if (loss != "frobenius")
+    throw UsageError("--loss must be kl or frobenius");
   s.init = a.value("init").value_or("spa");
   s.seed = static_cast<std::uint64_t>(a.number("seed", 1));
   s.threads = static_cast<unsigned>(a.number("threads", 0));
@@ -126,9 +130,10 @@ core::DecompositionSettings settingsFrom(const Arguments& a) {
 
 int runDecompose(const CommandContext& context) {
   auto options = kReadOptions;
-  options.insert({"o", "output", "sweep", "seed-from", "seed-phases", "phases", "shifts", "log-points", "iterations", "tolerance", "phase-limit", "loss", "init", "seed",
-                  "threads", "device"});
-  const Arguments arguments(context.words, options, {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet", "freeze"});
+  options.insert({"o", "output", "sweep", "seed-from", "seed-phases", "phases", "shifts", "log-points", "iterations",
+                  "tolerance", "phase-limit", "loss", "init", "seed", "threads", "device"});
+  const Arguments arguments(context.words, options,
+                            {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet", "freeze"});
   const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
   if (arguments.flag("help") || arguments.positional().size() != 1 || (!output && !arguments.value("sweep"))) {
     std::cout << kDecomposeUsage;
@@ -139,7 +144,8 @@ int runDecompose(const CommandContext& context) {
     core::DecompositionSettings settings;
     auto with_k = context.words;
     with_k.insert(with_k.end(), {"--phases", "1"});
-    const Arguments again(with_k, options, {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet", "freeze"});
+    const Arguments again(with_k, options,
+                          {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet", "freeze"});
     return sweep(input.library, settingsFrom(again), *arguments.value("sweep"));
   }
   core::DecompositionSettings settings = settingsFrom(arguments);
@@ -150,14 +156,15 @@ int runDecompose(const CommandContext& context) {
   }
   int last_percent = -1;
   const bool quiet = arguments.flag("quiet");
-  const core::DecompositionResult result = core::decompose(input.library, settings, [&](double f, std::string_view stage) {
-    const int percent = static_cast<int>(f * 100);
-    if (!quiet && percent / 10 != last_percent / 10) {
-      std::cerr << "\r" << stage << " " << percent << " %   " << std::flush;
-      last_percent = percent;
-    }
-    return true;
-  });
+  const core::DecompositionResult result =
+      core::decompose(input.library, settings, [&](double f, std::string_view stage) {
+        const int percent = static_cast<int>(f * 100);
+        if (!quiet && percent / 10 != last_percent / 10) {
+          std::cerr << "\r" << stage << " " << percent << " %   " << std::flush;
+          last_percent = percent;
+        }
+        return true;
+      });
   if (!quiet) std::cerr << "\r" << std::string(60, ' ') << "\r";
   const std::string out = *output;
   const std::string extension = core::lowercase(std::filesystem::path(out).extension().string());
@@ -169,7 +176,8 @@ int runDecompose(const CommandContext& context) {
     throw UsageError("RESULT must end in .h5 (project file) or .txt (instance solution format)");
   }
   std::cout << "decomposed " << result.samples << " samples into " << result.phases << " phases in " << std::fixed
-            << std::setprecision(2) << result.seconds << " s (" << result.iterations << " iterations); wrote " << out << "\n";
+            << std::setprecision(2) << result.seconds << " s (" << result.iterations << " iterations); wrote " << out
+            << "\n";
   return 0;
 }
 

@@ -36,8 +36,8 @@ int runEvaluate(const CommandContext& context) {
   }
   const core::GroundTruth truth = core::loadDrnetsTruth(*arguments.value("truth"));
   const core::Evaluation e = core::evaluate(solution.q, solution.bases, solution.phases, solution.activations, truth);
-  std::cout << std::fixed << std::setprecision(4) << "matched_cos=" << e.match.mean_cosine << " fracL1=" << e.fraction_l1
-            << " gibbs_violations=" << e.gibbs_violations << " K=" << e.phases << "\n";
+  std::cout << std::fixed << std::setprecision(4) << "matched_cos=" << e.match.mean_cosine
+            << " fracL1=" << e.fraction_l1 << " gibbs_violations=" << e.gibbs_violations << " K=" << e.phases << "\n";
   for (int p = 0; p < e.phases; ++p) {
     const int t = e.match.true_for_found[static_cast<std::size_t>(p)];
     std::cout << "  phase " << p + 1 << " -> " << (t >= 0 ? "true phase " + std::to_string(t + 1) : "unmatched")

@@ -42,9 +42,18 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::map<std::string, int (*)(const cli::CommandContext&)> commands = {
-      {"info", cli::runInfo},       {"convert", cli::runConvert},   {"example", cli::runExample},
-      {"formats", cli::runFormats}, {"resample", cli::runResample}, {"simulate", cli::runSimulate},
-      {"library", cli::runLibrary}, {"decompose", cli::runDecompose}, {"evaluate", cli::runEvaluate}, {"bench", cli::runBench},       {"bench-io-child", cli::runBenchIoChild}, {"bench-decompose-child", cli::runBenchDecomposeChild},
+      {"info", cli::runInfo},
+      {"convert", cli::runConvert},
+      {"example", cli::runExample},
+      {"formats", cli::runFormats},
+      {"resample", cli::runResample},
+      {"simulate", cli::runSimulate},
+      {"library", cli::runLibrary},
+      {"decompose", cli::runDecompose},
+      {"evaluate", cli::runEvaluate},
+      {"bench", cli::runBench},
+      {"bench-io-child", cli::runBenchIoChild},
+      {"bench-decompose-child", cli::runBenchDecomposeChild},
   };
   const auto command = commands.find(argv[1]);
   if (command == commands.end()) {

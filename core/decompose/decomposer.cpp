@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <cmath>
+#include <cstdlib>
 #include <thread>
 
 #include "decompose/delaunay.h"
@@ -64,9 +64,11 @@ std::vector<float> purestSamples(const std::vector<float>& y, std::size_t n, std
         best = s;
       }
     }
-    w.insert(w.end(), y.begin() + static_cast<std::ptrdiff_t>(best * m), y.begin() + static_cast<std::ptrdiff_t>((best + 1) * m));
+    w.insert(w.end(), y.begin() + static_cast<std::ptrdiff_t>(best * m),
+             y.begin() + static_cast<std::ptrdiff_t>((best + 1) * m));
     const double length = std::sqrt(std::max(best_norm, 1e-300));
-    std::vector<double> u(residual.begin() + static_cast<std::ptrdiff_t>(best * m), residual.begin() + static_cast<std::ptrdiff_t>((best + 1) * m));
+    std::vector<double> u(residual.begin() + static_cast<std::ptrdiff_t>(best * m),
+                          residual.begin() + static_cast<std::ptrdiff_t>((best + 1) * m));
     for (double& v : u) v /= length;
     for (std::size_t s = 0; s < n; ++s) {
       double proj = 0;
@@ -77,13 +79,15 @@ std::vector<float> purestSamples(const std::vector<float>& y, std::size_t n, std
   return w;
 }
 
-DecompositionResult decompose(const Library& library, const DecompositionSettings& settings, const ProgressCallback& progress) {
+DecompositionResult decompose(const Library& library, const DecompositionSettings& settings,
+                              const ProgressCallback& progress) {
   const auto started = std::chrono::steady_clock::now();
   library.validate();
   const std::size_t n = library.samples, m = library.points();
   const int k = settings.phases;
   if (k < 1) throw Error("ask for at least one phase");
-  if (static_cast<std::size_t>(k) > n) throw Error("cannot find " + std::to_string(k) + " phases in " + std::to_string(n) + " samples");
+  if (static_cast<std::size_t>(k) > n)
+    throw Error("cannot find " + std::to_string(k) + " phases in " + std::to_string(n) + " samples");
   if (settings.shifts < 0) throw Error("the shift range must not be negative");
   for (float v : library.intensities)
     if (v < 0) throw Error("decomposition needs non-negative intensities; subtract a background that keeps them >= 0");
@@ -114,7 +118,8 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
   NmfOptions init;
   init.components = k;
   init.loss = settings.loss;
-  init.max_iterations = settings.shifts == 0 && !settings.gibbs && !settings.connectivity ? settings.max_iterations : 200;
+  init.max_iterations =
+      settings.shifts == 0 && !settings.gibbs && !settings.connectivity ? settings.max_iterations : 200;
   init.tolerance = settings.tolerance;
   init.sparsity = settings.sparsity;
   init.seed = settings.seed;
@@ -124,12 +129,12 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
   // Plain NMF works on the library's own axis; the shift model on log-Q.
   // The NMF start is needed for plain NMF and for the "nmf"/"best" initialisations only.
   const bool need_nmf = plain || settings.init != "spa";
-  const NmfResult start = !need_nmf ? NmfResult{} : plain ? nmf(scaled.intensities, n, m, init, [&](double f, std::string_view s) {
-    return !progress || progress(0.9 * f, s);
-  })
-                                : nmf(y, n, log_points, init, [&](double f, std::string_view s) {
-                                    return !progress || progress(0.2 * f, s);
-                                  });
+  const NmfResult start = !need_nmf ? NmfResult{}
+                          : plain   ? nmf(scaled.intensities, n, m, init,
+                                          [&](double f, std::string_view s) { return !progress || progress(0.9 * f, s); })
+                                    : nmf(y, n, log_points, init, [&](double f, std::string_view s) {
+                                      return !progress || progress(0.2 * f, s);
+                                    });
   std::vector<float> w_log, a(n * ku), shifts_bins(n * ku, 0.0F), g_log(log_points, 0.0F), c(n, 0.0F);
   if (settings.init != "nmf" && settings.init != "spa" && settings.init != "best")
     throw Error("unknown initialisation '" + settings.init + "' (nmf, spa or best)");
@@ -165,11 +170,13 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
     if (seeded) {
       const Axis own_q = convertAxis(library.axis, log.library.axis.spec);
       for (std::size_t p = 0; p < seeded; ++p) {
-        std::vector<float> on_log = interpolateOrZero(own_q.values, &settings.seed_patterns[p * m], result.log_axis.values);
+        std::vector<float> on_log =
+            interpolateOrZero(own_q.values, &settings.seed_patterns[p * m], result.log_axis.values);
         const float top = *std::max_element(on_log.begin(), on_log.end());
         if (!(top > 0)) throw Error("seeded pattern " + std::to_string(p + 1) + " is empty");
         for (float& v : on_log) v = std::max(v / top, 1e-9F);
-        for (auto& w : starts) std::copy(on_log.begin(), on_log.end(), w.begin() + static_cast<std::ptrdiff_t>(p * log_points));
+        for (auto& w : starts)
+          std::copy(on_log.begin(), on_log.end(), w.begin() + static_cast<std::ptrdiff_t>(p * log_points));
       }
       options.frozen.assign(ku, 0);
       for (std::size_t p = 0; p < seeded && p < settings.frozen.size(); ++p) options.frozen[p] = settings.frozen[p];
@@ -207,7 +214,9 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
     for (std::size_t p = 0; p < ku; ++p) result.activations[s * ku + p] = a[s * ku + p] * scale[s];
   result.fractions = fractionsFrom(result.activations, result.bases, n, k, m);
   result.shifts.resize(n * ku);
-  for (std::size_t i = 0; i < n * ku; ++i) result.shifts[i] = static_cast<float>(std::exp(shifts_bins[i] * log.log_bin_width));
+  // A shift means something only where the phase is present.
+  for (std::size_t i = 0; i < n * ku; ++i)
+    result.shifts[i] = a[i] > 0 ? static_cast<float>(std::exp(shifts_bins[i] * log.log_bin_width)) : 1.0F;
   result.background_activation.resize(n);
   for (std::size_t s = 0; s < n; ++s) result.background_activation[s] = c[s] * scale[s];
 
@@ -244,7 +253,8 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
   result.sample_loss.resize(n);
   for (std::size_t s = 0; s < n; ++s) {
     double l1 = 0;
-    for (std::size_t j = 0; j < m; ++j) l1 += std::abs(double(library.intensities[s * m + j]) - result.reconstruction[s * m + j]);
+    for (std::size_t j = 0; j < m; ++j)
+      l1 += std::abs(double(library.intensities[s * m + j]) - result.reconstruction[s * m + j]);
     result.sample_loss[s] = static_cast<float>(l1);
   }
   if (result.background.empty()) result.background.assign(m, 0.0F);

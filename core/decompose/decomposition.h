@@ -13,9 +13,9 @@ namespace phasewise::core {
 enum class NmfLoss { Frobenius, KullbackLeibler };
 
 struct DecompositionSettings {
-  int phases = 6;               // K
-  int shifts = 32;              // largest peak shift in log-Q bins each way; 0: plain NMF (no shifts)
-  std::size_t log_points = 0;   // log-Q grid size; 0: the library's point count
+  int phases = 6;              // K
+  int shifts = 32;             // largest peak shift in log-Q bins each way; 0: plain NMF (no shifts)
+  std::size_t log_points = 0;  // log-Q grid size; 0: the library's point count
   NmfLoss loss = NmfLoss::Frobenius;
   int max_iterations = 60;      // outer iterations (shift-aware) or NMF iterations (plain)
   double tolerance = 1e-4;      // stop when the relative loss change falls below this
@@ -32,27 +32,27 @@ struct DecompositionSettings {
   // axis) start the first phases; `frozen` (one flag per seeded pattern) holds them fixed.
   std::vector<float> seed_patterns;
   std::vector<char> frozen;
-  unsigned threads = 0;         // 0: all cores
-  std::string device = "cpu";   // LibTorch device for the dense NMF stages ("cpu", "cuda")
+  unsigned threads = 0;        // 0: all cores
+  std::string device = "cpu";  // LibTorch device for the dense NMF stages ("cpu", "cuda")
 };
 
 struct DecompositionResult {
   DecompositionSettings settings;
   std::size_t samples = 0;
   int phases = 0;
-  Axis axis;      // the library's axis
-  Axis log_axis;  // the log-Q grid the shift-aware model works on
-  std::vector<float> bases;       // phases x axis points, each scaled to a maximum of 1
-  std::vector<float> bases_log;   // phases x log points
-  std::vector<float> activations; // samples x phases (summed over shifts), in the data's units
-  std::vector<float> fractions;   // samples x phases: activation x basis maximum, per sample normalised
-  std::vector<float> shifts;      // samples x phases: multiplicative Q factor (1 = no shift)
-  std::vector<float> reconstruction;  // samples x axis points
-  std::vector<float> per_phase;       // samples x phases x axis points (each phase's contribution)
-  std::vector<float> background;      // axis points (zero when no background component)
+  Axis axis;                                 // the library's axis
+  Axis log_axis;                             // the log-Q grid the shift-aware model works on
+  std::vector<float> bases;                  // phases x axis points, each scaled to a maximum of 1
+  std::vector<float> bases_log;              // phases x log points
+  std::vector<float> activations;            // samples x phases (summed over shifts), in the data's units
+  std::vector<float> fractions;              // samples x phases: activation x basis maximum, per sample normalised
+  std::vector<float> shifts;                 // samples x phases: multiplicative Q factor (1 = no shift)
+  std::vector<float> reconstruction;         // samples x axis points
+  std::vector<float> per_phase;              // samples x phases x axis points (each phase's contribution)
+  std::vector<float> background;             // axis points (zero when no background component)
   std::vector<float> background_activation;  // samples
-  std::vector<float> sample_loss;     // samples: L1 of the residual
-  std::vector<double> loss_history;   // objective per iteration
+  std::vector<float> sample_loss;            // samples: L1 of the residual
+  std::vector<double> loss_history;          // objective per iteration
   int iterations = 0;
   double seconds = 0.0;
 

@@ -26,7 +26,8 @@ Triangle makeTriangle(int a, int b, int c, const std::vector<double>& x, const s
 }
 }  // namespace
 
-std::vector<std::pair<std::int64_t, std::int64_t>> delaunayEdges(const std::vector<double>& x_in, const std::vector<double>& y_in) {
+std::vector<std::pair<std::int64_t, std::int64_t>> delaunayEdges(const std::vector<double>& x_in,
+                                                                 const std::vector<double>& y_in) {
   const auto n = static_cast<int>(x_in.size());
   std::vector<std::pair<std::int64_t, std::int64_t>> edges;
   if (n < 2) return edges;
@@ -54,8 +55,10 @@ std::vector<std::pair<std::int64_t, std::int64_t>> delaunayEdges(const std::vect
         for (auto e : {std::make_pair(t.a, t.b), std::make_pair(t.b, t.c), std::make_pair(t.c, t.a)}) {
           const auto reversed = std::make_pair(e.second, e.first);
           const auto it = std::find(boundary.begin(), boundary.end(), reversed);
-          if (it != boundary.end()) boundary.erase(it);  // shared by two removed triangles
-          else boundary.push_back(e);
+          if (it != boundary.end())
+            boundary.erase(it);  // shared by two removed triangles
+          else
+            boundary.push_back(e);
         }
       } else {
         kept.push_back(t);

@@ -25,7 +25,8 @@ GroundTruth loadDrnetsTruth(const std::filesystem::path& folder) {
   truth.patterns.assign(t * m, 0.0F);
   for (std::size_t s = 0; s < truth.samples; ++s)
     for (std::size_t p = 0; p < t; ++p)
-      for (std::size_t j = 0; j < m; ++j) truth.patterns[p * m + j] += static_cast<float>(signals.numbers[(s * t + p) * m + j]);
+      for (std::size_t j = 0; j < m; ++j)
+        truth.patterns[p * m + j] += static_cast<float>(signals.numbers[(s * t + p) * m + j]);
   truth.fractions.assign(weights.numbers.begin(), weights.numbers.end());
   truth.limits.assign(truth.samples, 3);
   const std::filesystem::path dof = folder / "degree_of_freedom.npy";
@@ -38,8 +39,8 @@ GroundTruth loadDrnetsTruth(const std::filesystem::path& folder) {
   return truth;
 }
 
-Evaluation evaluate(const std::vector<double>& q, const std::vector<float>& bases, int k, const std::vector<float>& activations,
-                    const GroundTruth& truth) {
+Evaluation evaluate(const std::vector<double>& q, const std::vector<float>& bases, int k,
+                    const std::vector<float>& activations, const GroundTruth& truth) {
   const std::size_t m = q.size(), mt = truth.q.size();
   if (bases.size() != static_cast<std::size_t>(k) * m) throw Error("bases and their axis disagree");
   if (activations.size() != truth.samples * static_cast<std::size_t>(k))

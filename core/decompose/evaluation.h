@@ -14,10 +14,10 @@ namespace phasewise::core {
 struct GroundTruth {
   int phases = 0;
   std::size_t samples = 0;
-  std::vector<double> q;          // the truth's axis (Q, nm^-1)
-  std::vector<float> patterns;    // phases x q: each phase's signal summed over samples
-  std::vector<float> fractions;   // samples x phases, rows summing to 1
-  std::vector<int> limits;        // per sample
+  std::vector<double> q;         // the truth's axis (Q, nm^-1)
+  std::vector<float> patterns;   // phases x q: each phase's signal summed over samples
+  std::vector<float> fractions;  // samples x phases, rows summing to 1
+  std::vector<int> limits;       // per sample
 };
 
 // Reads Q.npy, decomposition_sol.npy, normalized_weights_sol.npy, degree_of_freedom.npy.

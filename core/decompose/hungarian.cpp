@@ -10,7 +10,9 @@ std::vector<int> maximumAssignment(const std::vector<double>& score, int rows, i
   const int n = std::max(rows, cols);
   double top = 0;
   for (double s : score) top = std::max(top, s);
-  auto cost = [&](int i, int j) { return (i < rows && j < cols) ? top - score[static_cast<std::size_t>(i * cols + j)] : top; };
+  auto cost = [&](int i, int j) {
+    return (i < rows && j < cols) ? top - score[static_cast<std::size_t>(i * cols + j)] : top;
+  };
   const double inf = std::numeric_limits<double>::infinity();
   std::vector<double> u(static_cast<std::size_t>(n) + 1, 0), v(static_cast<std::size_t>(n) + 1, 0);
   std::vector<int> p(static_cast<std::size_t>(n) + 1, 0), way(static_cast<std::size_t>(n) + 1, 0);

@@ -7,7 +7,8 @@
 
 namespace phasewise::core {
 
-PhaseMatch matchPhases(const std::vector<float>& found, int k, const std::vector<float>& truth, int t, std::size_t points) {
+PhaseMatch matchPhases(const std::vector<float>& found, int k, const std::vector<float>& truth, int t,
+                       std::size_t points) {
   if (found.size() != static_cast<std::size_t>(k) * points || truth.size() != static_cast<std::size_t>(t) * points)
     throw Error("phase patterns and axis length disagree");
   auto norm = [&](const std::vector<float>& a, int i) {
@@ -38,18 +39,20 @@ PhaseMatch matchPhases(const std::vector<float>& found, int k, const std::vector
   return match;
 }
 
-std::vector<float> fractionsFrom(const std::vector<float>& activations, const std::vector<float>& bases, std::size_t samples,
-                                 int k, std::size_t points) {
+std::vector<float> fractionsFrom(const std::vector<float>& activations, const std::vector<float>& bases,
+                                 std::size_t samples, int k, std::size_t points) {
   std::vector<double> peak(static_cast<std::size_t>(k), 0.0);
   for (int i = 0; i < k; ++i)
-    for (std::size_t m = 0; m < points; ++m) peak[static_cast<std::size_t>(i)] = std::max(peak[static_cast<std::size_t>(i)], double(bases[i * points + m]));
+    for (std::size_t m = 0; m < points; ++m)
+      peak[static_cast<std::size_t>(i)] = std::max(peak[static_cast<std::size_t>(i)], double(bases[i * points + m]));
   std::vector<float> fractions(samples * static_cast<std::size_t>(k), 0.0F);
   for (std::size_t n = 0; n < samples; ++n) {
     double total = 0;
     for (int i = 0; i < k; ++i) total += std::max(0.0F, activations[n * k + i]) * peak[static_cast<std::size_t>(i)];
     if (total <= 0) continue;
     for (int i = 0; i < k; ++i)
-      fractions[n * k + i] = static_cast<float>(std::max(0.0F, activations[n * k + i]) * peak[static_cast<std::size_t>(i)] / total);
+      fractions[n * k + i] =
+          static_cast<float>(std::max(0.0F, activations[n * k + i]) * peak[static_cast<std::size_t>(i)] / total);
   }
   return fractions;
 }
@@ -62,11 +65,14 @@ double fractionL1(const std::vector<float>& true_fractions, int t, const std::ve
     double unmatched = 0;
     for (int i = 0; i < k; ++i) {
       const int j = match.true_for_found[static_cast<std::size_t>(i)];
-      if (j >= 0) mapped[static_cast<std::size_t>(j)] = found[n * k + i];
-      else unmatched += found[n * k + i];
+      if (j >= 0)
+        mapped[static_cast<std::size_t>(j)] = found[n * k + i];
+      else
+        unmatched += found[n * k + i];
     }
     double sum = unmatched;
-    for (int j = 0; j < t; ++j) sum += std::abs(double(true_fractions[n * t + j]) - mapped[static_cast<std::size_t>(j)]);
+    for (int j = 0; j < t; ++j)
+      sum += std::abs(double(true_fractions[n * t + j]) - mapped[static_cast<std::size_t>(j)]);
     total += sum;
   }
   return samples ? total / static_cast<double>(samples) : 0.0;

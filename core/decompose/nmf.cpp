@@ -18,7 +18,8 @@ constexpr double kEps = 1e-10;
 at::Device parseDevice(const std::string& name) {
   try {
     at::Device device(name);
-    if (device.is_cuda() && !at::hasCUDA()) throw Error("device '" + name + "' asked for, but this LibTorch has no CUDA");
+    if (device.is_cuda() && !at::hasCUDA())
+      throw Error("device '" + name + "' asked for, but this LibTorch has no CUDA");
     return device;
   } catch (const c10::Error&) {
     throw Error("unknown compute device '" + name + "' (expected cpu or cuda[:N])");
@@ -91,15 +92,19 @@ NmfResult nmf(const std::vector<float>& x_data, std::size_t n, std::size_t m, co
   setComputeThreads(options.threads);
   const at::Device device = parseDevice(options.device);
   const auto f32 = at::TensorOptions().dtype(at::kFloat);
-  at::Tensor x = at::from_blob(const_cast<float*>(x_data.data()), {static_cast<int64_t>(n), static_cast<int64_t>(m)}, f32)
-                     .to(device, false, true);
+  at::Tensor x =
+      at::from_blob(const_cast<float*>(x_data.data()), {static_cast<int64_t>(n), static_cast<int64_t>(m)}, f32)
+          .to(device, false, true);
   if (at::min(x).item<float>() < 0) throw Error("NMF needs non-negative data");
   at::Tensor h, w;
   if (!options.initial_h.empty() && !options.initial_w.empty()) {
-    if (options.initial_h.size() != n * static_cast<std::size_t>(k) || options.initial_w.size() != static_cast<std::size_t>(k) * m)
+    if (options.initial_h.size() != n * static_cast<std::size_t>(k) ||
+        options.initial_w.size() != static_cast<std::size_t>(k) * m)
       throw Error("NMF starting point has the wrong size");
-    h = at::from_blob(const_cast<float*>(options.initial_h.data()), {static_cast<int64_t>(n), k}, f32).to(device, false, true);
-    w = at::from_blob(const_cast<float*>(options.initial_w.data()), {k, static_cast<int64_t>(m)}, f32).to(device, false, true);
+    h = at::from_blob(const_cast<float*>(options.initial_h.data()), {static_cast<int64_t>(n), k}, f32)
+            .to(device, false, true);
+    w = at::from_blob(const_cast<float*>(options.initial_w.data()), {k, static_cast<int64_t>(m)}, f32)
+            .to(device, false, true);
     h = at::clamp_min(h, kEps);
     if (options.update_w) w = at::clamp_min(w, kEps);
   } else {
@@ -107,7 +112,8 @@ NmfResult nmf(const std::vector<float>& x_data, std::size_t n, std::size_t m, co
   }
   at::Tensor mask;
   if (!options.h_mask.empty()) {
-    mask = at::from_blob(const_cast<float*>(options.h_mask.data()), {static_cast<int64_t>(n), k}, f32).to(device, false, true);
+    mask = at::from_blob(const_cast<float*>(options.h_mask.data()), {static_cast<int64_t>(n), k}, f32)
+               .to(device, false, true);
     h = h * mask;
   }
   NmfResult result;

@@ -28,11 +28,13 @@ bool solvePassive(const std::vector<double>& g, const std::vector<double>& c, in
     b[static_cast<std::size_t>(i)] = c[static_cast<std::size_t>(idx[i])];
   }
   for (int i = 0; i < p; ++i) {
-    for (int q = 0; q < i; ++q) b[static_cast<std::size_t>(i)] -= l[static_cast<std::size_t>(i * p + q)] * b[static_cast<std::size_t>(q)];
+    for (int q = 0; q < i; ++q)
+      b[static_cast<std::size_t>(i)] -= l[static_cast<std::size_t>(i * p + q)] * b[static_cast<std::size_t>(q)];
     b[static_cast<std::size_t>(i)] /= l[static_cast<std::size_t>(i * p + i)];
   }
   for (int i = p - 1; i >= 0; --i) {
-    for (int q = i + 1; q < p; ++q) b[static_cast<std::size_t>(i)] -= l[static_cast<std::size_t>(q * p + i)] * b[static_cast<std::size_t>(q)];
+    for (int q = i + 1; q < p; ++q)
+      b[static_cast<std::size_t>(i)] -= l[static_cast<std::size_t>(q * p + i)] * b[static_cast<std::size_t>(q)];
     b[static_cast<std::size_t>(i)] /= l[static_cast<std::size_t>(i * p + i)];
   }
   z.assign(static_cast<std::size_t>(n), 0.0);
@@ -74,7 +76,8 @@ std::vector<double> nnlsGram(const std::vector<double>& g, const std::vector<dou
       double alpha = 1.0;
       for (int i = 0; i < n; ++i)
         if (passive[static_cast<std::size_t>(i)] && z[static_cast<std::size_t>(i)] <= 0)
-          alpha = std::min(alpha, a[static_cast<std::size_t>(i)] / (a[static_cast<std::size_t>(i)] - z[static_cast<std::size_t>(i)]));
+          alpha = std::min(alpha, a[static_cast<std::size_t>(i)] /
+                                      (a[static_cast<std::size_t>(i)] - z[static_cast<std::size_t>(i)]));
       for (int i = 0; i < n; ++i) {
         a[static_cast<std::size_t>(i)] += alpha * (z[static_cast<std::size_t>(i)] - a[static_cast<std::size_t>(i)]);
         if (passive[static_cast<std::size_t>(i)] && a[static_cast<std::size_t>(i)] <= 1e-15) {

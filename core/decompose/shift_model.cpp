@@ -21,7 +21,8 @@ void shiftTransposeAdd2(const float* r1, const float* r2, std::size_t points, do
   const double shifted = -d;
   const auto i0 = static_cast<std::ptrdiff_t>(std::floor(shifted));
   const double t = shifted - static_cast<double>(i0);
-  const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, -i0 - 1), hi = std::min<std::ptrdiff_t>(m_points, m_points - i0);
+  const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, -i0 - 1),
+                       hi = std::min<std::ptrdiff_t>(m_points, m_points - i0);
   for (std::ptrdiff_t m = lo; m < hi; ++m) {
     const std::ptrdiff_t i = m + i0;
     const double v1 = weight * r1[m], v2 = weight * r2[m];
@@ -48,7 +49,8 @@ double dot(const float* a, const float* b, std::size_t n) {
 void smooth(std::vector<float>& v, double sigma) {
   const auto half = static_cast<int>(std::ceil(3 * sigma));
   std::vector<double> kernel(static_cast<std::size_t>(2 * half + 1));
-  for (int i = -half; i <= half; ++i) kernel[static_cast<std::size_t>(i + half)] = std::exp(-0.5 * i * i / (sigma * sigma));
+  for (int i = -half; i <= half; ++i)
+    kernel[static_cast<std::size_t>(i + half)] = std::exp(-0.5 * i * i / (sigma * sigma));
   std::vector<float> out(v.size());
   const auto n = static_cast<int>(v.size());
   for (int m = 0; m < n; ++m) {
@@ -143,10 +145,11 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
   // whole range.
   auto fitSample = [&](std::size_t s, int search, std::vector<float>& scratch) {
     const float* ys = &y[s * m];
-    scratch.assign((ku + 2) * m, 0.0F);  // shifted patterns, one residual, the full residual
-    float* shifted = scratch.data();          // k patterns
+    scratch.assign((ku + 2) * m, 0.0F);         // shifted patterns, one residual, the full residual
+    float* shifted = scratch.data();            // k patterns
     float* residual = scratch.data() + ku * m;  // one
-    for (int p = 0; p < k; ++p) shiftPattern(&r.w[static_cast<std::size_t>(p) * m], m, r.shift[s * ku + p], shifted + p * m);
+    for (int p = 0; p < k; ++p)
+      shiftPattern(&r.w[static_cast<std::size_t>(p) * m], m, r.shift[s * ku + p], shifted + p * m);
     if (search) {
       // The full residual once; each phase's own contribution is added back in turn.
       float* full = scratch.data() + (ku + 1) * m;
@@ -169,14 +172,17 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
         const int to = search == 2 ? window : std::min(window, current + 4);
         int best = from;
         for (int d = from; d <= to; ++d) {
-          const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, d), hi = std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(m), static_cast<std::ptrdiff_t>(m) + d);
+          const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, d),
+                               hi = std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(m),
+                                                             static_cast<std::ptrdiff_t>(m) + d);
           const double c = hi > lo ? dot(residual + lo, w + (lo - d), static_cast<std::size_t>(hi - lo)) : 0.0;
           score[static_cast<std::size_t>(d + window)] = c > 0 ? c * c : -c * c;
           if (score[static_cast<std::size_t>(d + window)] > score[static_cast<std::size_t>(best + window)]) best = d;
         }
         double refined = best;
         if (best > from && best < to) {
-          const double a = score[static_cast<std::size_t>(best + window - 1)], b = score[static_cast<std::size_t>(best + window)],
+          const double a = score[static_cast<std::size_t>(best + window - 1)],
+                       b = score[static_cast<std::size_t>(best + window)],
                        c = score[static_cast<std::size_t>(best + window + 1)];
           const double denom = a - 2 * b + c;
           if (denom < 0) refined = best + std::clamp(0.5 * (a - c) / denom, -0.5, 0.5);
@@ -207,13 +213,16 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
       for (int i = 0; i < q; ++i) {
         c2[static_cast<std::size_t>(i)] = rhs[static_cast<std::size_t>(idx[static_cast<std::size_t>(i)])];
         for (int j = 0; j < q; ++j)
-          g2[static_cast<std::size_t>(i * q + j)] = gram[static_cast<std::size_t>(idx[static_cast<std::size_t>(i)] * cols + idx[static_cast<std::size_t>(j)])];
+          g2[static_cast<std::size_t>(i * q + j)] = gram[static_cast<std::size_t>(
+              idx[static_cast<std::size_t>(i)] * cols + idx[static_cast<std::size_t>(j)])];
       }
       coef = nnlsGram(g2, c2, q);
       double res = yy;
       for (int i = 0; i < q; ++i) {
         res -= 2 * coef[static_cast<std::size_t>(i)] * c2[static_cast<std::size_t>(i)];
-        for (int j = 0; j < q; ++j) res += coef[static_cast<std::size_t>(i)] * g2[static_cast<std::size_t>(i * q + j)] * coef[static_cast<std::size_t>(j)];
+        for (int j = 0; j < q; ++j)
+          res += coef[static_cast<std::size_t>(i)] * g2[static_cast<std::size_t>(i * q + j)] *
+                 coef[static_cast<std::size_t>(j)];
       }
       return res;
     };
@@ -247,7 +256,8 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
       }
       for (const auto& set : subsets[static_cast<std::size_t>(limit)]) {
         bool ok = true;
-        for (int p : set) ok = ok && allowed[s * ku + static_cast<std::size_t>(p)] && candidate[static_cast<std::size_t>(p)];
+        for (int p : set)
+          ok = ok && allowed[s * ku + static_cast<std::size_t>(p)] && candidate[static_cast<std::size_t>(p)];
         if (!ok) continue;
         std::vector<double> coef;
         const double cost = solve(set, coef) + o.subset_penalty * yy * static_cast<double>(set.size());
@@ -365,7 +375,8 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
     }
     if (o.background) {
       for (std::size_t j = 0; j < m; ++j)
-        r.g[j] = std::max(1e-9F, static_cast<float>(r.g[j] * (numerator[0][ku * m + j] + kEps) / (denominator[0][ku * m + j] + kEps)));
+        r.g[j] = std::max(1e-9F, static_cast<float>(r.g[j] * (numerator[0][ku * m + j] + kEps) /
+                                                    (denominator[0][ku * m + j] + kEps)));
       smooth(r.g, std::max(2.0, static_cast<double>(m) / 40.0));
       const float top = *std::max_element(r.g.begin(), r.g.end());
       if (top > 0) {

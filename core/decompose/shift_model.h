@@ -30,18 +30,19 @@ struct ShiftModelOptions {
   bool background = true;
   unsigned threads = 1;
   double subset_penalty = 2e-3;
-  int pattern_updates = 3;       // multiplicative updates of the patterns per outer iteration  // residual cost (relative to |y|^2) of each extra phase
+  int pattern_updates = 3;  // multiplicative updates of the patterns per outer iteration  // residual cost (relative to
+                            // |y|^2) of each extra phase
   std::vector<float> initial_w;  // phases x points (required)
   std::vector<char> frozen;      // phases whose pattern is held fixed (seeded by the user)
 };
 
 struct ShiftModelResult {
-  std::vector<float> w;        // phases x points, max 1
-  std::vector<float> a;        // samples x phases
-  std::vector<float> shift;    // samples x phases, bins (+: towards higher Q)
-  std::vector<float> g;        // points (background pattern, max 1)
-  std::vector<float> c;        // samples (background activation)
-  std::vector<double> loss;    // per iteration: sum of squared residuals
+  std::vector<float> w;      // phases x points, max 1
+  std::vector<float> a;      // samples x phases
+  std::vector<float> shift;  // samples x phases, bins (+: towards higher Q)
+  std::vector<float> g;      // points (background pattern, max 1)
+  std::vector<float> c;      // samples (background activation)
+  std::vector<double> loss;  // per iteration: sum of squared residuals
   int iterations = 0;
 };
 

@@ -81,7 +81,8 @@ SyntheticLibrary makeSyntheticLibrary(const SyntheticLibrarySpec& spec) {
       extra.radius = 0.35 + 0.3 * uniform(rng);
       const int peaks = 5 + static_cast<int>(uniform(rng) * 10);
       for (int i = 0; i < peaks; ++i)
-        extra.peaks.push_back({spec.q_min + 3 + (spec.q_max - spec.q_min - 6) * uniform(rng), i == 0 ? 1.0 : 0.05 + 0.6 * uniform(rng)});
+        extra.peaks.push_back(
+            {spec.q_min + 3 + (spec.q_max - spec.q_min - 6) * uniform(rng), i == 0 ? 1.0 : 0.05 + 0.6 * uniform(rng)});
       extra.shifting_element = static_cast<int>(uniform(rng) * 3) % 3;
       phases.push_back(extra);
     }

@@ -50,7 +50,8 @@ std::vector<float> interpolateOrZero(const std::vector<double>& x, const float* 
     const double v = at[j];
     if (v < x.front() || v > x.back()) continue;
     const auto upper = std::upper_bound(x.begin(), x.end(), v);
-    const std::size_t i = std::min<std::size_t>(static_cast<std::size_t>(std::max<std::ptrdiff_t>(upper - x.begin(), 1)) - 1, x.size() - 2);
+    const std::size_t i = std::min<std::size_t>(
+        static_cast<std::size_t>(std::max<std::ptrdiff_t>(upper - x.begin(), 1)) - 1, x.size() - 2);
     const double t = (v - x[i]) / (x[i + 1] - x[i]);
     out[j] = static_cast<float>((1 - t) * y[i] + t * y[i + 1]);
   }

@@ -27,7 +27,8 @@ class LinearResampler {
 
 // Linear interpolation of (x, y) at `at`, zero outside [x.front(), x.back()] (numpy.interp
 // with left = right = 0). x must increase.
-[[nodiscard]] std::vector<float> interpolateOrZero(const std::vector<double>& x, const float* y, const std::vector<double>& at);
+[[nodiscard]] std::vector<float> interpolateOrZero(const std::vector<double>& x, const float* y,
+                                                   const std::vector<double>& at);
 
 // The grid shared by all axes: their overlapping range, sampled with the finest median step
 // found among them. All axes must have the same kind and unit. Throws Error when they do not

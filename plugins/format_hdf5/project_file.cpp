@@ -31,7 +31,8 @@ std::vector<float> readFloats(const h5::Reader& r, hid_t g, const std::string& n
 void writeDecomposition(hid_t file, const DecompositionResult& d) {
   Handle g(H5Gcreate2(file, kDecomposition, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
   const hid_t id = g.id();
-  const hsize_t n = d.samples, k = static_cast<hsize_t>(d.phases), m = d.axis.values.size(), ml = d.log_axis.values.size();
+  const hsize_t n = d.samples, k = static_cast<hsize_t>(d.phases), m = d.axis.values.size(),
+                ml = d.log_axis.values.size();
   h5::writeIntAttribute(id, "samples", static_cast<std::int64_t>(n));
   h5::writeIntAttribute(id, "phases", static_cast<std::int64_t>(k));
   h5::writeIntAttribute(id, "iterations", d.iterations);
@@ -63,7 +64,8 @@ void writeDecomposition(hid_t file, const DecompositionResult& d) {
   writeFloats(id, "background_activation", d.background_activation, {n});
   writeFloats(id, "sample_loss", d.sample_loss, {n});
   if (!d.loss_history.empty())
-    h5::writeDataset(id, "loss_history", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {d.loss_history.size()}, d.loss_history.data());
+    h5::writeDataset(id, "loss_history", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {d.loss_history.size()},
+                     d.loss_history.data());
 }
 
 DecompositionResult readDecomposition(hid_t file, const h5::Reader& r, const Library& library) {
@@ -73,7 +75,8 @@ DecompositionResult readDecomposition(hid_t file, const h5::Reader& r, const Lib
   const auto samples = r.intAttribute(id, "samples"), phases = r.intAttribute(id, "phases");
   if (!samples || !phases || *phases < 1) r.fail("decomposition", "group lacks samples/phases attributes");
   if (static_cast<std::size_t>(*samples) != library.samples)
-    r.fail("decomposition", "holds " + std::to_string(*samples) + " samples, the library " + std::to_string(library.samples));
+    r.fail("decomposition",
+           "holds " + std::to_string(*samples) + " samples, the library " + std::to_string(library.samples));
   d.samples = library.samples;
   d.phases = static_cast<int>(*phases);
   d.iterations = static_cast<int>(r.intAttribute(id, "iterations").value_or(0));
@@ -82,7 +85,8 @@ DecompositionResult readDecomposition(hid_t file, const h5::Reader& r, const Lib
   s.phases = d.phases;
   s.shifts = static_cast<int>(r.intAttribute(id, "setting_shifts").value_or(0));
   s.log_points = static_cast<std::size_t>(r.intAttribute(id, "setting_log_points").value_or(0));
-  s.loss = r.stringAttribute(id, "setting_loss").value_or("frobenius") == "kl" ? NmfLoss::KullbackLeibler : NmfLoss::Frobenius;
+  s.loss = r.stringAttribute(id, "setting_loss").value_or("frobenius") == "kl" ? NmfLoss::KullbackLeibler
+                                                                               : NmfLoss::Frobenius;
   s.max_iterations = static_cast<int>(r.intAttribute(id, "setting_max_iterations").value_or(0));
   s.tolerance = r.doubleAttribute(id, "setting_tolerance").value_or(0.0);
   s.sparsity = r.doubleAttribute(id, "setting_sparsity").value_or(0.0);

@@ -1,7 +1,7 @@
 #include "format_instance/solution_format.h"
 
-#include <fstream>
 #include <cctype>
+#include <fstream>
 #include <map>
 
 #include "util/atomic_file.h"
@@ -24,21 +24,23 @@ void row(std::ofstream& out, const std::string& key, const T* values, std::size_
   out << buffer;
 }
 
-std::vector<double> numbers(const std::string& text, const std::string& file, std::size_t line, const std::string& key) {
+std::vector<double> numbers(const std::string& text, const std::string& file, std::size_t line,
+                            const std::string& key) {
   std::vector<double> out;
   std::vector<std::string_view> fields;
   splitFields(text, ",", fields);
   for (std::string_view f : fields) {
     double v = 0;
-    if (!parseNumber(f, v)) throw FormatError(file, line, key, "'" + std::string(f.substr(0, 30)) + "' is not a number");
+    if (!parseNumber(f, v))
+      throw FormatError(file, line, key, "'" + std::string(f.substr(0, 30)) + "' is not a number");
     out.push_back(v);
   }
   return out;
 }
 }  // namespace
 
-void writeSolution(const DecompositionResult& r, const std::vector<std::string>& names, const std::filesystem::path& path,
-                   bool per_phase) {
+void writeSolution(const DecompositionResult& r, const std::vector<std::string>& names,
+                   const std::filesystem::path& path, bool per_phase) {
   const Axis q = convertAxis(r.axis, AxisSpec{AxisKind::Q, AxisUnit::InverseNanometre});
   const std::size_t m = q.values.size(), k = static_cast<std::size_t>(r.phases);
   AtomicFile file(path);
@@ -49,7 +51,8 @@ void writeSolution(const DecompositionResult& r, const std::vector<std::string>&
         << r.settings.shifts << " log-Q bins, Gibbs " << (r.settings.gibbs ? "on" : "off") << ", connectivity "
         << (r.settings.connectivity ? "on" : "off") << ", seed " << r.settings.seed << "\n";
     out << "K=" << r.phases << "\nParams=[R,C],[Q,B,C,S]\n\n// Number of phases\n";
-    for (std::size_t p = 0; p < k; ++p) out << "BName" << p + 1 << "=" << (p < names.size() ? names[p] : "phase " + std::to_string(p + 1)) << "\n";
+    for (std::size_t p = 0; p < k; ++p)
+      out << "BName" << p + 1 << "=" << (p < names.size() ? names[p] : "phase " + std::to_string(p + 1)) << "\n";
     out << "\n// Phase patterns (basis)\n";
     row(out, "Q", q.values.data(), m, buffer);
     for (std::size_t p = 0; p < k; ++p) row(out, "B" + std::to_string(p + 1), &r.bases[p * m], m, buffer);
@@ -115,20 +118,24 @@ Solution readSolution(const std::filesystem::path& path) {
     const auto it = bases.find(p);
     if (it == bases.end()) throw FormatError(file, 0, "B" + std::to_string(p), "basis pattern is missing");
     if (it->second.size() != s.q.size())
-      throw FormatError(file, 0, "B" + std::to_string(p), "has " + std::to_string(it->second.size()) + " values for " + std::to_string(s.q.size()) + " Q points");
+      throw FormatError(
+          file, 0, "B" + std::to_string(p),
+          "has " + std::to_string(it->second.size()) + " values for " + std::to_string(s.q.size()) + " Q points");
     s.bases.insert(s.bases.end(), it->second.begin(), it->second.end());
   }
   s.samples = c.size();
   if (s.samples == 0) throw FormatError(file, 0, "C1", "the file has no concentrations");
   for (std::size_t i = 1; i <= s.samples; ++i) {
     const auto it = c.find(i);
-    if (it == c.end() || it->second.size() != k) throw FormatError(file, 0, "C" + std::to_string(i), "missing or not " + std::to_string(k) + " values");
+    if (it == c.end() || it->second.size() != k)
+      throw FormatError(file, 0, "C" + std::to_string(i), "missing or not " + std::to_string(k) + " values");
     s.activations.insert(s.activations.end(), it->second.begin(), it->second.end());
   }
   if (!shifts.empty())
     for (std::size_t i = 1; i <= s.samples; ++i) {
       const auto it = shifts.find(i);
-      if (it == shifts.end() || it->second.size() != k) throw FormatError(file, 0, "S" + std::to_string(i), "missing or the wrong length");
+      if (it == shifts.end() || it->second.size() != k)
+        throw FormatError(file, 0, "S" + std::to_string(i), "missing or the wrong length");
       s.shifts.insert(s.shifts.end(), it->second.begin(), it->second.end());
     }
   if (s.names.size() < k) s.names.resize(k);

@@ -1,0 +1,128 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "decompose/delaunay.h"
+#include "decompose/hungarian.h"
+#include "decompose/measures.h"
+#include "decompose/nnls.h"
+#include "io/npy.h"
+#include "test_support.h"
+
+namespace phasewise::test {
+namespace {
+using namespace core;
+
+TEST(HungarianTest, FindsTheBestOneToOneMatching) {
+  // Greedy would take 0->0 (0.9) and leave 1->1 (0.1); the optimum is 0->1, 1->0 (0.8 + 0.85).
+  const std::vector<double> score = {0.9, 0.8, 0.85, 0.1};
+  EXPECT_EQ(maximumAssignment(score, 2, 2), (std::vector<int>{1, 0}));
+  // More rows than columns: one row is left out.
+  const std::vector<double> tall = {0.1, 0.9, 0.5, 0.4, 0.8, 0.2};
+  const auto a = maximumAssignment(tall, 3, 2);
+  EXPECT_EQ(a[0], 1);
+  EXPECT_EQ(a[2], 0);
+  EXPECT_EQ(a[1], -1);
+}
+
+TEST(NnlsTest, AgreesWithBruteForceOverActiveSets) {
+  std::mt19937 rng(3);
+  std::normal_distribution<double> normal;
+  for (int trial = 0; trial < 50; ++trial) {
+    const int n = 4, rows = 12;
+    std::vector<double> a(rows * n), b(rows);
+    for (double& v : a) v = std::abs(normal(rng));
+    for (double& v : b) v = normal(rng) + 1.0;
+    std::vector<double> g(n * n, 0), c(n, 0);
+    for (int i = 0; i < n; ++i) {
+      for (int r = 0; r < rows; ++r) c[i] += a[r * n + i] * b[r];
+      for (int j = 0; j < n; ++j)
+        for (int r = 0; r < rows; ++r) g[i * n + j] += a[r * n + i] * a[r * n + j];
+    }
+    const std::vector<double> x = nnlsGram(g, c, n);
+    auto objective = [&](const std::vector<double>& v) {
+      double o = 0;
+      for (int i = 0; i < n; ++i) {
+        o -= 2 * v[i] * c[i];
+        for (int j = 0; j < n; ++j) o += v[i] * g[i * n + j] * v[j];
+      }
+      return o;
+    };
+    for (double v : x) EXPECT_GE(v, 0.0);
+    // No feasible point nearby does better (KKT optimality checked numerically).
+    for (int i = 0; i < n; ++i)
+      for (double step : {1e-4, -1e-4}) {
+        std::vector<double> y = x;
+        y[i] = std::max(0.0, y[i] + step);
+        EXPECT_GE(objective(y), objective(x) - 1e-9);
+      }
+  }
+}
+
+TEST(DelaunayTest, TriangularGridGivesItsLatticeEdges) {
+  // The 21 x 21 ternary grid of Al-Li-Fe: 3 d (d + 1) / 2 = 630 edges for d = 20.
+  std::vector<double> x, y;
+  const int d = 20;
+  for (int a = 0; a <= d; ++a)
+    for (int b = 0; a + b <= d; ++b) {
+      const double fb = static_cast<double>(b) / d, fc = 1.0 - static_cast<double>(a + b) / d;
+      x.push_back(fb + 0.5 * fc);
+      y.push_back(0.8660254037844386 * fc);
+    }
+  const auto edges = delaunayEdges(x, y);
+  EXPECT_EQ(edges.size(), 630U);
+  for (const auto& [i, j] : edges) {
+    const double length = std::hypot(x[i] - x[j], y[i] - y[j]);
+    EXPECT_NEAR(length, 1.0 / d, 1e-6);  // only nearest neighbours
+  }
+}
+
+TEST(DelaunayTest, RealDataMatchesTheAlLiFeGraph) {
+  PHASEWISE_REQUIRE_DATA("drnets/Al-Li-Fe/edges.npy");
+  const NpyArray adjacency = readNpy(sharedDataDir() / "drnets/Al-Li-Fe/edges.npy");
+  const NpyArray composition = readNpy(sharedDataDir() / "drnets/Al-Li-Fe/composition.npy");
+  const std::size_t n = composition.shape[0];
+  std::vector<double> x(n), y(n);
+  for (std::size_t s = 0; s < n; ++s) {
+    x[s] = composition.numbers[s * 3 + 1] + 0.5 * composition.numbers[s * 3 + 2];
+    y[s] = 0.8660254037844386 * composition.numbers[s * 3 + 2];
+  }
+  const auto edges = delaunayEdges(x, y);
+  std::size_t expected = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i + 1; j < n; ++j) expected += adjacency.numbers[i * n + j] != 0;
+  EXPECT_EQ(edges.size(), expected);
+  for (const auto& [i, j] : edges)
+    EXPECT_NE(adjacency.numbers[static_cast<std::size_t>(i) * n + static_cast<std::size_t>(j)], 0.0);
+}
+
+TEST(MeasuresTest, PerfectAndPermutedSolutionsScorePerfectly) {
+  const std::size_t points = 5, samples = 3;
+  const std::vector<float> truth = {1, 0, 0, 0, 0, 0, 0, 1, 0, 0};  // two phases
+  const std::vector<float> true_fractions = {1, 0, 0.5F, 0.5F, 0, 1};
+  const std::vector<float> found = {0, 0, 2, 0, 0, 3, 0, 0, 0, 0};  // swapped, scaled
+  const PhaseMatch match = matchPhases(found, 2, truth, 2, points);
+  EXPECT_EQ(match.true_for_found, (std::vector<int>{1, 0}));
+  EXPECT_DOUBLE_EQ(match.mean_cosine, 1.0);
+  const std::vector<float> activations = {0, 1, 1.5F, 1, 3, 0};  // a x max(B) = {0,3},{3,3},{6,0}
+  const std::vector<float> fractions = fractionsFrom(activations, found, samples, 2, points);
+  EXPECT_NEAR(fractionL1(true_fractions, 2, fractions, 2, match, samples), 0.0, 1e-6);
+  EXPECT_EQ(gibbsViolations(fractions, 2, {1, 1, 1}), 1);  // the middle sample holds two phases
+  // A third, unmatched phase counts in full: sample 1 puts half its weight there and half on
+  // the right phase (error 0.5 + 0.5); the other two samples are exact.
+  const std::vector<float> three = {0, 0, 2, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  const PhaseMatch m3 = matchPhases(three, 3, truth, 2, points);
+  const std::vector<float> f3 = {0, 0.5F, 0.5F, 0.5F, 0.5F, 0, 1, 0, 0};
+  EXPECT_EQ(m3.true_for_found[2], -1);
+  EXPECT_NEAR(fractionL1(true_fractions, 2, f3, 3, m3, samples), 1.0 / 3.0, 1e-6);
+}
+
+TEST(MeasuresTest, ReconstructionErrorsAreRelative) {
+  const ReconstructionError e = reconstructionError({1, 2, 3, 4}, {1, 2, 3, 2});
+  EXPECT_DOUBLE_EQ(e.relative_l1, 0.2);
+  EXPECT_NEAR(e.relative_l2, 2.0 / std::sqrt(30.0), 1e-12);
+}
+
+}  // namespace
+}  // namespace phasewise::test

@@ -1,0 +1,134 @@
+#include "decompose/decomposer.h"
+
+#include <gtest/gtest.h>
+
+#include "builtin_formats.h"
+#include "decompose/evaluation.h"
+#include "decompose/measures.h"
+#include "example/synthetic_library.h"
+#include "format_hdf5/project_file.h"
+#include "format_instance/solution_format.h"
+#include "io/registry.h"
+#include "test_support.h"
+#include "util/error.h"
+
+namespace phasewise::test {
+namespace {
+using namespace core;
+
+SyntheticLibrary example() {
+  SyntheticLibrarySpec spec;
+  spec.grid_divisions = 14;
+  spec.points = 500;
+  return makeSyntheticLibrary(spec);
+}
+
+TEST(DecomposeTest, RecoversTheExamplePhasesWithinTheGibbsRule) {
+  const SyntheticLibrary ex = example();
+  DecompositionSettings settings;
+  settings.phases = 4;
+  settings.threads = 2;
+  const DecompositionResult r = decompose(ex.library, settings);
+  ASSERT_EQ(r.fractions.size(), ex.library.samples * 4);
+  // Found fractions against the generator's, matched by activation maps.
+  std::vector<float> found_maps(4 * ex.library.samples), true_maps(4 * ex.library.samples);
+  for (std::size_t s = 0; s < ex.library.samples; ++s)
+    for (std::size_t p = 0; p < 4; ++p) {
+      found_maps[p * ex.library.samples + s] = r.fractions[s * 4 + p];
+      true_maps[p * ex.library.samples + s] = static_cast<float>(ex.fractions[s * 4 + p]);
+    }
+  const PhaseMatch match = matchPhases(found_maps, 4, true_maps, 4, ex.library.samples);
+  EXPECT_GT(match.mean_cosine, 0.9);
+  std::vector<float> truth(ex.fractions.begin(), ex.fractions.end());
+  EXPECT_LT(fractionL1(truth, 4, r.fractions, 4, match, ex.library.samples), 0.3);
+  EXPECT_EQ(gibbsViolations(r.fractions, 4, phaseLimits(ex.library, 3)), 0);
+  EXPECT_LT(reconstructionError(ex.library.intensities, r.reconstruction).relative_l2, 0.15);
+  // The generator strains lattices by at most 3 %; absent phases report no shift.
+  for (std::size_t i = 0; i < r.shifts.size(); ++i) {
+    if (r.activations[i] > 0) {
+      EXPECT_GT(r.shifts[i], 0.95F);
+      EXPECT_LT(r.shifts[i], 1.05F);
+    } else {
+      EXPECT_EQ(r.shifts[i], 1.0F);
+    }
+  }
+}
+
+TEST(DecomposeTest, CancellingLeavesNothingHalfDone) {
+  const SyntheticLibrary ex = example();
+  DecompositionSettings settings;
+  settings.phases = 4;
+  int calls = 0;
+  EXPECT_THROW((void)decompose(ex.library, settings, [&](double, std::string_view) { return ++calls < 5; }),
+               CancelledError);
+  settings.phases = 0;
+  EXPECT_THROW((void)decompose(ex.library, settings), Error);
+  settings.phases = 1000;
+  EXPECT_THROW((void)decompose(ex.library, settings), Error);
+}
+
+TEST(DecomposeTest, PlainNmfAndSeededFrozenPhases) {
+  const SyntheticLibrary ex = example();
+  DecompositionSettings plain;
+  plain.phases = 4;
+  plain.shifts = 0;
+  plain.gibbs = plain.connectivity = plain.background = false;
+  plain.max_iterations = 300;
+  const DecompositionResult a = decompose(ex.library, plain);
+  EXPECT_LT(reconstructionError(ex.library.intensities, a.reconstruction).relative_l2, 0.3);
+  DecompositionSettings seeded;
+  seeded.phases = 4;
+  seeded.seed_patterns.assign(a.bases.begin(), a.bases.begin() + static_cast<std::ptrdiff_t>(ex.library.points()));
+  seeded.frozen = {1};
+  const DecompositionResult b = decompose(ex.library, seeded);
+  // The frozen pattern comes back as it went in (up to the grid round trip).
+  const float top = *std::max_element(seeded.seed_patterns.begin(), seeded.seed_patterns.end());
+  double worst = 0;
+  for (std::size_t j = 20; j + 20 < ex.library.points(); ++j)
+    worst = std::max(worst, std::abs(double(b.bases[j]) - seeded.seed_patterns[j] / top));
+  EXPECT_LT(worst, 0.05);
+}
+
+TEST(DecomposeTest, SolutionAndProjectFilesRoundTrip) {
+  const SyntheticLibrary ex = example();
+  DecompositionSettings settings;
+  settings.phases = 4;
+  const DecompositionResult r = decompose(ex.library, settings);
+  const auto dir = freshTempDir();
+  plugins::writeSolution(r, {"a", "b", "c", "d"}, dir / "r.txt");
+  const plugins::Solution s = plugins::readSolution(dir / "r.txt");
+  EXPECT_EQ(s.phases, 4);
+  EXPECT_EQ(s.names[2], "c");
+  EXPECT_EQ(s.activations, r.activations);
+  EXPECT_EQ(s.bases, r.bases);
+  EXPECT_EQ(s.shifts, r.shifts);
+  plugins::writeProject({ex.library, std::nullopt, r}, dir / "p.h5");
+  const plugins::Project p = plugins::readProject(dir / "p.h5");
+  ASSERT_TRUE(p.decomposition);
+  EXPECT_TRUE(identical(p.library, ex.library));
+  EXPECT_EQ(p.decomposition->activations, r.activations);
+  EXPECT_EQ(p.decomposition->per_phase, r.per_phase);
+  EXPECT_EQ(p.decomposition->settings.shifts, r.settings.shifts);
+  EXPECT_EQ(p.decomposition->log_axis.values, r.log_axis.values);
+}
+
+TEST(DecomposeTest, RealDataAlLiFeMeetsTheTargets) {
+  PHASEWISE_REQUIRE_DATA("drnets/Al-Li-Fe/decomposition_sol.npy");
+  FormatRegistry registry;
+  plugins::registerBuiltinFormats(registry);
+  const Library lib = registry.read(sharedDataDir() / "drnets/Al-Li-Fe").library;
+  DecompositionSettings settings;
+  settings.phases = 6;
+  const DecompositionResult r = decompose(lib, settings);
+  const GroundTruth truth = loadDrnetsTruth(sharedDataDir() / "drnets/Al-Li-Fe");
+  const std::vector<double> q = convertAxis(lib.axis, {AxisKind::Q, AxisUnit::InverseNanometre}).values;
+  const Evaluation e = evaluate(q, r.bases, 6, r.activations, truth);
+  std::cout << "Al-Li-Fe: matched cosine " << e.match.mean_cosine << ", fraction L1 " << e.fraction_l1
+            << ", Gibbs violations " << e.gibbs_violations << ", " << r.seconds << " s\n";
+  EXPECT_GE(e.match.mean_cosine, 0.95);
+  EXPECT_LE(e.fraction_l1, 0.15);
+  EXPECT_EQ(e.gibbs_violations, 0);
+}
+
+}  // namespace
+}  // namespace phasewise::test
