@@ -204,8 +204,8 @@ void atScale(const CommandContext& context, const fs::path& work, std::size_t sa
   double seconds = 0, peak = 0;
   int iterations = 0;
   std::istringstream(output) >> seconds >> iterations >> peak;
-  std::cout << std::fixed << "Generated " << samples << " x " << points << ", K = " << k << ": " << std::setprecision(1) << seconds
-            << " s (" << iterations << " iterations; target < 120 s), peak memory " << std::setprecision(2)
+  std::cout << std::fixed << "Generated " << samples << " x " << points << ", K = " << k << ": " << std::setprecision(1)
+            << seconds << " s (" << iterations << " iterations; target < 120 s), peak memory " << std::setprecision(2)
             << peak / 1e9 << " GB (target < 2 GB)\n";
 }
 }  // namespace

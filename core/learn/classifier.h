@@ -1,0 +1,97 @@
+#pragma once
+// The phase classifier that guides imitation refinement: a 1-D convolutional network trained
+// on augmented ideal patterns of a reference phase library, on a declared grid and axis, with
+// calibrated (temperature-scaled) probabilities. This header is free of LibTorch.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/axis.h"
+#include "model/library.h"
+#include "simulate/augment.h"
+#include "simulate/phase_library.h"
+#include "util/progress.h"
+
+namespace phasewise::core {
+
+struct ClassifierSettings {
+  Axis grid;  // the classifier's input grid (any axis kind)
+  std::size_t patterns_per_phase = 200;
+  std::size_t validation_per_phase = 30;
+  int epochs = 12;
+  int patience = 3;  // early stopping: epochs without validation improvement
+  int batch_size = 128;
+  double learning_rate = 2e-3;
+  int channels = 16;  // width of the first convolution (doubles once)
+  std::uint64_t seed = 1;
+  unsigned threads = 0;
+  std::string device = "cpu";
+  std::string radiation = "Cu";  // for simulating structures and the K-alpha2 augmentation
+  AugmentationSettings augmentation;
+  std::filesystem::path checkpoint;  // when set: saved after every epoch, and resumed from if present
+};
+
+struct Prediction {
+  std::vector<int> top;            // phase indices, most probable first
+  std::vector<float> probability;  // matching probabilities (calibrated)
+  float entropy = 0.0F;            // of the full distribution, in nats
+};
+
+struct TrainingReport {
+  int epochs_run = 0;
+  int best_epoch = 0;
+  std::vector<double> train_loss;
+  std::vector<double> validation_accuracy;
+  double best_validation_accuracy = 0.0;
+  double temperature = 1.0;
+  double seconds = 0.0;
+  double patterns_per_second = 0.0;  // training throughput (forward + backward)
+  // The most frequent confusions on validation: (true, predicted, count).
+  std::vector<std::tuple<std::string, std::string, int>> confusions;
+};
+
+class PhaseClassifier {
+ public:
+  PhaseClassifier();
+  ~PhaseClassifier();
+  PhaseClassifier(PhaseClassifier&&) noexcept;
+  PhaseClassifier& operator=(PhaseClassifier&&) noexcept;
+
+  // Trains on the library's phases; throws CancelledError if progress asks to stop (a
+  // checkpoint, when set, keeps the last finished epoch).
+  static PhaseClassifier train(const PhaseLibrary& library, const ClassifierSettings& settings,
+                               TrainingReport* report = nullptr, const ProgressCallback& progress = nullptr);
+
+  void save(const std::filesystem::path& path) const;  // atomic
+  // Throws FormatError for a file that is not a Phasewise classifier, or is damaged.
+  static PhaseClassifier load(const std::filesystem::path& path, const std::string& device = "cpu");
+
+  [[nodiscard]] const std::vector<std::string>& phaseNames() const;
+  [[nodiscard]] const Axis& grid() const;
+  [[nodiscard]] std::size_t points() const;
+  [[nodiscard]] double temperature() const;
+  [[nodiscard]] const ClassifierSettings& settings() const;
+
+  // Puts a pattern given on `axis` onto the classifier's grid (converting 2-theta <-> Q with
+  // the axis' wavelength), zero outside its range, scaled to a maximum of 1.
+  [[nodiscard]] std::vector<float> prepare(const Axis& axis, const float* pattern) const;
+  // Every pattern of a library, prepared (samples x points).
+  [[nodiscard]] std::vector<float> prepare(const Library& library) const;
+
+  // Patterns already on the grid (count x points).
+  [[nodiscard]] std::vector<Prediction> predict(const std::vector<float>& patterns, int top_k = 3) const;
+
+  struct Network;  // LibTorch internals (learn/network.h)
+  [[nodiscard]] Network& network() const;
+
+ private:
+  std::unique_ptr<Network> net_;
+};
+
+// Entropy (nats) of a probability vector.
+[[nodiscard]] float entropyOf(const std::vector<float>& probabilities);
+
+}  // namespace phasewise::core

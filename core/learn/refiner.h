@@ -1,0 +1,55 @@
+#pragma once
+// Imitation refinement (../shared/DESIGN.md): make the smallest change to a candidate phase
+// pattern that lets the frozen classifier identify it,
+//   min  l(C(R(x))) + lambda d(R(x), x),   R(x) = max(0, x + delta),
+// per pattern (delta optimised directly, for interactive use) or amortised (delta = a small
+// residual convolutional network trained over all candidates, as in the seed paper).
+
+#include <string>
+#include <vector>
+
+#include "learn/classifier.h"
+#include "util/progress.h"
+
+namespace phasewise::core {
+
+enum class RefinementMode { PerPattern, Amortised };
+enum class EvaluationLoss { Entropy, Targeted };  // non-targeted / cross-entropy to a target
+enum class Discrepancy { L1, L2, Features };      // on the pattern, or on the classifier's features
+
+struct RefinementSettings {
+  RefinementMode mode = RefinementMode::PerPattern;
+  EvaluationLoss loss = EvaluationLoss::Entropy;
+  int target = -1;  // phase index for the targeted loss
+  Discrepancy discrepancy = Discrepancy::L1;
+  double lambda = 1.0;  // weight of the change against the classifier's certainty
+  int steps = 150;      // optimiser steps (per pattern) or epochs (amortised)
+  double learning_rate = 0.01;
+  int top_k = 3;
+  std::uint64_t seed = 1;
+};
+
+struct RefinedPattern {
+  std::vector<float> pattern;  // on the classifier's grid
+  Prediction before, after;
+  double relative_change = 0.0;  // sum |R(x) - x| / sum |x|
+};
+
+// candidates: count x grid points (prepared). Throws CancelledError when progress says stop.
+[[nodiscard]] std::vector<RefinedPattern> refine(const PhaseClassifier& classifier,
+                                                 const std::vector<float>& candidates,
+                                                 const RefinementSettings& settings,
+                                                 const ProgressCallback& progress = nullptr);
+
+struct LambdaSweepRow {
+  double lambda = 0.0;
+  double mean_entropy_before = 0.0, mean_entropy_after = 0.0;
+  double mean_relative_change = 0.0;
+  int changed_identity = 0;  // candidates whose top-1 changed
+};
+// Refines at each lambda and summarises: helps choose lambda for a data set.
+[[nodiscard]] std::vector<LambdaSweepRow> sweepLambda(const PhaseClassifier& classifier,
+                                                      const std::vector<float>& candidates, RefinementSettings settings,
+                                                      const std::vector<double>& lambdas);
+
+}  // namespace phasewise::core
