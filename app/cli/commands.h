@@ -25,10 +25,20 @@ int runSimulate(const CommandContext& context);
 int runLibrary(const CommandContext& context);
 int runDecompose(const CommandContext& context);
 int runEvaluate(const CommandContext& context);
+int runTrain(const CommandContext& context);
+int runIdentify(const CommandContext& context);
+int runRefine(const CommandContext& context);
 int runBench(const CommandContext& context);
 int runBenchIoChild(const CommandContext& context);  // internal: one measured read in a fresh process
 
 class Arguments;
+}  // namespace phasewise::cli
+namespace phasewise::core {
+struct PhaseLibrary;
+}
+namespace phasewise::cli {
+// Reference phases from CIFs (files or folders), phase-library files (.h5) and stick tables.
+core::PhaseLibrary collectPhases(const std::vector<std::string>& inputs, const Arguments& arguments, int* skipped);
 int runBenchIo(const CommandContext& context, const Arguments& arguments);
 int runBenchSimulate(const CommandContext& context, const Arguments& arguments);
 int runBenchDecompose(const CommandContext& context, const Arguments& arguments);

@@ -28,12 +28,12 @@ bool isStickTable(const std::filesystem::path& p) {
   return ext == ".tsv" || ext == ".txt" || ext == ".csv";
 }
 
-int build(const Arguments& arguments) {
-  const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
-  if (!output || arguments.positional().size() < 2) throw UsageError("library build needs inputs and -o FILE");
+}  // namespace
+
+core::PhaseLibrary collectPhases(const std::vector<std::string>& inputs, const Arguments& arguments, int* skipped) {
   std::vector<std::filesystem::path> files;
-  for (std::size_t i = 1; i < arguments.positional().size(); ++i) {
-    const std::filesystem::path input = arguments.positional()[i];
+  for (const std::string& name : inputs) {
+    const std::filesystem::path input = name;
     std::error_code ec;
     if (std::filesystem::is_directory(input, ec)) {
       std::vector<std::filesystem::path> found;
@@ -50,26 +50,41 @@ int build(const Arguments& arguments) {
   core::StickTableOptions options;
   if (arguments.value("stick-wavelength")) options.wavelength_angstrom = arguments.number("stick-wavelength", 0);
   core::PhaseLibrary library;
-  int skipped = 0;
+  if (skipped) *skipped = 0;
   for (const auto& file : files) {
     try {
-      if (core::lowercase(file.extension().string()) == ".cif") {
+      const std::string ext = core::lowercase(file.extension().string());
+      if (ext == ".cif") {
         const core::CifResult cif = core::readCif(file);
         for (const std::string& w : cif.warnings) std::cerr << "warning: " << file.string() << ": " << w << "\n";
         library.phases.push_back(core::phaseFromStructure(cif.structure));
+      } else if (ext == ".h5" || ext == ".hdf5") {
+        core::PhaseLibrary stored = plugins::readPhaseLibraryFile(file);
+        for (auto& p : stored.phases) library.phases.push_back(std::move(p));
       } else if (isStickTable(file)) {
         core::PhaseLibrary sticks = core::readStickTable(file, options);
         for (auto& p : sticks.phases) library.phases.push_back(std::move(p));
       } else {
-        throw core::Error(file.string() + ": neither a .cif nor a stick table (.tsv, .txt, .csv)");
+        throw core::Error(file.string() +
+                          ": neither a .cif, a phase library (.h5) nor a stick table (.tsv, .txt, .csv)");
       }
     } catch (const core::Error& e) {
       if (!arguments.flag("skip-bad")) throw;
       std::cerr << "skipped: " << e.what() << "\n";
-      ++skipped;
+      if (skipped) ++*skipped;
     }
   }
   if (library.phases.empty()) throw core::Error("no phases were read");
+  return library;
+}
+
+namespace {
+int build(const Arguments& arguments) {
+  const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
+  if (!output || arguments.positional().size() < 2) throw UsageError("library build needs inputs and -o FILE");
+  int skipped = 0;
+  const core::PhaseLibrary library =
+      collectPhases({arguments.positional().begin() + 1, arguments.positional().end()}, arguments, &skipped);
   plugins::writePhaseLibraryFile(library, *output);
   std::size_t structures = 0;
   for (const auto& p : library.phases) structures += p.fromStructure();

@@ -21,6 +21,9 @@ commands:
   library build|info            reference phase libraries from CIFs and stick lists
   decompose LIB --phases K -o R.txt   phases, activations and shifts (shift-aware, Gibbs, connectivity)
   evaluate R.txt --truth DIR    matched cosine, phase-fraction L1, Gibbs violations against truth
+  train PHASES... --grid G -o C.pt   train the phase classifier on reference phases
+  identify C.pt PATTERNS        top phases with probabilities, one tab-separated line per pattern
+  refine C.pt PATTERNS -o OUT   imitation refinement of candidate phase patterns
   example -o FILE               write Phasewise's built-in synthetic example library
   formats                       list the formats Phasewise reads and writes
   bench io                      measure HDF5 and text I/O on a generated 5,000 x 4,000 library
@@ -51,6 +54,9 @@ int main(int argc, char** argv) {
       {"library", cli::runLibrary},
       {"decompose", cli::runDecompose},
       {"evaluate", cli::runEvaluate},
+      {"train", cli::runTrain},
+      {"identify", cli::runIdentify},
+      {"refine", cli::runRefine},
       {"bench", cli::runBench},
       {"bench-io-child", cli::runBenchIoChild},
       {"bench-decompose-child", cli::runBenchDecomposeChild},

@@ -311,33 +311,33 @@ PhaseClassifier PhaseClassifier::load(const std::filesystem::path& path, const s
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(file);
+    // A fresh tensor for every key: reading into a defined tensor would keep its old dtype.
+    auto get = [&](const char* key) {
+      torch::Tensor t;
+      if (!archive.try_read(key, t)) throw FormatError(file, 0, key, "is missing from the classifier file");
+      return t;
+    };
     torch::Tensor t;
     if (!archive.try_read("format", t) || tensorString(t) != kMagic)
       throw FormatError(file, 0, "format", "not a Phasewise classifier");
-    archive.read("version", t);
-    if (t.item<std::int64_t>() > kFileVersion)
-      throw FormatError(file, 0, "version",
-                        "written by a newer Phasewise (version " + std::to_string(t.item<std::int64_t>()) + ")");
-    archive.read("phase_names", t);
-    const std::string names = tensorString(t);
+    const std::int64_t version = get("version").item<std::int64_t>();
+    if (version > kFileVersion)
+      throw FormatError(file, 0, "version", "written by a newer Phasewise (version " + std::to_string(version) + ")");
+    const std::string names = tensorString(get("phase_names"));
     std::size_t start = 0;
     while (start < names.size()) {
       const std::size_t end = names.find('\n', start);
       n.names.push_back(names.substr(start, end - start));
       start = end + 1;
     }
-    archive.read("grid", t);
+    t = get("grid").to(torch::kFloat64).contiguous();
     n.grid.values.assign(t.data_ptr<double>(), t.data_ptr<double>() + t.numel());
-    archive.read("grid_kind", t);
-    n.grid.spec.kind = static_cast<AxisKind>(t.item<std::int64_t>());
-    archive.read("grid_unit", t);
-    n.grid.spec.unit = static_cast<AxisUnit>(t.item<std::int64_t>());
-    archive.read("wavelength", t);
-    if (!std::isnan(t.item<double>())) n.grid.wavelength_angstrom = t.item<double>();
-    archive.read("temperature", t);
-    n.temperature = t.item<double>();
-    archive.read("channels", t);
-    n.settings.channels = static_cast<int>(t.item<std::int64_t>());
+    n.grid.spec.kind = static_cast<AxisKind>(get("grid_kind").item<std::int64_t>());
+    n.grid.spec.unit = static_cast<AxisUnit>(get("grid_unit").item<std::int64_t>());
+    const double wavelength = get("wavelength").item<double>();
+    if (!std::isnan(wavelength)) n.grid.wavelength_angstrom = wavelength;
+    n.temperature = get("temperature").item<double>();
+    n.settings.channels = static_cast<int>(get("channels").item<std::int64_t>());
     n.settings.grid = n.grid;
     if (n.names.size() < 2 || n.grid.values.size() < 32 || n.settings.channels < 1 || n.settings.channels > 1024)
       throw FormatError(file, 0, "", "holds an inconsistent classifier description");

@@ -1,0 +1,291 @@
+// `phasewise-cli train`, `identify` and `refine`: the classifier and imitation refinement.
+
+#include <cmath>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "arguments.h"
+#include "commands.h"
+#include "format_hdf5/project_file.h"
+#include "format_instance/solution_format.h"
+#include "io/registry.h"
+#include "learn/classifier.h"
+#include "learn/refiner.h"
+#include "library_summary.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+#include "util/text.h"
+
+namespace phasewise::cli {
+namespace {
+// Patterns to identify or refine: decomposition results (their phase patterns) or any library.
+struct Candidates {
+  core::Axis axis;
+  std::vector<float> patterns;  // count x axis points
+  std::vector<std::string> labels;
+  std::string source;
+};
+
+Candidates loadCandidates(const CommandContext& context, const Arguments& arguments, const std::string& path) {
+  Candidates c;
+  c.source = path;
+  const std::string ext = core::lowercase(std::filesystem::path(path).extension().string());
+  if (ext == ".txt") {
+    const std::string head = core::readHead(path, 4096);
+    if (head.find("\nK=") != std::string::npos || head.rfind("K=", 0) == 0) {
+      const plugins::Solution s = plugins::readSolution(path);
+      c.axis = {{core::AxisKind::Q, core::AxisUnit::InverseNanometre}, s.q, std::nullopt};
+      c.patterns = s.bases;
+      for (int i = 0; i < s.phases; ++i) c.labels.push_back("phase " + std::to_string(i + 1));
+      return c;
+    }
+  }
+  if (ext == ".h5" || ext == ".hdf5") {
+    const plugins::Project project = plugins::readProject(path);
+    if (project.decomposition) {
+      c.axis = project.library.axis;
+      c.patterns = project.decomposition->bases;
+      for (int i = 0; i < project.decomposition->phases; ++i) c.labels.push_back("phase " + std::to_string(i + 1));
+      return c;
+    }
+  }
+  const core::ReadResult r = readInput(context, arguments, path);
+  c.axis = r.library.axis;
+  c.patterns = r.library.intensities;
+  for (std::size_t s = 0; s < r.library.samples; ++s) c.labels.push_back("sample " + std::to_string(s + 1));
+  return c;
+}
+
+std::vector<float> prepared(const core::PhaseClassifier& classifier, const Candidates& c) {
+  std::vector<float> out;
+  const std::size_t m = c.axis.values.size();
+  for (std::size_t i = 0; i < c.patterns.size() / m; ++i) {
+    const std::vector<float> one = classifier.prepare(c.axis, c.patterns.data() + i * m);
+    out.insert(out.end(), one.begin(), one.end());
+  }
+  return out;
+}
+
+core::Axis parseGrid(const std::string& text, const Arguments& arguments) {
+  // AXIS:MIN:MAX:POINTS, e.g. q_nm:15:80:1024 or 2theta:10:90:2048
+  std::vector<std::string_view> parts;
+  core::splitFields(text, ":", parts);
+  double low = 0, high = 0, points = 0;
+  if (parts.size() != 4 || !core::parseNumber(parts[1], low) || !core::parseNumber(parts[2], high) ||
+      !core::parseNumber(parts[3], points) || !(high > low) || points < 32)
+    throw UsageError("--grid expects AXIS:MIN:MAX:POINTS (e.g. q_nm:15:80:1024), got '" + text + "'");
+  core::Axis grid;
+  grid.spec = core::AxisSpec::parse(std::string(parts[0]));
+  for (int i = 0; i < static_cast<int>(points); ++i) grid.values.push_back(low + (high - low) * i / (points - 1));
+  if (grid.spec.kind == core::AxisKind::TwoTheta) grid.wavelength_angstrom = arguments.number("wavelength", 1.540562);
+  return grid;
+}
+
+std::string topLine(const core::PhaseClassifier& classifier, const core::Prediction& p) {
+  std::ostringstream line;
+  line << std::fixed << std::setprecision(4);
+  for (std::size_t j = 0; j < p.top.size(); ++j)
+    line << (j ? "\t" : "") << classifier.phaseNames()[static_cast<std::size_t>(p.top[j])] << "\t" << p.probability[j];
+  return line.str();
+}
+}  // namespace
+
+int runTrain(const CommandContext& context) {
+  (void)context;
+  const Arguments arguments(
+      context.words,
+      {"o", "output", "grid", "wavelength", "per-phase", "validation-per-phase", "epochs", "patience", "batch",
+       "learning-rate", "channels", "radiation", "seed", "threads", "device", "checkpoint", "stick-wavelength"},
+      {"help", "skip-bad", "quiet"});
+  const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
+  if (arguments.flag("help") || arguments.positional().empty() || !output || !arguments.value("grid")) {
+    std::cout << R"(usage: phasewise-cli train PHASES... --grid AXIS:MIN:MAX:POINTS -o classifier.pt [options]
+  PHASES: CIF files or folders, phase libraries (.h5 from `library build`), stick tables
+  --grid q_nm:15:80:1024   the classifier's input grid (2theta grids use --wavelength, default 1.540562)
+  --per-phase 200 --validation-per-phase 30 --epochs 12 --patience 3 --batch 128
+  --learning-rate 0.002 --channels 16 --radiation Cu --seed 1 --threads 0 --device cpu
+  --checkpoint FILE        save after every epoch; rerun with the same FILE to resume
+)";
+    return arguments.flag("help") ? 0 : 2;
+  }
+  const core::PhaseLibrary library = collectPhases(arguments.positional(), arguments, nullptr);
+  core::ClassifierSettings settings;
+  settings.grid = parseGrid(*arguments.value("grid"), arguments);
+  settings.patterns_per_phase = static_cast<std::size_t>(arguments.number("per-phase", 200));
+  settings.validation_per_phase = static_cast<std::size_t>(arguments.number("validation-per-phase", 30));
+  settings.epochs = static_cast<int>(arguments.number("epochs", 12));
+  settings.patience = static_cast<int>(arguments.number("patience", 3));
+  settings.batch_size = static_cast<int>(arguments.number("batch", 128));
+  settings.learning_rate = arguments.number("learning-rate", 2e-3);
+  settings.channels = static_cast<int>(arguments.number("channels", 16));
+  settings.radiation = arguments.value("radiation").value_or("Cu");
+  settings.seed = static_cast<std::uint64_t>(arguments.number("seed", 1));
+  settings.threads = static_cast<unsigned>(arguments.number("threads", 0));
+  settings.device = arguments.value("device").value_or("cpu");
+  if (const auto checkpoint = arguments.value("checkpoint")) settings.checkpoint = *checkpoint;
+  core::TrainingReport report;
+  int last = -1;
+  const core::PhaseClassifier classifier =
+      core::PhaseClassifier::train(library, settings, &report, [&](double f, std::string_view stage) {
+        const int percent = static_cast<int>(f * 100);
+        if (!arguments.flag("quiet") && percent != last) {
+          std::cerr << "\r" << stage << " " << percent << " %   " << std::flush;
+          last = percent;
+        }
+        return true;
+      });
+  if (!arguments.flag("quiet")) std::cerr << "\r" << std::string(40, ' ') << "\r";
+  classifier.save(*output);
+  std::cout << std::fixed << std::setprecision(3) << "trained on " << library.size() << " phases x "
+            << settings.patterns_per_phase << " patterns: " << report.epochs_run << " epochs (best "
+            << report.best_epoch << "), validation accuracy " << report.best_validation_accuracy << ", temperature "
+            << report.temperature << ", " << std::setprecision(1) << report.seconds << " s, " << std::setprecision(0)
+            << report.patterns_per_second << " patterns/s; wrote " << *output << "\n";
+  for (const auto& [truth, guess, count] : report.confusions)
+    std::cout << "  confused: " << truth << " -> " << guess << " (" << count << ")\n";
+  return 0;
+}
+
+int runIdentify(const CommandContext& context) {
+  auto options = kReadOptions;
+  options.insert({"top", "device"});
+  const Arguments arguments(context.words, options, {"help"});
+  if (arguments.flag("help") || arguments.positional().size() != 2) {
+    std::cout << "usage: phasewise-cli identify CLASSIFIER PATTERNS_OR_RESULT [--top 3]\n"
+                 "  prints, tab-separated, one line per pattern: index, top phase, probability, next guesses\n";
+    return arguments.flag("help") ? 0 : 2;
+  }
+  const core::PhaseClassifier classifier =
+      core::PhaseClassifier::load(arguments.positional()[0], arguments.value("device").value_or("cpu"));
+  const Candidates candidates = loadCandidates(context, arguments, arguments.positional()[1]);
+  const auto predictions =
+      classifier.predict(prepared(classifier, candidates), static_cast<int>(arguments.number("top", 3)));
+  for (std::size_t i = 0; i < predictions.size(); ++i)
+    std::cout << i + 1 << "\t" << topLine(classifier, predictions[i]) << "\n";
+  return 0;
+}
+
+int runRefine(const CommandContext& context) {
+  auto options = kReadOptions;
+  options.insert({"o", "output", "target", "lambda", "mode", "discrepancy", "steps", "learning-rate", "top", "device",
+                  "sweep-lambda", "seed"});
+  const Arguments arguments(context.words, options, {"help"});
+  const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
+  if (arguments.flag("help") || arguments.positional().size() != 2 || (!output && !arguments.value("sweep-lambda"))) {
+    std::cout << R"(usage: phasewise-cli refine CLASSIFIER RESULT_OR_PATTERNS -o refined.h5|.csv|.xy [options]
+  --mode pattern|amortised   optimise each candidate, or train one refiner network over all (default pattern)
+  --target NAME              targeted: cross-entropy to this phase (default: non-targeted, entropy)
+  --lambda L                 weight of the change (default 1.0; larger = smaller changes)
+  --discrepancy l1|l2|features   how the change is measured (default l1)
+  --steps N                  optimiser steps (pattern) or epochs (amortised), default 150
+  --sweep-lambda 0.1,1,10    report entropy, change and identity changes per lambda, write nothing
+)";
+    return arguments.flag("help") ? 0 : 2;
+  }
+  const std::string classifier_path = arguments.positional()[0];
+  const core::PhaseClassifier classifier =
+      core::PhaseClassifier::load(classifier_path, arguments.value("device").value_or("cpu"));
+  const Candidates candidates = loadCandidates(context, arguments, arguments.positional()[1]);
+  const std::vector<float> x = prepared(classifier, candidates);
+  core::RefinementSettings settings;
+  const std::string mode = arguments.value("mode").value_or("pattern");
+  if (mode == "amortised" || mode == "amortized")
+    settings.mode = core::RefinementMode::Amortised;
+  else if (mode != "pattern")
+    throw UsageError("--mode must be pattern or amortised");
+  if (const auto target = arguments.value("target")) {
+    settings.loss = core::EvaluationLoss::Targeted;
+    const auto& names = classifier.phaseNames();
+    const auto it = std::find(names.begin(), names.end(), *target);
+    if (it == names.end()) throw UsageError("--target '" + *target + "' is not a phase of the classifier");
+    settings.target = static_cast<int>(it - names.begin());
+  }
+  settings.lambda = arguments.number("lambda", 1.0);
+  const std::string discrepancy = arguments.value("discrepancy").value_or("l1");
+  if (discrepancy == "l2")
+    settings.discrepancy = core::Discrepancy::L2;
+  else if (discrepancy == "features")
+    settings.discrepancy = core::Discrepancy::Features;
+  else if (discrepancy != "l1")
+    throw UsageError("--discrepancy must be l1, l2 or features");
+  settings.steps = static_cast<int>(arguments.number("steps", 150));
+  settings.learning_rate = arguments.number("learning-rate", 0.01);
+  settings.top_k = static_cast<int>(arguments.number("top", 3));
+  settings.seed = static_cast<std::uint64_t>(arguments.number("seed", 1));
+  if (const auto sweep = arguments.value("sweep-lambda")) {
+    std::vector<std::string_view> fields;
+    core::splitFields(*sweep, ",", fields);
+    std::vector<double> lambdas;
+    for (std::string_view f : fields) {
+      double v = 0;
+      if (!core::parseNumber(f, v) || v < 0)
+        throw UsageError("--sweep-lambda expects numbers, got '" + std::string(f) + "'");
+      lambdas.push_back(v);
+    }
+    std::cout << "  lambda  entropy before  entropy after  mean change  identity changed\n" << std::fixed;
+    for (const auto& row : core::sweepLambda(classifier, x, settings, lambdas))
+      std::cout << std::setw(8) << std::setprecision(3) << row.lambda << std::setw(16) << row.mean_entropy_before
+                << std::setw(15) << row.mean_entropy_after << std::setw(13) << row.mean_relative_change << std::setw(18)
+                << row.changed_identity << "\n";
+    return 0;
+  }
+  const auto refined = core::refine(classifier, x, settings);
+  const auto& names = classifier.phaseNames();
+  auto name = [&](const core::Prediction& p) { return names[static_cast<std::size_t>(p.top.front())]; };
+  for (std::size_t i = 0; i < refined.size(); ++i)
+    std::cout << i + 1 << "\t" << name(refined[i].before) << "\t" << std::fixed << std::setprecision(4)
+              << refined[i].before.probability.front() << "\t->\t" << name(refined[i].after) << "\t"
+              << refined[i].after.probability.front() << "\tchange " << std::setprecision(3)
+              << refined[i].relative_change << "\n";
+  // The refined patterns, with where they came from and what changed.
+  core::Library out;
+  out.name = "refined candidates";
+  out.axis = classifier.grid();
+  out.samples = refined.size();
+  auto& meta = out.sample_metadata;
+  for (std::size_t i = 0; i < refined.size(); ++i) {
+    out.intensities.insert(out.intensities.end(), refined[i].pattern.begin(), refined[i].pattern.end());
+    out.provenance.push_back({candidates.source, static_cast<std::int64_t>(i)});
+    meta["identity_before"].push_back(name(refined[i].before));
+    meta["probability_before"].push_back(core::formatNumber(refined[i].before.probability.front()));
+    meta["identity_after"].push_back(name(refined[i].after));
+    meta["probability_after"].push_back(core::formatNumber(refined[i].after.probability.front()));
+    meta["relative_change"].push_back(core::formatNumber(refined[i].relative_change));
+  }
+  out.metadata["classifier"] = classifier_path;
+  out.metadata["lambda"] = core::formatNumber(settings.lambda);
+  out.metadata["mode"] = mode;
+  const std::string ext = core::lowercase(std::filesystem::path(*output).extension().string());
+  if (ext == ".xy" || ext == ".csv") {
+    // Text exports carry their provenance in a comment header.
+    core::AtomicFile file(*output);
+    {
+      std::ofstream text(file.temporaryPath());
+      text << "# Phasewise refined patterns\n# source: " << candidates.source << "\n# classifier: " << classifier_path
+           << "\n# lambda: " << settings.lambda << " (" << mode << ", " << discrepancy
+           << ")\n# axis: " << out.axis.spec.name() << "\n";
+      for (std::size_t i = 0; i < refined.size(); ++i)
+        text << "# pattern " << i + 1 << " (" << candidates.labels[i] << "): " << meta["identity_before"][i]
+             << " p=" << meta["probability_before"][i] << " -> " << meta["identity_after"][i]
+             << " p=" << meta["probability_after"][i] << ", relative L1 change " << meta["relative_change"][i] << "\n";
+      const char sep = ext == ".csv" ? ',' : ' ';
+      text << (ext == ".csv" ? "" : "# ") << (out.axis.spec.kind == core::AxisKind::TwoTheta ? "2theta" : "q");
+      for (std::size_t i = 0; i < refined.size(); ++i) text << sep << "refined_" << i + 1;
+      text << "\n";
+      for (std::size_t j = 0; j < out.points(); ++j) {
+        text << core::formatNumber(out.axis.values[j]);
+        for (std::size_t i = 0; i < refined.size(); ++i) text << sep << core::formatNumber(refined[i].pattern[j]);
+        text << "\n";
+      }
+    }
+    file.commit();
+  } else {
+    context.registry.writerFor(*output).write(out, *output);
+  }
+  std::cout << "wrote " << *output << "\n";
+  return 0;
+}
+
+}  // namespace phasewise::cli
