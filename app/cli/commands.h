@@ -43,5 +43,6 @@ int runBenchIo(const CommandContext& context, const Arguments& arguments);
 int runBenchSimulate(const CommandContext& context, const Arguments& arguments);
 int runBenchDecompose(const CommandContext& context, const Arguments& arguments);
 int runBenchDecomposeChild(const CommandContext& context);
+int runBenchRefine(const CommandContext& context, const Arguments& arguments);
 
 }  // namespace phasewise::cli

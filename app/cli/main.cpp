@@ -29,6 +29,7 @@ commands:
   bench io                      measure HDF5 and text I/O on a generated 5,000 x 4,000 library
   bench simulate                stick lists vs pymatgen, and augmented-profile throughput
   bench decompose               Al-Li-Fe vs scikit-learn, Bi-Cu-V-307 vs DRNets, 5,000 x 4,000 at scale
+  bench refine                  classifier + refinement: Al-Li-Fe end to end, 2,000 synthetic, vs PyTorch
 
 common options:
   --wavelength A                wavelength in Angstrom for files that do not state one

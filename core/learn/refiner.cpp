@@ -100,6 +100,10 @@ std::vector<RefinedPattern> refine(const PhaseClassifier& classifier, const std:
     torch::Tensor delta = torch::zeros_like(x).set_requires_grad(true);
     torch::optim::Adam optimizer({delta}, torch::optim::AdamOptions(s.learning_rate));
     for (int step = 0; step < s.steps; ++step) {
+      // The step size decays linearly to zero, so Adam's fixed-size steps settle instead of
+      // leaving an oscillation (a change nobody asked for) on every point.
+      for (auto& group : optimizer.param_groups())
+        static_cast<torch::optim::AdamOptions&>(group.options()).lr(s.learning_rate * (1.0 - static_cast<double>(step) / s.steps));
       optimizer.zero_grad();
       const torch::Tensor r = torch::relu(x + delta);
       objective(n, r, x, x_features, s).sum().backward();
