@@ -6,11 +6,11 @@
 namespace phasewise::cli {
 
 int runBench(const CommandContext& context) {
-  const Arguments arguments(context.words,
-                            {"samples", "points", "dir", "runs", "cif-dir", "repeats", "per-structure", "threads",
-                             "data", "bicuv-phases", "large-phases", "per-phase", "epochs", "candidates", "steps", "lambda",
-                             "epochs-refiner"},
-                            {"help", "keep", "skip-large"});
+  const Arguments arguments(
+      context.words,
+      {"samples", "points", "dir", "runs", "cif-dir", "repeats", "per-structure", "threads", "data", "bicuv-phases",
+       "large-phases", "per-phase", "epochs", "candidates", "steps", "lambda", "epochs-refiner"},
+      {"help", "keep", "skip-large"});
   const std::string what = arguments.positional().empty() ? "" : arguments.positional()[0];
   if (arguments.flag("help") || arguments.positional().size() != 1 ||
       (what != "io" && what != "simulate" && what != "decompose" && what != "refine")) {
@@ -20,8 +20,8 @@ int runBench(const CommandContext& context) {
            "                                    [--per-structure 100] [--points 4000] [--threads 0]\n"
            "       phasewise-cli bench decompose [--data ../shared/data] [--bicuv-phases 13]\n"
            "                                     [--samples 5000] [--points 4000] [--large-phases 12] [--skip-large]\n"
-                 "       phasewise-cli bench refine [--data ../shared/data] [--per-phase 100] [--epochs 8]\n"
-                 "                                  [--candidates 2000] [--steps 100] [--lambda 1] [--epochs-refiner 10]\n";
+           "       phasewise-cli bench refine [--data ../shared/data] [--per-phase 100] [--epochs 8]\n"
+           "                                  [--candidates 2000] [--steps 100] [--lambda 1] [--epochs-refiner 10]\n";
     return arguments.flag("help") ? 0 : 2;
   }
   if (what == "io") return runBenchIo(context, arguments);

@@ -90,7 +90,8 @@ std::vector<std::vector<int>> tops(const std::vector<core::Prediction>& p) {
 }
 
 // The library phase whose sticks are each true phase's (stick_bases.tsv against sticks_lib.tsv).
-std::vector<int> truePhaseIndices(const core::PhaseLibrary& library, const core::PhaseLibrary& truth, const core::Axis& grid) {
+std::vector<int> truePhaseIndices(const core::PhaseLibrary& library, const core::PhaseLibrary& truth,
+                                  const core::Axis& grid) {
   const core::NearestNeighbour nn(library, grid);
   const core::NearestNeighbour truth_nn(truth, grid);
   const auto ranked = nn.rank(truth_nn.ideals(), 1);
@@ -117,10 +118,11 @@ void report(const std::string& what, const core::PhaseClassifier& c, const std::
             << topAccuracy(tops(after), truth, 3) << " %, mean entropy " << std::setprecision(3) << entropy_before / n
             << " -> " << entropy_after / n << " nats, mean relative L1 change " << change / n << "\n";
   for (std::size_t i = 0; i < refined.size(); ++i)
-    std::cout << "    candidate " << i + 1 << " (truth " << c.phaseNames()[static_cast<std::size_t>(truth[i])] << "): "
-              << c.phaseNames()[static_cast<std::size_t>(refined[i].before.top[0])] << " " << std::setprecision(2)
-              << refined[i].before.probability[0] << " -> " << c.phaseNames()[static_cast<std::size_t>(refined[i].after.top[0])]
-              << " " << refined[i].after.probability[0] << "\n";
+    std::cout << "    candidate " << i + 1 << " (truth " << c.phaseNames()[static_cast<std::size_t>(truth[i])]
+              << "): " << c.phaseNames()[static_cast<std::size_t>(refined[i].before.top[0])] << " "
+              << std::setprecision(2) << refined[i].before.probability[0] << " -> "
+              << c.phaseNames()[static_cast<std::size_t>(refined[i].after.top[0])] << " "
+              << refined[i].after.probability[0] << "\n";
 }
 }  // namespace
 
@@ -128,7 +130,8 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
   const fs::path data = arguments.value("data").value_or("../shared/data");
   const fs::path folder = data / "drnets/Al-Li-Fe";
   std::error_code ec;
-  if (!fs::exists(folder / "sticks_lib.tsv", ec)) throw core::Error("needs " + (folder / "sticks_lib.tsv").string() + " (use --data)");
+  if (!fs::exists(folder / "sticks_lib.tsv", ec))
+    throw core::Error("needs " + (folder / "sticks_lib.tsv").string() + " (use --data)");
   const core::PhaseLibrary library = core::readStickTable(folder / "sticks_lib.tsv");
   const core::PhaseLibrary truth_sticks = core::readStickTable(folder / "stick_bases.tsv");
   core::ClassifierSettings settings;
@@ -138,14 +141,14 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
   settings.patterns_per_phase = static_cast<std::size_t>(arguments.number("per-phase", 100));
   settings.epochs = static_cast<int>(arguments.number("epochs", 8));
   settings.threads = static_cast<unsigned>(arguments.number("threads", 0));
-  std::cout << std::fixed << "Classifier: " << library.size() << " Al-Li-Fe stick phases, " << settings.patterns_per_phase
-            << " augmented patterns each, grid Q 15-80 nm^-1 x " << points << "\n";
+  std::cout << std::fixed << "Classifier: " << library.size() << " Al-Li-Fe stick phases, "
+            << settings.patterns_per_phase << " augmented patterns each, grid Q 15-80 nm^-1 x " << points << "\n";
   core::TrainingReport training;
   const core::PhaseClassifier classifier = core::PhaseClassifier::train(library, settings, &training);
   std::cout << "  " << training.epochs_run << " epochs, validation accuracy " << std::setprecision(3)
-            << training.best_validation_accuracy << ", temperature " << training.temperature << ", " << std::setprecision(1)
-            << training.seconds << " s, training throughput " << std::setprecision(0) << training.patterns_per_second
-            << " patterns/s\n";
+            << training.best_validation_accuracy << ", temperature " << training.temperature << ", "
+            << std::setprecision(1) << training.seconds << " s, training throughput " << std::setprecision(0)
+            << training.patterns_per_second << " patterns/s\n";
   const std::vector<int> truth_index = truePhaseIndices(library, truth_sticks, settings.grid);
 
   // 1. End to end on Al-Li-Fe.
@@ -154,12 +157,14 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
   decomposition.phases = 6;
   const core::DecompositionResult result = core::decompose(lib, decomposition);
   const core::GroundTruth truth = core::loadDrnetsTruth(folder);
-  const std::vector<double> q = core::convertAxis(lib.axis, {core::AxisKind::Q, core::AxisUnit::InverseNanometre}).values;
+  const std::vector<double> q =
+      core::convertAxis(lib.axis, {core::AxisKind::Q, core::AxisUnit::InverseNanometre}).values;
   const core::Evaluation match = core::evaluate(q, result.bases, 6, result.activations, truth);
   std::vector<float> candidates;
   std::vector<int> candidate_truth;
   for (int k = 0; k < 6; ++k) {
-    const std::vector<float> one = classifier.prepare(lib.axis, &result.bases[static_cast<std::size_t>(k) * lib.points()]);
+    const std::vector<float> one =
+        classifier.prepare(lib.axis, &result.bases[static_cast<std::size_t>(k) * lib.points()]);
     candidates.insert(candidates.end(), one.begin(), one.end());
     const int t = match.match.true_for_found[static_cast<std::size_t>(k)];
     candidate_truth.push_back(truth_index[static_cast<std::size_t>(std::max(t, 0))]);
@@ -170,6 +175,9 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
   std::cout << "Al-Li-Fe end to end (decomposition candidates, per-pattern refinement, lambda " << std::setprecision(2)
             << refine.lambda << "):\n";
   report("decomposed candidates", classifier, candidates, candidate_truth, refine);
+  core::RefinementSettings best_target = refine;
+  best_target.loss = core::EvaluationLoss::BestTarget;
+  report("decomposed candidates, best-target refinement", classifier, candidates, candidate_truth, best_target);
   // Candidates from the true per-phase signals, each mixed with the phases it shares samples with.
   std::vector<float> mixed;
   const std::size_t mt = truth.q.size();
@@ -188,13 +196,15 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
       const float other_top = *std::max_element(truth.patterns.begin() + static_cast<std::ptrdiff_t>(j * mt),
                                                 truth.patterns.begin() + static_cast<std::ptrdiff_t>((j + 1) * mt));
       const double share = alone ? 0.25 * together / alone : 0.0;
-      for (std::size_t i = 0; i < mt; ++i) pattern[i] += static_cast<float>(share * top * truth.patterns[j * mt + i] / other_top);
+      for (std::size_t i = 0; i < mt; ++i)
+        pattern[i] += static_cast<float>(share * top * truth.patterns[j * mt + i] / other_top);
     }
     const core::Axis truth_axis{{core::AxisKind::Q, core::AxisUnit::InverseNanometre}, truth.q, std::nullopt};
     const std::vector<float> one = classifier.prepare(truth_axis, pattern.data());
     mixed.insert(mixed.end(), one.begin(), one.end());
   }
   report("true signals mixed with co-occurring phases", classifier, mixed, truth_index, refine);
+  report("true signals mixed, best-target refinement", classifier, mixed, truth_index, best_target);
 
   // 2. Synthetic imperfect benchmark.
   const auto count = static_cast<std::size_t>(arguments.number("candidates", 2000));
@@ -202,15 +212,28 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
   const core::NearestNeighbour nn(library, settings.grid);
   const auto before = classifier.predict(imperfect.patterns, 3);
   std::cout << "Synthetic imperfect candidates: " << count << " (seed 2024, from the same 159 phases)\n";
-  std::cout << "  nearest neighbour (cosine) top-1 " << std::setprecision(1) << topAccuracy(nn.rank(imperfect.patterns, 3), imperfect.labels, 1)
+  std::cout << "  nearest neighbour (cosine) top-1 " << std::setprecision(1)
+            << topAccuracy(nn.rank(imperfect.patterns, 3), imperfect.labels, 1)
             << " %, classifier before refinement top-1 " << topAccuracy(tops(before), imperfect.labels, 1) << " %\n";
   std::vector<double> lambdas = {0.3, 1.0, 3.0};
-  for (const auto mode : {core::RefinementMode::PerPattern, core::RefinementMode::Amortised}) {
+  struct Variant {
+    core::RefinementMode mode;
+    core::EvaluationLoss loss;
+    const char* name;
+  };
+  const Variant variants[] = {
+      {core::RefinementMode::PerPattern, core::EvaluationLoss::Entropy, "per pattern, entropy    "},
+      {core::RefinementMode::PerPattern, core::EvaluationLoss::BestTarget, "per pattern, best target"},
+      {core::RefinementMode::Amortised, core::EvaluationLoss::Entropy, "amortised, entropy      "}};
+  for (const Variant& variant : variants) {
     for (double lambda : lambdas) {
       core::RefinementSettings s = refine;
-      s.mode = mode;
+      s.mode = variant.mode;
+      s.loss = variant.loss;
       s.lambda = lambda;
-      if (mode == core::RefinementMode::Amortised) s.steps = static_cast<int>(arguments.number("epochs-refiner", 10));
+      if (variant.mode == core::RefinementMode::Amortised)
+        s.steps = static_cast<int>(arguments.number("epochs-refiner", 10));
+      if (variant.loss == core::EvaluationLoss::BestTarget) s.steps = std::max(20, s.steps / 2);
       const auto start = Clock::now();
       const auto refined = core::refine(classifier, imperfect.patterns, s);
       const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -220,10 +243,10 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
         after.push_back(r.after);
         change += r.relative_change;
       }
-      std::cout << "  " << (mode == core::RefinementMode::PerPattern ? "per pattern" : "amortised  ") << " lambda "
-                << std::setprecision(1) << lambda << ": top-1 " << topAccuracy(tops(after), imperfect.labels, 1)
-                << " %, mean relative L1 change " << std::setprecision(3) << change / static_cast<double>(count) << ", "
-                << std::setprecision(1) << seconds << " s\n";
+      std::cout << "  " << variant.name << " lambda " << std::setprecision(1) << lambda << ": top-1 "
+                << topAccuracy(tops(after), imperfect.labels, 1) << " %, mean relative L1 change "
+                << std::setprecision(3) << change / static_cast<double>(count) << ", " << std::setprecision(1)
+                << seconds << " s\n";
     }
   }
 
@@ -248,14 +271,16 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
   fs::remove(script, ec);
   const auto at = output.find("RESULT");
   if (at == std::string::npos) {
-    std::cout << "PyTorch column skipped: " << (output.empty() ? "/usr/bin/python3 with torch did not run" : output.substr(0, 200)) << "\n";
+    std::cout << "PyTorch column skipped: "
+              << (output.empty() ? "/usr/bin/python3 with torch did not run" : output.substr(0, 200)) << "\n";
   } else {
     double rate = 0;
     std::string version;
     std::istringstream(output.substr(at + 6)) >> rate >> version;
-    std::cout << "Training throughput, same network and batch: Phasewise " << std::setprecision(0) << training.patterns_per_second
-              << " patterns/s, PyTorch " << version << " " << rate << " patterns/s, ratio " << std::setprecision(2)
-              << training.patterns_per_second / rate << " (target >= 1.0)\n";
+    std::cout << "Training throughput, same network and batch: Phasewise " << std::setprecision(0)
+              << training.patterns_per_second << " patterns/s, PyTorch " << version << " " << rate
+              << " patterns/s, ratio " << std::setprecision(2) << training.patterns_per_second / rate
+              << " (target >= 1.0)\n";
   }
   return 0;
 }

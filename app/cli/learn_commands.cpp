@@ -169,14 +169,15 @@ int runIdentify(const CommandContext& context) {
 
 int runRefine(const CommandContext& context) {
   auto options = kReadOptions;
-  options.insert({"o", "output", "target", "lambda", "mode", "discrepancy", "steps", "learning-rate", "top", "device",
-                  "sweep-lambda", "seed"});
+  options.insert({"o", "output", "target", "loss", "lambda", "mode", "discrepancy", "steps", "learning-rate", "top",
+                  "device", "sweep-lambda", "seed"});
   const Arguments arguments(context.words, options, {"help"});
   const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
   if (arguments.flag("help") || arguments.positional().size() != 2 || (!output && !arguments.value("sweep-lambda"))) {
     std::cout << R"(usage: phasewise-cli refine CLASSIFIER RESULT_OR_PATTERNS -o refined.h5|.csv|.xy [options]
   --mode pattern|amortised   optimise each candidate, or train one refiner network over all (default pattern)
   --target NAME              targeted: cross-entropy to this phase (default: non-targeted, entropy)
+  --loss best-target         try the classifier's 3 first guesses as targets, keep the cheapest refinement
   --lambda L                 weight of the change (default 1.0; larger = smaller changes)
   --discrepancy l1|l2|features   how the change is measured (default l1)
   --steps N                  optimiser steps (pattern) or epochs (amortised), default 150
@@ -201,6 +202,12 @@ int runRefine(const CommandContext& context) {
     const auto it = std::find(names.begin(), names.end(), *target);
     if (it == names.end()) throw UsageError("--target '" + *target + "' is not a phase of the classifier");
     settings.target = static_cast<int>(it - names.begin());
+  }
+  if (const auto loss = arguments.value("loss")) {
+    if (*loss == "best-target")
+      settings.loss = core::EvaluationLoss::BestTarget;
+    else if (*loss != "entropy" || settings.loss == core::EvaluationLoss::Targeted)
+      throw UsageError("--loss must be entropy or best-target (use --target NAME for a chosen phase)");
   }
   settings.lambda = arguments.number("lambda", 1.0);
   const std::string discrepancy = arguments.value("discrepancy").value_or("l1");

@@ -36,7 +36,8 @@ std::string tensorString(const torch::Tensor& t) {
   return {p, p + c.numel()};
 }
 torch::Tensor doubles(const std::vector<double>& v) {
-  return torch::tensor(c10::ArrayRef<double>(v.data(), v.size()), torch::kFloat64);
+  // from_blob keeps every bit (torch::tensor() from a list can round through float).
+  return torch::from_blob(const_cast<double*>(v.data()), {static_cast<std::int64_t>(v.size())}, torch::kFloat64).clone();
 }
 
 // Golden-section search of the temperature minimising the validation negative log-likelihood.

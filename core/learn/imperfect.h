@@ -26,8 +26,8 @@ struct ImperfectSet {
   std::size_t count = 0;
 };
 
-[[nodiscard]] ImperfectSet makeImperfectCandidates(const PhaseLibrary& library, const Axis& grid, const std::string& radiation,
-                                                   std::size_t count, std::uint64_t seed,
+[[nodiscard]] ImperfectSet makeImperfectCandidates(const PhaseLibrary& library, const Axis& grid,
+                                                   const std::string& radiation, std::size_t count, std::uint64_t seed,
                                                    const ImperfectionSettings& settings = {});
 
 }  // namespace phasewise::core

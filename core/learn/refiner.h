@@ -14,13 +14,18 @@
 namespace phasewise::core {
 
 enum class RefinementMode { PerPattern, Amortised };
-enum class EvaluationLoss { Entropy, Targeted };  // non-targeted / cross-entropy to a target
-enum class Discrepancy { L1, L2, Features };      // on the pattern, or on the classifier's features
+// Entropy: non-targeted (the classifier's uncertainty). Targeted: cross-entropy to one phase.
+// BestTarget: targeted refinement towards each of the classifier's `candidate_targets` first
+// guesses, keeping the cheapest (lowest objective): "the simplest refinement that makes the
+// classifier effective" decides the identity as well as the pattern. Per-pattern mode only.
+enum class EvaluationLoss { Entropy, Targeted, BestTarget };
+enum class Discrepancy { L1, L2, Features };  // on the pattern, or on the classifier's features
 
 struct RefinementSettings {
   RefinementMode mode = RefinementMode::PerPattern;
   EvaluationLoss loss = EvaluationLoss::Entropy;
-  int target = -1;  // phase index for the targeted loss
+  int target = -1;            // phase index for the targeted loss
+  int candidate_targets = 3;  // guesses tried by BestTarget
   Discrepancy discrepancy = Discrepancy::L1;
   double lambda = 1.0;  // weight of the change against the classifier's certainty
   int steps = 150;      // optimiser steps (per pattern) or epochs (amortised)

@@ -1,0 +1,174 @@
+// The classifier and imitation refinement on a small library that trains in seconds.
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "learn/classifier.h"
+#include "learn/imperfect.h"
+#include "learn/nearest_neighbour.h"
+#include "learn/refiner.h"
+#include "test_support.h"
+#include "util/error.h"
+
+namespace phasewise::test {
+namespace {
+using namespace core;
+
+PhaseLibrary fourPhases() {
+  PhaseLibrary library;
+  const std::vector<std::vector<std::pair<double, double>>> sticks = {{{20, 100}, {31, 40}, {45, 60}},
+                                                                      {{22, 100}, {35, 70}, {50, 30}},
+                                                                      {{25, 80}, {28, 100}, {60, 50}},
+                                                                      {{18, 60}, {40, 100}, {55, 90}}};
+  for (std::size_t p = 0; p < sticks.size(); ++p) {
+    ReferencePhase phase;
+    phase.name = "phase " + std::string(1, static_cast<char>('A' + p));
+    for (const auto& [q, i] : sticks[p]) phase.sticks.push_back({q, i, std::nullopt});
+    library.phases.push_back(phase);
+  }
+  return library;
+}
+
+ClassifierSettings quickSettings() {
+  ClassifierSettings s;
+  s.grid.spec = {AxisKind::Q, AxisUnit::InverseNanometre};
+  for (int i = 0; i < 256; ++i) s.grid.values.push_back(15.0 + 50.0 * i / 255.0);
+  s.patterns_per_phase = 120;
+  s.validation_per_phase = 30;
+  s.epochs = 6;
+  s.channels = 8;
+  s.threads = 2;
+  s.seed = 3;
+  return s;
+}
+
+const PhaseClassifier& trained() {
+  static const PhaseClassifier classifier = PhaseClassifier::train(fourPhases(), quickSettings());
+  return classifier;
+}
+
+TEST(ClassifierTest, LearnsDistinctPhasesAndReportsCalibratedTopK) {
+  TrainingReport report;
+  const PhaseClassifier c = PhaseClassifier::train(fourPhases(), quickSettings(), &report);
+  EXPECT_GE(report.best_validation_accuracy, 0.9);
+  EXPECT_GT(report.temperature, 0.0);
+  EXPECT_GT(report.patterns_per_second, 0.0);
+  const NearestNeighbour nn(fourPhases(), c.grid());
+  const auto predictions = c.predict(nn.ideals(), 2);
+  for (std::size_t p = 0; p < 4; ++p) {
+    EXPECT_EQ(predictions[p].top[0], static_cast<int>(p));
+    EXPECT_GE(predictions[p].probability[0], predictions[p].probability[1]);
+    EXPECT_GE(predictions[p].entropy, 0.0F);
+  }
+}
+
+TEST(ClassifierTest, SavesAndLoadsEverythingItNeeds) {
+  const PhaseClassifier& c = trained();
+  const auto dir = freshTempDir();
+  c.save(dir / "c.pt");
+  const PhaseClassifier back = PhaseClassifier::load(dir / "c.pt");
+  EXPECT_EQ(back.phaseNames(), c.phaseNames());
+  EXPECT_EQ(back.grid().values, c.grid().values);
+  EXPECT_DOUBLE_EQ(back.temperature(), c.temperature());
+  const NearestNeighbour nn(fourPhases(), c.grid());
+  const auto a = c.predict(nn.ideals(), 4), b = back.predict(nn.ideals(), 4);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].top, b[i].top);
+    for (std::size_t j = 0; j < a[i].probability.size(); ++j)
+      EXPECT_NEAR(a[i].probability[j], b[i].probability[j], 1e-6);
+  }
+  writeText(dir / "junk.pt", "not a model");
+  EXPECT_THROW((void)PhaseClassifier::load(dir / "junk.pt"), FormatError);
+  EXPECT_THROW((void)PhaseClassifier::load(dir / "missing.pt"), FormatError);
+}
+
+TEST(ClassifierTest, PreparesPatternsFromAnyAxis) {
+  const PhaseClassifier& c = trained();
+  // The same ideal pattern given on a 2-theta axis (Cu) lands where it should on the Q grid.
+  const NearestNeighbour nn(fourPhases(), c.grid());
+  const std::vector<float> on_q(nn.ideals().begin(), nn.ideals().begin() + 256);
+  Axis two_theta{{AxisKind::TwoTheta, AxisUnit::Degree}, {}, 1.540562};
+  std::vector<float> pattern;
+  for (int i = 0; i < 2000; ++i) {
+    const double tt = 15.0 + 60.0 * i / 1999.0;
+    two_theta.values.push_back(tt);
+    const double q = twoThetaToQ(tt, 1.540562, AxisUnit::InverseNanometre);
+    std::vector<double> grid = c.grid().values;
+    const auto it = std::lower_bound(grid.begin(), grid.end(), q);
+    pattern.push_back(it == grid.end() ? 0.0F : on_q[static_cast<std::size_t>(it - grid.begin())]);
+  }
+  const std::vector<float> prepared = c.prepare(two_theta, pattern.data());
+  EXPECT_EQ(c.predict(prepared, 1)[0].top[0], 0);
+  Axis no_wavelength = two_theta;
+  no_wavelength.wavelength_angstrom.reset();
+  EXPECT_THROW((void)c.prepare(no_wavelength, pattern.data()), Error);
+}
+
+TEST(RefinerTest, RefinementMakesTheClassifierSurerWithSmallChanges) {
+  const PhaseClassifier& c = trained();
+  const ImperfectSet set = makeImperfectCandidates(fourPhases(), c.grid(), "CuKa1", 40, 9);
+  RefinementSettings s;
+  s.lambda = 1.0;
+  s.steps = 60;
+  const auto refined = refine(c, set.patterns, s);
+  double before = 0, after = 0, change = 0;
+  for (const auto& r : refined) {
+    before += r.before.entropy;
+    after += r.after.entropy;
+    change += r.relative_change;
+    for (float v : r.pattern) EXPECT_GE(v, 0.0F);
+  }
+  EXPECT_LT(after, before);
+  EXPECT_LT(change / refined.size(), 0.3);
+  // A larger lambda changes less.
+  s.lambda = 10.0;
+  double small_change = 0;
+  for (const auto& r : refine(c, set.patterns, s)) small_change += r.relative_change;
+  EXPECT_LT(small_change, change);
+}
+
+TEST(RefinerTest, TargetedAndAmortisedModes) {
+  const PhaseClassifier& c = trained();
+  const ImperfectSet set = makeImperfectCandidates(fourPhases(), c.grid(), "CuKa1", 16, 5);
+  RefinementSettings targeted;
+  targeted.loss = EvaluationLoss::Targeted;
+  targeted.target = 2;
+  targeted.lambda = 0.01;
+  targeted.steps = 80;
+  int reached = 0;
+  for (const auto& r : refine(c, set.patterns, targeted)) reached += r.after.top[0] == 2;
+  EXPECT_GE(reached, 12);  // with a small lambda nearly every candidate is pushed to the target
+  RefinementSettings amortised;
+  amortised.mode = RefinementMode::Amortised;
+  amortised.steps = 5;
+  const auto out = refine(c, set.patterns, amortised);
+  EXPECT_EQ(out.size(), 16U);
+  RefinementSettings bad = targeted;
+  bad.target = 99;
+  EXPECT_THROW((void)refine(c, set.patterns, bad), Error);
+  EXPECT_THROW((void)refine(c, std::vector<float>(10, 1.0F), amortised), Error);
+}
+
+TEST(RefinerTest, CancellationStopsTraining) {
+  EXPECT_THROW((void)PhaseClassifier::train(fourPhases(), quickSettings(), nullptr,
+                                            [](double f, std::string_view) { return f < 0.3; }),
+               CancelledError);
+}
+
+TEST(RefinerTest, TrainingResumesFromItsCheckpoint) {
+  ClassifierSettings s = quickSettings();
+  s.checkpoint = freshTempDir() / "run.ckpt";
+  s.epochs = 2;
+  s.patience = 10;
+  (void)PhaseClassifier::train(fourPhases(), s);
+  ASSERT_TRUE(std::filesystem::exists(s.checkpoint));
+  s.epochs = 3;
+  TrainingReport report;
+  (void)PhaseClassifier::train(fourPhases(), s, &report);
+  EXPECT_EQ(report.validation_accuracy.size(), 1U);  // only epoch 3 ran
+  EXPECT_EQ(report.epochs_run, 3);
+}
+
+}  // namespace
+}  // namespace phasewise::test
