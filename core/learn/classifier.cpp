@@ -37,7 +37,8 @@ std::string tensorString(const torch::Tensor& t) {
 }
 torch::Tensor doubles(const std::vector<double>& v) {
   // from_blob keeps every bit (torch::tensor() from a list can round through float).
-  return torch::from_blob(const_cast<double*>(v.data()), {static_cast<std::int64_t>(v.size())}, torch::kFloat64).clone();
+  return torch::from_blob(const_cast<double*>(v.data()), {static_cast<std::int64_t>(v.size())}, torch::kFloat64)
+      .clone();
 }
 
 // Golden-section search of the temperature minimising the validation negative log-likelihood.
@@ -77,8 +78,8 @@ void writeArchive(const PhaseClassifier::Network& n, torch::serialize::OutputArc
   archive.write("grid", doubles(n.grid.values));
   archive.write("grid_kind", torch::tensor(static_cast<std::int64_t>(n.grid.spec.kind)));
   archive.write("grid_unit", torch::tensor(static_cast<std::int64_t>(n.grid.spec.unit)));
-  archive.write("wavelength", torch::tensor(n.grid.wavelength_angstrom.value_or(std::nan(""))));
-  archive.write("temperature", torch::tensor(n.temperature));
+  archive.write("wavelength", torch::full({}, n.grid.wavelength_angstrom.value_or(std::nan("")), torch::kFloat64));
+  archive.write("temperature", torch::full({}, n.temperature, torch::kFloat64));
   archive.write("channels", torch::tensor(static_cast<std::int64_t>(n.settings.channels)));
   const ClassifierSettings& s = n.settings;
   archive.write("training", stringTensor("patterns_per_phase=" + std::to_string(s.patterns_per_phase) + " epochs=" +
