@@ -11,17 +11,7 @@ namespace phasewise::core {
 
 NearestNeighbour::NearestNeighbour(const PhaseLibrary& library, const Axis& grid, const std::string& radiation)
     : points_(grid.values.size()) {
-  AugmentationSettings none;
-  none.strain = 0;
-  none.width_scale_min = none.width_scale_max = 1.0;
-  none.eta_min = none.eta_max = 0.5;
-  none.texture = 0;
-  none.background = 0;
-  none.counts_max = 0;
-  none.gaussian_noise = 0;
-  none.kalpha2_probability = 0;
-  none.zero_offset_deg = 0;
-  const TrainingSetGenerator generator(library, grid, Radiation::parse(radiation), none);
+  const TrainingSetGenerator generator(library, grid, Radiation::parse(radiation), AugmentationSettings::none());
   ideals_.resize(library.size() * points_);
   for (std::size_t p = 0; p < library.size(); ++p) {
     float* row = ideals_.data() + p * points_;

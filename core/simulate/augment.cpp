@@ -72,6 +72,20 @@ double dot(const std::array<double, 6>& g, const std::array<int, 3>& a, const st
 }
 }  // namespace
 
+AugmentationSettings AugmentationSettings::none() {
+  AugmentationSettings s;
+  s.strain = 0;
+  s.width_scale_min = s.width_scale_max = 1.0;
+  s.eta_min = s.eta_max = 0.5;
+  s.texture = 0;
+  s.background = 0;
+  s.counts_max = 0;
+  s.gaussian_noise = 0;
+  s.kalpha2_probability = 0;
+  s.zero_offset_deg = 0;
+  return s;
+}
+
 struct TrainingSetGenerator::Impl {
   Axis grid;
   Radiation radiation;

@@ -30,6 +30,9 @@ struct AugmentationSettings {
   double kalpha2_probability = 0.5;             // chance of adding the radiation's second line
   double zero_offset_deg = 0.05;                // largest 2-theta zero error
   bool normalise = true;
+
+  // No augmentation at all: the ideal pattern (fixed width and shape, no noise, no shifts).
+  static AugmentationSettings none();
 };
 
 struct TrainingSet {

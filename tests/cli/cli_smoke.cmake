@@ -53,3 +53,18 @@ if(NOT last_out MATCHES "2 phases" OR NOT last_out MATCHES "structure F m -3 m \
 endif()
 run(1 "${CLI}" info "${WORK}/phases.h5")
 run(1 "${CLI}" simulate "${WORK}/bad.xy" -o "${WORK}/never.xy")
+
+# Classifier and refinement, tiny: two phases, one short epoch.
+run(0 "${CLI}" train "${WORK}/cu.cif" "${WORK}/phases.h5" --grid q_nm:20:80:256 --per-phase 20 --validation-per-phase 5
+    --epochs 1 --channels 4 --quiet -o "${WORK}/c.pt")
+run(0 "${CLI}" identify "${WORK}/c.pt" "${WORK}/cu_mo.xy" --top 2)
+if(NOT last_out MATCHES "^1\t[^\t]+\t[0-9.]+\t[^\t]+\t[0-9.]+\n$")
+  message(FATAL_ERROR "identify did not print one tab-separated line: '${last_out}'")
+endif()
+run(0 "${CLI}" refine "${WORK}/c.pt" "${WORK}/cu_mo.xy" --steps 5 -o "${WORK}/refined.csv")
+file(STRINGS "${WORK}/refined.csv" provenance REGEX "^# (source|classifier|lambda|pattern 1)")
+list(LENGTH provenance lines)
+if(NOT lines EQUAL 4)
+  message(FATAL_ERROR "refined.csv lacks its provenance header: ${provenance}")
+endif()
+run(1 "${CLI}" identify "${WORK}/bad.xy" "${WORK}/cu_mo.xy")

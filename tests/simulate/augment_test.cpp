@@ -56,16 +56,7 @@ TEST(AugmentTest, SameSeedSameSetWhateverTheThreadCount) {
 }
 
 TEST(AugmentTest, WithoutAugmentationTheVariantIsTheIdealProfile) {
-  AugmentationSettings none;
-  none.strain = 0;
-  none.width_scale_min = none.width_scale_max = 1.0;
-  none.eta_min = none.eta_max = 0.5;
-  none.texture = 0;
-  none.background = 0;
-  none.counts_max = 0;
-  none.gaussian_noise = 0;
-  none.kalpha2_probability = 0;
-  none.zero_offset_deg = 0;
+  const AugmentationSettings none = AugmentationSettings::none();
   const PhaseLibrary library = smallLibrary();
   const TrainingSetGenerator generator(library, grid(), Radiation::parse("CuKa1"), none);
   std::vector<float> variant(2000);
