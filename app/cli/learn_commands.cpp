@@ -93,7 +93,6 @@ std::string topLine(const core::PhaseClassifier& classifier, const core::Predict
 }  // namespace
 
 int runTrain(const CommandContext& context) {
-  (void)context;
   const Arguments arguments(
       context.words,
       {"o", "output", "grid", "wavelength", "per-phase", "validation-per-phase", "epochs", "patience", "batch",
