@@ -11,4 +11,9 @@ mkdir -p build/example
 "$cli" example -o build/example/fe-co-ni.h5
 "$cli" convert build/example/fe-co-ni.h5 build/example/fe-co-ni_inst.txt
 "$cli" info build/example/fe-co-ni_inst.txt
-echo "The example library is in build/example/ (HDF5 and instance text). Try: $cli --help"
+# The main job: decompose the composition spread into its phases (shift-aware, Gibbs rule,
+# connectivity) and save a project file with the library and the result.
+"$cli" decompose build/example/fe-co-ni.h5 --phases 4 --quiet -o build/example/fe-co-ni_project.h5
+"$cli" decompose build/example/fe-co-ni.h5 --phases 4 --quiet -o build/example/fe-co-ni_solution.txt
+echo "The example library, its decomposition (project .h5 and solution .txt) are in build/example/."
+echo "Try: $cli --help, or the desktop window: build/release/app/gui/phasewise build/example/fe-co-ni.h5"
