@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release
-cmake --build build/release --target phasewise-cli -j2
+cmake --build build/release --target phasewise-cli phasewise -j2
 cli=build/release/app/cli/phasewise-cli
 mkdir -p build/example
 "$cli" example -o build/example/fe-co-ni.h5
