@@ -3,17 +3,21 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QHeaderView>
 #include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressDialog>
 #include <QStatusBar>
+#include <QTableView>
 
 #include "composition_map_view.h"
 #include "decompose_controller.h"
 #include "example/synthetic_library.h"
+#include "format_hdf5/project_file.h"
 #include "io/registry.h"
 #include "pattern_view.h"
+#include "phase_table_model.h"
 #include "project_document.h"
 
 namespace phasewise::gui {
@@ -33,6 +37,14 @@ MainWindow::MainWindow(const core::FormatRegistry& registry, QWidget* parent)
   addDockWidget(Qt::LeftDockWidgetArea, dock);
   map_->setMinimumWidth(380);
   resizeDocks({dock}, {460}, Qt::Horizontal);
+  auto* table = new QTableView;
+  table->setModel(new PhaseTableModel(document_, table));
+  table->horizontalHeader()->setStretchLastSection(true);
+  auto* phases_dock = new QDockWidget(tr("Phases"), this);
+  phases_dock->setObjectName(QStringLiteral("phases"));
+  phases_dock->setWidget(table);
+  addDockWidget(Qt::LeftDockWidgetArea, phases_dock);
+  resizeDocks({dock, phases_dock}, {480, 170}, Qt::Vertical);
   createMenus();
   connect(document_, &ProjectDocument::libraryChanged, this, &MainWindow::describeLibrary);
   connect(decompose_, &DecomposeController::finished, this,
@@ -48,6 +60,11 @@ void MainWindow::createMenus() {
     if (!path.isEmpty()) openFile(path);
   });
   file->addAction(tr("Open &example"), this, &MainWindow::openExample);
+  file->addAction(tr("&Save project..."), QKeySequence::Save, this, [this] {
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Save project"), QString(), tr("Phasewise project (*.h5)"));
+    if (!path.isEmpty()) saveProject(path);
+  });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
   QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
@@ -60,6 +77,13 @@ void MainWindow::createMenus() {
 
 bool MainWindow::openFile(const QString& path) {
   try {
+    // A project file brings its decomposition along.
+    if (path.endsWith(QStringLiteral(".h5"), Qt::CaseInsensitive)) {
+      plugins::Project project = plugins::readProject(path.toStdString());
+      document_->setLibrary(std::move(project.library), path);
+      if (project.decomposition) document_->setDecomposition(std::move(*project.decomposition));
+      return true;
+    }
     core::ReadResult result = registry_.read(path.toStdString());
     QString warnings;
     for (const std::string& w : result.warnings) warnings += QString::fromStdString(w) + QLatin1Char('\n');
@@ -74,6 +98,21 @@ bool MainWindow::openFile(const QString& path) {
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
     statusBar()->showMessage(QString::fromUtf8(e.what()));
+    return false;
+  }
+}
+
+bool MainWindow::saveProject(const QString& path) {
+  if (!document_->hasLibrary()) return false;
+  try {
+    plugins::writeProject({document_->library(), std::nullopt, document_->decomposition()}, path.toStdString());
+    statusBar()->showMessage(tr("Saved %1").arg(path));
+    return true;
+  } catch (const std::exception& e) {
+    auto* box =
+        new QMessageBox(QMessageBox::Warning, tr("Cannot save"), QString::fromUtf8(e.what()), QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
     return false;
   }
 }

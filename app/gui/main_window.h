@@ -25,7 +25,8 @@ class MainWindow : public QMainWindow {
   [[nodiscard]] PatternView* patternView() const { return patterns_; }
   [[nodiscard]] DecomposeController* decomposeController() const { return decompose_; }
 
-  bool openFile(const QString& path);  // false (with a message) when the file cannot be read
+  bool openFile(const QString& path);     // false (with a message) when the file cannot be read
+  bool saveProject(const QString& path);  // library + decomposition, atomically
   void openExample();
   void decompose(int phases);
 

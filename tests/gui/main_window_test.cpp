@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <qcustomplot.h>
 
+#include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -15,6 +16,7 @@
 #include "io/registry.h"
 #include "main_window.h"
 #include "pattern_view.h"
+#include "phase_table_model.h"
 #include "project_document.h"
 
 namespace phasewise::gui {
@@ -53,6 +55,20 @@ TEST(MainWindowTest, OpensTheExampleDecomposesAndShowsTheResult) {
   EXPECT_EQ(window.patternView()->plot()->graphCount(), 7);
   window.document()->setSelectedSample(100);
   EXPECT_EQ(window.document()->selectedSample(), 100);
+  // The phase table follows the document and is a well-behaved model.
+  PhaseTableModel model(window.document());
+  QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+  EXPECT_EQ(model.rowCount(), 4);
+  int total = 0;
+  for (int r = 0; r < 4; ++r) total += model.data(model.index(r, 1)).toInt();
+  EXPECT_GE(total, 231);  // every sample holds at least one phase
+  // Saved and reopened, the project brings its decomposition back.
+  const QString project = QStringLiteral(PHASEWISE_GUI_SCREENSHOT) + QStringLiteral(".h5");
+  ASSERT_TRUE(window.saveProject(project));
+  MainWindow again(registry());
+  ASSERT_TRUE(again.openFile(project));
+  ASSERT_TRUE(again.document()->decomposition());
+  EXPECT_EQ(again.document()->decomposition()->activations, window.document()->decomposition()->activations);
   const QString shot = QStringLiteral(PHASEWISE_GUI_SCREENSHOT);
   ASSERT_TRUE(window.grab().save(shot));
   EXPECT_GT(QFileInfo(shot).size(), 10000);
