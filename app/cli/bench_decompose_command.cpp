@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "arguments.h"
+#include "bench_support.h"
 #include "commands.h"
 #include "decompose/decomposer.h"
 #include "decompose/evaluation.h"
@@ -103,13 +104,6 @@ Row runPhasewise(const std::string& name, const core::Library& lib, const core::
   return row;
 }
 
-std::string readAll(FILE* pipe) {
-  std::string out;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
-  return out;
-}
-
 void alLiFe(const CommandContext& context, const fs::path& data, const fs::path& work) {
   const fs::path folder = data / "drnets/Al-Li-Fe";
   std::cout << "Al-Li-Fe (231 x 650, K = 6), one run; scores as in shared/tools/score_solution.py\n";
@@ -133,9 +127,7 @@ void alLiFe(const CommandContext& context, const fs::path& data, const fs::path&
   { std::ofstream(script) << kSklearnScript; }
   const std::string command = "/usr/bin/python3 '" + script.string() + "' '" + folder.string() + "' 6 '" +
                               (work / "sklearn.txt").string() + "' 2>/dev/null";
-  FILE* pipe = popen(command.c_str(), "r");
-  const std::string output = pipe ? readAll(pipe) : "";
-  if (pipe) pclose(pipe);
+  const std::string output = runCapturing(command);
   const auto at = output.find("RESULT");
   if (at == std::string::npos) {
     std::cout << "  scikit-learn column skipped: "
@@ -198,9 +190,9 @@ void atScale(const CommandContext& context, const fs::path& work, std::size_t sa
   context.registry.writer("phasewise-h5").write(core::makeSyntheticLibrary(spec).library, file);
   const std::string self = fs::read_symlink("/proc/self/exe").string();
   const std::string command = "'" + self + "' bench-decompose-child '" + file.string() + "' " + std::to_string(k);
-  FILE* pipe = popen(command.c_str(), "r");
-  const std::string output = pipe ? readAll(pipe) : "";
-  if (!pipe || pclose(pipe) != 0) throw core::Error("the large-library run failed: " + output);
+  bool ok = false;
+  const std::string output = runCapturing(command, &ok);
+  if (!ok) throw core::Error("the large-library run failed: " + output);
   double seconds = 0, peak = 0;
   int iterations = 0;
   std::istringstream(output) >> seconds >> iterations >> peak;
@@ -216,11 +208,7 @@ int runBenchDecomposeChild(const CommandContext& context) {
   core::DecompositionSettings settings;
   settings.phases = std::stoi(context.words[1]);
   const core::DecompositionResult r = core::decompose(lib, settings);
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  double peak = 0;
-  while (std::getline(status, line))
-    if (line.rfind("VmHWM:", 0) == 0) peak = std::stod(line.substr(6)) * 1024.0;
+  const double peak = static_cast<double>(procStatusBytes("VmHWM"));
   std::cout << r.seconds << " " << r.iterations << " " << peak << "\n";
   return 0;
 }

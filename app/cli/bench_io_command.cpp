@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "arguments.h"
+#include "bench_support.h"
 #include "commands.h"
 #include "example/synthetic_library.h"
 #include "io/registry.h"
@@ -26,21 +27,6 @@ using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-// VmRSS or VmHWM of this process, in bytes.
-std::uint64_t procStatusBytes(const std::string& key) {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind(key + ":", 0) == 0) {
-      std::istringstream fields(line.substr(key.size() + 1));
-      std::uint64_t kib = 0;
-      fields >> kib;
-      return kib * 1024;
-    }
-  }
-  return 0;
-}
-
 struct ChildRead {
   double seconds = 0;
   double extra_bytes = 0;  // peak resident memory above the state before reading
@@ -49,12 +35,9 @@ struct ChildRead {
 ChildRead runChild(const std::string& reader_id, const std::filesystem::path& file) {
   const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
   const std::string command = "'" + self + "' bench-io-child " + reader_id + " '" + file.string() + "'";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) throw core::Error("cannot start the benchmark child process");
-  char buffer[512] = {};
-  std::string output;
-  while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
-  if (pclose(pipe) != 0) throw core::Error("benchmark child failed: " + output);
+  bool ok = false;
+  const std::string output = runCapturing(command, &ok);
+  if (!ok) throw core::Error("benchmark child failed: " + output);
   ChildRead read;
   double before = 0, peak = 0;
   std::istringstream in(output);

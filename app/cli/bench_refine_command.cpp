@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "arguments.h"
+#include "bench_support.h"
 #include "commands.h"
 #include "decompose/decomposer.h"
 #include "decompose/evaluation.h"
@@ -68,13 +69,6 @@ for b in range(0, count, batch):
 seconds = time.perf_counter() - t
 print("RESULT", count / seconds, torch.__version__)
 )";
-
-std::string readAll(FILE* pipe) {
-  std::string out;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe)) out += buffer;
-  return out;
-}
 
 double topAccuracy(const std::vector<std::vector<int>>& ranked, const std::vector<int>& truth, std::size_t k) {
   int hits = 0;
@@ -265,9 +259,7 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
                               std::to_string(settings.channels) + " " + std::to_string(library.size()) + " " +
                               std::to_string(settings.patterns_per_phase * library.size()) + " " +
                               std::to_string(settings.batch_size) + " " + std::to_string(threads) + " 2>/dev/null";
-  FILE* pipe = popen(command.c_str(), "r");
-  const std::string output = pipe ? readAll(pipe) : "";
-  if (pipe) pclose(pipe);
+  const std::string output = runCapturing(command);
   fs::remove(script, ec);
   const auto at = output.find("RESULT");
   if (at == std::string::npos) {

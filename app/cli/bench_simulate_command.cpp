@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "arguments.h"
+#include "bench_support.h"
 #include "commands.h"
 #include "simulate/augment.h"
 #include "simulate/cif_reader.h"
@@ -57,14 +58,10 @@ std::map<std::string, double> runPymatgen(const std::vector<std::filesystem::pat
   std::string command = "/usr/bin/python3 '" + script.string() + "' " + std::to_string(repeats);
   for (const auto& c : cifs) command += " '" + c.string() + "'";
   command += " 2>/dev/null";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) {
-    status = "could not start /usr/bin/python3";
-    return times;
-  }
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe)) {
-    std::istringstream line(buffer);
+  std::istringstream output(runCapturing(command));
+  std::string text;
+  while (std::getline(output, text)) {
+    std::istringstream line(text);
     std::string tag, path;
     line >> tag;
     if (tag == "UNAVAILABLE") status = "pymatgen is not installed for /usr/bin/python3 (apt install python3-pymatgen)";
@@ -74,7 +71,6 @@ std::map<std::string, double> runPymatgen(const std::vector<std::filesystem::pat
       times[path] = seconds;
     }
   }
-  pclose(pipe);
   std::filesystem::remove(script);
   if (times.empty() && status.empty()) status = "/usr/bin/python3 with pymatgen did not run";
   return times;

@@ -105,6 +105,9 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
   const std::size_t log_points = settings.log_points ? settings.log_points : std::min<std::size_t>(m, 1200);
   const LogQLibrary log = toLogQ(scaled, log_points);
   const std::vector<float>& y = log.library.intensities;
+  // The library's axis in the log grid's unit, and the way back onto it: used throughout.
+  const Axis own_q = convertAxis(library.axis, log.library.axis.spec);
+  const LinearResampler to_own(log.library.axis.values, own_q.values);
 
   DecompositionResult result;
   result.settings = settings;
@@ -144,8 +147,7 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
     result.loss_history = start.loss;
     // The log-Q view of the bases, for display and for later shift-aware runs.
     result.bases_log.resize(ku * log_points);
-    Axis own = convertAxis(library.axis, log.library.axis.spec);
-    const LinearResampler to_log(own.values, result.log_axis.values);
+    const LinearResampler to_log(own_q.values, result.log_axis.values);
     for (int p = 0; p < k; ++p) to_log.apply(&result.bases[p * m], &result.bases_log[p * log_points]);
   } else {
     ShiftModelOptions options;
@@ -167,7 +169,6 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
     if (settings.seed_patterns.size() % m != 0 || seeded > ku)
       throw Error("seeded patterns must be whole patterns on the library's axis, at most one per phase");
     if (seeded) {
-      const Axis own_q = convertAxis(library.axis, log.library.axis.spec);
       for (std::size_t p = 0; p < seeded; ++p) {
         std::vector<float> on_log =
             interpolateOrZero(own_q.values, &settings.seed_patterns[p * m], result.log_axis.values);
@@ -199,8 +200,6 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
     result.loss_history = fit.loss;
     result.bases_log = w_log;
     // Patterns back onto the library's axis (at their reference lattice parameter).
-    Axis own = convertAxis(library.axis, log.library.axis.spec);
-    const LinearResampler to_own(result.log_axis.values, own.values);
     result.bases.resize(ku * m);
     for (int p = 0; p < k; ++p) to_own.apply(&w_log[p * log_points], &result.bases[p * m]);
     result.background.resize(m);
@@ -223,8 +222,6 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
   result.reconstruction.assign(n * m, 0.0F);
   const bool keep_per_phase = n * ku * m <= 50'000'000;
   if (keep_per_phase) result.per_phase.assign(n * ku * m, 0.0F);
-  Axis own = convertAxis(library.axis, log.library.axis.spec);
-  const LinearResampler to_own(result.log_axis.values, own.values);
   std::vector<float> shifted(log_points), back(m);
   for (std::size_t s = 0; s < n; ++s) {
     float* recon = &result.reconstruction[s * m];

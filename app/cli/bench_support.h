@@ -1,0 +1,17 @@
+#pragma once
+// Helpers shared by the benchmark commands: running a peer or child process and reading its
+// output, and this process's resident memory.
+
+#include <cstdint>
+#include <string>
+
+namespace phasewise::cli {
+
+// Runs a shell command and returns what it printed on stdout; `succeeded` (when given) tells
+// whether it started and exited with status 0.
+std::string runCapturing(const std::string& command, bool* succeeded = nullptr);
+
+// VmRSS or VmHWM (peak) of this process, in bytes, from /proc/self/status.
+std::uint64_t procStatusBytes(const std::string& key);
+
+}  // namespace phasewise::cli
