@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "learn/refinable_classifier.h"
 #include "model/axis.h"
 #include "model/library.h"
 #include "simulate/augment.h"
@@ -34,29 +35,10 @@ struct ClassifierSettings {
   std::filesystem::path checkpoint;  // when set: saved after every epoch, and resumed from if present
 };
 
-struct Prediction {
-  std::vector<int> top;            // phase indices, most probable first
-  std::vector<float> probability;  // matching probabilities (calibrated)
-  float entropy = 0.0F;            // of the full distribution, in nats
-};
-
-struct TrainingReport {
-  int epochs_run = 0;
-  int best_epoch = 0;
-  std::vector<double> train_loss;
-  std::vector<double> validation_accuracy;
-  double best_validation_accuracy = 0.0;
-  double temperature = 1.0;
-  double seconds = 0.0;
-  double patterns_per_second = 0.0;  // training throughput (forward + backward)
-  // The most frequent confusions on validation: (true, predicted, count).
-  std::vector<std::tuple<std::string, std::string, int>> confusions;
-};
-
-class PhaseClassifier {
+class PhaseClassifier : public RefinableClassifier {
  public:
   PhaseClassifier();
-  ~PhaseClassifier();
+  ~PhaseClassifier() override;
   PhaseClassifier(PhaseClassifier&&) noexcept;
   PhaseClassifier& operator=(PhaseClassifier&&) noexcept;
 
@@ -72,7 +54,6 @@ class PhaseClassifier {
   [[nodiscard]] const std::vector<std::string>& phaseNames() const;
   [[nodiscard]] const Axis& grid() const;
   [[nodiscard]] std::size_t points() const;
-  [[nodiscard]] double temperature() const;
   [[nodiscard]] const ClassifierSettings& settings() const;
 
   // Puts a pattern given on `axis` onto the classifier's grid (converting 2-theta <-> Q with
@@ -81,17 +62,14 @@ class PhaseClassifier {
   // Every pattern of a library, prepared (samples x points).
   [[nodiscard]] std::vector<float> prepare(const Library& library) const;
 
-  // Patterns already on the grid (count x points).
-  [[nodiscard]] std::vector<Prediction> predict(const std::vector<float>& patterns, int top_k = 3) const;
+  // predict() (from RefinableClassifier) takes patterns already on the grid (count x points).
 
   struct Network;  // LibTorch internals (learn/network.h)
-  [[nodiscard]] Network& network() const;
+  [[nodiscard]] ClassifierNetwork& network() const override;
 
  private:
+  [[nodiscard]] Network& phaseNetwork() const;
   std::unique_ptr<Network> net_;
 };
-
-// Entropy (nats) of a probability vector.
-[[nodiscard]] float entropyOf(const std::vector<float>& probabilities);
 
 }  // namespace phasewise::core

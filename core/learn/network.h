@@ -1,5 +1,6 @@
 #pragma once
-// LibTorch internals shared by classifier.cpp and refiner.cpp only (never included elsewhere).
+// LibTorch internals shared by the classifiers and the refiner (learn/*.cpp only; never
+// included by anything outside core/learn).
 
 #include <torch/nn/functional/activation.h>
 #include <torch/nn/functional/loss.h>
@@ -9,36 +10,95 @@
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/pooling.h>
 
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "learn/classifier.h"
+#include "learn/refinable_classifier.h"
+#include "util/progress.h"
 
 namespace phasewise::core {
 
-// Conv(9) + ReLU + MaxPool(2), four times (c, 2c, 2c, 2c channels), then a 128-wide hidden
-// layer (the "features" the refiner can compare) and the phase logits.
-struct ConvNetImpl : torch::nn::Module {
-  ConvNetImpl(int points, int channels, int phases);
-  // Logits (batch x phases); `features` receives the hidden layer when not null.
-  torch::Tensor forward(const torch::Tensor& x, torch::Tensor* features = nullptr);
+// A classifier network: logits for a batch, and its last hidden layer (the "features" the
+// refiner's feature discrepancy compares) on request.
+struct ClassifierModule : torch::nn::Module {
+  virtual torch::Tensor forward(const torch::Tensor& x, torch::Tensor* features) = 0;
+  torch::Tensor forward(const torch::Tensor& x) { return forward(x, nullptr); }
+};
+
+// A trained network with what prediction and refinement need around it.
+struct ClassifierNetwork {
+  ClassifierNetwork() = default;
+  virtual ~ClassifierNetwork() = default;
+  ClassifierNetwork(const ClassifierNetwork&) = delete;
+  ClassifierNetwork& operator=(const ClassifierNetwork&) = delete;
+
+  std::shared_ptr<ClassifierModule> net;
+  std::vector<std::int64_t> input_shape;  // one input, channels first
+  std::size_t classes = 0;
+  double temperature = 1.0;
+  torch::Device device{torch::kCPU};
+};
+
+// 1-D: Conv(9) + ReLU + MaxPool(2), four times (c, 2c, 2c, 2c channels), then a 128-wide
+// hidden layer and the phase logits.
+struct ConvNet1d : ClassifierModule {
+  ConvNet1d(int points, int channels, int classes);
+  using ClassifierModule::forward;
+  torch::Tensor forward(const torch::Tensor& x, torch::Tensor* features) override;
 
   torch::nn::Conv1d c1{nullptr}, c2{nullptr}, c3{nullptr}, c4{nullptr};
   torch::nn::Linear hidden{nullptr}, out{nullptr};
   torch::nn::Dropout dropout{nullptr};
-  int flat = 0;
 };
-TORCH_MODULE(ConvNet);
 
-struct PhaseClassifier::Network {
-  ConvNet net{nullptr};
+// 2-D, for small images: Conv(3x3) c, Conv(3x3) 2c + MaxPool(2), Conv(3x3) 2c + MaxPool(2),
+// then a 128-wide hidden layer and the class logits. Height and width divisible by 4.
+struct ConvNet2d : ClassifierModule {
+  ConvNet2d(int height, int width, int channels, int classes);
+  using ClassifierModule::forward;
+  torch::Tensor forward(const torch::Tensor& x, torch::Tensor* features) override;
+
+  torch::nn::Conv2d c1{nullptr}, c2{nullptr}, c3{nullptr};
+  torch::nn::Linear hidden{nullptr}, out{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+};
+
+struct PhaseClassifier::Network : ClassifierNetwork {
   std::vector<std::string> names;
   Axis grid;
-  double temperature = 1.0;
   ClassifierSettings settings;
-  torch::Device device{torch::kCPU};
 };
 
 torch::Device deviceFrom(const std::string& name);
+
+// Rows `order[begin..end)` of a row-major set of inputs as a batch (end-begin x input_shape).
+torch::Tensor batchOf(const std::vector<float>& inputs, const std::vector<std::size_t>& order, std::size_t begin,
+                      std::size_t end, const std::vector<std::int64_t>& input_shape, const torch::Device& device);
+
+struct LabelledSet {
+  const std::vector<float>& inputs;  // count x input size
+  const std::vector<std::int32_t>& labels;
+  std::size_t count = 0;
+};
+
+struct TrainingLoop {
+  int epochs = 12;
+  int patience = 3;
+  int batch_size = 128;
+  double learning_rate = 2e-3;
+  std::uint64_t seed = 1;
+  std::filesystem::path checkpoint;  // saved after every epoch and resumed from when present
+};
+
+// The training loop both classifiers share: Adam on cross-entropy, validation accuracy after
+// every epoch, early stopping that keeps the best epoch's weights, checkpoints with resume,
+// then temperature scaling and the confusion summary on the validation set. Throws
+// CancelledError when progress asks to stop.
+void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const LabelledSet& validation,
+                  const TrainingLoop& loop, const std::vector<std::string>& class_names, TrainingReport& report,
+                  const ProgressCallback& progress);
 
 }  // namespace phasewise::core

@@ -1,5 +1,7 @@
 #include "learn/refiner.h"
 
+#include <torch/nn/modules/activation.h>
+#include <torch/nn/modules/container/sequential.h>
 #include <torch/optim/adam.h>
 
 #include <cmath>
@@ -9,26 +11,41 @@
 
 namespace phasewise::core {
 namespace {
-// The small residual network of the amortised mode: delta(x), same length as x.
-struct DeltaNetImpl : torch::nn::Module {
-  DeltaNetImpl() {
+// The small residual network of the amortised mode: delta(x), the shape of x. Three
+// convolutions (1-D for patterns, 2-D for images), the last starting at zero so that training
+// starts from the identity refinement (delta = 0).
+torch::nn::Sequential deltaNetwork(std::size_t spatial_dims) {
+  torch::nn::Sequential net;
+  if (spatial_dims == 1) {
     using torch::nn::Conv1dOptions;
-    a = register_module("a", torch::nn::Conv1d(Conv1dOptions(1, 16, 9).padding(4)));
-    b = register_module("b", torch::nn::Conv1d(Conv1dOptions(16, 16, 9).padding(4)));
-    c = register_module("c", torch::nn::Conv1d(Conv1dOptions(16, 1, 9).padding(4)));
-    // Start as the identity refinement (delta = 0).
-    torch::NoGradGuard no_grad;
-    c->weight.zero_();
-    c->bias.zero_();
+    net->push_back(torch::nn::Conv1d(Conv1dOptions(1, 16, 9).padding(4)));
+    net->push_back(torch::nn::ReLU());
+    net->push_back(torch::nn::Conv1d(Conv1dOptions(16, 16, 9).padding(4)));
+    net->push_back(torch::nn::ReLU());
+    net->push_back(torch::nn::Conv1d(Conv1dOptions(16, 1, 9).padding(4)));
+  } else if (spatial_dims == 2) {
+    using torch::nn::Conv2dOptions;
+    net->push_back(torch::nn::Conv2d(Conv2dOptions(1, 16, 3).padding(1)));
+    net->push_back(torch::nn::ReLU());
+    net->push_back(torch::nn::Conv2d(Conv2dOptions(16, 16, 3).padding(1)));
+    net->push_back(torch::nn::ReLU());
+    net->push_back(torch::nn::Conv2d(Conv2dOptions(16, 1, 3).padding(1)));
+  } else {
+    throw Error("amortised refinement handles 1-D patterns and 2-D images");
   }
-  torch::Tensor forward(const torch::Tensor& x) { return c(torch::relu(b(torch::relu(a(x))))); }
-  torch::nn::Conv1d a{nullptr}, b{nullptr}, c{nullptr};
-};
-TORCH_MODULE(DeltaNet);
+  torch::NoGradGuard no_grad;
+  for (auto& p : net[net->size() - 1]->parameters()) p.zero_();
+  return net;
+}
+
+// R(x) = max(0, x + delta), capped at the ceiling when there is one (image intensities).
+torch::Tensor applyDelta(const torch::Tensor& x, const torch::Tensor& delta, const RefinementSettings& s) {
+  return s.ceiling ? torch::clamp(x + delta, 0.0, *s.ceiling) : torch::relu(x + delta);
+}
 
 // Per-candidate objective: evaluation loss + lambda * discrepancy (both per row). `targets`
 // (one per row) selects the targeted loss; an undefined tensor means entropy.
-torch::Tensor objective(PhaseClassifier::Network& n, const torch::Tensor& refined, const torch::Tensor& original,
+torch::Tensor objective(ClassifierNetwork& n, const torch::Tensor& refined, const torch::Tensor& original,
                         const torch::Tensor& original_features, const RefinementSettings& s,
                         const torch::Tensor& targets) {
   torch::Tensor features;
@@ -42,14 +59,14 @@ torch::Tensor objective(PhaseClassifier::Network& n, const torch::Tensor& refine
     evaluation = -(log_p.exp() * log_p).sum(1);
   }
   torch::Tensor discrepancy;
-  const torch::Tensor scale = original.abs().sum({1, 2}).clamp_min(1e-12);
+  // Summed over every non-batch dimension, so patterns and images are measured alike.
+  const torch::Tensor difference = (refined - original).flatten(1), base = original.flatten(1);
   switch (s.discrepancy) {
     case Discrepancy::L1:
-      discrepancy = (refined - original).abs().sum({1, 2}) / scale;
+      discrepancy = difference.abs().sum(1) / base.abs().sum(1).clamp_min(1e-12);
       break;
     case Discrepancy::L2:
-      discrepancy =
-          (refined - original).pow(2).sum({1, 2}).sqrt() / original.pow(2).sum({1, 2}).sqrt().clamp_min(1e-12);
+      discrepancy = difference.pow(2).sum(1).sqrt() / base.pow(2).sum(1).sqrt().clamp_min(1e-12);
       break;
     case Discrepancy::Features:
       discrepancy =
@@ -61,7 +78,7 @@ torch::Tensor objective(PhaseClassifier::Network& n, const torch::Tensor& refine
 
 // Freezes the classifier for the duration of a refinement and restores it afterwards.
 struct FrozenClassifier {
-  explicit FrozenClassifier(PhaseClassifier::Network& n) : net(n) {
+  explicit FrozenClassifier(ClassifierNetwork& n) : net(n) {
     net.net->eval();
     for (auto& p : net.net->parameters()) p.set_requires_grad(false);
   }
@@ -70,33 +87,51 @@ struct FrozenClassifier {
   }
   FrozenClassifier(const FrozenClassifier&) = delete;
   FrozenClassifier& operator=(const FrozenClassifier&) = delete;
-  PhaseClassifier::Network& net;
+  ClassifierNetwork& net;
 };
 }  // namespace
 
-std::vector<RefinedPattern> refine(const PhaseClassifier& classifier, const std::vector<float>& candidates,
-                                   const RefinementSettings& s, const ProgressCallback& progress) {
-  PhaseClassifier::Network& n = classifier.network();
-  const auto m = static_cast<std::int64_t>(classifier.points());
+std::vector<RefinedPattern> refine(const RefinableClassifier& classifier, const std::vector<float>& candidates,
+                                   const RefinementSettings& s, const ProgressCallback& progress,
+                                   const std::vector<int>& per_candidate_targets) {
+  ClassifierNetwork& n = classifier.network();
+  const auto m = static_cast<std::int64_t>(classifier.inputSize());
   if (candidates.empty() || candidates.size() % static_cast<std::size_t>(m) != 0)
-    throw Error("candidates do not match the classifier's grid of " + std::to_string(m) + " points");
-  if (s.loss == EvaluationLoss::Targeted && (s.target < 0 || s.target >= static_cast<int>(n.names.size())))
-    throw Error("the targeted loss needs a target phase of the classifier");
+    throw Error("candidates do not match the classifier's input of " + std::to_string(m) + " values");
+  const auto count = static_cast<std::int64_t>(candidates.size() / static_cast<std::size_t>(m));
+  const auto classes = static_cast<int>(n.classes);
+  if (s.loss == EvaluationLoss::Targeted) {
+    if (per_candidate_targets.empty() && (s.target < 0 || s.target >= classes))
+      throw Error("the targeted loss needs a target class of the classifier");
+    if (!per_candidate_targets.empty() && per_candidate_targets.size() != static_cast<std::size_t>(count))
+      throw Error("give one target per candidate (" + std::to_string(count) + ")");
+    for (int t : per_candidate_targets)
+      if (t < 0 || t >= classes) throw Error("target " + std::to_string(t) + " is not a class of the classifier");
+  }
   if (s.loss == EvaluationLoss::BestTarget && s.mode != RefinementMode::PerPattern)
     throw Error("the best-target loss needs per-pattern refinement");
   if (!(s.lambda >= 0)) throw Error("lambda must be non-negative");
   if (s.steps < 1) throw Error("refinement needs at least one step");
-  const auto count = static_cast<std::int64_t>(candidates.size() / static_cast<std::size_t>(m));
+  if (s.ceiling && !(*s.ceiling > 0)) throw Error("the ceiling of refined values must be positive");
   torch::manual_seed(s.seed);
   const FrozenClassifier frozen(n);
+  std::vector<std::int64_t> shape{count}, row_shape{count};  // a batch, and one value per row broadcast over it
+  shape.insert(shape.end(), n.input_shape.begin(), n.input_shape.end());
+  row_shape.resize(shape.size(), 1);
   const torch::Tensor x =
-      torch::from_blob(const_cast<float*>(candidates.data()), {count, 1, m}, torch::kFloat32).clone().to(n.device);
+      torch::from_blob(const_cast<float*>(candidates.data()), shape, torch::kFloat32).clone().to(n.device);
   torch::Tensor x_features;
   {
     torch::NoGradGuard no_grad;
     (void)n.net->forward(x, &x_features);
   }
   const auto int64 = torch::TensorOptions().dtype(torch::kInt64).device(n.device);
+  // The targeted loss' targets (one per candidate); undefined means the entropy loss.
+  auto targetTensor = [&]() -> torch::Tensor {
+    if (s.loss != EvaluationLoss::Targeted) return {};
+    if (per_candidate_targets.empty()) return torch::full({count}, s.target, int64);
+    return torch::tensor(std::vector<std::int64_t>(per_candidate_targets.begin(), per_candidate_targets.end()), int64);
+  };
   // Per pattern: every candidate's delta is its own parameter, so one batched optimisation is
   // the same as optimising each alone (Adam works per parameter) and much faster.
   auto optimisePerPattern = [&](const torch::Tensor& targets, double from, double span, torch::Tensor& cost) {
@@ -109,19 +144,19 @@ std::vector<RefinedPattern> refine(const PhaseClassifier& classifier, const std:
         static_cast<torch::optim::AdamOptions&>(group.options())
             .lr(s.learning_rate * (1.0 - static_cast<double>(step) / s.steps));
       optimizer.zero_grad();
-      objective(n, torch::relu(x + delta), x, x_features, s, targets).sum().backward();
+      objective(n, applyDelta(x, delta, s), x, x_features, s, targets).sum().backward();
       optimizer.step();
       if (step % 10 == 0) reportProgress(progress, from + span * static_cast<double>(step) / s.steps, "refining");
     }
     torch::NoGradGuard no_grad;
-    const torch::Tensor r = torch::relu(x + delta);
+    const torch::Tensor r = applyDelta(x, delta, s);
     cost = objective(n, r, x, x_features, s, targets);
     return r;
   };
-  torch::Tensor refined;
+  torch::Tensor result;
   if (s.mode == RefinementMode::PerPattern && s.loss == EvaluationLoss::BestTarget) {
     // Each of the first guesses as a target; per candidate, the cheapest refinement wins.
-    const int k = std::max(1, std::min<int>(s.candidate_targets, static_cast<int>(n.names.size())));
+    const int k = std::max(1, std::min<int>(s.candidate_targets, classes));
     const auto guesses = classifier.predict(candidates, k);
     torch::Tensor best_cost;
     for (int j = 0; j < k; ++j) {
@@ -133,21 +168,19 @@ std::vector<RefinedPattern> refine(const PhaseClassifier& classifier, const std:
           optimisePerPattern(torch::tensor(target, int64), static_cast<double>(j) / k, 1.0 / k, cost);
       torch::NoGradGuard no_grad;
       if (j == 0) {
-        refined = r;
+        result = r;
         best_cost = cost;
       } else {
-        refined = torch::where((cost < best_cost).view({count, 1, 1}), r, refined);
+        result = torch::where((cost < best_cost).view(row_shape), r, result);
         best_cost = torch::minimum(cost, best_cost);
       }
     }
   } else if (s.mode == RefinementMode::PerPattern) {
-    torch::Tensor targets, cost;
-    if (s.loss == EvaluationLoss::Targeted) targets = torch::full({count}, s.target, int64);
-    refined = optimisePerPattern(targets, 0.0, 1.0, cost);
+    torch::Tensor cost;
+    result = optimisePerPattern(targetTensor(), 0.0, 1.0, cost);
   } else {
-    torch::Tensor all_targets;
-    if (s.loss == EvaluationLoss::Targeted) all_targets = torch::full({count}, s.target, int64);
-    DeltaNet delta;
+    const torch::Tensor all_targets = targetTensor();
+    torch::nn::Sequential delta = deltaNetwork(n.input_shape.size() - 1);
     delta->to(n.device);
     torch::optim::Adam optimizer(delta->parameters(), torch::optim::AdamOptions(s.learning_rate * 0.1));
     const std::int64_t batch = 64;
@@ -158,18 +191,18 @@ std::vector<RefinedPattern> refine(const PhaseClassifier& classifier, const std:
         const torch::Tensor xb = x.index_select(0, idx), fb = x_features.index_select(0, idx);
         const torch::Tensor tb = all_targets.defined() ? all_targets.index_select(0, idx) : torch::Tensor();
         optimizer.zero_grad();
-        objective(n, torch::relu(xb + delta->forward(xb)), xb, fb, s, tb).mean().backward();
+        objective(n, applyDelta(xb, delta->forward(xb), s), xb, fb, s, tb).mean().backward();
         optimizer.step();
       }
       reportProgress(progress, static_cast<double>(epoch + 1) / s.steps, "training the refiner");
     }
     torch::NoGradGuard no_grad;
-    refined = torch::relu(x + delta->forward(x));
+    result = applyDelta(x, delta->forward(x), s);
   }
-  refined = refined.to(torch::kCPU).contiguous();
+  result = result.to(torch::kCPU).contiguous();
   std::vector<RefinedPattern> out(static_cast<std::size_t>(count));
-  const float* r = refined.data_ptr<float>();
-  const std::vector<float> all_refined(r, r + refined.numel());
+  const float* r = result.data_ptr<float>();
+  const std::vector<float> all_refined(r, r + result.numel());
   const auto before = classifier.predict(candidates, s.top_k);
   const auto after = classifier.predict(all_refined, s.top_k);
   for (std::int64_t i = 0; i < count; ++i) {
@@ -188,7 +221,7 @@ std::vector<RefinedPattern> refine(const PhaseClassifier& classifier, const std:
   return out;
 }
 
-std::vector<LambdaSweepRow> sweepLambda(const PhaseClassifier& classifier, const std::vector<float>& candidates,
+std::vector<LambdaSweepRow> sweepLambda(const RefinableClassifier& classifier, const std::vector<float>& candidates,
                                         RefinementSettings settings, const std::vector<double>& lambdas) {
   std::vector<LambdaSweepRow> rows;
   for (double lambda : lambdas) {

@@ -3,12 +3,15 @@
 // pattern that lets the frozen classifier identify it,
 //   min  l(C(R(x))) + lambda d(R(x), x),   R(x) = max(0, x + delta),
 // per pattern (delta optimised directly, for interactive use) or amortised (delta = a small
-// residual convolutional network trained over all candidates, as in the seed paper).
+// residual convolutional network trained over all candidates, as in the seed paper). Written
+// once against RefinableClassifier: 1-D diffraction patterns and 2-D images alike.
 
 #include <string>
 #include <vector>
 
-#include "learn/classifier.h"
+#include <optional>
+
+#include "learn/refinable_classifier.h"
 #include "util/progress.h"
 
 namespace phasewise::core {
@@ -24,7 +27,7 @@ enum class Discrepancy { L1, L2, Features };  // on the pattern, or on the class
 struct RefinementSettings {
   RefinementMode mode = RefinementMode::PerPattern;
   EvaluationLoss loss = EvaluationLoss::Entropy;
-  int target = -1;            // phase index for the targeted loss
+  int target = -1;            // class (phase) index for the targeted loss
   int candidate_targets = 3;  // guesses tried by BestTarget
   Discrepancy discrepancy = Discrepancy::L1;
   double lambda = 1.0;  // weight of the change against the classifier's certainty
@@ -32,19 +35,24 @@ struct RefinementSettings {
   double learning_rate = 0.01;
   int top_k = 3;
   std::uint64_t seed = 1;
+  // Upper bound of a refined value (images: 1 = full ink); none for diffraction patterns.
+  std::optional<double> ceiling;
 };
 
 struct RefinedPattern {
-  std::vector<float> pattern;  // on the classifier's grid
+  std::vector<float> pattern;  // on the classifier's grid (its input shape)
   Prediction before, after;
   double relative_change = 0.0;  // sum |R(x) - x| / sum |x|
 };
 
-// candidates: count x grid points (prepared). Throws CancelledError when progress says stop.
-[[nodiscard]] std::vector<RefinedPattern> refine(const PhaseClassifier& classifier,
+// candidates: count x the classifier's input size (prepared). Targeted refinement aims every
+// candidate at settings.target, or at targets[i] when `targets` is given (one per candidate).
+// Throws CancelledError when progress says stop.
+[[nodiscard]] std::vector<RefinedPattern> refine(const RefinableClassifier& classifier,
                                                  const std::vector<float>& candidates,
                                                  const RefinementSettings& settings,
-                                                 const ProgressCallback& progress = nullptr);
+                                                 const ProgressCallback& progress = nullptr,
+                                                 const std::vector<int>& targets = {});
 
 struct LambdaSweepRow {
   double lambda = 0.0;
@@ -53,7 +61,7 @@ struct LambdaSweepRow {
   int changed_identity = 0;  // candidates whose top-1 changed
 };
 // Refines at each lambda and summarises: helps choose lambda for a data set.
-[[nodiscard]] std::vector<LambdaSweepRow> sweepLambda(const PhaseClassifier& classifier,
+[[nodiscard]] std::vector<LambdaSweepRow> sweepLambda(const RefinableClassifier& classifier,
                                                       const std::vector<float>& candidates, RefinementSettings settings,
                                                       const std::vector<double>& lambdas);
 

@@ -1,0 +1,282 @@
+// The networks, the shared training loop and prediction of every Phasewise classifier.
+
+#include "learn/network.h"
+
+#include <torch/cuda.h>
+#include <torch/optim/adam.h>
+#include <torch/serialize.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <random>
+
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace phasewise::core {
+namespace {
+namespace F = torch::nn::functional;
+
+// Golden-section search of the temperature minimising the validation negative log-likelihood.
+double fitTemperature(const torch::Tensor& logits, const torch::Tensor& labels) {
+  auto nll = [&](double log_t) { return F::cross_entropy(logits / std::exp(log_t), labels).item<double>(); };
+  double a = std::log(0.05), b = std::log(20.0);
+  const double g = 0.5 * (std::sqrt(5.0) - 1.0);
+  double c = b - g * (b - a), d = a + g * (b - a);
+  for (int i = 0; i < 40; ++i) {
+    if (nll(c) < nll(d))
+      b = d;
+    else
+      a = c;
+    c = b - g * (b - a);
+    d = a + g * (b - a);
+  }
+  return std::exp(0.5 * (a + b));
+}
+
+std::int64_t product(const std::vector<std::int64_t>& shape) {
+  return std::accumulate(shape.begin(), shape.end(), std::int64_t{1}, std::multiplies<>());
+}
+}  // namespace
+
+torch::Device deviceFrom(const std::string& name) {
+  try {
+    torch::Device device(name);
+    if (device.is_cuda() && !torch::cuda::is_available())
+      throw Error("device '" + name + "' asked for, but no CUDA device is available to this LibTorch");
+    return device;
+  } catch (const c10::Error&) {
+    throw Error("unknown compute device '" + name + "' (expected cpu or cuda[:N])");
+  }
+}
+
+ConvNet1d::ConvNet1d(int points, int channels, int classes) {
+  using torch::nn::Conv1dOptions;
+  c1 = register_module("c1", torch::nn::Conv1d(Conv1dOptions(1, channels, 9).padding(4)));
+  c2 = register_module("c2", torch::nn::Conv1d(Conv1dOptions(channels, 2 * channels, 9).padding(4)));
+  c3 = register_module("c3", torch::nn::Conv1d(Conv1dOptions(2 * channels, 2 * channels, 9).padding(4)));
+  c4 = register_module("c4", torch::nn::Conv1d(Conv1dOptions(2 * channels, 2 * channels, 9).padding(4)));
+  hidden = register_module("hidden", torch::nn::Linear(2 * channels * (points / 16), 128));
+  out = register_module("out", torch::nn::Linear(128, classes));
+  dropout = register_module("dropout", torch::nn::Dropout(0.3));
+}
+
+torch::Tensor ConvNet1d::forward(const torch::Tensor& x, torch::Tensor* features) {
+  torch::Tensor h = F::max_pool1d(torch::relu(c1(x)), F::MaxPool1dFuncOptions(2));
+  h = F::max_pool1d(torch::relu(c2(h)), F::MaxPool1dFuncOptions(2));
+  h = F::max_pool1d(torch::relu(c3(h)), F::MaxPool1dFuncOptions(2));
+  h = F::max_pool1d(torch::relu(c4(h)), F::MaxPool1dFuncOptions(2));
+  h = torch::relu(hidden(h.flatten(1)));
+  if (features) *features = h;
+  return out(dropout(h));
+}
+
+ConvNet2d::ConvNet2d(int height, int width, int channels, int classes) {
+  using torch::nn::Conv2dOptions;
+  c1 = register_module("c1", torch::nn::Conv2d(Conv2dOptions(1, channels, 3).padding(1)));
+  c2 = register_module("c2", torch::nn::Conv2d(Conv2dOptions(channels, 2 * channels, 3).padding(1)));
+  c3 = register_module("c3", torch::nn::Conv2d(Conv2dOptions(2 * channels, 2 * channels, 3).padding(1)));
+  hidden = register_module("hidden", torch::nn::Linear(2 * channels * (height / 4) * (width / 4), 128));
+  out = register_module("out", torch::nn::Linear(128, classes));
+  dropout = register_module("dropout", torch::nn::Dropout(0.3));
+}
+
+torch::Tensor ConvNet2d::forward(const torch::Tensor& x, torch::Tensor* features) {
+  torch::Tensor h = torch::relu(c1(x));
+  h = F::max_pool2d(torch::relu(c2(h)), F::MaxPool2dFuncOptions(2));
+  h = F::max_pool2d(torch::relu(c3(h)), F::MaxPool2dFuncOptions(2));
+  h = torch::relu(hidden(h.flatten(1)));
+  if (features) *features = h;
+  return out(dropout(h));
+}
+
+torch::Tensor batchOf(const std::vector<float>& inputs, const std::vector<std::size_t>& order, std::size_t begin,
+                      std::size_t end, const std::vector<std::int64_t>& input_shape, const torch::Device& device) {
+  const auto size = static_cast<std::size_t>(product(input_shape));
+  std::vector<std::int64_t> shape{static_cast<std::int64_t>(end - begin)};
+  shape.insert(shape.end(), input_shape.begin(), input_shape.end());
+  torch::Tensor x = torch::empty(shape);
+  float* dst = x.data_ptr<float>();
+  for (std::size_t i = begin; i < end; ++i)
+    std::copy_n(inputs.data() + order[i] * size, size, dst + (i - begin) * size);
+  return x.to(device);
+}
+
+void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const LabelledSet& validation,
+                  const TrainingLoop& loop, const std::vector<std::string>& class_names, TrainingReport& r,
+                  const ProgressCallback& progress) {
+  if (train.count == 0 || validation.count == 0) throw Error("training needs training and validation inputs");
+  torch::optim::Adam optimizer(n.net->parameters(), torch::optim::AdamOptions(loop.learning_rate));
+  int first_epoch = 1;
+  std::error_code ec;
+  if (!loop.checkpoint.empty() && std::filesystem::exists(loop.checkpoint, ec)) {
+    try {
+      torch::serialize::InputArchive archive;
+      archive.load_from(loop.checkpoint.string());
+      torch::serialize::InputArchive weights, state;
+      archive.read("network", weights);
+      n.net->load(weights);
+      archive.read("optimizer", state);
+      optimizer.load(state);
+      torch::Tensor epoch;
+      archive.read("epoch", epoch);
+      first_epoch = static_cast<int>(epoch.item<std::int64_t>()) + 1;
+    } catch (const c10::Error& e) {
+      throw FormatError(loop.checkpoint.string(), 0, "",
+                        "is not a checkpoint of this training run (" + std::string(e.what()).substr(0, 120) + ")");
+    }
+  }
+  std::vector<std::size_t> order(train.count);
+  std::iota(order.begin(), order.end(), 0);
+  std::vector<std::size_t> validation_order(validation.count);
+  std::iota(validation_order.begin(), validation_order.end(), 0);
+  const torch::Tensor train_labels = torch::tensor(c10::ArrayRef<std::int32_t>(train.labels), torch::kInt64);
+  const torch::Tensor validation_labels =
+      torch::tensor(c10::ArrayRef<std::int32_t>(validation.labels), torch::kInt64).to(n.device);
+  r = TrainingReport{};
+  std::vector<torch::Tensor> best;
+  double best_accuracy = -1;
+  int stale = 0;
+  double train_seconds = 0;
+  std::size_t trained = 0;
+  auto validationLogits = [&] {
+    torch::NoGradGuard no_grad;
+    n.net->eval();
+    std::vector<torch::Tensor> chunks;
+    for (std::size_t b = 0; b < validation.count; b += 512)
+      chunks.push_back(n.net->forward(batchOf(validation.inputs, validation_order, b,
+                                              std::min(validation.count, b + 512), n.input_shape, n.device)));
+    return torch::cat(chunks);
+  };
+  const auto batch = static_cast<std::size_t>(std::max(1, loop.batch_size));
+  for (int epoch = first_epoch; epoch <= loop.epochs; ++epoch) {
+    std::mt19937_64 shuffle(loop.seed * 7919 + static_cast<std::uint64_t>(epoch));
+    std::shuffle(order.begin(), order.end(), shuffle);
+    n.net->train();
+    double loss_sum = 0;
+    std::size_t batches = 0;
+    const auto epoch_start = std::chrono::steady_clock::now();
+    for (std::size_t b = 0; b < train.count; b += batch) {
+      const std::size_t end = std::min(train.count, b + batch);
+      const torch::Tensor x = batchOf(train.inputs, order, b, end, n.input_shape, n.device);
+      std::vector<std::int64_t> idx(order.begin() + static_cast<std::ptrdiff_t>(b),
+                                    order.begin() + static_cast<std::ptrdiff_t>(end));
+      const torch::Tensor y = train_labels.index_select(0, torch::tensor(idx)).to(n.device);
+      optimizer.zero_grad();
+      const torch::Tensor loss = F::cross_entropy(n.net->forward(x), y);
+      loss.backward();
+      optimizer.step();
+      loss_sum += loss.item<double>();
+      ++batches;
+      const double done = (static_cast<double>(epoch - 1) + static_cast<double>(end) / train.count) / loop.epochs;
+      reportProgress(progress, done, "training");
+    }
+    train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+    trained += train.count;
+    const torch::Tensor logits = validationLogits();
+    const double accuracy = (logits.argmax(1) == validation_labels).to(torch::kFloat64).mean().item<double>();
+    r.train_loss.push_back(loss_sum / std::max<std::size_t>(batches, 1));
+    r.validation_accuracy.push_back(accuracy);
+    r.epochs_run = epoch;
+    if (accuracy > best_accuracy) {
+      best_accuracy = accuracy;
+      r.best_epoch = epoch;
+      stale = 0;
+      best.clear();
+      for (const auto& p : n.net->parameters()) best.push_back(p.detach().clone());
+    } else if (++stale >= loop.patience) {
+      break;
+    }
+    if (!loop.checkpoint.empty()) {
+      torch::serialize::OutputArchive archive, weights, state;
+      n.net->save(weights);
+      optimizer.save(state);
+      archive.write("network", weights);
+      archive.write("optimizer", state);
+      archive.write("epoch", torch::tensor(static_cast<std::int64_t>(epoch)));
+      AtomicFile file(loop.checkpoint);
+      archive.save_to(file.temporaryPath().string());
+      file.commit();
+    }
+  }
+  if (!best.empty()) {
+    torch::NoGradGuard no_grad;
+    auto params = n.net->parameters();
+    for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(best[i]);
+  }
+  // Calibration and the confusion summary on the validation set.
+  const torch::Tensor logits = validationLogits();
+  n.temperature = fitTemperature(logits, validation_labels);
+  const torch::Tensor predicted = logits.argmax(1).to(torch::kCPU);
+  std::map<std::pair<int, int>, int> confusions;
+  for (std::size_t i = 0; i < validation.count; ++i) {
+    const int truth = validation.labels[i],
+              guess = static_cast<int>(predicted[static_cast<std::int64_t>(i)].item<std::int64_t>());
+    if (truth != guess) ++confusions[{truth, guess}];
+  }
+  std::vector<std::pair<int, std::pair<int, int>>> ranked;
+  for (const auto& [pair, count] : confusions) ranked.push_back({count, pair});
+  std::sort(ranked.rbegin(), ranked.rend());
+  for (std::size_t i = 0; i < ranked.size() && i < 10; ++i)
+    r.confusions.emplace_back(class_names.at(static_cast<std::size_t>(ranked[i].second.first)),
+                              class_names.at(static_cast<std::size_t>(ranked[i].second.second)), ranked[i].first);
+  r.best_validation_accuracy = best_accuracy;
+  r.temperature = n.temperature;
+  r.patterns_per_second = train_seconds > 0 ? static_cast<double>(trained) / train_seconds : 0.0;
+  n.net->eval();
+}
+
+std::vector<std::int64_t> RefinableClassifier::inputShape() const { return network().input_shape; }
+std::size_t RefinableClassifier::inputSize() const { return static_cast<std::size_t>(product(inputShape())); }
+std::size_t RefinableClassifier::classCount() const { return network().classes; }
+double RefinableClassifier::temperature() const { return network().temperature; }
+
+std::vector<Prediction> RefinableClassifier::predict(const std::vector<float>& inputs, int top_k) const {
+  ClassifierNetwork& n = network();
+  const std::size_t m = inputSize();
+  if (inputs.size() % m != 0)
+    throw Error("inputs do not match the classifier's input of " + std::to_string(m) + " values");
+  const std::size_t count = inputs.size() / m;
+  torch::NoGradGuard no_grad;
+  n.net->eval();
+  std::vector<Prediction> out;
+  out.reserve(count);
+  std::vector<std::size_t> order(count);
+  std::iota(order.begin(), order.end(), 0);
+  for (std::size_t b = 0; b < count; b += 256) {
+    const std::size_t end = std::min(count, b + 256);
+    const torch::Tensor probs =
+        torch::softmax(n.net->forward(batchOf(inputs, order, b, end, n.input_shape, n.device)) / n.temperature, 1)
+            .to(torch::kCPU)
+            .contiguous();
+    for (std::size_t i = 0; i < end - b; ++i) {
+      const float* row = probs.data_ptr<float>() + i * n.classes;
+      std::vector<float> p(row, row + n.classes);
+      Prediction pred;
+      pred.entropy = entropyOf(p);
+      std::vector<int> idx(p.size());
+      std::iota(idx.begin(), idx.end(), 0);
+      const int k = std::min<int>(top_k, static_cast<int>(p.size()));
+      std::partial_sort(idx.begin(), idx.begin() + k, idx.end(),
+                        [&](int a, int c) { return p[static_cast<std::size_t>(a)] > p[static_cast<std::size_t>(c)]; });
+      for (int j = 0; j < k; ++j) {
+        pred.top.push_back(idx[static_cast<std::size_t>(j)]);
+        pred.probability.push_back(p[static_cast<std::size_t>(idx[static_cast<std::size_t>(j)])]);
+      }
+      out.push_back(std::move(pred));
+    }
+  }
+  return out;
+}
+
+float entropyOf(const std::vector<float>& probabilities) {
+  double h = 0;
+  for (float p : probabilities)
+    if (p > 0) h -= p * std::log(static_cast<double>(p));
+  return static_cast<float>(h);
+}
+
+}  // namespace phasewise::core

@@ -1,0 +1,61 @@
+#pragma once
+// What imitation refinement needs from a classifier, whatever its input is: a trained network
+// with calibrated probabilities over inputs of one fixed shape (a 1-D diffraction pattern, a
+// 2-D image). The phase classifier and the image classifier both are one; the refiner and its
+// losses are written once against this interface. This header is free of LibTorch.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace phasewise::core {
+
+struct Prediction {
+  std::vector<int> top;            // class indices, most probable first
+  std::vector<float> probability;  // matching probabilities (calibrated)
+  float entropy = 0.0F;            // of the full distribution, in nats
+};
+
+struct TrainingReport {
+  int epochs_run = 0;
+  int best_epoch = 0;
+  std::vector<double> train_loss;
+  std::vector<double> validation_accuracy;
+  double best_validation_accuracy = 0.0;
+  double temperature = 1.0;
+  double seconds = 0.0;
+  double patterns_per_second = 0.0;  // training throughput (forward + backward)
+  // The most frequent confusions on validation: (true, predicted, count).
+  std::vector<std::tuple<std::string, std::string, int>> confusions;
+};
+
+struct ClassifierNetwork;  // LibTorch internals (learn/network.h)
+
+class RefinableClassifier {
+ public:
+  RefinableClassifier() = default;
+  virtual ~RefinableClassifier() = default;
+  RefinableClassifier(const RefinableClassifier&) = delete;
+  RefinableClassifier& operator=(const RefinableClassifier&) = delete;
+  RefinableClassifier(RefinableClassifier&&) noexcept = default;
+  RefinableClassifier& operator=(RefinableClassifier&&) noexcept = default;
+
+  // Shape of one input, channels first: {1, points} for a pattern, {1, height, width} for an image.
+  [[nodiscard]] std::vector<std::int64_t> inputShape() const;
+  [[nodiscard]] std::size_t inputSize() const;  // values per input
+  [[nodiscard]] std::size_t classCount() const;
+  [[nodiscard]] double temperature() const;
+
+  // Inputs in row-major order (count x inputSize()); calibrated top-k per input.
+  [[nodiscard]] std::vector<Prediction> predict(const std::vector<float>& inputs, int top_k = 3) const;
+
+  // Throws Error when the classifier is empty (not trained or loaded).
+  [[nodiscard]] virtual ClassifierNetwork& network() const = 0;
+};
+
+// Entropy (nats) of a probability vector.
+[[nodiscard]] float entropyOf(const std::vector<float>& probabilities);
+
+}  // namespace phasewise::core
