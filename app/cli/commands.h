@@ -28,6 +28,7 @@ int runEvaluate(const CommandContext& context);
 int runTrain(const CommandContext& context);
 int runIdentify(const CommandContext& context);
 int runRefine(const CommandContext& context);
+int runDigits(const CommandContext& context);
 int runBench(const CommandContext& context);
 int runBenchIoChild(const CommandContext& context);  // internal: one measured read in a fresh process
 

@@ -170,7 +170,7 @@ int runRefine(const CommandContext& context) {
   auto options = kReadOptions;
   options.insert({"o", "output", "target", "loss", "lambda", "mode", "discrepancy", "steps", "learning-rate", "top",
                   "device", "sweep-lambda", "seed"});
-  const Arguments arguments(context.words, options, {"help"});
+  const Arguments arguments(context.words, options, {"help", "sparse"});
   const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
   if (arguments.flag("help") || arguments.positional().size() != 2 || (!output && !arguments.value("sweep-lambda"))) {
     std::cout << R"(usage: phasewise-cli refine CLASSIFIER RESULT_OR_PATTERNS -o refined.h5|.csv|.xy [options]
@@ -180,6 +180,7 @@ int runRefine(const CommandContext& context) {
   --lambda L                 weight of the change (default 1.0; larger = smaller changes)
   --discrepancy l1|l2|features   how the change is measured (default l1)
   --steps N                  optimiser steps (pattern) or epochs (amortised), default 150
+  --sparse                   L1 change as a proximal step: values the classifier does not need changed stay exactly
   --sweep-lambda 0.1,1,10    report entropy, change and identity changes per lambda, write nothing
 )";
     return arguments.flag("help") ? 0 : 2;
@@ -220,6 +221,7 @@ int runRefine(const CommandContext& context) {
   settings.learning_rate = arguments.number("learning-rate", 0.01);
   settings.top_k = static_cast<int>(arguments.number("top", 3));
   settings.seed = static_cast<std::uint64_t>(arguments.number("seed", 1));
+  settings.sparse_changes = arguments.flag("sparse");
   if (const auto sweep = arguments.value("sweep-lambda")) {
     std::vector<std::string_view> fields;
     core::splitFields(*sweep, ",", fields);

@@ -24,6 +24,7 @@ commands:
   train PHASES... --grid G -o C.pt   train the phase classifier on reference phases
   identify C.pt PATTERNS        top phases with probabilities, one tab-separated line per pattern
   refine C.pt PATTERNS -o OUT   imitation refinement of candidate phase patterns
+  digits --out DIR              the same refinement on handwritten digits, classifier trained on typeset ones
   example -o FILE               write Phasewise's built-in synthetic example library
   formats                       list the formats Phasewise reads and writes
   bench io                      measure HDF5 and text I/O on a generated 5,000 x 4,000 library
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
       {"train", cli::runTrain},
       {"identify", cli::runIdentify},
       {"refine", cli::runRefine},
+      {"digits", cli::runDigits},
       {"bench", cli::runBench},
       {"bench-io-child", cli::runBenchIoChild},
       {"bench-decompose-child", cli::runBenchDecomposeChild},

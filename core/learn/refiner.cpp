@@ -47,7 +47,7 @@ torch::Tensor applyDelta(const torch::Tensor& x, const torch::Tensor& delta, con
 // (one per row) selects the targeted loss; an undefined tensor means entropy.
 torch::Tensor objective(ClassifierNetwork& n, const torch::Tensor& refined, const torch::Tensor& original,
                         const torch::Tensor& original_features, const RefinementSettings& s,
-                        const torch::Tensor& targets) {
+                        const torch::Tensor& targets, bool with_discrepancy = true) {
   torch::Tensor features;
   const torch::Tensor logits = n.net->forward(refined, &features) / n.temperature;
   torch::Tensor evaluation;
@@ -59,6 +59,7 @@ torch::Tensor objective(ClassifierNetwork& n, const torch::Tensor& refined, cons
     evaluation = -(log_p.exp() * log_p).sum(1);
   }
   torch::Tensor discrepancy;
+  if (!with_discrepancy) return evaluation;
   // Summed over every non-batch dimension, so patterns and images are measured alike.
   const torch::Tensor difference = (refined - original).flatten(1), base = original.flatten(1);
   switch (s.discrepancy) {
@@ -120,6 +121,7 @@ std::vector<RefinedPattern> refine(const RefinableClassifier& classifier, const 
   row_shape.resize(shape.size(), 1);
   const torch::Tensor x =
       torch::from_blob(const_cast<float*>(candidates.data()), shape, torch::kFloat32).clone().to(n.device);
+  const torch::Tensor l1_scale = x.flatten(1).abs().sum(1).clamp_min(1e-12);  // per candidate
   torch::Tensor x_features;
   {
     torch::NoGradGuard no_grad;
@@ -137,15 +139,30 @@ std::vector<RefinedPattern> refine(const RefinableClassifier& classifier, const 
   auto optimisePerPattern = [&](const torch::Tensor& targets, double from, double span, torch::Tensor& cost) {
     torch::Tensor delta = torch::zeros_like(x).set_requires_grad(true);
     torch::optim::Adam optimizer({delta}, torch::optim::AdamOptions(s.learning_rate));
+    const bool proximal = s.sparse_changes && s.discrepancy == Discrepancy::L1;
     for (int step = 0; step < s.steps; ++step) {
       // The step size decays linearly to zero, so Adam's fixed-size steps settle instead of
       // leaving an oscillation (a change nobody asked for) on every point.
-      for (auto& group : optimizer.param_groups())
-        static_cast<torch::optim::AdamOptions&>(group.options())
-            .lr(s.learning_rate * (1.0 - static_cast<double>(step) / s.steps));
-      optimizer.zero_grad();
-      objective(n, applyDelta(x, delta, s), x, x_features, s, targets).sum().backward();
-      optimizer.step();
+      const double lr = s.learning_rate * (1.0 - static_cast<double>(step) / s.steps);
+      for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+      if (proximal) {
+        // Proximal gradient descent: a gradient step on the classifier's loss, scaled per
+        // candidate so that its most-pushed value moves `lr`, then the L1 change as a
+        // soft-threshold. Values the classifier pushes only weakly stay exactly as they were
+        // (Adam would scale every value's step up to the same size: a haze of small changes).
+        if (delta.grad().defined()) delta.grad().zero_();
+        objective(n, applyDelta(x, delta, s), x, x_features, s, targets, false).sum().backward();
+        torch::NoGradGuard no_grad;
+        const torch::Tensor g = delta.grad();
+        const torch::Tensor step_size = (lr / g.flatten(1).abs().amax(1).clamp_min(1e-12)).view(row_shape);
+        const torch::Tensor threshold = step_size * (s.lambda / l1_scale).view(row_shape);
+        const torch::Tensor moved = delta - step_size * g;
+        delta.copy_(torch::sign(moved) * torch::relu(moved.abs() - threshold));
+      } else {
+        optimizer.zero_grad();
+        objective(n, applyDelta(x, delta, s), x, x_features, s, targets).sum().backward();
+        optimizer.step();
+      }
       if (step % 10 == 0) reportProgress(progress, from + span * static_cast<double>(step) / s.steps, "refining");
     }
     torch::NoGradGuard no_grad;

@@ -35,6 +35,10 @@ struct RefinementSettings {
   double learning_rate = 0.01;
   int top_k = 3;
   std::uint64_t seed = 1;
+  // Per pattern with the L1 change: apply the change term as a proximal step (soft-thresholding
+  // after each optimiser step) instead of through its gradient, so that values the classifier
+  // does not need changed stay exactly as they were: sparse, stroke-like edits.
+  bool sparse_changes = false;
   // Upper bound of a refined value (images: 1 = full ink); none for diffraction patterns.
   std::optional<double> ceiling;
 };

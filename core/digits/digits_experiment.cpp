@@ -1,0 +1,252 @@
+#include "digits/digits_experiment.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <numeric>
+
+#include "digits/handwritten_digits.h"
+#include "digits/refinement_figure.h"
+#include "digits/typeset_digits.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+
+namespace phasewise::core {
+namespace {
+std::string lambdaText(double lambda) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", lambda);
+  return text;
+}
+
+std::vector<float> imageOf(const LabelledImages& set, std::size_t i) {
+  return {set.image(i), set.image(i) + set.imageSize()};
+}
+
+LabelledImages firstImages(const LabelledImages& set, std::size_t limit) {
+  if (limit == 0 || limit >= set.count()) return set;
+  LabelledImages out;
+  out.height = set.height;
+  out.width = set.width;
+  out.pixels.assign(set.pixels.begin(), set.pixels.begin() + static_cast<std::ptrdiff_t>(limit * set.imageSize()));
+  out.labels.assign(set.labels.begin(), set.labels.begin() + static_cast<std::ptrdiff_t>(limit));
+  return out;
+}
+
+// The digits a figure shows for a mode; chosen by a fixed rule, never by how well they refine.
+std::vector<std::size_t> figureDigits(const std::string& mode, const LabelledImages& images,
+                                      const std::vector<Prediction>& before, const std::vector<std::size_t>& members,
+                                      std::size_t columns) {
+  std::vector<std::size_t> chosen;
+  if (mode == "entropy") {  // the most ambiguous digits
+    chosen = members;
+    std::stable_sort(chosen.begin(), chosen.end(),
+                     [&](std::size_t a, std::size_t b) { return before[a].entropy > before[b].entropy; });
+  } else if (mode == "to-label") {  // the first digits the classifier gets wrong
+    for (std::size_t i : members)
+      if (before[i].top.front() != images.labels[i]) chosen.push_back(i);
+  } else if (mode == "to-next-digit") {  // the first of each digit, then the following ones
+    for (int d = 0; d < 10; ++d)
+      for (std::size_t i : members)
+        if (images.labels[i] == d) {
+          chosen.push_back(i);
+          break;
+        }
+    for (std::size_t i : members)
+      if (std::find(chosen.begin(), chosen.end(), i) == chosen.end()) chosen.push_back(i);
+  } else {  // the first digits of the "from" class
+    chosen = members;
+  }
+  if (chosen.size() > columns) chosen.resize(columns);
+  return chosen;
+}
+}  // namespace
+
+DigitsSettings::DigitsSettings() {
+  classifier.channels = 16;
+  classifier.epochs = 12;
+  classifier.patience = 3;
+}
+
+DigitsReport runDigitsExperiment(const DigitsSettings& s, const std::filesystem::path& out,
+                                 const ProgressCallback& progress) {
+  if (s.lambdas.empty()) throw Error("give at least one lambda");
+  for (double lambda : s.lambdas)
+    if (!(lambda >= 0)) throw Error("lambda must be non-negative");
+  if (s.from_digit < 0 || s.from_digit > 9 || s.to_digit < 0 || s.to_digit > 9 || s.from_digit == s.to_digit)
+    throw Error("the retargeting example needs two different digits 0-9");
+  DigitsReport report;
+  // Fonts first: a missing font package is the likeliest problem and the cheapest to report.
+  const std::vector<FontFace> faces = findDigitFonts(s.font_folders, s.any_font_in_folders);
+  if (faces.empty())
+    throw Error(
+        "no fonts found for the typeset digits (install fonts-dejavu-core, fonts-liberation2 and "
+        "fonts-freefont-ttf, or give a folder of .ttf files)");
+  std::vector<Font> fonts;
+  for (const FontFace& face : faces) {
+    fonts.emplace_back(face.file);
+    report.fonts.push_back(face.name);
+  }
+  const LabelledImages handwritten = firstImages(readOptdigits(s.handwritten), s.limit);
+  report.handwritten_images = handwritten.count();
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) throw Error("cannot create the output folder " + out.string() + ": " + ec.message());
+  const Font& text_font = fonts.front();
+
+  reportProgress(progress, 0.0, "rendering typeset digits");
+  const LabelledImages typeset = renderTypesetDigits(fonts, s.per_face, TypesetJitter{}, s.classifier.seed);
+  const LabelledImages validation =
+      renderTypesetDigits(fonts, s.validation_per_face, TypesetJitter{}, s.classifier.seed + 7777);
+  report.typeset_images = typeset.count();
+  {
+    std::vector<SampleRow> rows;
+    for (std::size_t f = 0; f < fonts.size(); ++f) {
+      SampleRow row{report.fonts[f], {}};
+      for (int d = 0; d < 10; ++d)
+        for (int copy = 0; copy < std::min(2, s.per_face); ++copy)
+          row.images.push_back(imageOf(typeset, (f * 10 + static_cast<std::size_t>(d)) * s.per_face + copy));
+      rows.push_back(std::move(row));
+    }
+    report.sample_figures.push_back(out / "typeset-samples.png");
+    writeSampleSheet(report.sample_figures.back(), text_font,
+                     "Typeset digits (the ideal set): 2 jittered copies per face", rows, 8, 8);
+    rows.clear();
+    for (int d = 0; d < 10; ++d) {
+      SampleRow row{"handwritten " + std::to_string(d), {}};
+      for (std::size_t i = 0; i < handwritten.count() && row.images.size() < 20; ++i)
+        if (handwritten.labels[i] == d) row.images.push_back(imageOf(handwritten, i));
+      if (!row.images.empty()) rows.push_back(std::move(row));
+    }
+    report.sample_figures.push_back(out / "handwritten-samples.png");
+    writeSampleSheet(report.sample_figures.back(), text_font, "Handwritten digits (the imperfect set, UCI optdigits)",
+                     rows, 8, 8);
+  }
+
+  std::vector<std::string> names;
+  for (int d = 0; d < 10; ++d) names.push_back(std::to_string(d));
+  auto trainingProgress = [&](double fraction, std::string_view what) {
+    return progress ? progress(0.02 + 0.28 * fraction, what) : true;
+  };
+  const ImageClassifier classifier =
+      ImageClassifier::train(typeset, validation, names, s.classifier, &report.training, trainingProgress);
+  report.typeset_validation_accuracy = report.training.best_validation_accuracy;
+  const std::vector<Prediction> before = classifier.predict(handwritten.pixels, 3);
+  for (std::size_t i = 0; i < handwritten.count(); ++i) {
+    report.handwritten_accuracy += before[i].top[0] == handwritten.labels[i];
+    report.handwritten_top3 +=
+        std::find(before[i].top.begin(), before[i].top.end(), handwritten.labels[i]) != before[i].top.end();
+  }
+  report.handwritten_accuracy /= static_cast<double>(handwritten.count());
+  report.handwritten_top3 /= static_cast<double>(handwritten.count());
+
+  const std::string from_to = std::to_string(s.from_digit) + "-to-" + std::to_string(s.to_digit);
+  const std::vector<std::string> modes = {"entropy", "to-label", "to-next-digit", from_to};
+  const auto started = std::chrono::steady_clock::now();
+  const double runs = static_cast<double>(modes.size() * s.lambdas.size());
+  int run = 0;
+  for (double lambda : s.lambdas)
+    for (const std::string& mode : modes) {
+      // Which digits take part, and what each is aimed at.
+      std::vector<std::size_t> members;
+      std::vector<int> targets;
+      for (std::size_t i = 0; i < handwritten.count(); ++i) {
+        const int label = handwritten.labels[i];
+        if (mode == from_to && label != s.from_digit) continue;
+        members.push_back(i);
+        if (mode == "to-label") targets.push_back(label);
+        if (mode == "to-next-digit") targets.push_back((label + 1) % 10);
+        if (mode == from_to) targets.push_back(s.to_digit);
+      }
+      if (members.empty()) continue;
+      std::vector<float> inputs;
+      for (std::size_t i : members) inputs.insert(inputs.end(), handwritten.image(i), handwritten.image(i) + 64);
+      RefinementSettings r;
+      r.loss = mode == "entropy" ? EvaluationLoss::Entropy : EvaluationLoss::Targeted;
+      r.lambda = lambda;
+      r.steps = s.steps;
+      r.learning_rate = s.learning_rate;
+      r.ceiling = 1.0;  // full ink
+      r.sparse_changes = s.sparse_changes;
+      r.seed = s.classifier.seed;
+      const double from = 0.3 + 0.7 * run / runs, span = 0.7 / runs;
+      auto refineProgress = [&](double fraction, std::string_view what) {
+        return progress ? progress(from + span * fraction,
+                                   std::string(what) + " (" + mode + ", lambda " + lambdaText(lambda) + ")")
+                        : true;
+      };
+      const std::vector<RefinedPattern> refined = refine(classifier, inputs, r, refineProgress, targets);
+      ++run;
+      DigitsModeResult result;
+      result.mode = mode;
+      result.lambda = lambda;
+      result.images = members.size();
+      for (std::size_t k = 0; k < members.size(); ++k) {
+        const int wanted = targets.empty() ? handwritten.labels[members[k]] : targets[k];
+        result.success += refined[k].after.top[0] == wanted;
+        result.success_before += refined[k].before.top[0] == wanted;
+        result.mean_relative_change += refined[k].relative_change;
+      }
+      const auto n = static_cast<double>(members.size());
+      result.success /= n;
+      result.success_before /= n;
+      result.mean_relative_change /= n;
+
+      std::vector<std::size_t> positions(members.size());  // figure digits as positions within `members`
+      std::iota(positions.begin(), positions.end(), 0);
+      std::vector<Prediction> by_position;
+      LabelledImages member_images;
+      member_images.height = member_images.width = 8;
+      for (std::size_t k = 0; k < members.size(); ++k) {
+        by_position.push_back(refined[k].before);
+        member_images.labels.push_back(handwritten.labels[members[k]]);
+      }
+      std::vector<FigureColumn> columns;
+      for (std::size_t k :
+           figureDigits(mode, member_images, by_position, positions, static_cast<std::size_t>(s.grid_columns))) {
+        FigureColumn c;
+        c.original = imageOf(handwritten, members[k]);
+        c.refined = refined[k].pattern;
+        c.label = handwritten.labels[members[k]];
+        c.target = targets.empty() ? -1 : targets[k];
+        c.before = refined[k].before;
+        c.after = refined[k].after;
+        c.relative_change = refined[k].relative_change;
+        columns.push_back(std::move(c));
+      }
+      char subtitle[256];
+      const char* measure = mode == "entropy" ? "accuracy vs human labels" : "share assigned to the target";
+      std::snprintf(subtitle, sizeof subtitle, "%zu digits: %s %.1f%% -> %.1f%%, mean change %.1f%% (lambda %s)",
+                    members.size(), measure, 100 * result.success_before, 100 * result.success,
+                    100 * result.mean_relative_change, lambdaText(lambda).c_str());
+      const std::string title =
+          mode == "entropy"    ? "Non-targeted refinement (entropy): the most ambiguous digits"
+          : mode == "to-label" ? "Targeted to the human label: digits misread before"
+          : mode == "to-next-digit"
+              ? "Targeted to the next digit (d -> d+1)"
+              : "Targeted to a different digit: " + std::to_string(s.from_digit) + " -> " + std::to_string(s.to_digit);
+      if (!columns.empty()) {
+        result.figure = out / (mode + "-lambda-" + lambdaText(lambda) + ".png");
+        writeRefinementFigure(result.figure, text_font, title, subtitle, columns, 8, 8);
+      }
+      report.results.push_back(result);
+    }
+  report.refine_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  AtomicFile summary(out / "digits-summary.tsv");
+  {
+    std::ofstream tsv(summary.temporaryPath());
+    tsv << "# typeset-trained classifier on " << report.handwritten_images
+        << " handwritten digits: top-1 before refinement " << report.handwritten_accuracy << "\n";
+    tsv << "mode\tlambda\tdigits\tsuccess_before\tsuccess_after\tmean_relative_L1_change\tfigure\n";
+    for (const DigitsModeResult& r : report.results)
+      tsv << r.mode << '\t' << r.lambda << '\t' << r.images << '\t' << r.success_before << '\t' << r.success << '\t'
+          << r.mean_relative_change << '\t' << r.figure.filename().string() << '\n';
+    if (!tsv) throw Error("could not write " + (out / "digits-summary.tsv").string());
+  }
+  summary.commit();
+  return report;
+}
+
+}  // namespace phasewise::core
