@@ -10,7 +10,7 @@ packages=(
   libtorch-dev libopenblas0-openmp
   libhdf5-dev libgtest-dev libgmock-dev
   gemmi-dev tao-pegtl-dev libstb-dev zlib1g-dev
-  libxrl-dev xvfb xauth
+  libxrl-dev xvfb xauth qt6-svg-dev
   fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-freefont-ttf
 )
 

@@ -171,7 +171,7 @@ int runDecompose(const CommandContext& context) {
   if (extension == ".txt") {
     plugins::writeSolution(result, {}, out);
   } else if (extension == ".h5" || extension == ".hdf5") {
-    plugins::writeProject({input.library, std::nullopt, result}, out);
+    plugins::writeProject({input.library, std::nullopt, result, std::nullopt}, out);
   } else {
     throw UsageError("RESULT must end in .h5 (project file) or .txt (instance solution format)");
   }

@@ -10,7 +10,9 @@
 #include "commands.h"
 #include "format_hdf5/project_file.h"
 #include "format_instance/solution_format.h"
+#include "format_refined/refined_export.h"
 #include "io/registry.h"
+#include "learn/candidates.h"
 #include "learn/classifier.h"
 #include "learn/refiner.h"
 #include "library_summary.h"
@@ -21,21 +23,14 @@
 namespace phasewise::cli {
 namespace {
 // Patterns to identify or refine: decomposition results (their phase patterns) or any library.
-struct Candidates {
-  core::Axis axis;
-  std::vector<float> patterns;  // count x axis points
-  std::vector<std::string> labels;
-  std::string source;
-};
-
-Candidates loadCandidates(const CommandContext& context, const Arguments& arguments, const std::string& path) {
-  Candidates c;
-  c.source = path;
+core::Candidates loadCandidates(const CommandContext& context, const Arguments& arguments, const std::string& path) {
   const std::string ext = core::lowercase(std::filesystem::path(path).extension().string());
   if (ext == ".txt") {
     const std::string head = core::readHead(path, 4096);
     if (head.find("\nK=") != std::string::npos || head.rfind("K=", 0) == 0) {
       const plugins::Solution s = plugins::readSolution(path);
+      core::Candidates c;
+      c.source = path;
       c.axis = {{core::AxisKind::Q, core::AxisUnit::InverseNanometre}, s.q, std::nullopt};
       c.patterns = s.bases;
       for (int i = 0; i < s.phases; ++i) c.labels.push_back("phase " + std::to_string(i + 1));
@@ -44,28 +39,9 @@ Candidates loadCandidates(const CommandContext& context, const Arguments& argume
   }
   if (ext == ".h5" || ext == ".hdf5") {
     const plugins::Project project = plugins::readProject(path);
-    if (project.decomposition) {
-      c.axis = project.library.axis;
-      c.patterns = project.decomposition->bases;
-      for (int i = 0; i < project.decomposition->phases; ++i) c.labels.push_back("phase " + std::to_string(i + 1));
-      return c;
-    }
+    if (project.decomposition) return core::candidatesFromDecomposition(*project.decomposition, path);
   }
-  const core::ReadResult r = readInput(context, arguments, path);
-  c.axis = r.library.axis;
-  c.patterns = r.library.intensities;
-  for (std::size_t s = 0; s < r.library.samples; ++s) c.labels.push_back("sample " + std::to_string(s + 1));
-  return c;
-}
-
-std::vector<float> prepared(const core::PhaseClassifier& classifier, const Candidates& c) {
-  std::vector<float> out;
-  const std::size_t m = c.axis.values.size();
-  for (std::size_t i = 0; i < c.patterns.size() / m; ++i) {
-    const std::vector<float> one = classifier.prepare(c.axis, c.patterns.data() + i * m);
-    out.insert(out.end(), one.begin(), one.end());
-  }
-  return out;
+  return core::candidatesFromLibrary(readInput(context, arguments, path).library, path);
 }
 
 core::Axis parseGrid(const std::string& text, const Arguments& arguments) {
@@ -158,9 +134,9 @@ int runIdentify(const CommandContext& context) {
   }
   const core::PhaseClassifier classifier =
       core::PhaseClassifier::load(arguments.positional()[0], arguments.value("device").value_or("cpu"));
-  const Candidates candidates = loadCandidates(context, arguments, arguments.positional()[1]);
+  const core::Candidates candidates = loadCandidates(context, arguments, arguments.positional()[1]);
   const auto predictions =
-      classifier.predict(prepared(classifier, candidates), static_cast<int>(arguments.number("top", 3)));
+      classifier.predict(core::prepareCandidates(classifier, candidates), static_cast<int>(arguments.number("top", 3)));
   for (std::size_t i = 0; i < predictions.size(); ++i)
     std::cout << i + 1 << "\t" << topLine(classifier, predictions[i]) << "\n";
   return 0;
@@ -188,8 +164,8 @@ int runRefine(const CommandContext& context) {
   const std::string classifier_path = arguments.positional()[0];
   const core::PhaseClassifier classifier =
       core::PhaseClassifier::load(classifier_path, arguments.value("device").value_or("cpu"));
-  const Candidates candidates = loadCandidates(context, arguments, arguments.positional()[1]);
-  const std::vector<float> x = prepared(classifier, candidates);
+  const core::Candidates candidates = loadCandidates(context, arguments, arguments.positional()[1]);
+  const std::vector<float> x = core::prepareCandidates(classifier, candidates);
   core::RefinementSettings settings;
   const std::string mode = arguments.value("mode").value_or("pattern");
   if (mode == "amortised" || mode == "amortized")
@@ -248,50 +224,8 @@ int runRefine(const CommandContext& context) {
               << refined[i].after.probability.front() << "\tchange " << std::setprecision(3)
               << refined[i].relative_change << "\n";
   // The refined patterns, with where they came from and what changed.
-  core::Library out;
-  out.name = "refined candidates";
-  out.axis = classifier.grid();
-  out.samples = refined.size();
-  auto& meta = out.sample_metadata;
-  for (std::size_t i = 0; i < refined.size(); ++i) {
-    out.intensities.insert(out.intensities.end(), refined[i].pattern.begin(), refined[i].pattern.end());
-    out.provenance.push_back({candidates.source, static_cast<std::int64_t>(i)});
-    meta["identity_before"].push_back(name(refined[i].before));
-    meta["probability_before"].push_back(core::formatNumber(refined[i].before.probability.front()));
-    meta["identity_after"].push_back(name(refined[i].after));
-    meta["probability_after"].push_back(core::formatNumber(refined[i].after.probability.front()));
-    meta["relative_change"].push_back(core::formatNumber(refined[i].relative_change));
-  }
-  out.metadata["classifier"] = classifier_path;
-  out.metadata["lambda"] = core::formatNumber(settings.lambda);
-  out.metadata["mode"] = mode;
-  const std::string ext = core::lowercase(std::filesystem::path(*output).extension().string());
-  if (ext == ".xy" || ext == ".csv") {
-    // Text exports carry their provenance in a comment header.
-    core::AtomicFile file(*output);
-    {
-      std::ofstream text(file.temporaryPath());
-      text << "# Phasewise refined patterns\n# source: " << candidates.source << "\n# classifier: " << classifier_path
-           << "\n# lambda: " << settings.lambda << " (" << mode << ", " << discrepancy
-           << ")\n# axis: " << out.axis.spec.name() << "\n";
-      for (std::size_t i = 0; i < refined.size(); ++i)
-        text << "# pattern " << i + 1 << " (" << candidates.labels[i] << "): " << meta["identity_before"][i]
-             << " p=" << meta["probability_before"][i] << " -> " << meta["identity_after"][i]
-             << " p=" << meta["probability_after"][i] << ", relative L1 change " << meta["relative_change"][i] << "\n";
-      const char sep = ext == ".csv" ? ',' : ' ';
-      text << (ext == ".csv" ? "" : "# ") << (out.axis.spec.kind == core::AxisKind::TwoTheta ? "2theta" : "q");
-      for (std::size_t i = 0; i < refined.size(); ++i) text << sep << "refined_" << i + 1;
-      text << "\n";
-      for (std::size_t j = 0; j < out.points(); ++j) {
-        text << core::formatNumber(out.axis.values[j]);
-        for (std::size_t i = 0; i < refined.size(); ++i) text << sep << core::formatNumber(refined[i].pattern[j]);
-        text << "\n";
-      }
-    }
-    file.commit();
-  } else {
-    context.registry.writerFor(*output).write(out, *output);
-  }
+  plugins::writeRefinedPatterns(core::refinedSet(classifier, candidates, refined, settings, classifier_path), *output,
+                                context.registry);
   std::cout << "wrote " << *output << "\n";
   return 0;
 }

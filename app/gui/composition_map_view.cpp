@@ -2,44 +2,92 @@
 
 #include <qcustomplot.h>
 
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
+#include "plot_style.h"
 #include "project_document.h"
+#include "util/error.h"
 
 namespace phasewise::gui {
 namespace {
-const QColor kPhaseColours[] = {
-    QColor(31, 119, 180), QColor(255, 127, 14),  QColor(44, 160, 44),   QColor(214, 39, 40),  QColor(148, 103, 189),
-    QColor(140, 86, 75),  QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34), QColor(23, 190, 207)};
-}
+// Continuous quantities are drawn as this many colour classes (one scatter graph each):
+// per-point colours in one graph do not exist in QCustomPlot, and 48 graphs draw 10,000
+// samples well within a frame.
+constexpr int kColourClasses = 48;
+}  // namespace
 
 CompositionMapView::CompositionMapView(ProjectDocument* document, QWidget* parent)
-    : QWidget(parent), document_(document), plot_(new QCustomPlot(this)) {
+    : QWidget(parent),
+      document_(document),
+      plot_(new QCustomPlot(this)),
+      scale_(new QCPColorScale(plot_)),
+      quantity_(new QComboBox(this)),
+      phase_(new QSpinBox(this)) {
+  for (const auto q :
+       {core::SampleQuantity::DominantPhase, core::SampleQuantity::TotalIntensity, core::SampleQuantity::PhaseShare,
+        core::SampleQuantity::PhaseShift, core::SampleQuantity::Residual})
+    quantity_->addItem(QString::fromStdString(core::sampleQuantityName(q)), static_cast<int>(q));
+  phase_->setPrefix(tr("phase "));
+  phase_->setRange(1, 1);
+  auto* controls = new QHBoxLayout;
+  controls->addWidget(new QLabel(tr("Colour:"), this));
+  controls->addWidget(quantity_, 1);
+  controls->addWidget(phase_);
   auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(0, 0, 0, 0);
-  layout->addWidget(plot_);
+  layout->setContentsMargins(2, 2, 2, 2);
+  layout->addLayout(controls);
+  layout->addWidget(plot_, 1);
+  stylePlot(plot_);
   plot_->axisRect()->setupFullAxesBox();
+  // The triangle leaves its upper left empty: the legend goes there.
+  plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+  plot_->plotLayout()->addElement(0, 1, scale_);
+  scale_->setBarWidth(10);
+  scale_->setGradient(sequentialGradient());
+  scale_->setVisible(false);
+  plot_->setSelectionRectMode(QCP::srmCustom);
+  plot_->selectionRect()->setPen(QPen(Qt::black, 1, Qt::DashLine));
+  plot_->selectionRect()->setBrush(QColor(0, 0, 0, 25));
+  connect(plot_->selectionRect(), &QCPSelectionRect::accepted, this, &CompositionMapView::selectionRectangle);
   connect(document_, &ProjectDocument::libraryChanged, this, &CompositionMapView::rebuild);
-  connect(document_, &ProjectDocument::decompositionChanged, this, &CompositionMapView::rebuild);
+  connect(document_, &ProjectDocument::decompositionChanged, this, &CompositionMapView::recolour);
   connect(document_, &ProjectDocument::selectionChanged, this, &CompositionMapView::showSelection);
-  connect(plot_, &QCustomPlot::mousePress, this, &CompositionMapView::pick);
+  connect(document_, &ProjectDocument::phaseSelectionChanged, this, [this](int phase) {
+    if (phase >= 0) phase_->setValue(phase + 1);
+  });
+  connect(quantity_, &QComboBox::currentIndexChanged, this, &CompositionMapView::recolour);
+  connect(phase_, &QSpinBox::valueChanged, this, &CompositionMapView::recolour);
   rebuild();
 }
 
 int CompositionMapView::pointCount() const { return static_cast<int>(x_.size()); }
 
+core::SampleQuantity CompositionMapView::colouring() const {
+  return static_cast<core::SampleQuantity>(quantity_->currentData().toInt());
+}
+
+void CompositionMapView::setColouring(core::SampleQuantity quantity, int phase) {
+  phase_->setValue(phase + 1);
+  quantity_->setCurrentIndex(quantity_->findData(static_cast<int>(quantity)));
+  recolour();
+}
+
+QPointF CompositionMapView::position(int sample) const {
+  return {x_.at(static_cast<std::size_t>(sample)), y_.at(static_cast<std::size_t>(sample))};
+}
+
 void CompositionMapView::rebuild() {
-  plot_->clearGraphs();
   x_.clear();
   y_.clear();
   const core::Library& lib = document_->library();
-  if (lib.samples == 0) {
-    plot_->replot(QCustomPlot::rpQueuedReplot);
-    return;
-  }
-  const bool ternary = lib.elements.size() == 3;
+  const bool ternary = lib.elements.size() == 3 && !lib.composition.empty();
   for (std::size_t s = 0; s < lib.samples; ++s) {
     if (ternary) {
       x_.push_back(lib.fraction(s, 1) + 0.5 * lib.fraction(s, 2));
@@ -52,65 +100,145 @@ void CompositionMapView::rebuild() {
       y_.push_back(0.0);
     }
   }
-  // One graph per colour class: the dominant phase, or a single class before decomposition.
+  if (ternary) {
+    plot_->xAxis->setLabel(
+        QString::fromStdString(lib.elements[1] + " + " + lib.elements[2] + "/2  (" + lib.elements[0] + " at 0)"));
+    plot_->yAxis->setLabel(QString::fromStdString(lib.elements[2] + " \u00D7 \u221A3/2"));
+  } else {
+    plot_->xAxis->setLabel(lib.x.empty() ? tr("sample") : tr("x (mm)"));
+    plot_->yAxis->setLabel(lib.x.empty() ? QString() : tr("y (mm)"));
+  }
+  recolour();
+  plot_->rescaleAxes();
+  plot_->xAxis->scaleRange(1.1);
+  plot_->yAxis->scaleRange(1.1);
+  plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void CompositionMapView::recolour() {
+  plot_->clearGraphs();
+  const core::Library& lib = document_->library();
   const auto& d = document_->decomposition();
-  const int classes = d ? d->phases : 1;
-  for (int c = 0; c < classes; ++c) {
+  phase_->setRange(1, std::max(1, d ? d->phases : 1));
+  core::SampleQuantity q = colouring();
+  phase_->setVisible(q == core::SampleQuantity::PhaseShare || q == core::SampleQuantity::PhaseShift);
+  if (lib.samples == 0 || x_.size() != lib.samples) {
+    scale_->setVisible(false);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+    return;
+  }
+  if (core::needsDecomposition(q) && !d) q = core::SampleQuantity::TotalIntensity;  // until there is one
+  std::vector<double> values;
+  try {
+    values = core::sampleQuantity(lib, d ? &*d : nullptr, q, phase_->value() - 1);
+  } catch (const core::Error&) {
+    values = core::sampleQuantity(lib, nullptr, core::SampleQuantity::TotalIntensity);
+    q = core::SampleQuantity::TotalIntensity;
+  }
+  // Thousands of antialiased discs cost more than a frame; small ones look the same without.
+  if (lib.samples > 2000)
+    plot_->setNotAntialiasedElements(QCP::aeScatters);
+  else
+    plot_->setAntialiasedElements(QCP::aeAll);
+  auto scatter = [&](const QColor& colour, const QString& name) {
     QCPGraph* g = plot_->addGraph();
     g->setLineStyle(QCPGraph::lsNone);
-    g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, kPhaseColours[c % 10], 7));
-    g->setName(d ? QStringLiteral("phase %1").arg(c + 1) : QStringLiteral("samples"));
-  }
-  for (std::size_t s = 0; s < lib.samples; ++s) {
-    int cls = 0;
-    if (d) {
-      float best = -1;
-      for (int p = 0; p < d->phases; ++p)
-        if (d->fraction(s, p) > best) {
-          best = d->fraction(s, p);
-          cls = p;
-        }
+    g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, colour, lib.samples > 2000 ? 4 : 7));
+    g->setName(name);
+    return g;
+  };
+  if (q == core::SampleQuantity::DominantPhase) {
+    scale_->setVisible(false);
+    plot_->legend->setVisible(true);
+    std::vector<QVector<double>> xs(static_cast<std::size_t>(d->phases)), ys(xs.size());
+    for (std::size_t s = 0; s < lib.samples; ++s) {
+      xs[static_cast<std::size_t>(values[s])].push_back(x_[s]);
+      ys[static_cast<std::size_t>(values[s])].push_back(y_[s]);
     }
-    plot_->graph(cls)->addData(x_[s], y_[s]);
+    for (int p = 0; p < d->phases; ++p)
+      scatter(phaseColour(p), tr("phase %1").arg(p + 1))
+          ->setData(xs[static_cast<std::size_t>(p)], ys[static_cast<std::size_t>(p)]);
+  } else {
+    plot_->legend->setVisible(false);
+    double low = 1e300, high = -1e300;
+    for (double v : values)
+      if (std::isfinite(v)) {
+        low = std::min(low, v);
+        high = std::max(high, v);
+      }
+    if (!(high > low)) high = low + 1;
+    scale_->setVisible(true);
+    scale_->setDataRange(QCPRange(low, high));
+    scale_->axis()->setLabel(QString::fromStdString(core::sampleQuantityName(q)) +
+                             (q == core::SampleQuantity::PhaseShare || q == core::SampleQuantity::PhaseShift
+                                  ? tr(" of phase %1").arg(phase_->value())
+                                  : QString()));
+    QCPColorGradient gradient = sequentialGradient();
+    // Class kColourClasses holds samples without a value (e.g. a shift where the phase is absent).
+    std::vector<QVector<double>> xs(kColourClasses + 1), ys(kColourClasses + 1);
+    for (std::size_t s = 0; s < lib.samples; ++s) {
+      const int c =
+          std::isfinite(values[s])
+              ? std::clamp(static_cast<int>((values[s] - low) / (high - low) * kColourClasses), 0, kColourClasses - 1)
+              : kColourClasses;
+      xs[static_cast<std::size_t>(c)].push_back(x_[s]);
+      ys[static_cast<std::size_t>(c)].push_back(y_[s]);
+    }
+    for (int c = 0; c <= kColourClasses; ++c) {
+      const QColor colour = c == kColourClasses
+                                ? QColor(220, 220, 220)
+                                : QColor::fromRgb(gradient.color((c + 0.5) / kColourClasses, QCPRange(0, 1)));
+      scatter(colour, QString())->setData(xs[static_cast<std::size_t>(c)], ys[static_cast<std::size_t>(c)]);
+    }
   }
   QCPGraph* selection = plot_->addGraph();
   selection->setLineStyle(QCPGraph::lsNone);
   selection->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 2), Qt::NoBrush, 13));
-  selection->setName(QStringLiteral("selected"));
-  if (ternary) {
-    plot_->xAxis->setLabel(QString::fromStdString(lib.elements[1] + " + " + lib.elements[2] + "/2"));
-    plot_->yAxis->setLabel(QString::fromStdString(lib.elements[2] + " (x sqrt 3 / 2)"));
-  } else {
-    plot_->xAxis->setLabel(lib.x.empty() ? QStringLiteral("sample") : QStringLiteral("x (mm)"));
-    plot_->yAxis->setLabel(lib.x.empty() ? QString() : QStringLiteral("y (mm)"));
-  }
-  plot_->rescaleAxes();
-  plot_->xAxis->scaleRange(1.1);
-  plot_->yAxis->scaleRange(1.1);
-  showSelection(document_->selectedSample());
+  selection->setName(tr("selected"));
+  selection->removeFromLegend();
+  showSelection();
 }
 
-void CompositionMapView::showSelection(int sample) {
+void CompositionMapView::showSelection() {
   if (plot_->graphCount() == 0) return;
   QCPGraph* selection = plot_->graph(plot_->graphCount() - 1);
   selection->data()->clear();
-  if (sample >= 0 && static_cast<std::size_t>(sample) < x_.size()) selection->addData(x_[sample], y_[sample]);
+  for (int sample : document_->selectedSamples())
+    if (sample >= 0 && static_cast<std::size_t>(sample) < x_.size())
+      selection->addData(x_[static_cast<std::size_t>(sample)], y_[static_cast<std::size_t>(sample)]);
+  selection->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 2), Qt::NoBrush,
+                                             document_->selectedSamples().size() > 1 ? 9 : 13));
   plot_->replot(QCustomPlot::rpQueuedReplot);
 }
 
-void CompositionMapView::pick(QMouseEvent* event) {
+void CompositionMapView::replotNow() { plot_->replot(QCustomPlot::rpImmediateRefresh); }
+
+void CompositionMapView::selectInside(double x0, double y0, double x1, double y1) {
+  const double xl = std::min(x0, x1), xh = std::max(x0, x1), yl = std::min(y0, y1), yh = std::max(y0, y1);
+  std::vector<int> inside;
+  for (std::size_t s = 0; s < x_.size(); ++s)
+    if (x_[s] >= xl && x_[s] <= xh && y_[s] >= yl && y_[s] <= yh) inside.push_back(static_cast<int>(s));
+  document_->setSelectedSamples(std::move(inside));
+}
+
+void CompositionMapView::selectionRectangle(const QRect& rect, QMouseEvent*) {
   if (x_.empty()) return;
-  const double px = plot_->xAxis->pixelToCoord(event->pos().x()), py = plot_->yAxis->pixelToCoord(event->pos().y());
-  std::size_t best = 0;
-  double best_d = 1e300;
-  for (std::size_t s = 0; s < x_.size(); ++s) {
-    const double d = std::hypot(x_[s] - px, y_[s] - py);
-    if (d < best_d) {
-      best_d = d;
-      best = s;
+  if (rect.width() < 4 && rect.height() < 4) {  // a click: the nearest sample
+    const double px = plot_->xAxis->pixelToCoord(rect.center().x()), py = plot_->yAxis->pixelToCoord(rect.center().y());
+    std::size_t best = 0;
+    double best_d = 1e300;
+    for (std::size_t s = 0; s < x_.size(); ++s) {
+      const double d = std::hypot(x_[s] - px, y_[s] - py);
+      if (d < best_d) {
+        best_d = d;
+        best = s;
+      }
     }
+    document_->setSelectedSample(static_cast<int>(best));
+    return;
   }
-  document_->setSelectedSample(static_cast<int>(best));
+  selectInside(plot_->xAxis->pixelToCoord(rect.left()), plot_->yAxis->pixelToCoord(rect.top()),
+               plot_->xAxis->pixelToCoord(rect.right()), plot_->yAxis->pixelToCoord(rect.bottom()));
 }
 
 }  // namespace phasewise::gui

@@ -1,11 +1,17 @@
 #pragma once
 // The composition map: every sample at its composition (ternary triangle for three elements,
-// wafer x/y otherwise), coloured by the dominant phase once a decomposition exists, else by
-// total intensity. A click selects the nearest sample.
+// wafer x/y otherwise), coloured by a chosen quantity (dominant phase, total intensity, a
+// phase's share or shift, the residual) with a colour scale. A click selects the nearest
+// sample; a drag selects every sample inside the rectangle (shown as a waterfall).
 
 #include <QWidget>
 
+#include "decompose/sample_quantities.h"
+
 class QCustomPlot;
+class QCPColorScale;
+class QComboBox;
+class QSpinBox;
 class QMouseEvent;
 
 namespace phasewise::gui {
@@ -20,13 +26,26 @@ class CompositionMapView : public QWidget {
   [[nodiscard]] QCustomPlot* plot() const { return plot_; }
   [[nodiscard]] int pointCount() const;
 
+  void setColouring(core::SampleQuantity quantity, int phase = 0);
+  [[nodiscard]] core::SampleQuantity colouring() const;
+  // Selects the samples inside a rectangle given in plot coordinates (what a drag does).
+  void selectInside(double x0, double y0, double x1, double y1);
+  // Position of a sample on the map, in plot coordinates.
+  [[nodiscard]] QPointF position(int sample) const;
+  // Redraws at once (not queued); for the redraw benchmark.
+  void replotNow();
+
  private:
   void rebuild();
-  void showSelection(int sample);
-  void pick(QMouseEvent* event);
+  void recolour();
+  void showSelection();
+  void selectionRectangle(const QRect& rect, QMouseEvent* event);
 
   ProjectDocument* document_;
   QCustomPlot* plot_;
+  QCPColorScale* scale_;
+  QComboBox* quantity_;
+  QSpinBox* phase_;
   std::vector<double> x_, y_;
 };
 

@@ -1,26 +1,42 @@
 #include "main_window.h"
 
+#include <qcustomplot.h>
+
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDateTime>
 #include <QDockWidget>
 #include <QFileDialog>
-#include <QHeaderView>
+#include <QFileInfo>
 #include <QInputDialog>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QProgressDialog>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
 
+#include "analysis_jobs.h"
 #include "composition_map_view.h"
-#include "decompose_controller.h"
-#include "example/synthetic_library.h"
-#include "format_hdf5/project_file.h"
-#include "io/registry.h"
+#include "format_hdf5/hdf5_format.h"
 #include "pattern_view.h"
-#include "phase_table_model.h"
+#include "phases_panel.h"
+#include "plot_style.h"
 #include "project_document.h"
+#include "settings_dialogs.h"
+#include "simulate/cif_reader.h"
+#include "util/error.h"
 
 namespace phasewise::gui {
+namespace {
+constexpr int kMostRecent = 8;
+const QString kFileFilter = QObject::tr(
+    "Libraries and projects (*.h5 *.hdf5 *.txt *.xy *.xye *.dat *.csv *.chi *.xrdml);;Phasewise projects (*.h5);;"
+    "All files (*)");
+}  // namespace
 
 MainWindow::MainWindow(const core::FormatRegistry& registry, QWidget* parent)
     : QMainWindow(parent),
@@ -28,127 +44,378 @@ MainWindow::MainWindow(const core::FormatRegistry& registry, QWidget* parent)
       document_(new ProjectDocument(this)),
       map_(new CompositionMapView(document_)),
       patterns_(new PatternView(document_)),
-      decompose_(new DecomposeController(document_, this)) {
+      phases_(new PhasesPanel(document_)),
+      log_(new QPlainTextEdit),
+      jobs_(new JobController(this)),
+      progress_(new QProgressBar),
+      cancel_(new QPushButton(tr("Cancel"))) {
   setWindowTitle(tr("Phasewise"));
+  setAcceptDrops(true);
   setCentralWidget(patterns_);
-  auto* dock = new QDockWidget(tr("Composition map"), this);
-  dock->setObjectName(QStringLiteral("composition-map"));
-  dock->setWidget(map_);
-  addDockWidget(Qt::LeftDockWidgetArea, dock);
-  map_->setMinimumWidth(380);
-  resizeDocks({dock}, {460}, Qt::Horizontal);
-  auto* table = new QTableView;
-  table->setModel(new PhaseTableModel(document_, table));
-  table->horizontalHeader()->setStretchLastSection(true);
-  auto* phases_dock = new QDockWidget(tr("Phases"), this);
-  phases_dock->setObjectName(QStringLiteral("phases"));
-  phases_dock->setWidget(table);
-  addDockWidget(Qt::LeftDockWidgetArea, phases_dock);
-  resizeDocks({dock, phases_dock}, {480, 170}, Qt::Vertical);
+  auto dock = [this](const QString& title, const QString& name, QWidget* widget, Qt::DockWidgetArea area) {
+    auto* d = new QDockWidget(title, this);
+    d->setObjectName(name);
+    d->setWidget(widget);
+    addDockWidget(area, d);
+    return d;
+  };
+  QDockWidget* map_dock = dock(tr("Composition map"), QStringLiteral("composition-map"), map_, Qt::LeftDockWidgetArea);
+  QDockWidget* phases_dock = dock(tr("Phases"), QStringLiteral("phases"), phases_, Qt::RightDockWidgetArea);
+  log_->setReadOnly(true);
+  log_->setMaximumBlockCount(5000);
+  QDockWidget* log_dock = dock(tr("Messages"), QStringLiteral("messages"), log_, Qt::BottomDockWidgetArea);
+  resizeDocks({map_dock, phases_dock}, {400, 640}, Qt::Horizontal);
+  resizeDocks({log_dock}, {90}, Qt::Vertical);
+  progress_->setRange(0, 100);
+  progress_->setMaximumWidth(220);
+  progress_->hide();
+  cancel_->hide();
+  cancel_->setShortcut(Qt::Key_Escape);
+  statusBar()->addPermanentWidget(progress_);
+  statusBar()->addPermanentWidget(cancel_);
   createMenus();
+
+  connect(cancel_, &QPushButton::clicked, jobs_, &JobController::cancel);
+  connect(jobs_, &JobController::progress, this, [this](int percent, const QString& stage) {
+    progress_->setValue(percent);
+    progress_->setFormat(stage + QStringLiteral(" %p%"));
+  });
+  connect(jobs_, &JobController::finished, this, &MainWindow::jobFinished);
   connect(document_, &ProjectDocument::libraryChanged, this, &MainWindow::describeLibrary);
-  connect(decompose_, &DecomposeController::finished, this,
-          [this](bool, const QString& message) { statusBar()->showMessage(message); });
-  statusBar()->showMessage(tr("Open a library (File > Open) or the built-in example."));
-  resize(1200, 700);
+  for (auto signal : {&ProjectDocument::libraryChanged, &ProjectDocument::runsChanged,
+                      &ProjectDocument::classifierChanged, &ProjectDocument::decompositionChanged})
+    connect(document_, signal, this, &MainWindow::updateActions);
+  connect(phases_, &PhasesPanel::refineRequested, this,
+          [this](const core::RefinementSettings& s, int candidate, bool preview) { refine(s, candidate, preview); });
+  connect(phases_, &PhasesPanel::trainRequested, this, [this] {
+    if (const auto s = askClassifierSettings(this, defaultClassifierSettings(*document_))) trainClassifier(*s);
+  });
+  connect(phases_, &PhasesPanel::loadClassifierRequested, this, [this] {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Load classifier"), QString(), tr("Phasewise classifier (*.pt)"));
+    if (!path.isEmpty()) loadClassifier(path);
+  });
+  connect(phases_, &PhasesPanel::loadReferencePhasesRequested, this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load reference phases"), QString(),
+                                                      tr("Phase library (*.h5);;All files (*)"));
+    if (!path.isEmpty()) loadReferencePhases(path);
+  });
+
+  QSettings settings;
+  if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1400, 860);
+  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  log(tr("Phasewise ready. Open a library (File > Open, or drop a file here) or the built-in example (Help)."));
+  statusBar()->showMessage(tr("Open a library (Ctrl+O) or the built-in example (Help > Built-in example)."));
+  updateActions();
 }
 
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&Open..."), QKeySequence::Open, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open library"));
+    QSettings settings;
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open library or project"),
+                                     settings.value(QStringLiteral("files/lastFolder")).toString(), kFileFilter);
     if (!path.isEmpty()) openFile(path);
   });
-  file->addAction(tr("Open &example"), this, &MainWindow::openExample);
-  file->addAction(tr("&Save project..."), QKeySequence::Save, this, [this] {
+  recent_menu_ = file->addMenu(tr("Open &recent"));
+  rebuildRecentMenu();
+  file->addAction(tr("Open reference &phases..."), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load reference phases"), QString(),
+                                                      tr("Phase library (*.h5);;All files (*)"));
+    if (!path.isEmpty()) loadReferencePhases(path);
+  });
+  file->addSeparator();
+  QAction* save = file->addAction(tr("&Save project..."), QKeySequence::Save, this, [this] {
+    QString path = document_->fileName();
+    if (!path.endsWith(QStringLiteral(".h5"), Qt::CaseInsensitive) || !QFileInfo(path).isFile())
+      path = QFileDialog::getSaveFileName(this, tr("Save project"), QString(), tr("Phasewise project (*.h5)"));
+    if (!path.isEmpty()) saveProject(path);
+  });
+  QAction* save_as = file->addAction(tr("Save project &as..."), QKeySequence::SaveAs, this, [this] {
     const QString path =
         QFileDialog::getSaveFileName(this, tr("Save project"), QString(), tr("Phasewise project (*.h5)"));
     if (!path.isEmpty()) saveProject(path);
   });
+  QAction* export_refined =
+      file->addAction(tr("&Export refined patterns..."), QKeySequence(tr("Ctrl+E")), this, [this] {
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Export refined patterns"), QString(),
+                                         tr("Two-column text (*.xy);;CSV (*.csv);;Phasewise HDF5 (*.h5)"));
+        if (!path.isEmpty()) exportRefined(path);
+      });
+  QMenu* figures = file->addMenu(tr("Export &figure"));
+  for (const auto& [which, title] : {std::pair<QString, QString>{QStringLiteral("patterns"), tr("Pattern view...")},
+                                     {QStringLiteral("map"), tr("Composition map...")},
+                                     {QStringLiteral("phase"), tr("Selected phase...")}}) {
+    const QString name = which;
+    figures->addAction(title, this, [this, name] {
+      const QString path = QFileDialog::getSaveFileName(this, tr("Export figure"), name,
+                                                        tr("PNG image (*.png);;PDF (*.pdf);;SVG (*.svg)"));
+      if (!path.isEmpty()) exportFigure(name, path);
+    });
+  }
   file->addSeparator();
-  file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+  file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+  needs_library_ = {save, save_as, export_refined};
+
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  undo_ = edit->addAction(tr("&Undo run"), QKeySequence::Undo, document_, &ProjectDocument::undoRun);
+  redo_ = edit->addAction(tr("&Redo run"), QKeySequence::Redo, document_, &ProjectDocument::redoRun);
+
   QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
-  analysis->addAction(tr("&Decompose..."), this, [this] {
-    bool ok = false;
-    const int phases = QInputDialog::getInt(this, tr("Decompose"), tr("Number of phases"), 6, 1, 24, 1, &ok);
-    if (ok) decompose(phases);
+  QAction* decompose_action = analysis->addAction(tr("&Decompose..."), QKeySequence(tr("Ctrl+D")), this, [this] {
+    QSettings settings;
+    core::DecompositionSettings defaults;
+    defaults.phases = settings.value(QStringLiteral("decompose/phases"), 6).toInt();
+    if (const auto s = askDecompositionSettings(this, defaults)) decompose(*s);
   });
+  analysis->addAction(tr("&Train classifier..."), this, [this] {
+    if (const auto s = askClassifierSettings(this, defaultClassifierSettings(*document_))) trainClassifier(*s);
+  });
+  analysis->addAction(tr("&Load classifier..."), this, [this] {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Load classifier"), QString(), tr("Phasewise classifier (*.pt)"));
+    if (!path.isEmpty()) loadClassifier(path);
+  });
+  analysis->addAction(tr("&Refine all phases"), QKeySequence(tr("Ctrl+R")), this,
+                      [this] { refine(phases_->settings(), -1); });
+  analysis->addSeparator();
+  analysis->addAction(tr("&Cancel the running job"), jobs_, &JobController::cancel);
+  needs_library_.push_back(decompose_action);
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("Built-in &example"), this, &MainWindow::openExample);
+  help->addAction(tr("Run the example &pipeline"), this, &MainWindow::runExamplePipeline);
+  help->addAction(tr("&About Phasewise"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::updateActions() {
+  for (QAction* a : needs_library_) a->setEnabled(document_->hasLibrary());
+  undo_->setEnabled(document_->canUndoRun());
+  redo_->setEnabled(document_->canRedoRun());
+  const auto& runs = document_->runs();
+  const int current = document_->currentRun();
+  undo_->setText(current > 0 ? tr("&Undo run (back to: %1)").arg(runs[static_cast<std::size_t>(current - 1)].name)
+                             : tr("&Undo run"));
+  redo_->setText(document_->canRedoRun() ? tr("&Redo run (%1)").arg(runs[static_cast<std::size_t>(current + 1)].name)
+                                         : tr("&Redo run"));
+  setWindowTitle(document_->hasLibrary() ? tr("Phasewise - %1").arg(QFileInfo(document_->fileName()).fileName())
+                                         : tr("Phasewise"));
+}
+
+void MainWindow::log(const QString& message) {
+  log_->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) + message);
+}
+
+QString MainWindow::logText() const { return log_->toPlainText(); }
+
+bool MainWindow::startJob(const QString& title, const std::function<JobWork()>& make) {
+  if (jobs_->running()) {
+    statusBar()->showMessage(tr("Busy with %1; wait for it or cancel it (Esc).").arg(jobs_->title()));
+    return false;
+  }
+  JobWork work;
+  try {
+    work = make();  // takes the job's snapshot; may refuse (no classifier, no decomposition...)
+  } catch (const std::exception& e) {
+    const QString message = QString::fromUtf8(e.what());
+    log(tr("Cannot start %1: %2").arg(title, message));
+    statusBar()->showMessage(message);
+    pipeline_.clear();
+    return false;
+  }
+  progress_->setValue(0);
+  progress_->setFormat(title + QStringLiteral(" %p%"));
+  progress_->show();
+  cancel_->show();
+  log(tr("%1...").arg(title));
+  return jobs_->start(title, std::move(work));
+}
+
+void MainWindow::jobFinished(bool succeeded, const QString& message) {
+  progress_->hide();
+  cancel_->hide();
+  log(message);
+  statusBar()->showMessage(message);
+  if (!succeeded) {
+    pipeline_.clear();
+    if (!message.contains(tr("cancelled"))) {
+      // Window-modal, not application-blocking: the message says what failed and why.
+      auto* box = new QMessageBox(QMessageBox::Warning, tr("Phasewise"), message, QMessageBox::Ok, this);
+      box->setAttribute(Qt::WA_DeleteOnClose);
+      box->open();
+    }
+    return;
+  }
+  if (!pipeline_.empty()) {
+    auto next = pipeline_.front();
+    pipeline_.erase(pipeline_.begin());
+    next();
+  }
 }
 
 bool MainWindow::openFile(const QString& path) {
-  try {
-    // A project file brings its decomposition along.
-    if (path.endsWith(QStringLiteral(".h5"), Qt::CaseInsensitive)) {
-      plugins::Project project = plugins::readProject(path.toStdString());
-      document_->setLibrary(std::move(project.library), path);
-      if (project.decomposition) document_->setDecomposition(std::move(*project.decomposition));
-      return true;
-    }
-    core::ReadResult result = registry_.read(path.toStdString());
-    QString warnings;
-    for (const std::string& w : result.warnings) warnings += QString::fromStdString(w) + QLatin1Char('\n');
-    document_->setLibrary(std::move(result.library), path);
-    if (!warnings.isEmpty())
-      statusBar()->showMessage(warnings.trimmed().replace(QLatin1Char('\n'), QLatin1String("; ")));
-    return true;
-  } catch (const std::exception& e) {
-    // Window-modal, not application-blocking: the message names the file and the problem.
-    auto* box =
-        new QMessageBox(QMessageBox::Warning, tr("Cannot open"), QString::fromUtf8(e.what()), QMessageBox::Ok, this);
+  if (!QFileInfo::exists(path)) {
+    const QString message = tr("%1: does not exist").arg(path);
+    log(message);
+    statusBar()->showMessage(message);
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open"), message, QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
+    return false;
+  }
+  QSettings().setValue(QStringLiteral("files/lastFolder"), QFileInfo(path).absolutePath());
+  rememberRecent(path);
+  return startJob(tr("Opening %1").arg(QFileInfo(path).fileName()),
+                  [this, path] { return openFileJob(document_, registry_, path); });
+}
+
+bool MainWindow::openExample() {
+  return startJob(tr("Opening the built-in example"), [this] { return openExampleJob(document_); });
+}
+
+bool MainWindow::saveProject(const QString& path) {
+  if (!document_->hasLibrary()) return false;
+  rememberRecent(path);
+  return startJob(tr("Saving the project"), [this, path] { return saveProjectJob(document_, path); });
+}
+
+bool MainWindow::decompose(const core::DecompositionSettings& settings) {
+  if (!document_->hasLibrary()) return false;
+  QSettings().setValue(QStringLiteral("decompose/phases"), settings.phases);
+  return startJob(tr("Decomposing into %1 phases").arg(settings.phases),
+                  [this, settings] { return decomposeJob(document_, settings); });
+}
+
+bool MainWindow::decompose(int phases) {
+  core::DecompositionSettings settings;
+  settings.phases = phases;
+  return decompose(settings);
+}
+
+bool MainWindow::trainClassifier(const core::ClassifierSettings& settings) {
+  return startJob(tr("Training the classifier"), [this, settings] { return trainJob(document_, settings); });
+}
+
+bool MainWindow::loadClassifier(const QString& path) {
+  return startJob(tr("Loading the classifier"), [this, path] { return loadClassifierJob(document_, path); });
+}
+
+bool MainWindow::loadReferencePhases(const QString& path) {
+  return startJob(tr("Loading reference phases"), [this, path] { return loadReferencePhasesJob(document_, path); });
+}
+
+bool MainWindow::refine(const core::RefinementSettings& settings, int candidate, bool preview) {
+  const QString what = candidate >= 0 ? tr("phase %1").arg(candidate + 1) : tr("all phases");
+  return startJob(tr("Refining %1").arg(what),
+                  [this, settings, candidate, preview] { return refineJob(document_, settings, candidate, preview); });
+}
+
+bool MainWindow::exportRefined(const QString& path) {
+  return startJob(tr("Exporting refined patterns"),
+                  [this, path] { return exportRefinedJob(document_, registry_, path); });
+}
+
+QCustomPlot* MainWindow::plotNamed(const QString& which) const {
+  if (which == QLatin1String("map")) return map_->plot();
+  if (which == QLatin1String("phase")) return phases_->plot();
+  return patterns_->plot();
+}
+
+bool MainWindow::exportFigure(const QString& which, const QString& path) {
+  try {
+    exportPlot(plotNamed(which), path);
+    log(tr("Wrote the %1 figure to %2").arg(which, path));
+    return true;
+  } catch (const std::exception& e) {
+    log(QString::fromUtf8(e.what()));
     statusBar()->showMessage(QString::fromUtf8(e.what()));
     return false;
   }
 }
 
-bool MainWindow::saveProject(const QString& path) {
-  if (!document_->hasLibrary()) return false;
-  try {
-    plugins::writeProject({document_->library(), std::nullopt, document_->decomposition()}, path.toStdString());
-    statusBar()->showMessage(tr("Saved %1").arg(path));
-    return true;
-  } catch (const std::exception& e) {
-    auto* box =
-        new QMessageBox(QMessageBox::Warning, tr("Cannot save"), QString::fromUtf8(e.what()), QMessageBox::Ok, this);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
-    return false;
-  }
+void MainWindow::runExamplePipeline() {
+  if (jobs_->running()) return;
+  pipeline_ = {
+      [this] { decompose(4); },
+      [this] {
+        core::ClassifierSettings s = defaultClassifierSettings(*document_);
+        s.patterns_per_phase = 60;  // a quick classifier: the example's phases are distinct
+        s.validation_per_phase = 15;
+        s.epochs = 4;
+        s.grid.values.resize(0);
+        for (int i = 0; i < 512; ++i) s.grid.values.push_back(15.0 + 65.0 * i / 511.0);
+        trainClassifier(s);
+      },
+      [this] {
+        core::RefinementSettings s = phases_->settings();
+        refine(s, -1);
+      },
+  };
+  openExample();
 }
 
-void MainWindow::openExample() {
-  core::SyntheticLibrarySpec spec;
-  document_->setLibrary(core::makeSyntheticLibrary(spec).library, tr("built-in example"));
+void MainWindow::rememberRecent(const QString& path) {
+  QSettings settings;
+  QStringList recent = settings.value(QStringLiteral("files/recent")).toStringList();
+  recent.removeAll(path);
+  recent.prepend(path);
+  while (recent.size() > kMostRecent) recent.removeLast();
+  settings.setValue(QStringLiteral("files/recent"), recent);
+  rebuildRecentMenu();
 }
 
-void MainWindow::decompose(int phases) {
-  if (!document_->hasLibrary()) return;
-  core::DecompositionSettings settings;
-  settings.phases = phases;
-  auto* dialog = new QProgressDialog(tr("Decomposing..."), tr("Cancel"), 0, 100, this);
-  dialog->setAttribute(Qt::WA_DeleteOnClose);
-  dialog->setMinimumDuration(300);
-  connect(decompose_, &DecomposeController::progress, dialog, [dialog](int percent, const QString& stage) {
-    dialog->setValue(percent);
-    dialog->setLabelText(stage);
-  });
-  connect(dialog, &QProgressDialog::canceled, decompose_, &DecomposeController::cancel);
-  connect(decompose_, &DecomposeController::finished, dialog, &QProgressDialog::close);
-  decompose_->start(settings);
+void MainWindow::rebuildRecentMenu() {
+  recent_menu_->clear();
+  const QStringList recent = QSettings().value(QStringLiteral("files/recent")).toStringList();
+  for (const QString& path : recent) recent_menu_->addAction(path, this, [this, path] { openFile(path); });
+  recent_menu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (jobs_->running()) jobs_->cancel();  // results of a cancelled job are never half-applied
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/state"), saveState());
+  event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  const QList<QUrl> urls = event->mimeData()->urls();
+  if (!urls.isEmpty() && urls.front().isLocalFile()) openFile(urls.front().toLocalFile());
 }
 
 void MainWindow::describeLibrary() {
   const core::Library& lib = document_->library();
-  QString wavelength = lib.axis.wavelength_angstrom ? tr("wavelength %1 A").arg(*lib.axis.wavelength_angstrom)
-                       : lib.axis.spec.kind == core::AxisKind::TwoTheta ? tr("wavelength NOT stated")
-                                                                        : tr("Q axis");
-  statusBar()->showMessage(tr("%1: %2 samples x %3 points, %4, %5")
-                               .arg(document_->fileName())
-                               .arg(lib.samples)
-                               .arg(lib.points())
-                               .arg(QString::fromStdString(lib.axis.spec.name()))
-                               .arg(wavelength));
+  const QString wavelength = lib.axis.wavelength_angstrom
+                                 ? tr("wavelength %1 \u00C5").arg(*lib.axis.wavelength_angstrom)
+                             : lib.axis.spec.kind == core::AxisKind::TwoTheta ? tr("wavelength NOT stated")
+                                                                              : tr("Q axis, no wavelength needed");
+  log(tr("%1: %2 samples x %3 points, %4, %5")
+          .arg(document_->fileName())
+          .arg(lib.samples)
+          .arg(lib.points())
+          .arg(QString::fromStdString(lib.axis.spec.name()))
+          .arg(wavelength));
+}
+
+void MainWindow::showAbout() {
+  QMessageBox::about(
+      this, tr("About Phasewise"),
+      tr("<b>Phasewise</b><br>Phase mapping of composition-spread libraries: decomposition into phases, "
+         "identification and imitation refinement of the phase patterns.<br><br>"
+         "Qt %1<br>QCustomPlot %2<br>LibTorch %3<br>HDF5 %4<br>gemmi %5")
+          .arg(QString::fromLatin1(qVersion()), QStringLiteral(QCUSTOMPLOT_VERSION_STR),
+               QString::fromStdString(core::torchVersion()), QString::fromStdString(plugins::hdf5Version()),
+               QString::fromStdString(core::gemmiVersion())));
 }
 
 }  // namespace phasewise::gui

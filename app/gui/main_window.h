@@ -1,7 +1,26 @@
 #pragma once
-// The main window: wires the document, the views and the controllers; no data logic here.
+// The main window: docks (composition map, phases, message log) around the pattern view,
+// menus with desktop shortcuts, files (open, drag and drop, recent, projects, export), and
+// the long jobs through one JobController with progress and Cancel in the status bar. It
+// wires the document, views and jobs together; no data logic here.
 
 #include <QMainWindow>
+#include <QStringList>
+
+#include <functional>
+#include <vector>
+
+#include "decompose/decomposition.h"
+#include "job_controller.h"
+#include "learn/classifier.h"
+#include "learn/refiner.h"
+
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QMenu;
+class QAction;
+class QCustomPlot;
 
 namespace phasewise::core {
 class FormatRegistry;
@@ -12,7 +31,7 @@ namespace phasewise::gui {
 class ProjectDocument;
 class CompositionMapView;
 class PatternView;
-class DecomposeController;
+class PhasesPanel;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -23,22 +42,62 @@ class MainWindow : public QMainWindow {
   [[nodiscard]] ProjectDocument* document() const { return document_; }
   [[nodiscard]] CompositionMapView* compositionMap() const { return map_; }
   [[nodiscard]] PatternView* patternView() const { return patterns_; }
-  [[nodiscard]] DecomposeController* decomposeController() const { return decompose_; }
+  [[nodiscard]] PhasesPanel* phasesPanel() const { return phases_; }
+  [[nodiscard]] JobController* jobs() const { return jobs_; }
+  [[nodiscard]] QString logText() const;
 
-  bool openFile(const QString& path);     // false (with a message) when the file cannot be read
-  bool saveProject(const QString& path);  // library + decomposition, atomically
-  void openExample();
-  void decompose(int phases);
+  // Each starts a background job and returns whether it started (false: another job runs, or
+  // the request cannot be met, with the reason in the log and the status bar).
+  bool openFile(const QString& path);  // libraries, projects (.h5); phase libraries go to loadReferencePhases
+  bool openExample();
+  bool saveProject(const QString& path);
+  bool decompose(const core::DecompositionSettings& settings);
+  bool decompose(int phases);
+  bool trainClassifier(const core::ClassifierSettings& settings);
+  bool loadClassifier(const QString& path);
+  bool loadReferencePhases(const QString& path);
+  bool refine(const core::RefinementSettings& settings, int candidate, bool preview = false);
+  bool exportRefined(const QString& path);
+  // Writes a plot to PNG/PDF/SVG: "patterns", "map" or "phase" (synchronous: it is quick).
+  bool exportFigure(const QString& which, const QString& path);
+  // The built-in example through the whole pipeline: open, decompose (K = 4), train a quick
+  // classifier on the example's reference phases, refine every phase. Runs job after job.
+  void runExamplePipeline();
+  // Whether a chained pipeline still has steps to run.
+  [[nodiscard]] bool pipelineRunning() const { return !pipeline_.empty() || jobs_->running(); }
+
+  void log(const QString& message);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
 
  private:
+  bool startJob(const QString& title, const std::function<JobWork()>& make);
+  void jobFinished(bool succeeded, const QString& message);
   void createMenus();
+  void updateActions();
+  void rememberRecent(const QString& path);
+  void rebuildRecentMenu();
   void describeLibrary();
+  void showAbout();
+  [[nodiscard]] QCustomPlot* plotNamed(const QString& which) const;
 
   const core::FormatRegistry& registry_;
   ProjectDocument* document_;
   CompositionMapView* map_;
   PatternView* patterns_;
-  DecomposeController* decompose_;
+  PhasesPanel* phases_;
+  QPlainTextEdit* log_;
+  JobController* jobs_;
+  QProgressBar* progress_;
+  QPushButton* cancel_;
+  QMenu* recent_menu_ = nullptr;
+  QAction* undo_ = nullptr;
+  QAction* redo_ = nullptr;
+  std::vector<QAction*> needs_library_;
+  std::vector<std::function<void()>> pipeline_;  // steps still to run, in order
 };
 
 }  // namespace phasewise::gui

@@ -2,60 +2,196 @@
 
 #include <qcustomplot.h>
 
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <cmath>
+
+#include "plot_style.h"
 #include "project_document.h"
+#include "util/error.h"
 
 namespace phasewise::gui {
+namespace {
+constexpr int kMostWaterfall = 60;  // more curves than this stop being readable
+constexpr double kCuKalpha1 = 1.540562;
+}  // namespace
 
 PatternView::PatternView(ProjectDocument* document, QWidget* parent)
-    : QWidget(parent), document_(document), plot_(new QCustomPlot(this)) {
+    : QWidget(parent),
+      document_(document),
+      plot_(new QCustomPlot(this)),
+      axis_(new QComboBox(this)),
+      wavelength_(new QDoubleSpinBox(this)),
+      wavelength_note_(new QLabel(this)),
+      waterfall_(new QCheckBox(tr("Waterfall"), this)),
+      cursor_(new QLabel(this)) {
+  axis_->addItem(tr("Q (nm\u207B\u00B9)"), static_cast<int>(core::DisplayAxis::QInverseNanometre));
+  axis_->addItem(tr("Q (\u00C5\u207B\u00B9)"), static_cast<int>(core::DisplayAxis::QInverseAngstrom));
+  axis_->addItem(tr("2\u03B8 (\u00B0)"), static_cast<int>(core::DisplayAxis::TwoThetaDegree));
+  axis_->addItem(tr("d (\u00C5)"), static_cast<int>(core::DisplayAxis::DSpacingAngstrom));
+  axis_->setToolTip(tr("Unit of the horizontal axis (display only; the data keep their own axis)"));
+  wavelength_->setRange(0.1, 3.0);
+  wavelength_->setDecimals(6);
+  wavelength_->setSuffix(QStringLiteral(" \u00C5"));
+  wavelength_->setValue(kCuKalpha1);
+  wavelength_->setToolTip(tr("Wavelength for showing 2\u03B8 when the data do not state one"));
+  waterfall_->setToolTip(tr("Offset the selected samples' patterns (select several on the map with a drag)"));
+  auto* controls = new QHBoxLayout;
+  controls->addWidget(new QLabel(tr("Axis:"), this));
+  controls->addWidget(axis_);
+  wavelength_label_ = new QLabel(tr("\u03BB:"), this);
+  controls->addWidget(wavelength_label_);
+  controls->addWidget(wavelength_);
+  controls->addWidget(wavelength_note_);
+  controls->addWidget(waterfall_);
+  controls->addStretch(1);
+  controls->addWidget(cursor_);
   auto* layout = new QVBoxLayout(this);
-  layout->setContentsMargins(0, 0, 0, 0);
-  layout->addWidget(plot_);
+  layout->setContentsMargins(2, 2, 2, 2);
+  layout->addLayout(controls);
+  layout->addWidget(plot_, 1);
+  stylePlot(plot_);
   plot_->legend->setVisible(true);
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
   connect(document_, &ProjectDocument::selectionChanged, this, &PatternView::rebuild);
   connect(document_, &ProjectDocument::decompositionChanged, this, &PatternView::rebuild);
+  connect(document_, &ProjectDocument::libraryChanged, this, &PatternView::updateWavelengthControls);
+  connect(axis_, &QComboBox::currentIndexChanged, this, [this] {
+    updateWavelengthControls();
+    rebuild();
+  });
+  connect(wavelength_, &QDoubleSpinBox::valueChanged, this, &PatternView::rebuild);
+  connect(waterfall_, &QCheckBox::toggled, this, &PatternView::rebuild);
+  connect(plot_, &QCustomPlot::mouseMove, this, &PatternView::showCursor);
+  updateWavelengthControls();
   rebuild();
+}
+
+core::DisplayAxis PatternView::displayAxis() const {
+  return static_cast<core::DisplayAxis>(axis_->currentData().toInt());
+}
+
+void PatternView::setDisplayAxis(core::DisplayAxis unit) {
+  axis_->setCurrentIndex(axis_->findData(static_cast<int>(unit)));
+}
+void PatternView::setDisplayWavelength(double angstrom) { wavelength_->setValue(angstrom); }
+void PatternView::setWaterfall(bool on) { waterfall_->setChecked(on); }
+
+std::optional<double> PatternView::shownWavelength() const {
+  return core::displayWavelength(document_->library().axis, wavelength_->value());
+}
+
+void PatternView::updateWavelengthControls() {
+  const core::Axis& axis = document_->library().axis;
+  const bool involves_two_theta =
+      axis.spec.kind == core::AxisKind::TwoTheta || displayAxis() == core::DisplayAxis::TwoThetaDegree;
+  // The data's own wavelength is shown and fixed; otherwise the user's, marked as such.
+  wavelength_->setVisible(involves_two_theta);
+  wavelength_label_->setVisible(involves_two_theta);
+  wavelength_->setEnabled(!axis.wavelength_angstrom);
+  if (axis.wavelength_angstrom) wavelength_->setValue(*axis.wavelength_angstrom);
+  wavelength_note_->setVisible(involves_two_theta);
+  wavelength_note_->setText(axis.wavelength_angstrom ? tr("(from the data)") : tr("(not in the data: your choice)"));
 }
 
 void PatternView::rebuild() {
   plot_->clearGraphs();
+  plot_->clearItems();
   const core::Library& lib = document_->library();
   const int s = document_->selectedSample();
   if (s < 0 || lib.samples == 0) {
     plot_->replot(QCustomPlot::rpQueuedReplot);
     return;
   }
+  std::vector<double> xs;
+  core::DisplayAxis unit = displayAxis();
+  try {
+    xs = core::displayValues(lib.axis, unit, wavelength_->value());
+  } catch (const core::Error&) {
+    unit = lib.axis.spec.unit == core::AxisUnit::Degree ? core::DisplayAxis::TwoThetaDegree
+                                                        : core::DisplayAxis::QInverseNanometre;
+    xs = core::displayValues(lib.axis, unit, std::nullopt);
+  }
   const std::size_t m = lib.points();
-  const QVector<double> x(lib.axis.values.begin(), lib.axis.values.end());
-  auto add = [&](const QString& name, const float* values, const QPen& pen) {
+  const QVector<double> x(xs.begin(), xs.end());
+  const bool sorted = std::is_sorted(xs.begin(), xs.end());
+  auto add = [&](const QString& name, const float* values, const QPen& pen, double offset = 0.0) {
     QCPGraph* g = plot_->addGraph();
     QVector<double> y(static_cast<int>(m));
-    for (std::size_t j = 0; j < m; ++j) y[static_cast<int>(j)] = values[j];
-    g->setData(x, y, true);
+    for (std::size_t j = 0; j < m; ++j) y[static_cast<int>(j)] = values[j] + offset;
+    g->setData(x, y, sorted);
     g->setName(name);
     g->setPen(pen);
+    return g;
   };
-  add(QStringLiteral("data"), lib.pattern(static_cast<std::size_t>(s)), QPen(Qt::black, 1.5));
-  if (const auto& d = document_->decomposition()) {
-    add(QStringLiteral("model"), &d->reconstruction[static_cast<std::size_t>(s) * m], QPen(QColor(214, 39, 40), 1.2));
-    if (!d->per_phase.empty())
-      for (int p = 0; p < d->phases; ++p) {
-        const float* values = &d->per_phase[(static_cast<std::size_t>(s) * d->phases + p) * m];
-        add(QStringLiteral("phase %1 (%2 %)").arg(p + 1).arg(100.0 * d->fraction(s, p), 0, 'f', 0), values,
-            QPen(QColor::fromHsv((p * 47) % 360, 200, 200), 1.0, Qt::DashLine));
+  const auto& d = document_->decomposition();
+  const std::vector<int>& selected = document_->selectedSamples();
+  if (waterfall_->isChecked() && selected.size() > 1) {
+    float top = 0;
+    for (int sample : selected) {
+      const float* p = lib.pattern(static_cast<std::size_t>(sample));
+      top = std::max(top, *std::max_element(p, p + m));
+    }
+    const int shown = std::min<int>(kMostWaterfall, static_cast<int>(selected.size()));
+    for (int i = 0; i < shown; ++i) {
+      const auto sample = static_cast<std::size_t>(selected[static_cast<std::size_t>(i)]);
+      const double offset = 0.5 * top * i;
+      QCPGraph* g = add(tr("sample %1").arg(sample + 1), lib.pattern(sample), QPen(phaseColour(i), 1.2), offset);
+      if (i >= 8) g->removeFromLegend();  // the legend would hide the plot
+      if (d) {
+        QCPGraph* model = add(QString(), &d->reconstruction[sample * m], QPen(Qt::black, 0.8, Qt::DotLine), offset);
+        model->removeFromLegend();
       }
-    std::vector<float> residual(m);
-    for (std::size_t j = 0; j < m; ++j)
-      residual[j] = lib.pattern(static_cast<std::size_t>(s))[j] - d->reconstruction[s * m + j];
-    add(QStringLiteral("residual"), residual.data(), QPen(Qt::gray, 1.0));
+    }
+    if (static_cast<int>(selected.size()) > shown)
+      plot_->legend->addElement(new QCPTextElement(plot_, tr("(first %1 of %2)").arg(shown).arg(selected.size())));
+  } else {
+    add(tr("data (sample %1)").arg(s + 1), lib.pattern(static_cast<std::size_t>(s)), QPen(Qt::black, 1.5));
+    if (d) {
+      add(tr("model"), &d->reconstruction[static_cast<std::size_t>(s) * m], QPen(QColor(214, 39, 40), 1.2));
+      if (!d->per_phase.empty())
+        for (int p = 0; p < d->phases; ++p) {
+          const float* values = &d->per_phase[(static_cast<std::size_t>(s) * d->phases + p) * m];
+          add(tr("phase %1 (%2 %)").arg(p + 1).arg(100.0 * d->fraction(s, p), 0, 'f', 0), values,
+              QPen(phaseColour(p), 1.0, Qt::DashLine));
+        }
+      std::vector<float> residual(m);
+      for (std::size_t j = 0; j < m; ++j)
+        residual[j] = lib.pattern(static_cast<std::size_t>(s))[j] - d->reconstruction[s * m + j];
+      add(tr("residual"), residual.data(), QPen(Qt::gray, 1.0));
+    }
   }
-  plot_->xAxis->setLabel(QString::fromStdString(lib.axis.spec.name()));
-  plot_->yAxis->setLabel(QStringLiteral("intensity"));
+  QString label = QString::fromStdString(core::displayAxisName(unit));
+  if (unit == core::DisplayAxis::TwoThetaDegree || lib.axis.spec.kind == core::AxisKind::TwoTheta)
+    if (const auto w = shownWavelength()) label += tr(",  \u03BB = %1 \u00C5").arg(*w, 0, 'f', 5);
+  plot_->xAxis->setLabel(label);
+  plot_->yAxis->setLabel(tr("intensity (counts as read)"));
   plot_->rescaleAxes();
   plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void PatternView::showCursor(QMouseEvent* event) {
+  const double x = plot_->xAxis->pixelToCoord(event->pos().x()), y = plot_->yAxis->pixelToCoord(event->pos().y());
+  cursor_text_ = QStringLiteral("%1 = %2,  I = %3")
+                     .arg(QString::fromStdString(core::displayAxisName(displayAxis())))
+                     .arg(x, 0, 'f', 4)
+                     .arg(y, 0, 'g', 4);
+  // The other units of the same point, where they exist.
+  try {
+    const core::Axis& axis = document_->library().axis;
+    core::Axis one = axis;
+    one.values = {core::fromDisplayValue(x, displayAxis(), axis, wavelength_->value())};
+    const double d = core::displayValues(one, core::DisplayAxis::DSpacingAngstrom, wavelength_->value())[0];
+    if (std::isfinite(d)) cursor_text_ += QStringLiteral(",  d = %1 \u00C5").arg(d, 0, 'f', 4);
+  } catch (const core::Error&) {
+  }
+  cursor_->setText(cursor_text_);
 }
 
 }  // namespace phasewise::gui

@@ -1,20 +1,32 @@
 #include "phase_table_model.h"
 
+#include <QColor>
+
 #include <algorithm>
 
+#include "plot_style.h"
 #include "project_document.h"
 
 namespace phasewise::gui {
 namespace {
-enum Column { Phase, Samples, MeanShare, Shift, ColumnCount };
+QString guesses(const core::Prediction& p, const std::vector<std::string>& names) {
+  QStringList lines;
+  for (std::size_t j = 0; j < p.top.size(); ++j)
+    lines << QStringLiteral("%1  %2")
+                 .arg(QString::fromStdString(names[static_cast<std::size_t>(p.top[j])]))
+                 .arg(p.probability[j], 0, 'f', 3);
+  return lines.join(QLatin1Char('\n'));
 }
+}  // namespace
 
 PhaseTableModel::PhaseTableModel(ProjectDocument* document, QObject* parent)
     : QAbstractTableModel(parent), document_(document) {
-  connect(document_, &ProjectDocument::decompositionChanged, this, [this] {
+  auto reset = [this] {
     beginResetModel();
     endResetModel();
-  });
+  };
+  connect(document_, &ProjectDocument::decompositionChanged, this, reset);
+  connect(document_, &ProjectDocument::refinementChanged, this, reset);
 }
 
 int PhaseTableModel::rowCount(const QModelIndex& parent) const {
@@ -25,9 +37,40 @@ int PhaseTableModel::rowCount(const QModelIndex& parent) const {
 int PhaseTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
 QVariant PhaseTableModel::data(const QModelIndex& index, int role) const {
-  if (!index.isValid() || role != Qt::DisplayRole || !document_->decomposition()) return {};
+  if (!index.isValid() || !document_->decomposition() || index.row() >= rowCount()) return {};
   const core::DecompositionResult& d = *document_->decomposition();
   const int p = index.row();
+  const auto& refinement = document_->refinement();
+  const core::RefinedPattern* refined = refinement && static_cast<int>(refinement->count()) == d.phases
+                                            ? &refinement->refined[static_cast<std::size_t>(p)]
+                                            : nullptr;
+  const bool done = refined && refinement->done[static_cast<std::size_t>(p)];
+  if (role == Qt::DecorationRole && index.column() == Phase) return phaseColour(p);
+  if (role == Qt::ToolTipRole && refined) {
+    if (index.column() == IdentityBefore) return guesses(refined->before, refinement->class_names);
+    if (index.column() == IdentityAfter && done) return guesses(refined->after, refinement->class_names);
+  }
+  if (role == Qt::ForegroundRole && index.column() == IdentityAfter && done &&
+      refined->after.top.front() != refined->before.top.front())
+    return QColor(0, 110, 0);  // the refinement changed the identity
+  if (role != Qt::DisplayRole) return {};
+  auto identity = [&](const core::Prediction& pr) {
+    return QStringLiteral("%1 (%2)")
+        .arg(QString::fromStdString(refinement->class_names[static_cast<std::size_t>(pr.top.front())]))
+        .arg(pr.probability.front(), 0, 'f', 2);
+  };
+  switch (index.column()) {
+    case Phase:
+      return tr("phase %1").arg(p + 1);
+    case IdentityBefore:
+      return refined ? identity(refined->before) : QStringLiteral("-");
+    case IdentityAfter:
+      return done ? identity(refined->after) : QStringLiteral("-");
+    case Change:
+      return done ? QStringLiteral("%1 %").arg(100.0 * refined->relative_change, 0, 'f', 1) : QStringLiteral("-");
+    default:
+      break;
+  }
   int present = 0;
   double share = 0, low = 1e9, high = -1e9;
   for (std::size_t s = 0; s < d.samples; ++s) {
@@ -40,8 +83,6 @@ QVariant PhaseTableModel::data(const QModelIndex& index, int role) const {
     high = std::max(high, shift);
   }
   switch (index.column()) {
-    case Phase:
-      return tr("phase %1").arg(p + 1);
     case Samples:
       return present;
     case MeanShare:
@@ -67,6 +108,12 @@ QVariant PhaseTableModel::headerData(int section, Qt::Orientation orientation, i
       return tr("Mean share");
     case Shift:
       return tr("Q shift");
+    case IdentityBefore:
+      return tr("Identity (p)");
+    case IdentityAfter:
+      return tr("Refined (p)");
+    case Change:
+      return tr("Change");
     default:
       return {};
   }

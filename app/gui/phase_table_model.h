@@ -1,6 +1,8 @@
 #pragma once
-// The decomposed phases as a table: how many samples hold each phase (above 1 %), its mean
-// share where present, and the range of its lattice shift.
+// The decomposed phases (the candidates) as a table: how many samples hold each phase (above
+// 1 %), its mean share there, the range of its lattice shift, and once a classifier is at
+// hand its identity before and after refinement with probabilities (top 3 in the tooltip)
+// and the size of the refinement's change.
 
 #include <QAbstractTableModel>
 
@@ -12,6 +14,8 @@ class PhaseTableModel : public QAbstractTableModel {
   Q_OBJECT
 
  public:
+  enum Column { Phase, Samples, MeanShare, Shift, IdentityBefore, IdentityAfter, Change, ColumnCount };
+
   explicit PhaseTableModel(ProjectDocument* document, QObject* parent = nullptr);
 
   [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;

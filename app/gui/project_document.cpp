@@ -1,28 +1,162 @@
 #include "project_document.h"
 
+#include <algorithm>
+
+#include "learn/candidates.h"
+
 namespace phasewise::gui {
+namespace {
+const std::optional<core::DecompositionResult> kNoDecomposition;
+const std::optional<RefinementRun> kNoRefinement;
+}  // namespace
 
 ProjectDocument::ProjectDocument(QObject* parent) : QObject(parent) {}
 
 void ProjectDocument::setLibrary(core::Library library, const QString& file_name) {
   library_ = std::move(library);
   file_name_ = file_name;
-  decomposition_.reset();
+  runs_.clear();
+  current_ = -1;
   selected_ = library_.samples > 0 ? 0 : -1;
+  selected_samples_.clear();
+  if (selected_ >= 0) selected_samples_.push_back(selected_);
+  selected_phase_ = -1;
   emit libraryChanged();
-  emit decompositionChanged();
+  announceRun();
   emit selectionChanged(selected_);
+  emit phaseSelectionChanged(selected_phase_);
+}
+
+const std::optional<core::DecompositionResult>& ProjectDocument::decomposition() const {
+  return current_ >= 0 ? runs_[static_cast<std::size_t>(current_)].decomposition : kNoDecomposition;
+}
+
+const std::optional<RefinementRun>& ProjectDocument::refinement() const {
+  return current_ >= 0 ? runs_[static_cast<std::size_t>(current_)].refinement : kNoRefinement;
+}
+
+void ProjectDocument::pushRun(Run run) {
+  runs_.resize(static_cast<std::size_t>(current_ + 1));  // a new run drops the undone ones
+  runs_.push_back(std::move(run));
+  current_ = static_cast<int>(runs_.size()) - 1;
+  announceRun();
+}
+
+void ProjectDocument::identifyCandidates() {
+  if (current_ < 0 || !classifier_) return;
+  Run& run = runs_[static_cast<std::size_t>(current_)];
+  if (!run.decomposition || (run.refinement && run.refinement->class_names == classifier_->phaseNames())) return;
+  try {
+    run.refinement = core::identifyCandidates(
+        *classifier_, core::candidatesFromDecomposition(*run.decomposition, file_name_.toStdString()),
+        classifier_description_.toStdString());
+  } catch (const std::exception&) {
+    run.refinement.reset();  // a classifier that cannot take these patterns identifies nothing
+  }
+}
+
+void ProjectDocument::announceRun() {
+  identifyCandidates();
+  const auto& d = decomposition();
+  if (selected_phase_ >= (d ? d->phases : 0)) {
+    selected_phase_ = d && d->phases > 0 ? 0 : -1;
+    emit phaseSelectionChanged(selected_phase_);
+  }
+  emit decompositionChanged();
+  emit refinementChanged();
+  emit runsChanged();
 }
 
 void ProjectDocument::setDecomposition(core::DecompositionResult result) {
-  decomposition_ = std::move(result);
-  emit decompositionChanged();
+  Run run;
+  run.name = tr("decomposition, K = %1").arg(result.phases);
+  run.decomposition = std::move(result);
+  if (selected_phase_ < 0) selected_phase_ = 0;
+  pushRun(std::move(run));
+  emit phaseSelectionChanged(selected_phase_);
+}
+
+void ProjectDocument::setRefinement(RefinementRun refinement, const QString& name, bool replace) {
+  if (replace && current_ >= 0) {
+    Run& run = runs_[static_cast<std::size_t>(current_)];
+    run.name = name;
+    run.refinement = std::move(refinement);
+    announceRun();
+    return;
+  }
+  Run run;
+  run.name = name;
+  run.decomposition = decomposition();
+  run.refinement = std::move(refinement);
+  pushRun(std::move(run));
+}
+
+void ProjectDocument::setProject(core::Library library, std::optional<core::PhaseLibrary> phases,
+                                 std::optional<core::DecompositionResult> decomposition,
+                                 std::optional<RefinementRun> refinement, const QString& file_name) {
+  setLibrary(std::move(library), file_name);
+  if (phases) setReferencePhases(std::move(*phases), file_name);
+  if (decomposition) {
+    Run run;
+    run.name = refinement ? tr("saved decomposition and refinement") : tr("saved decomposition");
+    run.decomposition = std::move(decomposition);
+    run.refinement = std::move(refinement);
+    selected_phase_ = 0;
+    pushRun(std::move(run));
+    emit phaseSelectionChanged(selected_phase_);
+  }
+}
+
+void ProjectDocument::undoRun() {
+  if (!canUndoRun()) return;
+  --current_;
+  announceRun();
+}
+
+void ProjectDocument::redoRun() {
+  if (!canRedoRun()) return;
+  ++current_;
+  announceRun();
+}
+
+void ProjectDocument::setReferencePhases(core::PhaseLibrary phases, const QString& source) {
+  phases_ = std::move(phases);
+  phases_source_ = source;
+  emit referencePhasesChanged();
+}
+
+void ProjectDocument::setClassifier(std::shared_ptr<const core::PhaseClassifier> classifier,
+                                    const QString& description) {
+  classifier_ = std::move(classifier);
+  classifier_description_ = description;
+  emit classifierChanged();
+  identifyCandidates();
+  emit refinementChanged();
 }
 
 void ProjectDocument::setSelectedSample(int sample) {
-  if (sample == selected_ || sample < 0 || static_cast<std::size_t>(sample) >= library_.samples) return;
+  if (sample < 0 || static_cast<std::size_t>(sample) >= library_.samples) return;
+  if (sample == selected_ && selected_samples_ == std::vector<int>{sample}) return;
   selected_ = sample;
+  selected_samples_ = {sample};
   emit selectionChanged(sample);
+}
+
+void ProjectDocument::setSelectedSamples(std::vector<int> samples) {
+  samples.erase(std::remove_if(samples.begin(), samples.end(),
+                               [this](int s) { return s < 0 || static_cast<std::size_t>(s) >= library_.samples; }),
+                samples.end());
+  if (samples.empty()) return;
+  selected_samples_ = std::move(samples);
+  selected_ = selected_samples_.front();
+  emit selectionChanged(selected_);
+}
+
+void ProjectDocument::setSelectedPhase(int phase) {
+  const auto& d = decomposition();
+  if (!d || phase < 0 || phase >= d->phases || phase == selected_phase_) return;
+  selected_phase_ = phase;
+  emit phaseSelectionChanged(phase);
 }
 
 }  // namespace phasewise::gui

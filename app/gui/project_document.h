@@ -1,15 +1,32 @@
 #pragma once
-// The open project as the GUI sees it: the core's plain data (library, latest decomposition)
-// wrapped in a QObject that announces coarse changes. Views read from it; controllers write.
+// The open project as the GUI sees it: the core's plain data (library, reference phases,
+// classifier, and the results of successive runs) wrapped in a QObject that announces coarse
+// changes. Views read from it; jobs write to it on the GUI thread. Every decomposition or
+// refinement is a new entry in a run history the user can step back and forth in.
 
 #include <QObject>
+#include <QString>
 
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include "decompose/decomposition.h"
+#include "learn/classifier.h"
+#include "learn/refinement_record.h"
 #include "model/library.h"
+#include "simulate/phase_library.h"
 
 namespace phasewise::gui {
+
+// Identification and refinement of a decomposition's candidates (its phase patterns).
+using RefinementRun = core::RefinementRecord;
+
+struct Run {
+  QString name;  // "decomposition, K = 6", "refinement, lambda 1"
+  std::optional<core::DecompositionResult> decomposition;
+  std::optional<RefinementRun> refinement;
+};
 
 class ProjectDocument : public QObject {
   Q_OBJECT
@@ -19,24 +36,73 @@ class ProjectDocument : public QObject {
 
   [[nodiscard]] bool hasLibrary() const { return library_.samples > 0; }
   [[nodiscard]] const core::Library& library() const { return library_; }
-  [[nodiscard]] const std::optional<core::DecompositionResult>& decomposition() const { return decomposition_; }
-  [[nodiscard]] int selectedSample() const { return selected_; }
   [[nodiscard]] const QString& fileName() const { return file_name_; }
-
   void setLibrary(core::Library library, const QString& file_name);
-  void setDecomposition(core::DecompositionResult result);
+  // A saved project: library, reference phases, decomposition and refinement together.
+  void setProject(core::Library library, std::optional<core::PhaseLibrary> phases,
+                  std::optional<core::DecompositionResult> decomposition, std::optional<RefinementRun> refinement,
+                  const QString& file_name);
+
+  // The current run's results (the history's current entry).
+  [[nodiscard]] const std::optional<core::DecompositionResult>& decomposition() const;
+  [[nodiscard]] const std::optional<RefinementRun>& refinement() const;
+  void setDecomposition(core::DecompositionResult result);  // a new run
+  // A new run on the current decomposition; `replace` overwrites the current run instead (a
+  // live preview replacing the previous preview of the same candidate).
+  void setRefinement(RefinementRun run, const QString& name, bool replace = false);
+
+  // Run history: undo/redo move between runs; a new run drops the ones after the current.
+  [[nodiscard]] const std::vector<Run>& runs() const { return runs_; }
+  [[nodiscard]] int currentRun() const { return current_; }
+  [[nodiscard]] bool canUndoRun() const { return current_ > 0; }
+  [[nodiscard]] bool canRedoRun() const { return current_ + 1 < static_cast<int>(runs_.size()); }
+  void undoRun();
+  void redoRun();
+
+  [[nodiscard]] const std::optional<core::PhaseLibrary>& referencePhases() const { return phases_; }
+  void setReferencePhases(core::PhaseLibrary phases, const QString& source);
+  [[nodiscard]] const QString& referenceSource() const { return phases_source_; }
+
+  [[nodiscard]] std::shared_ptr<const core::PhaseClassifier> classifier() const { return classifier_; }
+  [[nodiscard]] const QString& classifierDescription() const { return classifier_description_; }
+  void setClassifier(std::shared_ptr<const core::PhaseClassifier> classifier, const QString& description);
+
+  // Selection: the primary sample (pattern view), all selected samples (waterfall), a phase.
+  [[nodiscard]] int selectedSample() const { return selected_; }
+  [[nodiscard]] const std::vector<int>& selectedSamples() const { return selected_samples_; }
+  [[nodiscard]] int selectedPhase() const { return selected_phase_; }
   void setSelectedSample(int sample);
+  void setSelectedSamples(std::vector<int> samples);  // the first becomes the primary
+  void setSelectedPhase(int phase);
 
  signals:
   void libraryChanged();
   void decompositionChanged();
+  void refinementChanged();
+  void runsChanged();
+  void referencePhasesChanged();
+  void classifierChanged();
   void selectionChanged(int sample);
+  void phaseSelectionChanged(int phase);
 
  private:
+  void pushRun(Run run);
+  void announceRun();
+  // With a classifier and a decomposition but no refinement yet, the current run gets the
+  // candidates' identities (fast: one prediction per candidate), so they show at once.
+  void identifyCandidates();
+
   core::Library library_;
-  std::optional<core::DecompositionResult> decomposition_;
-  int selected_ = -1;
   QString file_name_;
+  std::vector<Run> runs_;
+  int current_ = -1;
+  std::optional<core::PhaseLibrary> phases_;
+  QString phases_source_;
+  std::shared_ptr<const core::PhaseClassifier> classifier_;
+  QString classifier_description_;
+  int selected_ = -1;
+  std::vector<int> selected_samples_;
+  int selected_phase_ = -1;
 };
 
 }  // namespace phasewise::gui

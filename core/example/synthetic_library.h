@@ -4,6 +4,7 @@
 // background and counting noise. Deterministic for a seed. Used by the README's first
 // command, by tests, and (at 5,000 x 4,000) by the I/O benchmark.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -28,10 +29,22 @@ struct SyntheticLibrarySpec {
   std::size_t phases = 4;
 };
 
+// A phase the example is made of: its peaks at its reference composition (Q in nm^-1, height
+// relative to its strongest), with Miller indices where the invented phase has a lattice.
+struct SyntheticPeak {
+  double q = 0, height = 0;
+  std::array<int, 3> hkl{0, 0, 0};  // all zero: none
+};
+struct SyntheticPhase {
+  std::string name;
+  std::vector<SyntheticPeak> peaks;
+};
+
 struct SyntheticLibrary {
   Library library;
   std::vector<std::string> phase_names;
-  std::vector<double> fractions;  // samples x phases, the true share of each phase
+  std::vector<SyntheticPhase> phases;  // the true phases, in phase_names order
+  std::vector<double> fractions;       // samples x phases, the true share of each phase
 };
 
 [[nodiscard]] SyntheticLibrary makeSyntheticLibrary(const SyntheticLibrarySpec& spec);

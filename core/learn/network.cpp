@@ -5,6 +5,7 @@
 #include <torch/cuda.h>
 #include <torch/optim/adam.h>
 #include <torch/serialize.h>
+#include <torch/version.h>
 
 #include <algorithm>
 #include <chrono>
@@ -270,6 +271,11 @@ std::vector<Prediction> RefinableClassifier::predict(const std::vector<float>& i
     }
   }
   return out;
+}
+
+std::string torchVersion() {
+  return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
+         std::to_string(TORCH_VERSION_PATCH);
 }
 
 float entropyOf(const std::vector<float>& probabilities) {

@@ -55,6 +55,9 @@ class RefinableClassifier {
   [[nodiscard]] virtual ClassifierNetwork& network() const = 0;
 };
 
+// The LibTorch version the classifiers run on ("1.13.0"), for About boxes and reports.
+[[nodiscard]] std::string torchVersion();
+
 // Entropy (nats) of a probability vector.
 [[nodiscard]] float entropyOf(const std::vector<float>& probabilities);
 

@@ -12,6 +12,8 @@
 #include <set>
 
 #include "simulate/cif_reader.h"
+
+#include <gemmi/version.hpp>
 #include "util/elements.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -228,5 +230,7 @@ CifResult readCif(const std::filesystem::path& path) {
 CifResult readCifText(const std::string& text, const std::string& name) {
   return parse(text.data(), text.size(), name);
 }
+
+std::string gemmiVersion() { return GEMMI_VERSION; }
 
 }  // namespace phasewise::core

@@ -20,6 +20,8 @@ struct CifResult {
 
 // Throws FormatError naming the file and what is missing or unsupported.
 [[nodiscard]] CifResult readCif(const std::filesystem::path& path);
+// The gemmi version structures are read with ("0.5.7").
+[[nodiscard]] std::string gemmiVersion();
 [[nodiscard]] CifResult readCifText(const std::string& text, const std::string& name);
 
 }  // namespace phasewise::core

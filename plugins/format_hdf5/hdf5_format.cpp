@@ -225,4 +225,10 @@ void writeLibraryGroup(hid_t file, const Library& lib) {
   h5::writeDataset(g.id(), "provenance_index", H5T_NATIVE_INT64, H5T_STD_I64LE, {n}, indices.data());
 }
 
+std::string hdf5Version() {
+  unsigned major = 0, minor = 0, release = 0;
+  H5get_libversion(&major, &minor, &release);
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(release);
+}
+
 }  // namespace phasewise::plugins

@@ -39,6 +39,8 @@ class Hdf5Writer final : public core::FormatWriter {
 // Opens a file after checking it is Phasewise HDF5 of a schema this version reads.
 [[nodiscard]] h5::Handle openPhasewiseFile(const std::string& file, const h5::Reader& reader);
 void writePhasewiseRoot(hid_t file);
+// The HDF5 library version in use ("1.10.8").
+[[nodiscard]] std::string hdf5Version();
 [[nodiscard]] core::Library readLibraryGroup(hid_t file, const h5::Reader& reader);
 void writeLibraryGroup(hid_t file, const core::Library& library);
 

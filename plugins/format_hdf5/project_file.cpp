@@ -2,6 +2,7 @@
 
 #include "format_hdf5/hdf5_format.h"
 #include "format_hdf5/phase_library_file.h"
+#include "format_hdf5/refinement_group.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -134,6 +135,12 @@ void writeProject(const Project& project, const std::filesystem::path& path) {
     writeLibraryGroup(f.id(), project.library);
     if (project.phases) writePhaseLibraryGroup(f.id(), *project.phases);
     if (project.decomposition) writeDecomposition(f.id(), *project.decomposition);
+    if (project.refinement) {
+      if (!project.decomposition ||
+          project.refinement->count() != static_cast<std::size_t>(project.decomposition->phases))
+        throw Error("a refinement is saved with the decomposition whose candidates it refines");
+      writeRefinementGroup(f.id(), *project.refinement);
+    }
     if (H5Fflush(f.id(), H5F_SCOPE_GLOBAL) < 0) throw Error("HDF5 could not flush " + path.string());
   }
   out.commit();
@@ -147,6 +154,12 @@ Project readProject(const std::filesystem::path& path) {
   project.library = readLibraryGroup(f.id(), r);
   if (r.has(f.id(), "phases")) project.phases = readPhaseLibraryGroup(f.id(), file);
   if (r.has(f.id(), kDecomposition)) project.decomposition = readDecomposition(f.id(), r, project.library);
+  if (r.has(f.id(), "refinement")) {
+    project.refinement = readRefinementGroup(f.id(), r);
+    if (!project.decomposition ||
+        project.refinement->count() != static_cast<std::size_t>(project.decomposition->phases))
+      r.fail("refinement", "does not match the decomposition's candidates");
+  }
   return project;
 }
 

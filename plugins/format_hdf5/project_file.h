@@ -1,12 +1,14 @@
 #pragma once
 // A Phasewise project file: one HDF5 file with the sample library (/library), optionally the
-// reference phases (/phases) and the latest decomposition (/decomposition), so that a session
+// reference phases (/phases), the latest decomposition (/decomposition) and the
+// identification and refinement of its candidates (/refinement), so that a session
 // can be saved and reopened whole. Written atomically. Schema in docs/file-format.md.
 
 #include <filesystem>
 #include <optional>
 
 #include "decompose/decomposition.h"
+#include "learn/refinement_record.h"
 #include "model/library.h"
 #include "simulate/phase_library.h"
 
@@ -16,6 +18,7 @@ struct Project {
   core::Library library;
   std::optional<core::PhaseLibrary> phases;
   std::optional<core::DecompositionResult> decomposition;
+  std::optional<core::RefinementRecord> refinement;  // of the decomposition's candidates
 };
 
 void writeProject(const Project& project, const std::filesystem::path& path);

@@ -7,8 +7,10 @@
 #include "decompose/hungarian.h"
 #include "decompose/measures.h"
 #include "decompose/nnls.h"
+#include "decompose/sample_quantities.h"
 #include "io/npy.h"
 #include "test_support.h"
+#include "util/error.h"
 
 namespace phasewise::test {
 namespace {
@@ -124,5 +126,32 @@ TEST(MeasuresTest, ReconstructionErrorsAreRelative) {
   EXPECT_NEAR(e.relative_l2, 2.0 / std::sqrt(30.0), 1e-12);
 }
 
+}  // namespace
+}  // namespace phasewise::test
+
+namespace phasewise::test {
+namespace {
+TEST(SampleQuantityTest, ColoursFromTheLibraryAndTheDecomposition) {
+  using namespace core;
+  Library lib;
+  lib.samples = 3;
+  lib.axis = {{AxisKind::Q, AxisUnit::InverseNanometre}, {1.0, 2.0}, {}};
+  lib.intensities = {1, 2, 3, 4, 0, 0};
+  DecompositionResult d;
+  d.samples = 3;
+  d.phases = 2;
+  d.fractions = {0.9F, 0.1F, 0.2F, 0.8F, 0.0F, 1.0F};
+  d.shifts = {1.01F, 0.99F, 1.02F, 0.98F, 1.5F, 1.0F};
+  d.sample_loss = {0.1F, 0.2F, 0.3F};
+  EXPECT_EQ(sampleQuantity(lib, nullptr, SampleQuantity::TotalIntensity), (std::vector<double>{3, 7, 0}));
+  EXPECT_EQ(sampleQuantity(lib, &d, SampleQuantity::DominantPhase), (std::vector<double>{0, 1, 1}));
+  EXPECT_NEAR(sampleQuantity(lib, &d, SampleQuantity::PhaseShare, 1)[1], 0.8, 1e-6);
+  const auto shift = sampleQuantity(lib, &d, SampleQuantity::PhaseShift, 0);
+  EXPECT_NEAR(shift[0], 1.01, 1e-6);
+  EXPECT_TRUE(std::isnan(shift[2])) << "no shift where the phase is absent";
+  EXPECT_NEAR(sampleQuantity(lib, &d, SampleQuantity::Residual)[2], 0.3, 1e-6);
+  EXPECT_THROW((void)sampleQuantity(lib, nullptr, SampleQuantity::PhaseShare, 0), Error);
+  EXPECT_THROW((void)sampleQuantity(lib, &d, SampleQuantity::PhaseShare, 2), Error);
+}
 }  // namespace
 }  // namespace phasewise::test

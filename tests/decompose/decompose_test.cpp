@@ -102,7 +102,7 @@ TEST(DecomposeTest, SolutionAndProjectFilesRoundTrip) {
   EXPECT_EQ(s.activations, r.activations);
   EXPECT_EQ(s.bases, r.bases);
   EXPECT_EQ(s.shifts, r.shifts);
-  plugins::writeProject({ex.library, std::nullopt, r}, dir / "p.h5");
+  plugins::writeProject({ex.library, std::nullopt, r, std::nullopt}, dir / "p.h5");
   const plugins::Project p = plugins::readProject(dir / "p.h5");
   ASSERT_TRUE(p.decomposition);
   EXPECT_TRUE(identical(p.library, ex.library));

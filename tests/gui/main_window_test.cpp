@@ -1,23 +1,26 @@
-// The desktop application driven without a display: open the example, decompose in the
-// background with progress, see the map and the patterns, cancel, and take a screenshot.
+// The desktop application driven without a display (QT_QPA_PLATFORM=offscreen): open the
+// example or Al-Li-Fe, decompose, identify, refine, preview, undo, export, cancel; the item
+// model checked by QAbstractItemModelTester; screenshots of the main views kept as artefacts.
 
 #include <gtest/gtest.h>
 #include <qcustomplot.h>
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
-#include <QElapsedTimer>
-#include <QSignalSpy>
-#include <QTest>
+#include <QFile>
+#include <QStandardPaths>
+#include <QTableView>
 
 #include "builtin_formats.h"
 #include "composition_map_view.h"
-#include "decompose_controller.h"
 #include "io/registry.h"
+#include "job_controller.h"
 #include "main_window.h"
 #include "pattern_view.h"
 #include "phase_table_model.h"
+#include "phases_panel.h"
 #include "project_document.h"
+#include "test_support.h"
 
 namespace phasewise::gui {
 namespace {
@@ -31,67 +34,217 @@ core::FormatRegistry& registry() {
   return *r;
 }
 
-bool waitUntilIdle(DecomposeController* controller, int milliseconds) {
+QString artefact(const QString& name) { return QStringLiteral(PHASEWISE_GUI_ARTEFACTS) + QLatin1Char('/') + name; }
+
+// Runs the window's jobs (and any chained pipeline) to the end.
+bool settle(MainWindow& window, int milliseconds = 300000) {
   QElapsedTimer timer;
   timer.start();
-  while (controller->running() && timer.elapsed() < milliseconds) QTest::qWait(20);
-  QTest::qWait(50);  // let the finished signal be delivered
-  return !controller->running();
+  while (window.pipelineRunning() && timer.elapsed() < milliseconds) window.jobs()->waitForFinished(100);
+  QApplication::processEvents();
+  return !window.pipelineRunning();
 }
 
-TEST(MainWindowTest, OpensTheExampleDecomposesAndShowsTheResult) {
+QString readAll(const QString& path) {
+  QFile file(path);
+  return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+}
+
+TEST(MainWindowTest, OpensTheExampleDecomposesSavesAndReopens) {
   MainWindow window(registry());
   window.show();
-  window.openExample();
+  ASSERT_TRUE(window.openExample());
+  ASSERT_TRUE(settle(window));
   EXPECT_EQ(window.compositionMap()->pointCount(), 231);
   EXPECT_EQ(window.patternView()->plot()->graphCount(), 1);  // the data alone
-  QSignalSpy finished(window.decomposeController(), &DecomposeController::finished);
-  window.decompose(4);
-  ASSERT_TRUE(waitUntilIdle(window.decomposeController(), 60000));
-  ASSERT_EQ(finished.count(), 1);
-  EXPECT_TRUE(finished.at(0).at(0).toBool()) << finished.at(0).at(1).toString().toStdString();
-  ASSERT_TRUE(window.document()->decomposition());
-  // data, model, four phases, residual
-  EXPECT_EQ(window.patternView()->plot()->graphCount(), 7);
+  ASSERT_TRUE(window.decompose(4));
+  ASSERT_TRUE(settle(window));
+  ASSERT_TRUE(window.document()->decomposition()) << window.logText().toStdString();
+  EXPECT_EQ(window.patternView()->plot()->graphCount(), 7);  // data, model, four phases, residual
   window.document()->setSelectedSample(100);
   EXPECT_EQ(window.document()->selectedSample(), 100);
-  // The phase table follows the document and is a well-behaved model.
   PhaseTableModel model(window.document());
   QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
   EXPECT_EQ(model.rowCount(), 4);
   int total = 0;
-  for (int r = 0; r < 4; ++r) total += model.data(model.index(r, 1)).toInt();
+  for (int r = 0; r < 4; ++r) total += model.data(model.index(r, PhaseTableModel::Samples)).toInt();
   EXPECT_GE(total, 231);  // every sample holds at least one phase
-  // Saved and reopened, the project brings its decomposition back.
-  const QString project = QStringLiteral(PHASEWISE_GUI_SCREENSHOT) + QStringLiteral(".h5");
+  const QString project = artefact(QStringLiteral("gui-example-project.h5"));
   ASSERT_TRUE(window.saveProject(project));
+  ASSERT_TRUE(settle(window));
   MainWindow again(registry());
   ASSERT_TRUE(again.openFile(project));
+  ASSERT_TRUE(settle(again));
   ASSERT_TRUE(again.document()->decomposition());
   EXPECT_EQ(again.document()->decomposition()->activations, window.document()->decomposition()->activations);
-  const QString shot = QStringLiteral(PHASEWISE_GUI_SCREENSHOT);
-  ASSERT_TRUE(window.grab().save(shot));
-  EXPECT_GT(QFileInfo(shot).size(), 10000);
+  EXPECT_TRUE(again.document()->referencePhases());  // the example's reference phases travel with the project
+}
+
+TEST(MainWindowTest, ExamplePipelineIdentifiesRefinesPreviewsUndoesAndExports) {
+  MainWindow window(registry());
+  window.resize(1500, 920);
+  window.show();
+  window.runExamplePipeline();  // open, decompose (K = 4), train, refine all
+  ASSERT_TRUE(settle(window, 600000));
+  const auto& refinement = window.document()->refinement();
+  ASSERT_TRUE(refinement) << window.logText().toStdString();
+  ASSERT_EQ(refinement->count(), 4U);
+  for (char done : refinement->done) EXPECT_TRUE(done);
+  // The phases panel: identities before and after in the table, a well-behaved model.
+  PhaseTableModel* model = window.phasesPanel()->model();
+  QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+  for (int r = 0; r < 4; ++r)
+    EXPECT_NE(model->data(model->index(r, PhaseTableModel::IdentityAfter)).toString(), QStringLiteral("-"));
+  // Identified as the example's true phases (not the decoys), at least for most candidates.
+  int true_phases = 0;
+  for (const auto& r : refinement->refined) {
+    const std::string name = refinement->class_names[static_cast<std::size_t>(r.after.top[0])];
+    true_phases += name.find("decoy") == std::string::npos && name.find("look-alike") == std::string::npos;
+  }
+  EXPECT_GE(true_phases, 3) << window.logText().toStdString();
+  // Selecting a phase shows original, refined and the reference sticks; the cubic phases carry hkl.
+  int labelled = 0;
+  for (int p = 0; p < 4; ++p) {
+    window.document()->setSelectedPhase(p);
+    EXPECT_GE(window.phasesPanel()->plot()->graphCount(), 2);
+    labelled += window.phasesPanel()->hklLabelCount() > 0;
+  }
+  EXPECT_GE(labelled, 1);
+  // A live preview of one phase at another lambda is a run; a second preview replaces it.
+  const std::size_t runs = window.document()->runs().size();
+  window.document()->setSelectedPhase(1);
+  window.phasesPanel()->setLambda(3.0);
+  ASSERT_TRUE(window.refine(window.phasesPanel()->settings(), 1, true));
+  ASSERT_TRUE(settle(window));
+  EXPECT_EQ(window.document()->runs().size(), runs + 1);
+  window.phasesPanel()->setLambda(0.3);
+  ASSERT_TRUE(window.refine(window.phasesPanel()->settings(), 1, true));
+  ASSERT_TRUE(settle(window));
+  EXPECT_EQ(window.document()->runs().size(), runs + 1);
+  EXPECT_NEAR(window.document()->refinement()->settings.lambda, 0.3, 0.05);
+  // Undo goes back to the refinement of all phases; redo returns to the preview.
+  window.document()->undoRun();
+  EXPECT_NEAR(window.document()->refinement()->settings.lambda, window.phasesPanel()->settings().lambda, 10.0);
+  EXPECT_TRUE(window.document()->canRedoRun());
+  window.document()->redoRun();
+  EXPECT_NEAR(window.document()->refinement()->settings.lambda, 0.3, 0.05);
+  // Export: text with its provenance header, and HDF5 that reads back as a library.
+  const QString csv = artefact(QStringLiteral("gui-refined.csv"));
+  ASSERT_TRUE(window.exportRefined(csv));
+  ASSERT_TRUE(settle(window));
+  const QString text = readAll(csv);
+  EXPECT_TRUE(text.contains(QStringLiteral("# Phasewise refined patterns"))) << text.left(300).toStdString();
+  EXPECT_TRUE(text.contains(QStringLiteral("# refinement: lambda")));
+  EXPECT_TRUE(text.contains(QStringLiteral("# pattern 1 (phase 1):")));
+  const QString h5 = artefact(QStringLiteral("gui-refined.h5"));
+  ASSERT_TRUE(window.exportRefined(h5));
+  ASSERT_TRUE(settle(window));
+  const core::ReadResult back = registry().read(h5.toStdString());
+  EXPECT_EQ(back.library.samples, 4U);
+  EXPECT_EQ(back.library.sample_metadata.at("identity_after").size(), 4U);
+  // Figures in every format, and the window itself, for looking at.
+  for (const char* ext : {"png", "pdf", "svg"}) {
+    const QString figure = artefact(QStringLiteral("gui-phase.") + QLatin1String(ext));
+    ASSERT_TRUE(window.exportFigure(QStringLiteral("phase"), figure));
+    EXPECT_GT(QFileInfo(figure).size(), 1000) << ext;
+  }
+  ASSERT_TRUE(window.exportFigure(QStringLiteral("map"), artefact(QStringLiteral("gui-map.png"))));
+  window.document()->setSelectedSample(100);
+  QApplication::processEvents();
+  ASSERT_TRUE(window.grab().save(artefact(QStringLiteral("phasewise-main-window.png"))));
+  // The project keeps the refinement.
+  const QString project = artefact(QStringLiteral("gui-pipeline-project.h5"));
+  ASSERT_TRUE(window.saveProject(project));
+  ASSERT_TRUE(settle(window));
+  MainWindow again(registry());
+  ASSERT_TRUE(again.openFile(project));
+  ASSERT_TRUE(settle(again));
+  ASSERT_TRUE(again.document()->refinement());
+  EXPECT_EQ(again.document()->refinement()->refined[1].pattern, window.document()->refinement()->refined[1].pattern);
 }
 
 TEST(MainWindowTest, CancellingKeepsThePreviousResult) {
   MainWindow window(registry());
-  window.openExample();
-  QSignalSpy finished(window.decomposeController(), &DecomposeController::finished);
+  ASSERT_TRUE(window.openExample());
+  ASSERT_TRUE(settle(window));
+  ASSERT_TRUE(window.decompose(4));
+  ASSERT_TRUE(settle(window));
+  const std::vector<float> before = window.document()->decomposition()->activations;
   core::DecompositionSettings settings;
-  settings.phases = 4;
-  window.decomposeController()->start(settings);
-  window.decomposeController()->cancel();
-  ASSERT_TRUE(waitUntilIdle(window.decomposeController(), 60000));
-  ASSERT_EQ(finished.count(), 1);
-  EXPECT_FALSE(finished.at(0).at(0).toBool());
-  EXPECT_FALSE(window.document()->decomposition());
+  settings.phases = 5;
+  ASSERT_TRUE(window.decompose(settings));
+  EXPECT_FALSE(window.decompose(settings)) << "one job at a time";
+  window.jobs()->cancel();
+  ASSERT_TRUE(settle(window));
+  ASSERT_TRUE(window.document()->decomposition());
+  EXPECT_EQ(window.document()->decomposition()->phases, 4);
+  EXPECT_EQ(window.document()->decomposition()->activations, before);
+  EXPECT_TRUE(window.logText().contains(QStringLiteral("cancelled")));
 }
 
-TEST(MainWindowTest, ABadFileIsReportedNotFatal) {
+TEST(MainWindowTest, BadFilesAreReportedNotFatal) {
   MainWindow window(registry());
   EXPECT_FALSE(window.openFile(QStringLiteral("/nonexistent/library.h5")));
+  const QString bad = artefact(QStringLiteral("gui-bad.xy"));
+  {
+    QFile file(bad);
+    ASSERT_TRUE(file.open(QIODevice::WriteOnly));
+    file.write("10 1\n11 oops\n");
+  }
+  ASSERT_TRUE(window.openFile(bad));
+  ASSERT_TRUE(settle(window));
   EXPECT_FALSE(window.document()->hasLibrary());
+  EXPECT_TRUE(window.logText().contains(QStringLiteral("'oops' is not a number"))) << window.logText().toStdString();
+  // Refining without a classifier explains itself instead of starting.
+  EXPECT_FALSE(window.refine(core::RefinementSettings{}, -1));
+  EXPECT_TRUE(window.logText().contains(QStringLiteral("classifier")));
+}
+
+TEST(MainWindowTest, MapColouringRubberBandWaterfallAndAxes) {
+  MainWindow window(registry());
+  window.show();
+  ASSERT_TRUE(window.openExample());
+  ASSERT_TRUE(settle(window));
+  ASSERT_TRUE(window.decompose(4));
+  ASSERT_TRUE(settle(window));
+  CompositionMapView* map = window.compositionMap();
+  map->setColouring(core::SampleQuantity::PhaseShare, 1);
+  EXPECT_EQ(map->colouring(), core::SampleQuantity::PhaseShare);
+  EXPECT_GT(map->plot()->graphCount(), 40);  // colour classes
+  map->setColouring(core::SampleQuantity::Residual);
+  map->setColouring(core::SampleQuantity::DominantPhase);
+  EXPECT_EQ(map->plot()->graphCount(), 5);  // four phases and the selection
+  // A drag over the whole triangle selects every sample: a waterfall of the first 60.
+  map->selectInside(-1, -1, 2, 2);
+  EXPECT_EQ(window.document()->selectedSamples().size(), 231U);
+  window.patternView()->setWaterfall(true);
+  EXPECT_EQ(window.patternView()->plot()->graphCount(), 120);  // data and model for 60 samples
+  window.patternView()->setWaterfall(false);
+  // Axis units: Q data shown in 2-theta at the user's wavelength (said on the axis), and d.
+  window.patternView()->setDisplayWavelength(1.540562);
+  window.patternView()->setDisplayAxis(core::DisplayAxis::TwoThetaDegree);
+  EXPECT_TRUE(window.patternView()->plot()->xAxis->label().contains(QStringLiteral("1.54056")));
+  window.patternView()->setDisplayAxis(core::DisplayAxis::DSpacingAngstrom);
+  EXPECT_TRUE(window.patternView()->plot()->xAxis->label().startsWith(QStringLiteral("d")));
+  ASSERT_TRUE(window.exportFigure(QStringLiteral("patterns"), artefact(QStringLiteral("gui-patterns-d.png"))));
+}
+
+TEST(MainWindowRealDataTest, AlLiFeDecomposesIntoSixPhases) {
+  PHASEWISE_REQUIRE_DATA("drnets/Al-Li-Fe");
+  MainWindow window(registry());
+  window.show();
+  ASSERT_TRUE(window.openFile(QString::fromStdString((test::sharedDataDir() / "drnets/Al-Li-Fe").string())));
+  ASSERT_TRUE(settle(window));
+  ASSERT_EQ(window.document()->library().samples, 231U) << window.logText().toStdString();
+  ASSERT_TRUE(window.decompose(6));
+  ASSERT_TRUE(settle(window, 600000));
+  ASSERT_TRUE(window.document()->decomposition()) << window.logText().toStdString();
+  EXPECT_EQ(window.document()->decomposition()->phases, 6);
+  window.document()->setSelectedSample(42);
+  window.document()->setSelectedPhase(2);
+  EXPECT_EQ(window.phasesPanel()->table()->currentIndex().row(), 2);
+  EXPECT_EQ(window.patternView()->plot()->graphCount(), 9);  // data, model, six phases, residual
+  ASSERT_TRUE(window.grab().save(artefact(QStringLiteral("phasewise-al-li-fe.png"))));
 }
 
 }  // namespace
@@ -101,6 +254,8 @@ int main(int argc, char** argv) {
   // No display is needed: Qt's offscreen platform renders into memory.
   if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
   QApplication app(argc, argv);
+  QApplication::setOrganizationName(QStringLiteral("PhasewiseTests"));
+  QStandardPaths::setTestModeEnabled(true);  // settings go to a test location, not the user's
   ::testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();
 }

@@ -4,10 +4,18 @@
 
 #include <fstream>
 
+#include "builtin_formats.h"
+#include "decompose/decomposer.h"
+#include "example/synthetic_library.h"
+#include "format_hdf5/project_file.h"
+#include "format_refined/refined_export.h"
+#include "io/registry.h"
+#include "learn/candidates.h"
 #include "learn/classifier.h"
 #include "learn/imperfect.h"
 #include "learn/nearest_neighbour.h"
 #include "learn/refiner.h"
+#include "simulate/example_phases.h"
 #include "test_support.h"
 #include "util/error.h"
 
@@ -168,6 +176,69 @@ TEST(RefinerTest, TrainingResumesFromItsCheckpoint) {
   (void)PhaseClassifier::train(fourPhases(), s, &report);
   EXPECT_EQ(report.validation_accuracy.size(), 1U);  // only epoch 3 ran
   EXPECT_EQ(report.epochs_run, 3);
+}
+
+TEST(CandidatesTest, IdentifyRefineExportAndKeepInAProject) {
+  // The example decomposed, its candidates identified by the small classifier (its phases are
+  // not the example's: only the bookkeeping is checked here), one refined, exported, saved.
+  SyntheticLibrarySpec spec;
+  spec.grid_divisions = 8;
+  const SyntheticLibrary example = makeSyntheticLibrary(spec);
+  DecompositionSettings settings;
+  settings.phases = 4;
+  const DecompositionResult d = decompose(example.library, settings);
+  const Candidates candidates = candidatesFromDecomposition(d, "example.h5");
+  ASSERT_EQ(candidates.count(), 4U);
+  RefinementRecord record = identifyCandidates(trained(), candidates, "test classifier");
+  ASSERT_EQ(record.count(), 4U);
+  EXPECT_EQ(record.class_names, trained().phaseNames());
+  for (char done : record.done) EXPECT_FALSE(done);
+  const std::vector<float> x = prepareCandidates(trained(), candidates);
+  EXPECT_EQ(record.refined[1].pattern, std::vector<float>(x.begin() + 256, x.begin() + 512));
+  RefinementSettings r;
+  r.steps = 10;
+  const std::vector<float> one(x.begin() + 512, x.begin() + 768);
+  mergeRefinement(record, {2}, refine(trained(), one, r), r, trained());
+  EXPECT_TRUE(record.done[2]);
+  EXPECT_NE(record.description.find("lambda 1"), std::string::npos);
+  const RefinedSet set = refinedSet(record, candidates);
+  ASSERT_EQ(set.count(), 1U) << "only the refined candidate is exported";
+  EXPECT_EQ(set.labels[0], "phase 3");
+  core::FormatRegistry registry;
+  plugins::registerBuiltinFormats(registry);
+  const auto dir = freshTempDir();
+  plugins::writeRefinedPatterns(set, dir / "refined.csv", registry);
+  std::ifstream csv(dir / "refined.csv");
+  std::string first;
+  std::getline(csv, first);
+  EXPECT_EQ(first, "# Phasewise refined patterns");
+  plugins::writeRefinedPatterns(set, dir / "refined.h5", registry);
+  EXPECT_EQ(registry.read((dir / "refined.h5").string()).library.sample_metadata.at("candidate")[0], "phase 3");
+  // The project keeps the record whole; a record that does not match the phases is refused.
+  plugins::writeProject({example.library, std::nullopt, d, record}, dir / "project.h5");
+  const plugins::Project back = plugins::readProject(dir / "project.h5");
+  ASSERT_TRUE(back.refinement);
+  EXPECT_EQ(back.refinement->class_names, record.class_names);
+  EXPECT_EQ(back.refinement->done, record.done);
+  EXPECT_EQ(back.refinement->refined[2].pattern, record.refined[2].pattern);
+  EXPECT_EQ(back.refinement->refined[2].after.top, record.refined[2].after.top);
+  EXPECT_EQ(back.refinement->grid.values, record.grid.values);
+  RefinementRecord short_record = record;
+  short_record.refined.pop_back();
+  short_record.done.pop_back();
+  EXPECT_THROW(plugins::writeProject({example.library, std::nullopt, d, short_record}, dir / "bad.h5"), Error);
+}
+
+TEST(CandidatesTest, ExampleReferencePhasesHoldTheTruePhasesAndDecoys) {
+  const SyntheticLibrary example = makeSyntheticLibrary(SyntheticLibrarySpec{});
+  const PhaseLibrary phases = exampleReferencePhases(example);
+  ASSERT_EQ(phases.size(), 12U);
+  EXPECT_EQ(phases.phases[0].name, "alpha (bcc)");
+  EXPECT_EQ(phases.phases[4].name, "alpha (bcc) look-alike");
+  EXPECT_NEAR(phases.phases[4].sticks[0].q_nm * 1.035, phases.phases[0].sticks[0].q_nm, 1e-9);
+  ASSERT_TRUE(phases.phases[0].sticks[0].hkl);
+  EXPECT_EQ(*phases.phases[0].sticks[0].hkl, (std::array<int, 3>{1, 1, 0}));
+  EXPECT_EQ(phases.phases[11].name, "decoy 4");
 }
 
 }  // namespace

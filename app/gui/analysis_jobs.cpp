@@ -1,0 +1,243 @@
+#include "analysis_jobs.h"
+
+#include <QFileInfo>
+
+#include <algorithm>
+#include <memory>
+#include <thread>
+
+#include "decompose/decomposer.h"
+#include "decompose/nmf.h"
+#include "example/synthetic_library.h"
+#include "format_hdf5/phase_library_file.h"
+#include "format_hdf5/project_file.h"
+#include "format_refined/refined_export.h"
+#include "io/registry.h"
+#include "learn/candidates.h"
+#include "project_document.h"
+#include "simulate/example_phases.h"
+#include "util/error.h"
+
+namespace phasewise::gui {
+namespace {
+std::string utf8(const QString& text) { return text.toUtf8().toStdString(); }
+
+// The document may be gone by the time a job completes (window closed); results then go nowhere.
+template <typename F>
+std::function<void()> onDocument(ProjectDocument* document, F f) {
+  return [doc = QPointer<ProjectDocument>(document), f = std::move(f)]() mutable {
+    if (doc) f(*doc);
+  };
+}
+
+// Background jobs leave one core to the GUI thread: with every core busy computing, the event
+// loop is starved and the window stutters (measured by `phasewise --bench`).
+unsigned backgroundThreads() { return std::max(1U, std::thread::hardware_concurrency() - 1); }
+
+std::string sourceOf(const ProjectDocument& document) {
+  return utf8(document.fileName().isEmpty() ? QStringLiteral("unsaved library") : document.fileName());
+}
+}  // namespace
+
+JobWork openFileJob(ProjectDocument* document, const core::FormatRegistry& registry, const QString& path) {
+  return [document, &registry, path](const core::ProgressCallback& progress) -> JobResult {
+    core::reportProgress(progress, 0.0, "reading");
+    const std::string file = path.toStdString();
+    const QString name = QFileInfo(path).fileName();
+    if (path.endsWith(QStringLiteral(".h5"), Qt::CaseInsensitive) ||
+        path.endsWith(QStringLiteral(".hdf5"), Qt::CaseInsensitive)) {
+      auto project = std::make_shared<plugins::Project>(plugins::readProject(file));
+      const QString message = QObject::tr("Opened %1: %2 samples%3")
+                                  .arg(name)
+                                  .arg(project->library.samples)
+                                  .arg(project->decomposition ? QObject::tr(", with its decomposition") : QString());
+      return {onDocument(document,
+                         [project, path](ProjectDocument& d) {
+                           d.setProject(std::move(project->library), std::move(project->phases),
+                                        std::move(project->decomposition), std::move(project->refinement), path);
+                         }),
+              message};
+    }
+    auto result = std::make_shared<core::ReadResult>(registry.read(file));
+    QString message = QObject::tr("Opened %1: %2 samples x %3 points")
+                          .arg(name)
+                          .arg(result->library.samples)
+                          .arg(result->library.points());
+    for (const std::string& w : result->warnings) message += QStringLiteral("; ") + QString::fromStdString(w);
+    return {
+        onDocument(document, [result, path](ProjectDocument& d) { d.setLibrary(std::move(result->library), path); }),
+        message};
+  };
+}
+
+JobWork openExampleJob(ProjectDocument* document) {
+  return [document](const core::ProgressCallback& progress) -> JobResult {
+    core::reportProgress(progress, 0.0, "generating the example");
+    auto example = std::make_shared<core::SyntheticLibrary>(core::makeSyntheticLibrary(core::SyntheticLibrarySpec{}));
+    auto phases = std::make_shared<core::PhaseLibrary>(core::exampleReferencePhases(*example));
+    return {onDocument(document,
+                       [example, phases](ProjectDocument& d) {
+                         d.setLibrary(std::move(example->library), QObject::tr("built-in example"));
+                         d.setReferencePhases(std::move(*phases), QObject::tr("built-in example phases"));
+                       }),
+            QObject::tr("Opened the built-in example: 231 samples of a generated Fe-Co-Ni spread, 4 true phases; "
+                        "12 reference phases (4 true, 8 decoys)")};
+  };
+}
+
+JobWork loadReferencePhasesJob(ProjectDocument* document, const QString& path) {
+  return [document, path](const core::ProgressCallback& progress) -> JobResult {
+    core::reportProgress(progress, 0.0, "reading reference phases");
+    auto phases = std::make_shared<core::PhaseLibrary>(plugins::readPhaseLibraryFile(path.toStdString()));
+    const QString message = QObject::tr("Loaded %1 reference phases from %2").arg(phases->size()).arg(path);
+    return {
+        onDocument(document, [phases, path](ProjectDocument& d) { d.setReferencePhases(std::move(*phases), path); }),
+        message};
+  };
+}
+
+JobWork decomposeJob(ProjectDocument* document, const core::DecompositionSettings& settings) {
+  // The job works on a snapshot: the document may change while it runs.
+  auto library = std::make_shared<core::Library>(document->library());
+  core::DecompositionSettings s = settings;
+  if (s.threads == 0) s.threads = backgroundThreads();
+  return [document, settings = s, library](const core::ProgressCallback& progress) -> JobResult {
+    auto result = std::make_shared<core::DecompositionResult>(core::decompose(*library, settings, progress));
+    const QString message = QObject::tr("Decomposed into %1 phases in %2 s (%3 iterations).")
+                                .arg(result->phases)
+                                .arg(result->seconds, 0, 'f', 2)
+                                .arg(result->iterations);
+    return {onDocument(document, [result](ProjectDocument& d) { d.setDecomposition(std::move(*result)); }), message};
+  };
+}
+
+core::ClassifierSettings defaultClassifierSettings(const ProjectDocument& document) {
+  core::ClassifierSettings s;
+  s.grid.spec = {core::AxisKind::Q, core::AxisUnit::InverseNanometre};
+  double low = 15, high = 80;
+  const core::Axis& axis = document.library().axis;
+  if (!axis.values.empty() && axis.spec.kind == core::AxisKind::Q) {
+    const double scale = axis.spec.unit == core::AxisUnit::InverseAngstrom ? 10.0 : 1.0;
+    low = axis.values.front() * scale;
+    high = axis.values.back() * scale;
+  }
+  for (int i = 0; i < 1024; ++i) s.grid.values.push_back(low + (high - low) * i / 1023.0);
+  s.patterns_per_phase = 150;
+  s.validation_per_phase = 30;
+  s.epochs = 8;
+  return s;
+}
+
+JobWork trainJob(ProjectDocument* document, const core::ClassifierSettings& settings) {
+  if (!document->referencePhases()) throw core::Error("load reference phases before training a classifier");
+  auto phases = std::make_shared<core::PhaseLibrary>(*document->referencePhases());
+  const QString source = document->referenceSource();
+  core::ClassifierSettings s = settings;
+  if (s.threads == 0) s.threads = backgroundThreads();
+  return [document, settings = s, phases, source](const core::ProgressCallback& progress) -> JobResult {
+    core::TrainingReport report;
+    auto classifier = std::make_shared<const core::PhaseClassifier>(
+        core::PhaseClassifier::train(*phases, settings, &report, progress));
+    const QString description = QObject::tr("trained on %1 (%2 phases), validation accuracy %3")
+                                    .arg(source)
+                                    .arg(phases->size())
+                                    .arg(report.best_validation_accuracy, 0, 'f', 3);
+    const QString message = QObject::tr("Classifier trained in %1 s: %2 epochs, validation accuracy %3.")
+                                .arg(report.seconds, 0, 'f', 1)
+                                .arg(report.epochs_run)
+                                .arg(report.best_validation_accuracy, 0, 'f', 3);
+    return {onDocument(document,
+                       [classifier, description](ProjectDocument& d) { d.setClassifier(classifier, description); }),
+            message};
+  };
+}
+
+JobWork loadClassifierJob(ProjectDocument* document, const QString& path) {
+  return [document, path](const core::ProgressCallback& progress) -> JobResult {
+    core::reportProgress(progress, 0.0, "reading the classifier");
+    auto classifier = std::make_shared<const core::PhaseClassifier>(core::PhaseClassifier::load(path.toStdString()));
+    const QString message =
+        QObject::tr("Loaded the classifier %1 (%2 phases).").arg(path).arg(classifier->phaseNames().size());
+    return {onDocument(document, [classifier, path](ProjectDocument& d) { d.setClassifier(classifier, path); }),
+            message};
+  };
+}
+
+JobWork refineJob(ProjectDocument* document, const core::RefinementSettings& settings, int candidate, bool preview) {
+  const auto classifier = document->classifier();
+  if (!classifier) throw core::Error("train or load a classifier before refining");
+  if (!document->decomposition()) throw core::Error("decompose the library before refining its phases");
+  auto candidates = std::make_shared<core::Candidates>(
+      core::candidatesFromDecomposition(*document->decomposition(), sourceOf(*document)));
+  if (candidate >= static_cast<int>(candidates->count())) throw core::Error("no such candidate");
+  // Start from the current run's record when it belongs to this classifier.
+  auto record = std::make_shared<core::RefinementRecord>();
+  const auto& current = document->refinement();
+  if (current && current->class_names == classifier->phaseNames() && current->count() == candidates->count())
+    *record = *current;
+  const std::string description = utf8(document->classifierDescription());
+  const bool replace =
+      preview && document->currentRun() >= 0 &&
+      document->runs()[static_cast<std::size_t>(document->currentRun())].name.startsWith(QStringLiteral("preview"));
+  return [=](const core::ProgressCallback& progress) -> JobResult {
+    core::setComputeThreads(backgroundThreads());
+    if (record->count() == 0) *record = core::identifyCandidates(*classifier, *candidates, description);
+    std::vector<float> x = core::prepareCandidates(*classifier, *candidates);
+    std::vector<std::size_t> indices;
+    const std::size_t m = classifier->points();
+    if (candidate >= 0) {
+      indices.push_back(static_cast<std::size_t>(candidate));
+      x = std::vector<float>(x.begin() + static_cast<std::ptrdiff_t>(candidate * m),
+                             x.begin() + static_cast<std::ptrdiff_t>((candidate + 1) * m));
+    } else {
+      for (std::size_t i = 0; i < candidates->count(); ++i) indices.push_back(i);
+    }
+    const std::vector<core::RefinedPattern> refined = core::refine(*classifier, x, settings, progress);
+    core::mergeRefinement(*record, indices, refined, settings, *classifier);
+    const QString what = candidate >= 0 ? QObject::tr("phase %1").arg(candidate + 1) : QObject::tr("all phases");
+    const QString name = (preview ? QObject::tr("preview: %1, lambda %2") : QObject::tr("refinement of %1, lambda %2"))
+                             .arg(what)
+                             .arg(settings.lambda);
+    QString message = QObject::tr("Refined %1 (%2).").arg(what, QString::fromStdString(record->description));
+    if (candidate >= 0) {
+      const core::RefinedPattern& r = refined.front();
+      message += QObject::tr(" %1 (%2) -> %3 (%4), change %5 %.")
+                     .arg(QString::fromStdString(record->class_names[static_cast<std::size_t>(r.before.top[0])]))
+                     .arg(r.before.probability[0], 0, 'f', 2)
+                     .arg(QString::fromStdString(record->class_names[static_cast<std::size_t>(r.after.top[0])]))
+                     .arg(r.after.probability[0], 0, 'f', 2)
+                     .arg(100 * r.relative_change, 0, 'f', 1);
+    }
+    return {
+        onDocument(document, [record, name, replace](ProjectDocument& d) { d.setRefinement(*record, name, replace); }),
+        message};
+  };
+}
+
+JobWork saveProjectJob(ProjectDocument* document, const QString& path) {
+  auto project = std::make_shared<plugins::Project>();
+  project->library = document->library();
+  project->phases = document->referencePhases();
+  project->decomposition = document->decomposition();
+  project->refinement = document->refinement();
+  return [project, path](const core::ProgressCallback& progress) -> JobResult {
+    core::reportProgress(progress, 0.0, "saving");
+    plugins::writeProject(*project, path.toStdString());
+    return {nullptr, QObject::tr("Saved %1").arg(path)};
+  };
+}
+
+JobWork exportRefinedJob(ProjectDocument* document, const core::FormatRegistry& registry, const QString& path) {
+  if (!document->decomposition() || !document->refinement())
+    throw core::Error("there are no identified or refined phases to export yet");
+  const core::Candidates candidates =
+      core::candidatesFromDecomposition(*document->decomposition(), sourceOf(*document));
+  auto set = std::make_shared<core::RefinedSet>(core::refinedSet(*document->refinement(), candidates));
+  return [set, &registry, path](const core::ProgressCallback& progress) -> JobResult {
+    core::reportProgress(progress, 0.0, "exporting");
+    plugins::writeRefinedPatterns(*set, path.toStdString(), registry);
+    return {nullptr, QObject::tr("Exported %1 refined patterns to %2").arg(set->count()).arg(path)};
+  };
+}
+
+}  // namespace phasewise::gui

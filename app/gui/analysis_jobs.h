@@ -1,0 +1,44 @@
+#pragma once
+// The GUI's long jobs, each a snapshot of what it needs taken when it is created (on the GUI
+// thread) and a result applied to the document when it completes (JobController). All the
+// work is the core's; these only connect it to the document.
+
+#include <QPointer>
+#include <QString>
+
+#include "decompose/decomposition.h"
+#include "job_controller.h"
+#include "learn/classifier.h"
+#include "learn/refiner.h"
+
+namespace phasewise::core {
+class FormatRegistry;
+}
+
+namespace phasewise::gui {
+
+class ProjectDocument;
+
+// Any library the registry reads, a project (.h5 with /library: decomposition and refinement
+// come along), or the built-in example (path empty) with its reference phases.
+JobWork openFileJob(ProjectDocument* document, const core::FormatRegistry& registry, const QString& path);
+JobWork openExampleJob(ProjectDocument* document);
+// A phase-library file (phasewise-cli library build) as the reference phases.
+JobWork loadReferencePhasesJob(ProjectDocument* document, const QString& path);
+
+JobWork decomposeJob(ProjectDocument* document, const core::DecompositionSettings& settings);
+// Trains on the document's reference phases.
+JobWork trainJob(ProjectDocument* document, const core::ClassifierSettings& settings);
+JobWork loadClassifierJob(ProjectDocument* document, const QString& path);
+// Refines one candidate (`candidate` >= 0; `preview` replaces an earlier preview in the run
+// history) or all of them (-1).
+JobWork refineJob(ProjectDocument* document, const core::RefinementSettings& settings, int candidate, bool preview);
+JobWork saveProjectJob(ProjectDocument* document, const QString& path);
+// The refined candidates with provenance (.xy, .csv, .h5: see plugins/format_refined).
+JobWork exportRefinedJob(ProjectDocument* document, const core::FormatRegistry& registry, const QString& path);
+
+// The classifier settings the GUI trains with by default: the library's own Q range (or
+// 15-80 nm^-1), 1024 points, a few minutes at most on two cores.
+core::ClassifierSettings defaultClassifierSettings(const ProjectDocument& document);
+
+}  // namespace phasewise::gui

@@ -1,0 +1,142 @@
+#include "learn/candidates.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "util/error.h"
+
+namespace phasewise::core {
+
+Candidates candidatesFromDecomposition(const DecompositionResult& d, const std::string& source) {
+  Candidates c;
+  c.axis = d.axis;
+  c.patterns = d.bases;
+  c.source = source;
+  for (int i = 0; i < d.phases; ++i) c.labels.push_back("phase " + std::to_string(i + 1));
+  return c;
+}
+
+Candidates candidatesFromLibrary(const Library& library, const std::string& source) {
+  Candidates c;
+  c.axis = library.axis;
+  c.patterns = library.intensities;
+  c.source = source;
+  for (std::size_t s = 0; s < library.samples; ++s) c.labels.push_back("sample " + std::to_string(s + 1));
+  return c;
+}
+
+std::vector<float> prepareCandidates(const PhaseClassifier& classifier, const Candidates& c) {
+  const std::size_t m = c.axis.values.size();
+  if (m == 0 || c.patterns.size() != c.count() * m) throw Error("the candidates do not match their axis");
+  std::vector<float> out;
+  out.reserve(c.count() * classifier.points());
+  for (std::size_t i = 0; i < c.count(); ++i) {
+    const std::vector<float> one = classifier.prepare(c.axis, c.patterns.data() + i * m);
+    out.insert(out.end(), one.begin(), one.end());
+  }
+  return out;
+}
+
+std::string describe(const RefinementSettings& s, const PhaseClassifier& classifier) {
+  std::ostringstream text;
+  text << "lambda " << s.lambda << ", ";
+  switch (s.loss) {
+    case EvaluationLoss::Entropy:
+      text << "entropy";
+      break;
+    case EvaluationLoss::Targeted:
+      text << "targeted to "
+           << (s.target >= 0 && static_cast<std::size_t>(s.target) < classifier.phaseNames().size()
+                   ? classifier.phaseNames()[static_cast<std::size_t>(s.target)]
+                   : std::string("per-candidate targets"));
+      break;
+    case EvaluationLoss::BestTarget:
+      text << "best of " << s.candidate_targets << " targets";
+      break;
+  }
+  text << ", " << (s.discrepancy == Discrepancy::L1 ? "L1" : s.discrepancy == Discrepancy::L2 ? "L2" : "features");
+  if (s.sparse_changes) text << " (proximal)";
+  text << ", " << (s.mode == RefinementMode::PerPattern ? "per pattern" : "amortised") << ", " << s.steps << " steps";
+  return text.str();
+}
+
+RefinementRecord identifyCandidates(const PhaseClassifier& classifier, const Candidates& candidates,
+                                    const std::string& classifier_description, int top_k) {
+  RefinementRecord record;
+  record.class_names = classifier.phaseNames();
+  record.grid = classifier.grid();
+  record.classifier = classifier_description;
+  record.description = "identified, not refined";
+  const std::vector<float> x = prepareCandidates(classifier, candidates);
+  const std::vector<Prediction> predictions = classifier.predict(x, top_k);
+  const std::size_t m = classifier.points();
+  for (std::size_t i = 0; i < candidates.count(); ++i) {
+    RefinedPattern p;
+    p.pattern.assign(x.begin() + static_cast<std::ptrdiff_t>(i * m),
+                     x.begin() + static_cast<std::ptrdiff_t>((i + 1) * m));
+    p.before = p.after = predictions[i];
+    record.refined.push_back(std::move(p));
+    record.done.push_back(0);
+  }
+  return record;
+}
+
+void mergeRefinement(RefinementRecord& record, const std::vector<std::size_t>& indices,
+                     const std::vector<RefinedPattern>& refined, const RefinementSettings& settings,
+                     const PhaseClassifier& classifier) {
+  if (indices.size() != refined.size()) throw Error("one index per refined candidate expected");
+  for (std::size_t i = 0; i < indices.size(); ++i) {
+    if (indices[i] >= record.count()) throw Error("a refined candidate is not in the record");
+    record.refined[indices[i]] = refined[i];
+    record.done[indices[i]] = 1;
+  }
+  record.settings = settings;
+  record.description = describe(settings, classifier);
+}
+
+RefinedSet refinedSet(const RefinementRecord& record, const Candidates& candidates) {
+  if (record.count() != candidates.count()) throw Error("the refinement does not match the candidates");
+  const bool any = std::any_of(record.done.begin(), record.done.end(), [](char d) { return d != 0; });
+  RefinedSet set;
+  set.axis = record.grid;
+  set.source = candidates.source;
+  set.classifier = record.classifier;
+  set.settings = record.description;
+  for (std::size_t i = 0; i < record.count(); ++i) {
+    if (any && !record.done[i]) continue;
+    const RefinedPattern& r = record.refined[i];
+    set.patterns.insert(set.patterns.end(), r.pattern.begin(), r.pattern.end());
+    set.labels.push_back(candidates.labels[i]);
+    set.identity_before.push_back(record.class_names[static_cast<std::size_t>(r.before.top.front())]);
+    set.identity_after.push_back(record.class_names[static_cast<std::size_t>(r.after.top.front())]);
+    set.probability_before.push_back(r.before.probability.front());
+    set.probability_after.push_back(r.after.probability.front());
+    set.relative_change.push_back(r.relative_change);
+  }
+  return set;
+}
+
+RefinedSet refinedSet(const PhaseClassifier& classifier, const Candidates& candidates,
+                      const std::vector<RefinedPattern>& refined, const RefinementSettings& settings,
+                      const std::string& classifier_description) {
+  if (refined.size() != candidates.count()) throw Error("one refined pattern per candidate expected");
+  RefinedSet set;
+  set.axis = classifier.grid();
+  set.source = candidates.source;
+  set.classifier = classifier_description;
+  set.settings = describe(settings, classifier);
+  const auto& names = classifier.phaseNames();
+  for (std::size_t i = 0; i < refined.size(); ++i) {
+    const RefinedPattern& r = refined[i];
+    set.patterns.insert(set.patterns.end(), r.pattern.begin(), r.pattern.end());
+    set.labels.push_back(candidates.labels[i]);
+    set.identity_before.push_back(names[static_cast<std::size_t>(r.before.top.front())]);
+    set.identity_after.push_back(names[static_cast<std::size_t>(r.after.top.front())]);
+    set.probability_before.push_back(r.before.probability.front());
+    set.probability_after.push_back(r.after.probability.front());
+    set.relative_change.push_back(r.relative_change);
+  }
+  return set;
+}
+
+}  // namespace phasewise::core

@@ -1,0 +1,55 @@
+#pragma once
+// Candidate phase patterns to identify and refine, wherever they come from (a decomposition's
+// phases, any library's samples), put on the classifier's grid; and the refined result with
+// its provenance (model/refined_set.h) for export. Shared by the CLI and the desktop app.
+// Free of LibTorch.
+
+#include <string>
+#include <vector>
+
+#include "decompose/decomposition.h"
+#include "learn/classifier.h"
+#include "learn/refinement_record.h"
+#include "learn/refiner.h"
+#include "model/library.h"
+#include "model/refined_set.h"
+
+namespace phasewise::core {
+
+struct Candidates {
+  Axis axis;
+  std::vector<float> patterns;  // count x axis points
+  std::vector<std::string> labels;
+  std::string source;
+  [[nodiscard]] std::size_t count() const { return labels.size(); }
+};
+
+// A decomposition's phase patterns ("phase 1" ...), on the library's axis.
+[[nodiscard]] Candidates candidatesFromDecomposition(const DecompositionResult& decomposition,
+                                                     const std::string& source);
+// Every sample of a library ("sample 1" ...).
+[[nodiscard]] Candidates candidatesFromLibrary(const Library& library, const std::string& source);
+
+// The candidates on the classifier's grid (count x grid points), each scaled to a maximum of 1.
+[[nodiscard]] std::vector<float> prepareCandidates(const PhaseClassifier& classifier, const Candidates& candidates);
+
+// "lambda 1, entropy, L1, per pattern" (what provenance records).
+[[nodiscard]] std::string describe(const RefinementSettings& settings, const PhaseClassifier& classifier);
+
+// The candidates identified but not yet refined (pattern: the prepared original; after =
+// before; done = 0), to be refined one by one or all at once.
+[[nodiscard]] RefinementRecord identifyCandidates(const PhaseClassifier& classifier, const Candidates& candidates,
+                                                  const std::string& classifier_description, int top_k = 3);
+// Puts refined candidates into a record: `indices[i]` is the candidate refined[i] belongs to.
+void mergeRefinement(RefinementRecord& record, const std::vector<std::size_t>& indices,
+                     const std::vector<RefinedPattern>& refined, const RefinementSettings& settings,
+                     const PhaseClassifier& classifier);
+// The record's refined candidates as an export (only those refined, or all when none are).
+[[nodiscard]] RefinedSet refinedSet(const RefinementRecord& record, const Candidates& candidates);
+
+// The refined patterns with identities before and after, for export.
+[[nodiscard]] RefinedSet refinedSet(const PhaseClassifier& classifier, const Candidates& candidates,
+                                    const std::vector<RefinedPattern>& refined, const RefinementSettings& settings,
+                                    const std::string& classifier_description);
+
+}  // namespace phasewise::core
