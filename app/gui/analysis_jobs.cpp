@@ -103,12 +103,38 @@ JobWork decomposeJob(ProjectDocument* document, const core::DecompositionSetting
   if (s.threads == 0) s.threads = backgroundThreads();
   return [document, settings = s, library](const core::ProgressCallback& progress) -> JobResult {
     auto result = std::make_shared<core::DecompositionResult>(core::decompose(*library, settings, progress));
-    const QString message = QObject::tr("Decomposed into %1 phases in %2 s (%3 iterations).")
-                                .arg(result->phases)
-                                .arg(result->seconds, 0, 'f', 2)
-                                .arg(result->iterations);
+    QString message = QObject::tr("Decomposed into %1 phases in %2 s (%3 iterations")
+                          .arg(result->phases)
+                          .arg(result->seconds, 0, 'f', 2)
+                          .arg(result->iterations);
+    // The final objective lets runs be compared (Edit > Undo run goes back to the previous one).
+    if (!result->loss_history.empty()) message += QObject::tr(", loss %1").arg(result->loss_history.back(), 0, 'g', 5);
+    if (!settings.seed_patterns.empty()) {
+      const std::size_t seeded = settings.seed_patterns.size() / library->points();
+      const bool frozen = std::any_of(settings.frozen.begin(), settings.frozen.end(), [](char f) { return f != 0; });
+      message +=
+          QObject::tr(", %1 kept phase(s) %2").arg(seeded).arg(frozen ? QObject::tr("frozen") : QObject::tr("seeded"));
+    }
+    message += QLatin1String(").");
     return {onDocument(document, [result](ProjectDocument& d) { d.setDecomposition(std::move(*result)); }), message};
   };
+}
+
+core::DecompositionSettings withKeptPhases(const ProjectDocument& document, core::DecompositionSettings settings,
+                                           bool freeze) {
+  const auto& d = document.decomposition();
+  const std::vector<int> kept = document.keptPhases();
+  if (!d || kept.empty()) return settings;
+  const std::size_t m = d->axis.values.size();
+  settings.seed_patterns.clear();
+  settings.frozen.clear();
+  for (int p : kept) {
+    const auto first = d->bases.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(p) * m);
+    settings.seed_patterns.insert(settings.seed_patterns.end(), first, first + static_cast<std::ptrdiff_t>(m));
+    settings.frozen.push_back(freeze ? 1 : 0);
+  }
+  settings.phases = std::max(settings.phases, static_cast<int>(kept.size()));
+  return settings;
 }
 
 core::ClassifierSettings defaultClassifierSettings(const ProjectDocument& document) {

@@ -27,6 +27,10 @@ JobWork openExampleJob(ProjectDocument* document);
 JobWork loadReferencePhasesJob(ProjectDocument* document, const QString& path);
 
 JobWork decomposeJob(ProjectDocument* document, const core::DecompositionSettings& settings);
+// Human in the loop: the settings with the document's kept phases as the first starting
+// patterns (frozen when `freeze`), taken from the current decomposition.
+core::DecompositionSettings withKeptPhases(const ProjectDocument& document, core::DecompositionSettings settings,
+                                           bool freeze);
 // Trains on the document's reference phases.
 JobWork trainJob(ProjectDocument* document, const core::ClassifierSettings& settings);
 JobWork loadClassifierJob(ProjectDocument* document, const QString& path);

@@ -168,7 +168,10 @@ void MainWindow::createMenus() {
     QSettings settings;
     core::DecompositionSettings defaults;
     defaults.phases = settings.value(QStringLiteral("decompose/phases"), 6).toInt();
-    if (const auto s = askDecompositionSettings(this, defaults)) decompose(*s);
+    bool freeze = false;
+    const int kept = static_cast<int>(document_->keptPhases().size());
+    if (const auto s = askDecompositionSettings(this, defaults, kept, &freeze))
+      decompose(withKeptPhases(*document_, *s, freeze));
   });
   analysis->addAction(tr("&Train classifier..."), this, [this] {
     if (const auto s = askClassifierSettings(this, defaultClassifierSettings(*document_))) trainClassifier(*s);

@@ -46,6 +46,10 @@ QVariant PhaseTableModel::data(const QModelIndex& index, int role) const {
                                             : nullptr;
   const bool done = refined && refinement->done[static_cast<std::size_t>(p)];
   if (role == Qt::DecorationRole && index.column() == Phase) return phaseColour(p);
+  if (role == Qt::CheckStateRole && index.column() == Phase)
+    return document_->phaseKept(p) ? Qt::Checked : Qt::Unchecked;
+  if (role == Qt::ToolTipRole && index.column() == Phase)
+    return tr("Check to keep this phase pattern in the next decomposition (seeded, optionally frozen)");
   if (role == Qt::ToolTipRole && refined) {
     if (index.column() == IdentityBefore) return guesses(refined->before, refinement->class_names);
     if (index.column() == IdentityAfter && done) return guesses(refined->after, refinement->class_names);
@@ -94,6 +98,20 @@ QVariant PhaseTableModel::data(const QModelIndex& index, int role) const {
     default:
       return {};
   }
+}
+
+Qt::ItemFlags PhaseTableModel::flags(const QModelIndex& index) const {
+  Qt::ItemFlags f = QAbstractTableModel::flags(index);
+  if (index.isValid() && index.column() == Phase) f |= Qt::ItemIsUserCheckable;
+  return f;
+}
+
+bool PhaseTableModel::setData(const QModelIndex& index, const QVariant& value, int role) {
+  if (!index.isValid() || index.column() != Phase || role != Qt::CheckStateRole || index.row() >= rowCount())
+    return false;
+  document_->setPhaseKept(index.row(), value.toInt() == Qt::Checked);
+  emit dataChanged(index, index, {Qt::CheckStateRole});
+  return true;
 }
 
 QVariant PhaseTableModel::headerData(int section, Qt::Orientation orientation, int role) const {

@@ -57,6 +57,8 @@ void ProjectDocument::identifyCandidates() {
 
 void ProjectDocument::announceRun() {
   identifyCandidates();
+  kept_.assign(decomposition() ? static_cast<std::size_t>(decomposition()->phases) : 0, 0);
+  emit keptPhasesChanged();
   const auto& d = decomposition();
   if (selected_phase_ >= (d ? d->phases : 0)) {
     selected_phase_ = d && d->phases > 0 ? 0 : -1;
@@ -150,6 +152,23 @@ void ProjectDocument::setSelectedSamples(std::vector<int> samples) {
   selected_samples_ = std::move(samples);
   selected_ = selected_samples_.front();
   emit selectionChanged(selected_);
+}
+
+bool ProjectDocument::phaseKept(int phase) const {
+  return phase >= 0 && static_cast<std::size_t>(phase) < kept_.size() && kept_[static_cast<std::size_t>(phase)];
+}
+
+std::vector<int> ProjectDocument::keptPhases() const {
+  std::vector<int> out;
+  for (std::size_t p = 0; p < kept_.size(); ++p)
+    if (kept_[p]) out.push_back(static_cast<int>(p));
+  return out;
+}
+
+void ProjectDocument::setPhaseKept(int phase, bool kept) {
+  if (phase < 0 || static_cast<std::size_t>(phase) >= kept_.size() || phaseKept(phase) == kept) return;
+  kept_[static_cast<std::size_t>(phase)] = kept ? 1 : 0;
+  emit keptPhasesChanged();
 }
 
 void ProjectDocument::setSelectedPhase(int phase) {

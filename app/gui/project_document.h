@@ -75,6 +75,12 @@ class ProjectDocument : public QObject {
   void setSelectedSamples(std::vector<int> samples);  // the first becomes the primary
   void setSelectedPhase(int phase);
 
+  // Human in the loop: phases of the current decomposition the user keeps for the next run
+  // (seeded as starting patterns, optionally frozen). Reset whenever the current run changes.
+  [[nodiscard]] bool phaseKept(int phase) const;
+  [[nodiscard]] std::vector<int> keptPhases() const;
+  void setPhaseKept(int phase, bool kept);
+
  signals:
   void libraryChanged();
   void decompositionChanged();
@@ -84,6 +90,7 @@ class ProjectDocument : public QObject {
   void classifierChanged();
   void selectionChanged(int sample);
   void phaseSelectionChanged(int phase);
+  void keptPhasesChanged();
 
  private:
   void pushRun(Run run);
@@ -103,6 +110,7 @@ class ProjectDocument : public QObject {
   int selected_ = -1;
   std::vector<int> selected_samples_;
   int selected_phase_ = -1;
+  std::vector<char> kept_;
 };
 
 }  // namespace phasewise::gui

@@ -34,7 +34,8 @@ bool run(QDialog& dialog, QFormLayout* form) {
 }  // namespace
 
 std::optional<core::DecompositionSettings> askDecompositionSettings(QWidget* parent,
-                                                                    const core::DecompositionSettings& d) {
+                                                                    const core::DecompositionSettings& d, int kept,
+                                                                    bool* freeze) {
   QDialog dialog(parent);
   dialog.setWindowTitle(QObject::tr("Decompose"));
   auto* form = new QFormLayout(&dialog);
@@ -57,7 +58,14 @@ std::optional<core::DecompositionSettings> askDecompositionSettings(QWidget* par
   form->addRow(background);
   form->addRow(QObject::tr("Iterations"), iterations);
   form->addRow(QObject::tr("Seed"), seed);
+  QCheckBox* frozen = nullptr;
+  if (kept > 0) {
+    frozen = check(QObject::tr("Freeze the %1 kept phase(s)").arg(kept), true,
+                   QObject::tr("Kept phases start the new run; frozen ones are not changed by it"));
+    form->addRow(frozen);
+  }
   if (!run(dialog, form)) return std::nullopt;
+  if (freeze) *freeze = frozen && frozen->isChecked();
   core::DecompositionSettings s = d;
   s.phases = phases->value();
   s.shifts = shifts->isChecked() ? (d.shifts > 0 ? d.shifts : 32) : 0;

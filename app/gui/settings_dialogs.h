@@ -11,8 +11,10 @@ class QWidget;
 
 namespace phasewise::gui {
 
+// With `kept` > 0, asks whether the kept phases are frozen (else only seeded); the answer is
+// returned in `freeze`.
 [[nodiscard]] std::optional<core::DecompositionSettings> askDecompositionSettings(
-    QWidget* parent, const core::DecompositionSettings& defaults);
+    QWidget* parent, const core::DecompositionSettings& defaults, int kept = 0, bool* freeze = nullptr);
 [[nodiscard]] std::optional<core::ClassifierSettings> askClassifierSettings(QWidget* parent,
                                                                             const core::ClassifierSettings& defaults);
 

@@ -7,10 +7,12 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QStandardPaths>
 #include <QTableView>
 
+#include "analysis_jobs.h"
 #include "builtin_formats.h"
 #include "composition_map_view.h"
 #include "io/registry.h"
@@ -180,6 +182,44 @@ TEST(MainWindowTest, CancellingKeepsThePreviousResult) {
   EXPECT_EQ(window.document()->decomposition()->phases, 4);
   EXPECT_EQ(window.document()->decomposition()->activations, before);
   EXPECT_TRUE(window.logText().contains(QStringLiteral("cancelled")));
+}
+
+TEST(MainWindowTest, KeptPhasesSeedAndFreezeTheNextRun) {
+  MainWindow window(registry());
+  ASSERT_TRUE(window.openExample());
+  ASSERT_TRUE(settle(window));
+  ASSERT_TRUE(window.decompose(4));
+  ASSERT_TRUE(settle(window));
+  const core::DecompositionResult first = *window.document()->decomposition();
+  // Check phases 2 and 4 in the table: they are kept for the next run.
+  PhaseTableModel* model = window.phasesPanel()->model();
+  ASSERT_TRUE(model->flags(model->index(1, PhaseTableModel::Phase)) & Qt::ItemIsUserCheckable);
+  ASSERT_TRUE(model->setData(model->index(1, PhaseTableModel::Phase), Qt::Checked, Qt::CheckStateRole));
+  ASSERT_TRUE(model->setData(model->index(3, PhaseTableModel::Phase), Qt::Checked, Qt::CheckStateRole));
+  EXPECT_EQ(window.document()->keptPhases(), (std::vector<int>{1, 3}));
+  core::DecompositionSettings settings;
+  settings.phases = 4;
+  ASSERT_TRUE(window.decompose(withKeptPhases(*window.document(), settings, true)));
+  ASSERT_TRUE(settle(window));
+  const core::DecompositionResult& second = *window.document()->decomposition();
+  ASSERT_EQ(window.document()->runs().size(), 2U);
+  EXPECT_TRUE(window.logText().contains(QStringLiteral("2 kept phase(s) frozen"))) << window.logText().toStdString();
+  // The frozen phases come back first and unchanged (up to the log-Q round trip).
+  const std::size_t m = first.axis.values.size();
+  auto cosine = [&](const float* a, const float* b) {
+    double ab = 0, aa = 0, bb = 0;
+    for (std::size_t j = 0; j < m; ++j) {
+      ab += a[j] * b[j];
+      aa += a[j] * a[j];
+      bb += b[j] * b[j];
+    }
+    return ab / std::sqrt(aa * bb);
+  };
+  EXPECT_GT(cosine(&first.bases[1 * m], &second.bases[0]), 0.99);
+  EXPECT_GT(cosine(&first.bases[3 * m], &second.bases[m]), 0.99);
+  EXPECT_TRUE(window.document()->keptPhases().empty()) << "a new run starts with nothing kept";
+  window.document()->undoRun();  // compare with the first run
+  EXPECT_EQ(window.document()->decomposition()->bases, first.bases);
 }
 
 TEST(MainWindowTest, BadFilesAreReportedNotFatal) {
