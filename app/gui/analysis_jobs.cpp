@@ -218,8 +218,11 @@ JobWork refineJob(ProjectDocument* document, const core::RefinementSettings& set
     } else {
       for (std::size_t i = 0; i < candidates->count(); ++i) indices.push_back(i);
     }
-    const std::vector<core::RefinedPattern> refined = core::refine(*classifier, x, settings, progress);
-    core::mergeRefinement(*record, indices, refined, settings, *classifier);
+    core::RefinementSettings s = settings;
+    // One candidate is refined per pattern; best-target works per pattern only.
+    if (candidate >= 0 || s.loss == core::EvaluationLoss::BestTarget) s.mode = core::RefinementMode::PerPattern;
+    const std::vector<core::RefinedPattern> refined = core::refine(*classifier, x, s, progress);
+    core::mergeRefinement(*record, indices, refined, s, *classifier);
     const QString what = candidate >= 0 ? QObject::tr("phase %1").arg(candidate + 1) : QObject::tr("all phases");
     const QString name = (preview ? QObject::tr("preview: %1, lambda %2") : QObject::tr("refinement of %1, lambda %2"))
                              .arg(what)

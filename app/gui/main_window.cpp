@@ -183,6 +183,9 @@ void MainWindow::createMenus() {
   });
   analysis->addAction(tr("&Refine all phases"), QKeySequence(tr("Ctrl+R")), this,
                       [this] { refine(phases_->settings(), -1); });
+  analysis->addAction(tr("Refinement &settings..."), this, [this] {
+    if (const auto s = askRefinementSettings(this, phases_->settings())) phases_->setFinerSettings(*s);
+  });
   analysis->addSeparator();
   analysis->addAction(tr("&Cancel the running job"), jobs_, &JobController::cancel);
   needs_library_.push_back(decompose_action);

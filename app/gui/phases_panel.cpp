@@ -140,7 +140,7 @@ void PhasesPanel::setLambda(double lambda) { lambda_->setValue(positionOf(lambda
 void PhasesPanel::setLivePreview(bool on) { live_->setChecked(on); }
 
 core::RefinementSettings PhasesPanel::settings() const {
-  core::RefinementSettings s;
+  core::RefinementSettings s = finer_;
   s.lambda = lambdaOf(lambda_->value());
   const int target = target_->currentData().toInt();
   if (target == kTargetBest) {

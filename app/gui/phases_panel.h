@@ -35,6 +35,8 @@ class PhasesPanel : public QWidget {
   // The refinement the controls describe (lambda, loss, target).
   [[nodiscard]] core::RefinementSettings settings() const;
   void setLambda(double lambda);
+  // Steps, discrepancy, sparse changes and mode (Analysis > Refinement settings).
+  void setFinerSettings(const core::RefinementSettings& settings) { finer_ = settings; }
   void setLivePreview(bool on);
   // Number of hkl labels drawn for the identified phase (for tests).
   [[nodiscard]] int hklLabelCount() const { return hkl_labels_; }
@@ -65,6 +67,7 @@ class PhasesPanel : public QWidget {
   QTimer* preview_timer_;
   QCPTextElement* title_ = nullptr;
   int hkl_labels_ = 0;
+  core::RefinementSettings finer_;
 };
 
 }  // namespace phasewise::gui

@@ -119,4 +119,35 @@ std::optional<core::ClassifierSettings> askClassifierSettings(QWidget* parent, c
   return s;
 }
 
+std::optional<core::RefinementSettings> askRefinementSettings(QWidget* parent, const core::RefinementSettings& d) {
+  QDialog dialog(parent);
+  dialog.setWindowTitle(QObject::tr("Refinement settings"));
+  auto* form = new QFormLayout(&dialog);
+  auto* steps = spin(5, 5000, d.steps, QObject::tr("Optimiser steps per candidate (epochs when amortised)"));
+  auto* discrepancy = new QComboBox;
+  discrepancy->addItem(QObject::tr("L1 of the pattern (relative)"), static_cast<int>(core::Discrepancy::L1));
+  discrepancy->addItem(QObject::tr("L2 of the pattern (relative)"), static_cast<int>(core::Discrepancy::L2));
+  discrepancy->addItem(QObject::tr("distance in the classifier's features"),
+                       static_cast<int>(core::Discrepancy::Features));
+  discrepancy->setCurrentIndex(discrepancy->findData(static_cast<int>(d.discrepancy)));
+  discrepancy->setToolTip(QObject::tr("How the change between the candidate and its refinement is measured"));
+  auto* sparse = check(QObject::tr("Sparse changes (proximal L1 step)"), d.sparse_changes,
+                       QObject::tr("Values the classifier does not need changed stay exactly as they were"));
+  auto* amortised =
+      check(QObject::tr("Amortised (one refiner network for all phases)"), d.mode == core::RefinementMode::Amortised,
+            QObject::tr("Refine all trains a small residual network over every candidate, as in "
+                        "the seed paper; single phases are always refined per pattern"));
+  form->addRow(QObject::tr("Steps"), steps);
+  form->addRow(QObject::tr("Change measured by"), discrepancy);
+  form->addRow(sparse);
+  form->addRow(amortised);
+  if (!run(dialog, form)) return std::nullopt;
+  core::RefinementSettings s = d;
+  s.steps = steps->value();
+  s.discrepancy = static_cast<core::Discrepancy>(discrepancy->currentData().toInt());
+  s.sparse_changes = sparse->isChecked();
+  s.mode = amortised->isChecked() ? core::RefinementMode::Amortised : core::RefinementMode::PerPattern;
+  return s;
+}
+
 }  // namespace phasewise::gui

@@ -6,6 +6,7 @@
 
 #include "decompose/decomposition.h"
 #include "learn/classifier.h"
+#include "learn/refiner.h"
 
 class QWidget;
 
@@ -17,5 +18,10 @@ namespace phasewise::gui {
     QWidget* parent, const core::DecompositionSettings& defaults, int kept = 0, bool* freeze = nullptr);
 [[nodiscard]] std::optional<core::ClassifierSettings> askClassifierSettings(QWidget* parent,
                                                                             const core::ClassifierSettings& defaults);
+
+// The refinement's finer settings (lambda and target live on the phases panel): optimiser
+// steps, how the change is measured, the proximal L1 step, per pattern or amortised.
+[[nodiscard]] std::optional<core::RefinementSettings> askRefinementSettings(QWidget* parent,
+                                                                            const core::RefinementSettings& defaults);
 
 }  // namespace phasewise::gui

@@ -163,6 +163,17 @@ TEST(MainWindowTest, ExamplePipelineIdentifiesRefinesPreviewsUndoesAndExports) {
   ASSERT_TRUE(settle(again));
   ASSERT_TRUE(again.document()->refinement());
   EXPECT_EQ(again.document()->refinement()->refined[1].pattern, window.document()->refinement()->refined[1].pattern);
+  // The finer settings: amortised refinement of every phase with the entropy loss.
+  core::RefinementSettings finer;
+  finer.mode = core::RefinementMode::Amortised;
+  finer.steps = 5;
+  window.phasesPanel()->setFinerSettings(finer);
+  core::RefinementSettings all = window.phasesPanel()->settings();
+  all.loss = core::EvaluationLoss::Entropy;
+  ASSERT_TRUE(window.refine(all, -1));
+  ASSERT_TRUE(settle(window));
+  EXPECT_NE(window.document()->refinement()->description.find("amortised"), std::string::npos)
+      << window.document()->refinement()->description;
 }
 
 TEST(MainWindowTest, CancellingKeepsThePreviousResult) {
