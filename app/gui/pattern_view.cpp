@@ -103,6 +103,10 @@ void PatternView::updateWavelengthControls() {
 void PatternView::rebuild() {
   plot_->clearGraphs();
   plot_->clearItems();
+  if (waterfall_note_) {  // clearGraphs() leaves the legend's text element
+    plot_->legend->remove(waterfall_note_);
+    waterfall_note_ = nullptr;
+  }
   const core::Library& lib = document_->library();
   const int s = document_->selectedSample();
   if (s < 0 || lib.samples == 0) {
@@ -149,8 +153,10 @@ void PatternView::rebuild() {
         model->removeFromLegend();
       }
     }
-    if (static_cast<int>(selected.size()) > shown)
-      plot_->legend->addElement(new QCPTextElement(plot_, tr("(first %1 of %2)").arg(shown).arg(selected.size())));
+    if (static_cast<int>(selected.size()) > shown) {
+      waterfall_note_ = new QCPTextElement(plot_, tr("(first %1 of %2)").arg(shown).arg(selected.size()));
+      plot_->legend->addElement(waterfall_note_);
+    }
   } else {
     add(tr("data (sample %1)").arg(s + 1), lib.pattern(static_cast<std::size_t>(s)), QPen(Qt::black, 1.5));
     if (d) {

@@ -10,6 +10,7 @@
 #include "model/display_axis.h"
 
 class QCustomPlot;
+class QCPTextElement;
 class QComboBox;
 class QDoubleSpinBox;
 class QCheckBox;
@@ -49,6 +50,7 @@ class PatternView : public QWidget {
   QCheckBox* waterfall_;
   QLabel* cursor_;
   QString cursor_text_;
+  QCPTextElement* waterfall_note_ = nullptr;
 };
 
 }  // namespace phasewise::gui

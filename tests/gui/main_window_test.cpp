@@ -271,6 +271,7 @@ TEST(MainWindowTest, MapColouringRubberBandWaterfallAndAxes) {
   window.patternView()->setWaterfall(true);
   EXPECT_EQ(window.patternView()->plot()->graphCount(), 120);  // data and model for 60 samples
   window.patternView()->setWaterfall(false);
+  EXPECT_EQ(window.patternView()->plot()->legend->elementCount(), 7) << "the waterfall's legend note is gone";
   // Axis units: Q data shown in 2-theta at the user's wavelength (said on the axis), and d.
   window.patternView()->setDisplayWavelength(1.540562);
   window.patternView()->setDisplayAxis(core::DisplayAxis::TwoThetaDegree);
