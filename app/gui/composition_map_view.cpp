@@ -56,6 +56,7 @@ CompositionMapView::CompositionMapView(ProjectDocument* document, QWidget* paren
   plot_->selectionRect()->setPen(QPen(Qt::black, 1, Qt::DashLine));
   plot_->selectionRect()->setBrush(QColor(0, 0, 0, 25));
   connect(plot_->selectionRect(), &QCPSelectionRect::accepted, this, &CompositionMapView::selectionRectangle);
+  plot_->installEventFilter(this);
   connect(document_, &ProjectDocument::libraryChanged, this, &CompositionMapView::rebuild);
   connect(document_, &ProjectDocument::decompositionChanged, this, &CompositionMapView::recolour);
   connect(document_, &ProjectDocument::selectionChanged, this, &CompositionMapView::showSelection);
@@ -109,10 +110,35 @@ void CompositionMapView::rebuild() {
     plot_->yAxis->setLabel(lib.x.empty() ? QString() : tr("y (mm)"));
   }
   recolour();
-  plot_->rescaleAxes();
-  plot_->xAxis->scaleRange(1.1);
-  plot_->yAxis->scaleRange(1.1);
+  fitAxes();
   plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void CompositionMapView::fitAxes() {
+  if (x_.empty()) return;
+  const auto [x_low, x_high] = std::minmax_element(x_.begin(), x_.end());
+  const auto [y_low, y_high] = std::minmax_element(y_.begin(), y_.end());
+  const double xm = 0.05 * std::max(*x_high - *x_low, 1e-9), ym = 0.05 * std::max(*y_high - *y_low, 1e-9);
+  plot_->xAxis->setRange(*x_low - xm, *x_high + xm);
+  plot_->yAxis->setRange(*y_low - ym, *y_high + ym);
+  const core::Library& lib = document_->library();
+  const bool same_units = (lib.elements.size() == 3 && !lib.composition.empty()) || !lib.x.empty();
+  if (!same_units || *y_high - *y_low < 1e-12) return;
+  // Compositions and wafer positions have one unit on both axes: an equilateral triangle must
+  // look equilateral. Widen whichever axis the window's shape leaves too short.
+  plot_->yAxis->setScaleRatio(plot_->xAxis, 1.0);
+  if (plot_->yAxis->range().lower > *y_low - ym || plot_->yAxis->range().upper < *y_high + ym) {
+    plot_->yAxis->setRange(*y_low - ym, *y_high + ym);
+    plot_->xAxis->setScaleRatio(plot_->yAxis, 1.0);
+  }
+}
+
+bool CompositionMapView::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == plot_ && event->type() == QEvent::Resize) {
+    fitAxes();
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+  }
+  return QWidget::eventFilter(watched, event);
 }
 
 void CompositionMapView::recolour() {

@@ -40,6 +40,8 @@ class CompositionMapView : public QWidget {
   void recolour();
   void showSelection();
   void selectionRectangle(const QRect& rect, QMouseEvent* event);
+  void fitAxes();  // data in view, equal scale on both axes where they share a unit
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
   ProjectDocument* document_;
   QCustomPlot* plot_;
