@@ -48,4 +48,18 @@ double Arguments::number(const std::string& name, double fallback) const {
   return v;
 }
 
+std::vector<double> parseNumberList(const std::string& text, const std::string& option) {
+  std::vector<std::string_view> fields;
+  core::splitFields(text, ",", fields);
+  std::vector<double> out;
+  for (std::string_view f : fields) {
+    double v = 0;
+    if (!core::parseNumber(f, v) || v < 0)
+      throw UsageError(option + " expects non-negative numbers, got '" + std::string(f) + "'");
+    out.push_back(v);
+  }
+  if (out.empty()) throw UsageError(option + " expects numbers separated by commas");
+  return out;
+}
+
 }  // namespace phasewise::cli

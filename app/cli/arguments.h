@@ -32,4 +32,7 @@ class Arguments {
   std::set<std::string> flags_;
 };
 
+// "0.1,1,10": non-negative numbers separated by commas; UsageError naming `option` otherwise.
+[[nodiscard]] std::vector<double> parseNumberList(const std::string& text, const std::string& option);
+
 }  // namespace phasewise::cli

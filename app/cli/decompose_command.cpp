@@ -13,6 +13,7 @@
 #include "format_instance/solution_format.h"
 #include "library_summary.h"
 #include "model/resample.h"
+#include "terminal_progress.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -154,18 +155,10 @@ int runDecompose(const CommandContext& context) {
     settings.seed_patterns = seededPatterns(*from, arguments.value("seed-phases").value_or(""), input.library);
     settings.frozen.assign(settings.seed_patterns.size() / input.library.points(), arguments.flag("freeze") ? 1 : 0);
   }
-  int last_percent = -1;
-  const bool quiet = arguments.flag("quiet");
-  const core::DecompositionResult result =
-      core::decompose(input.library, settings, [&](double f, std::string_view stage) {
-        const int percent = static_cast<int>(f * 100);
-        if (!quiet && percent / 10 != last_percent / 10) {
-          std::cerr << "\r" << stage << " " << percent << " %   " << std::flush;
-          last_percent = percent;
-        }
-        return true;
-      });
-  if (!quiet) std::cerr << "\r" << std::string(60, ' ') << "\r";
+  const core::DecompositionResult result = [&] {
+    TerminalProgress progress(arguments.flag("quiet"));
+    return core::decompose(input.library, settings, progress.callback());
+  }();
   const std::string out = *output;
   const std::string extension = core::lowercase(std::filesystem::path(out).extension().string());
   if (extension == ".txt") {

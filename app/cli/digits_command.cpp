@@ -8,6 +8,7 @@
 #include "arguments.h"
 #include "commands.h"
 #include "digits/digits_experiment.h"
+#include "terminal_progress.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -29,19 +30,6 @@ std::filesystem::path findDigits(const Arguments& arguments) {
   for (const auto& folder : candidates)
     if (std::filesystem::is_regular_file(folder / "digits.csv.gz", ec)) return folder / "digits.csv.gz";
   throw UsageError("cannot find the handwritten digits (digits.csv.gz); give it with --data FILE");
-}
-
-std::vector<double> numberList(const std::string& text, const char* option) {
-  std::vector<std::string_view> fields;
-  core::splitFields(text, ",", fields);
-  std::vector<double> out;
-  for (std::string_view f : fields) {
-    double v = 0;
-    if (!core::parseNumber(f, v) || v < 0)
-      throw UsageError(std::string(option) + " expects non-negative numbers, got '" + std::string(f) + "'");
-    out.push_back(v);
-  }
-  return out;
 }
 }  // namespace
 
@@ -71,7 +59,7 @@ digit, and FROM -> TO), prints the figures and writes PNG grids and digits-summa
   s.handwritten = findDigits(arguments);
   if (const auto fonts = arguments.value("fonts")) s.font_folders = {*fonts};
   s.any_font_in_folders = arguments.flag("any-font");
-  if (const auto lambdas = arguments.value("lambdas")) s.lambdas = numberList(*lambdas, "--lambdas");
+  if (const auto lambdas = arguments.value("lambdas")) s.lambdas = parseNumberList(*lambdas, "--lambdas");
   s.steps = static_cast<int>(arguments.number("steps", s.steps));
   s.learning_rate = arguments.number("learning-rate", s.learning_rate);
   s.limit = static_cast<std::size_t>(arguments.number("limit", 0));
@@ -91,16 +79,10 @@ digit, and FROM -> TO), prints the figures and writes PNG grids and digits-summa
     s.from_digit = static_cast<int>(from);
     s.to_digit = static_cast<int>(to);
   }
-  int last = -1;
-  const core::DigitsReport r = core::runDigitsExperiment(s, *out, [&](double f, std::string_view stage) {
-    const int percent = static_cast<int>(f * 100);
-    if (!arguments.flag("quiet") && percent != last) {
-      std::cerr << "\r" << stage << " " << percent << " %          " << std::flush;
-      last = percent;
-    }
-    return true;
-  });
-  if (!arguments.flag("quiet")) std::cerr << "\r" << std::string(70, ' ') << "\r";
+  const core::DigitsReport r = [&] {
+    TerminalProgress progress(arguments.flag("quiet"));
+    return core::runDigitsExperiment(s, *out, progress.callback());
+  }();
   std::cout << std::fixed << std::setprecision(1);
   std::cout << "typeset digits: " << r.typeset_images << " images from " << r.fonts.size()
             << " faces; classifier validation accuracy (typeset) " << 100 * r.typeset_validation_accuracy << " %, "

@@ -16,6 +16,7 @@
 #include "learn/classifier.h"
 #include "learn/refiner.h"
 #include "library_summary.h"
+#include "terminal_progress.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -101,17 +102,10 @@ int runTrain(const CommandContext& context) {
   settings.device = arguments.value("device").value_or("cpu");
   if (const auto checkpoint = arguments.value("checkpoint")) settings.checkpoint = *checkpoint;
   core::TrainingReport report;
-  int last = -1;
-  const core::PhaseClassifier classifier =
-      core::PhaseClassifier::train(library, settings, &report, [&](double f, std::string_view stage) {
-        const int percent = static_cast<int>(f * 100);
-        if (!arguments.flag("quiet") && percent != last) {
-          std::cerr << "\r" << stage << " " << percent << " %   " << std::flush;
-          last = percent;
-        }
-        return true;
-      });
-  if (!arguments.flag("quiet")) std::cerr << "\r" << std::string(40, ' ') << "\r";
+  const core::PhaseClassifier classifier = [&] {
+    TerminalProgress progress(arguments.flag("quiet"));
+    return core::PhaseClassifier::train(library, settings, &report, progress.callback());
+  }();
   classifier.save(*output);
   std::cout << std::fixed << std::setprecision(3) << "trained on " << library.size() << " phases x "
             << settings.patterns_per_phase << " patterns: " << report.epochs_run << " epochs (best "
@@ -199,15 +193,7 @@ int runRefine(const CommandContext& context) {
   settings.seed = static_cast<std::uint64_t>(arguments.number("seed", 1));
   settings.sparse_changes = arguments.flag("sparse");
   if (const auto sweep = arguments.value("sweep-lambda")) {
-    std::vector<std::string_view> fields;
-    core::splitFields(*sweep, ",", fields);
-    std::vector<double> lambdas;
-    for (std::string_view f : fields) {
-      double v = 0;
-      if (!core::parseNumber(f, v) || v < 0)
-        throw UsageError("--sweep-lambda expects numbers, got '" + std::string(f) + "'");
-      lambdas.push_back(v);
-    }
+    const std::vector<double> lambdas = parseNumberList(*sweep, "--sweep-lambda");
     std::cout << "  lambda  entropy before  entropy after  mean change  identity changed\n" << std::fixed;
     for (const auto& row : core::sweepLambda(classifier, x, settings, lambdas))
       std::cout << std::setw(8) << std::setprecision(3) << row.lambda << std::setw(16) << row.mean_entropy_before

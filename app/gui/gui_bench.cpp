@@ -66,23 +66,14 @@ Row measure(const core::FormatRegistry& registry, const QString& name, const QSt
   while (drain.elapsed() < 300) QApplication::processEvents(QEventLoop::AllEvents, 50);
   // The event loop while a decomposition runs: a 5 ms timer records the longest gap, from the
   // start of the job to its result shown.
-  double longest = 0, longest_at = 0, finished_at = 0;
-  QElapsedTimer gap, since;
+  double longest = 0;
+  QElapsedTimer gap;
   gap.start();
-  since.start();
   QTimer tick;
   QObject::connect(&tick, &QTimer::timeout, [&] {
-    const double g = static_cast<double>(gap.nsecsElapsed()) / 1e6;
-    if (g > 50 && qEnvironmentVariableIsSet("PHASEWISE_BENCH_VERBOSE"))
-      std::printf("  gap %.0f ms at %.0f ms\n", g, static_cast<double>(since.nsecsElapsed()) / 1e6);
-    if (g > longest) {
-      longest = g;
-      longest_at = static_cast<double>(since.nsecsElapsed()) / 1e6;
-    }
+    longest = std::max(longest, static_cast<double>(gap.nsecsElapsed()) / 1e6);
     gap.restart();
   });
-  QObject::connect(window.jobs(), &JobController::finished,
-                   [&] { finished_at = static_cast<double>(since.nsecsElapsed()) / 1e6; });
   tick.start(5);
   core::DecompositionSettings settings;
   settings.phases = 6;
@@ -91,8 +82,6 @@ Row measure(const core::FormatRegistry& registry, const QString& name, const QSt
   window.jobs()->waitForFinished(600000);
   tick.stop();
   row.blocked_ms = longest;
-  std::printf("%s: longest block %.0f ms ending at %.0f ms; job finished at %.0f ms\n", name.toLocal8Bit().constData(),
-              longest, longest_at, finished_at);
   return row;
 }
 }  // namespace

@@ -5,7 +5,6 @@
 //   phasewise --bench [BI_CU_V_FOLDER]      time to first paint, redraws, event-loop blocking
 
 #include <QApplication>
-#include <QElapsedTimer>
 #include <QFileInfo>
 
 #include <cstdio>
@@ -23,15 +22,6 @@ bool has(int argc, char** argv, const char* flag) {
   for (int i = 1; i < argc; ++i)
     if (std::strcmp(argv[i], flag) == 0) return true;
   return false;
-}
-
-// Waits for the window's jobs (and a chained pipeline) to finish; false on timeout.
-bool settle(phasewise::gui::MainWindow& window, int milliseconds) {
-  QElapsedTimer timer;
-  timer.start();
-  while (window.pipelineRunning() && timer.elapsed() < milliseconds) window.jobs()->waitForFinished(200);
-  QApplication::processEvents();
-  return !window.pipelineRunning();
 }
 }  // namespace
 
@@ -70,7 +60,7 @@ int main(int argc, char** argv) {
     } else {
       window.runExamplePipeline();
     }
-    if (!settle(window, 900000)) {
+    if (!window.waitUntilIdle(900000)) {
       std::fprintf(stderr, "phasewise: the pipeline did not finish\n");
       return 1;
     }

@@ -6,6 +6,7 @@
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
@@ -361,6 +362,14 @@ void MainWindow::runExamplePipeline() {
       },
   };
   openExample();
+}
+
+bool MainWindow::waitUntilIdle(int milliseconds) {
+  QElapsedTimer timer;
+  timer.start();
+  while (pipelineRunning() && timer.elapsed() < milliseconds) jobs_->waitForFinished(100);
+  QApplication::processEvents();
+  return !pipelineRunning();
 }
 
 void MainWindow::rememberRecent(const QString& path) {

@@ -65,6 +65,9 @@ class MainWindow : public QMainWindow {
   void runExamplePipeline();
   // Whether a chained pipeline still has steps to run.
   [[nodiscard]] bool pipelineRunning() const { return !pipeline_.empty() || jobs_->running(); }
+  // Runs the event loop until the running job and any chained pipeline are done; false on
+  // timeout. For scripted use (--screenshot, --bench) and tests.
+  bool waitUntilIdle(int milliseconds);
 
   void log(const QString& message);
 

@@ -224,10 +224,7 @@ void PhasesPanel::showCandidate() {
     original = r.pattern;
   } else if (const auto classifier = document_->classifier();
              classifier && classifier->phaseNames() == refinement->class_names) {
-    core::Candidates one = core::candidatesFromDecomposition(*d, "");
-    original = core::prepareCandidates(*classifier, one);
-    original = std::vector<float>(original.begin() + static_cast<std::ptrdiff_t>(p * m),
-                                  original.begin() + static_cast<std::ptrdiff_t>((p + 1) * m));
+    original = classifier->prepare(d->axis, &d->bases[static_cast<std::size_t>(p) * d->axis.values.size()]);
   }
   if (!original.empty())
     addCurve(tr("phase %1, original").arg(p + 1), refinement->grid.values, original.data(), m, QPen(Qt::gray, 1.3));

@@ -34,29 +34,29 @@ LabelledImages firstImages(const LabelledImages& set, std::size_t limit) {
   return out;
 }
 
-// The digits a figure shows for a mode; chosen by a fixed rule, never by how well they refine.
-std::vector<std::size_t> figureDigits(const std::string& mode, const LabelledImages& images,
-                                      const std::vector<Prediction>& before, const std::vector<std::size_t>& members,
-                                      std::size_t columns) {
-  std::vector<std::size_t> chosen;
+// The digits a figure shows for a mode, as positions among the refined ones (`labels` and
+// `refined` alike); chosen by a fixed rule, never by how well they refine.
+std::vector<std::size_t> figureDigits(const std::string& mode, const std::vector<int>& labels,
+                                      const std::vector<RefinedPattern>& refined, std::size_t columns) {
+  std::vector<std::size_t> all(labels.size()), chosen;
+  std::iota(all.begin(), all.end(), 0);
   if (mode == "entropy") {  // the most ambiguous digits
-    chosen = members;
-    std::stable_sort(chosen.begin(), chosen.end(),
-                     [&](std::size_t a, std::size_t b) { return before[a].entropy > before[b].entropy; });
+    chosen = all;
+    std::stable_sort(chosen.begin(), chosen.end(), [&](std::size_t a, std::size_t b) {
+      return refined[a].before.entropy > refined[b].before.entropy;
+    });
   } else if (mode == "to-label") {  // the first digits the classifier gets wrong
-    for (std::size_t i : members)
-      if (before[i].top.front() != images.labels[i]) chosen.push_back(i);
+    for (std::size_t i : all)
+      if (refined[i].before.top.front() != labels[i]) chosen.push_back(i);
   } else if (mode == "to-next-digit") {  // the first of each digit, then the following ones
-    for (int d = 0; d < 10; ++d)
-      for (std::size_t i : members)
-        if (images.labels[i] == d) {
-          chosen.push_back(i);
-          break;
-        }
-    for (std::size_t i : members)
+    for (int d = 0; d < 10; ++d) {
+      const auto first = std::find(labels.begin(), labels.end(), d);
+      if (first != labels.end()) chosen.push_back(static_cast<std::size_t>(first - labels.begin()));
+    }
+    for (std::size_t i : all)
       if (std::find(chosen.begin(), chosen.end(), i) == chosen.end()) chosen.push_back(i);
   } else {  // the first digits of the "from" class
-    chosen = members;
+    chosen = all;
   }
   if (chosen.size() > columns) chosen.resize(columns);
   return chosen;
@@ -193,18 +193,10 @@ DigitsReport runDigitsExperiment(const DigitsSettings& s, const std::filesystem:
       result.success_before /= n;
       result.mean_relative_change /= n;
 
-      std::vector<std::size_t> positions(members.size());  // figure digits as positions within `members`
-      std::iota(positions.begin(), positions.end(), 0);
-      std::vector<Prediction> by_position;
-      LabelledImages member_images;
-      member_images.height = member_images.width = 8;
-      for (std::size_t k = 0; k < members.size(); ++k) {
-        by_position.push_back(refined[k].before);
-        member_images.labels.push_back(handwritten.labels[members[k]]);
-      }
+      std::vector<int> member_labels;
+      for (std::size_t i : members) member_labels.push_back(handwritten.labels[i]);
       std::vector<FigureColumn> columns;
-      for (std::size_t k :
-           figureDigits(mode, member_images, by_position, positions, static_cast<std::size_t>(s.grid_columns))) {
+      for (std::size_t k : figureDigits(mode, member_labels, refined, static_cast<std::size_t>(s.grid_columns))) {
         FigureColumn c;
         c.original = imageOf(handwritten, members[k]);
         c.refined = refined[k].pattern;

@@ -73,19 +73,29 @@ GlyphBitmap Font::glyph(char32_t codepoint, float pixel_height) const {
   return out;
 }
 
+namespace {
+// Pen positions along a line of ASCII text: `at(codepoint, pen)` for each character, pen in
+// pixels from the start; returns the line's width (advances plus kerning).
+template <typename At>
+float layOut(const stbtt_fontinfo& info, const std::string& text, float scale, At at) {
+  float pen = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const int cp = static_cast<unsigned char>(text[i]);
+    at(cp, pen);
+    int advance = 0, bearing = 0;
+    stbtt_GetCodepointHMetrics(&info, cp, &advance, &bearing);
+    pen += static_cast<float>(advance) * scale;
+    if (i + 1 < text.size())
+      pen +=
+          static_cast<float>(stbtt_GetCodepointKernAdvance(&info, cp, static_cast<unsigned char>(text[i + 1]))) * scale;
+  }
+  return pen;
+}
+}  // namespace
+
 int Font::textWidth(const std::string& text, float pixel_height) const {
   const float scale = pixel_height / data_->ascent_to_descent;
-  float x = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    int advance = 0, bearing = 0;
-    stbtt_GetCodepointHMetrics(&data_->info, static_cast<unsigned char>(text[i]), &advance, &bearing);
-    x += static_cast<float>(advance) * scale;
-    if (i + 1 < text.size())
-      x += static_cast<float>(stbtt_GetCodepointKernAdvance(&data_->info, static_cast<unsigned char>(text[i]),
-                                                            static_cast<unsigned char>(text[i + 1]))) *
-           scale;
-  }
-  return static_cast<int>(std::ceil(x));
+  return static_cast<int>(std::ceil(layOut(data_->info, text, scale, [](int, float) {})));
 }
 
 int Font::drawText(std::vector<std::uint8_t>& canvas, int canvas_width, int canvas_height, int x, int y,
@@ -94,32 +104,22 @@ int Font::drawText(std::vector<std::uint8_t>& canvas, int canvas_width, int canv
   int ascent = 0, descent = 0, gap = 0;
   stbtt_GetFontVMetrics(&data_->info, &ascent, &descent, &gap);
   const int baseline = y + static_cast<int>(std::lround(static_cast<float>(ascent) * scale));
-  float pen = static_cast<float>(x);
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const int cp = static_cast<unsigned char>(text[i]);
+  const float width = layOut(data_->info, text, scale, [&](int cp, float pen) {
     int w = 0, h = 0, xoff = 0, yoff = 0;
     unsigned char* bitmap = stbtt_GetCodepointBitmap(&data_->info, scale, scale, cp, &w, &h, &xoff, &yoff);
-    if (bitmap) {
-      const int left = static_cast<int>(std::lround(pen)) + xoff, top = baseline + yoff;
-      for (int gy = 0; gy < h; ++gy)
-        for (int gx = 0; gx < w; ++gx) {
-          const int cx = left + gx, cy = top + gy;
-          if (cx < 0 || cy < 0 || cx >= canvas_width || cy >= canvas_height) continue;
-          const float a = bitmap[gy * w + gx] / 255.0F;
-          std::uint8_t* px = &canvas[(static_cast<std::size_t>(cy) * canvas_width + cx) * 3];
-          for (int c = 0; c < 3; ++c) px[c] = static_cast<std::uint8_t>(std::lround(px[c] * (1 - a) + rgb[c] * a));
-        }
-      stbtt_FreeBitmap(bitmap, nullptr);
-    }
-    int advance = 0, bearing = 0;
-    stbtt_GetCodepointHMetrics(&data_->info, cp, &advance, &bearing);
-    pen += static_cast<float>(advance) * scale;
-    if (i + 1 < text.size())
-      pen +=
-          static_cast<float>(stbtt_GetCodepointKernAdvance(&data_->info, cp, static_cast<unsigned char>(text[i + 1]))) *
-          scale;
-  }
-  return static_cast<int>(std::lround(pen)) - x;
+    if (!bitmap) return;
+    const int left = x + static_cast<int>(std::lround(pen)) + xoff, top = baseline + yoff;
+    for (int gy = 0; gy < h; ++gy)
+      for (int gx = 0; gx < w; ++gx) {
+        const int cx = left + gx, cy = top + gy;
+        if (cx < 0 || cy < 0 || cx >= canvas_width || cy >= canvas_height) continue;
+        const float a = bitmap[gy * w + gx] / 255.0F;
+        std::uint8_t* px = &canvas[(static_cast<std::size_t>(cy) * canvas_width + cx) * 3];
+        for (int c = 0; c < 3; ++c) px[c] = static_cast<std::uint8_t>(std::lround(px[c] * (1 - a) + rgb[c] * a));
+      }
+    stbtt_FreeBitmap(bitmap, nullptr);
+  });
+  return static_cast<int>(std::lround(width));
 }
 
 std::vector<FontFace> findDigitFonts(const std::vector<std::filesystem::path>& folders, bool any_ttf) {

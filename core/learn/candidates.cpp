@@ -120,23 +120,15 @@ RefinedSet refinedSet(const PhaseClassifier& classifier, const Candidates& candi
                       const std::vector<RefinedPattern>& refined, const RefinementSettings& settings,
                       const std::string& classifier_description) {
   if (refined.size() != candidates.count()) throw Error("one refined pattern per candidate expected");
-  RefinedSet set;
-  set.axis = classifier.grid();
-  set.source = candidates.source;
-  set.classifier = classifier_description;
-  set.settings = describe(settings, classifier);
-  const auto& names = classifier.phaseNames();
-  for (std::size_t i = 0; i < refined.size(); ++i) {
-    const RefinedPattern& r = refined[i];
-    set.patterns.insert(set.patterns.end(), r.pattern.begin(), r.pattern.end());
-    set.labels.push_back(candidates.labels[i]);
-    set.identity_before.push_back(names[static_cast<std::size_t>(r.before.top.front())]);
-    set.identity_after.push_back(names[static_cast<std::size_t>(r.after.top.front())]);
-    set.probability_before.push_back(r.before.probability.front());
-    set.probability_after.push_back(r.after.probability.front());
-    set.relative_change.push_back(r.relative_change);
-  }
-  return set;
+  RefinementRecord record;
+  record.class_names = classifier.phaseNames();
+  record.grid = classifier.grid();
+  record.classifier = classifier_description;
+  record.refined = refined;
+  record.done.assign(refined.size(), 1);
+  record.settings = settings;
+  record.description = describe(settings, classifier);
+  return refinedSet(record, candidates);
 }
 
 }  // namespace phasewise::core

@@ -75,7 +75,7 @@ PhaseClassifier::Network& PhaseClassifier::phaseNetwork() const {
   return *net_;
 }
 ClassifierNetwork& PhaseClassifier::network() const { return phaseNetwork(); }
-const std::vector<std::string>& PhaseClassifier::phaseNames() const { return phaseNetwork().names; }
+const std::vector<std::string>& PhaseClassifier::phaseNames() const { return classNames(); }
 const Axis& PhaseClassifier::grid() const { return phaseNetwork().grid; }
 std::size_t PhaseClassifier::points() const { return phaseNetwork().grid.values.size(); }
 const ClassifierSettings& PhaseClassifier::settings() const { return phaseNetwork().settings; }
@@ -96,13 +96,11 @@ PhaseClassifier PhaseClassifier::train(const PhaseLibrary& library, const Classi
   Network& n = *classifier.net_;
   n.settings = settings;
   n.grid = settings.grid;
-  n.device = deviceFrom(settings.device);
-  for (const ReferencePhase& p : library.phases) n.names.push_back(p.name);
-  const int phases = static_cast<int>(library.size());
-  n.net = std::make_shared<ConvNet1d>(static_cast<int>(points), settings.channels, phases);
-  n.net->to(n.device);
-  n.input_shape = {1, static_cast<std::int64_t>(points)};
-  n.classes = library.size();
+  std::vector<std::string> names;
+  for (const ReferencePhase& p : library.phases) names.push_back(p.name);
+  const int classes = static_cast<int>(names.size());  // before `names` is moved below
+  n.install(std::make_shared<ConvNet1d>(static_cast<int>(points), settings.channels, classes),
+            {1, static_cast<std::int64_t>(points)}, std::move(names), settings.device);
 
   reportProgress(progress, 0.0, "simulating training patterns");
   const TrainingSetGenerator generator(library, settings.grid, Radiation::parse(settings.radiation),
@@ -170,11 +168,10 @@ PhaseClassifier PhaseClassifier::load(const std::filesystem::path& path, const s
     n.settings.grid = n.grid;
     if (n.names.size() < 2 || n.grid.values.size() < 32 || n.settings.channels < 1 || n.settings.channels > 1024)
       throw FormatError(file, 0, "", "holds an inconsistent classifier description");
-    n.device = deviceFrom(device);
-    n.net = std::make_shared<ConvNet1d>(static_cast<int>(n.grid.values.size()), n.settings.channels,
-                                        static_cast<int>(n.names.size()));
-    n.input_shape = {1, static_cast<std::int64_t>(n.grid.values.size())};
-    n.classes = n.names.size();
+    const auto points = static_cast<std::int64_t>(n.grid.values.size());
+    n.install(
+        std::make_shared<ConvNet1d>(static_cast<int>(points), n.settings.channels, static_cast<int>(n.names.size())),
+        {1, points}, n.names, device);
     torch::serialize::InputArchive weights;
     archive.read("network", weights);
     n.net->load(weights);

@@ -23,10 +23,6 @@ void checkSet(const LabelledImages& set, const char* what, std::size_t classes) 
 }
 }  // namespace
 
-struct ImageClassifier::Network : ClassifierNetwork {
-  std::vector<std::string> names;
-};
-
 ImageClassifier::ImageClassifier() = default;
 ImageClassifier::~ImageClassifier() = default;
 ImageClassifier::ImageClassifier(ImageClassifier&&) noexcept = default;
@@ -35,10 +31,6 @@ ImageClassifier& ImageClassifier::operator=(ImageClassifier&&) noexcept = defaul
 ClassifierNetwork& ImageClassifier::network() const {
   if (!net_) throw Error("the image classifier is empty (train one first)");
   return *net_;
-}
-const std::vector<std::string>& ImageClassifier::classNames() const {
-  network();
-  return net_->names;
 }
 
 ImageClassifier ImageClassifier::train(const LabelledImages& train, const LabelledImages& validation,
@@ -55,15 +47,11 @@ ImageClassifier ImageClassifier::train(const LabelledImages& train, const Labell
   setComputeThreads(settings.threads);
   torch::manual_seed(settings.seed);
   ImageClassifier classifier;
-  classifier.net_ = std::make_unique<Network>();
-  Network& n = *classifier.net_;
-  n.names = class_names;
-  n.device = deviceFrom(settings.device);
-  n.net =
-      std::make_shared<ConvNet2d>(train.height, train.width, settings.channels, static_cast<int>(class_names.size()));
-  n.net->to(n.device);
-  n.input_shape = {1, train.height, train.width};
-  n.classes = class_names.size();
+  classifier.net_ = std::make_unique<ClassifierNetwork>();
+  ClassifierNetwork& n = *classifier.net_;
+  n.install(
+      std::make_shared<ConvNet2d>(train.height, train.width, settings.channels, static_cast<int>(class_names.size())),
+      {1, train.height, train.width}, class_names, settings.device);
   TrainingReport local;
   TrainingReport& r = report ? *report : local;
   const TrainingLoop loop{settings.epochs,        settings.patience, settings.batch_size,

@@ -48,12 +48,10 @@ class ImageClassifier : public RefinableClassifier {
                                const std::vector<std::string>& class_names, const ImageClassifierSettings& settings,
                                TrainingReport* report = nullptr, const ProgressCallback& progress = nullptr);
 
-  [[nodiscard]] const std::vector<std::string>& classNames() const;
   [[nodiscard]] ClassifierNetwork& network() const override;
 
  private:
-  struct Network;
-  std::unique_ptr<Network> net_;
+  std::unique_ptr<ClassifierNetwork> net_;
 };
 
 }  // namespace phasewise::core

@@ -54,6 +54,15 @@ torch::Device deviceFrom(const std::string& name) {
   }
 }
 
+void ClassifierNetwork::install(std::shared_ptr<ClassifierModule> module, std::vector<std::int64_t> shape,
+                                std::vector<std::string> class_names, const std::string& device_name) {
+  device = deviceFrom(device_name);
+  net = std::move(module);
+  net->to(device);
+  input_shape = std::move(shape);
+  names = std::move(class_names);
+}
+
 ConvNet1d::ConvNet1d(int points, int channels, int classes) {
   using torch::nn::Conv1dOptions;
   c1 = register_module("c1", torch::nn::Conv1d(Conv1dOptions(1, channels, 9).padding(4)));
@@ -232,7 +241,8 @@ void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const Labelled
 
 std::vector<std::int64_t> RefinableClassifier::inputShape() const { return network().input_shape; }
 std::size_t RefinableClassifier::inputSize() const { return static_cast<std::size_t>(product(inputShape())); }
-std::size_t RefinableClassifier::classCount() const { return network().classes; }
+std::size_t RefinableClassifier::classCount() const { return network().names.size(); }
+const std::vector<std::string>& RefinableClassifier::classNames() const { return network().names; }
 double RefinableClassifier::temperature() const { return network().temperature; }
 
 std::vector<Prediction> RefinableClassifier::predict(const std::vector<float>& inputs, int top_k) const {
@@ -254,8 +264,8 @@ std::vector<Prediction> RefinableClassifier::predict(const std::vector<float>& i
             .to(torch::kCPU)
             .contiguous();
     for (std::size_t i = 0; i < end - b; ++i) {
-      const float* row = probs.data_ptr<float>() + i * n.classes;
-      std::vector<float> p(row, row + n.classes);
+      const float* row = probs.data_ptr<float>() + i * n.names.size();
+      std::vector<float> p(row, row + n.names.size());
       Prediction pred;
       pred.entropy = entropyOf(p);
       std::vector<int> idx(p.size());

@@ -35,9 +35,14 @@ struct ClassifierNetwork {
   ClassifierNetwork(const ClassifierNetwork&) = delete;
   ClassifierNetwork& operator=(const ClassifierNetwork&) = delete;
 
+  // Puts `module` on the device named (throws Error for an unknown or absent device) and
+  // records what it takes and tells apart.
+  void install(std::shared_ptr<ClassifierModule> module, std::vector<std::int64_t> shape,
+               std::vector<std::string> class_names, const std::string& device_name);
+
   std::shared_ptr<ClassifierModule> net;
   std::vector<std::int64_t> input_shape;  // one input, channels first
-  std::size_t classes = 0;
+  std::vector<std::string> names;         // one per class
   double temperature = 1.0;
   torch::Device device{torch::kCPU};
 };
@@ -67,7 +72,6 @@ struct ConvNet2d : ClassifierModule {
 };
 
 struct PhaseClassifier::Network : ClassifierNetwork {
-  std::vector<std::string> names;
   Axis grid;
   ClassifierSettings settings;
 };

@@ -46,6 +46,7 @@ class RefinableClassifier {
   [[nodiscard]] std::vector<std::int64_t> inputShape() const;
   [[nodiscard]] std::size_t inputSize() const;  // values per input
   [[nodiscard]] std::size_t classCount() const;
+  [[nodiscard]] const std::vector<std::string>& classNames() const;
   [[nodiscard]] double temperature() const;
 
   // Inputs in row-major order (count x inputSize()); calibrated top-k per input.

@@ -100,7 +100,7 @@ std::vector<RefinedPattern> refine(const RefinableClassifier& classifier, const 
   if (candidates.empty() || candidates.size() % static_cast<std::size_t>(m) != 0)
     throw Error("candidates do not match the classifier's input of " + std::to_string(m) + " values");
   const auto count = static_cast<std::int64_t>(candidates.size() / static_cast<std::size_t>(m));
-  const auto classes = static_cast<int>(n.classes);
+  const auto classes = static_cast<int>(n.names.size());
   if (s.loss == EvaluationLoss::Targeted) {
     if (per_candidate_targets.empty() && (s.target < 0 || s.target >= classes))
       throw Error("the targeted loss needs a target class of the classifier");

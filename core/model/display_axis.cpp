@@ -62,13 +62,12 @@ std::vector<double> displayValues(const Axis& axis, DisplayAxis unit, std::optio
         out[i] = q;
         break;
       case DisplayAxis::DSpacingAngstrom:
-        out[i] = q > 0 ? 2 * kPi / q : nan;
+        out[i] = q > 0 ? qToD(q, AxisUnit::InverseAngstrom) : nan;
         break;
-      case DisplayAxis::TwoThetaDegree: {
-        const double s = q * *wavelength / (4 * kPi);
-        out[i] = s >= 0 && s <= 1 ? 2 * std::asin(s) * 180 / kPi : nan;
+      case DisplayAxis::TwoThetaDegree:
+        // Beyond 4 pi / lambda there is no 2-theta: a gap in the plot, not an error.
+        out[i] = q >= 0 && q * *wavelength <= 4 * kPi ? qToTwoTheta(q, AxisUnit::InverseAngstrom, *wavelength) : nan;
         break;
-      }
     }
   }
   return out;
@@ -84,8 +83,8 @@ double fromDisplayValue(double value, DisplayAxis unit, const Axis& axis, std::o
     case DisplayAxis::QInverseAngstrom:
       q = value;
       break;
-    case DisplayAxis::DSpacingAngstrom:
-      q = value > 0 ? 2 * kPi / value : std::numeric_limits<double>::quiet_NaN();
+    case DisplayAxis::DSpacingAngstrom:  // d = 2 pi / Q works both ways
+      q = value > 0 ? qToD(value, AxisUnit::InverseAngstrom) : std::numeric_limits<double>::quiet_NaN();
       break;
     case DisplayAxis::TwoThetaDegree:
       if (axis.spec.kind == AxisKind::TwoTheta) return value;

@@ -7,7 +7,6 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QStandardPaths>
 #include <QTableView>
@@ -39,13 +38,7 @@ core::FormatRegistry& registry() {
 QString artefact(const QString& name) { return QStringLiteral(PHASEWISE_GUI_ARTEFACTS) + QLatin1Char('/') + name; }
 
 // Runs the window's jobs (and any chained pipeline) to the end.
-bool settle(MainWindow& window, int milliseconds = 300000) {
-  QElapsedTimer timer;
-  timer.start();
-  while (window.pipelineRunning() && timer.elapsed() < milliseconds) window.jobs()->waitForFinished(100);
-  QApplication::processEvents();
-  return !window.pipelineRunning();
-}
+bool settle(MainWindow& window, int milliseconds = 300000) { return window.waitUntilIdle(milliseconds); }
 
 QString readAll(const QString& path) {
   QFile file(path);
