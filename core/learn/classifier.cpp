@@ -54,11 +54,14 @@ void writeArchive(const PhaseClassifier::Network& n, torch::serialize::OutputArc
   archive.write("wavelength", torch::full({}, n.grid.wavelength_angstrom.value_or(std::nan("")), torch::kFloat64));
   archive.write("temperature", torch::full({}, n.temperature, torch::kFloat64));
   archive.write("channels", torch::tensor(static_cast<std::int64_t>(n.settings.channels)));
+  if (n.prototypes.defined()) archive.write("prototypes", n.prototypes.to(torch::kCPU));
   const ClassifierSettings& s = n.settings;
   archive.write("training", stringTensor("patterns_per_phase=" + std::to_string(s.patterns_per_phase) + " epochs=" +
                                          std::to_string(s.epochs) + " batch=" + std::to_string(s.batch_size) +
                                          " lr=" + std::to_string(s.learning_rate) + " seed=" + std::to_string(s.seed) +
-                                         " radiation=" + s.radiation));
+                                         " radiation=" + s.radiation +
+                                         " candidate_share=" + std::to_string(s.candidate_share) +
+                                         " calibrated_on=" + (s.calibrate_on_candidates ? "candidates" : "ideal")));
   torch::serialize::OutputArchive weights;
   n.net->save(weights);
   archive.write("network", weights);
@@ -79,6 +82,36 @@ const std::vector<std::string>& PhaseClassifier::phaseNames() const { return cla
 const Axis& PhaseClassifier::grid() const { return phaseNetwork().grid; }
 std::size_t PhaseClassifier::points() const { return phaseNetwork().grid.values.size(); }
 const ClassifierSettings& PhaseClassifier::settings() const { return phaseNetwork().settings; }
+
+std::vector<double> PhaseClassifier::inputQ() const {
+  const Axis& g = grid();
+  if (g.spec.kind == AxisKind::TwoTheta && !g.wavelength_angstrom) return {};
+  return convertAxis(g, {AxisKind::Q, AxisUnit::InverseNanometre}).values;
+}
+
+namespace {
+// Corrupts a random `share` of a training set like decomposed candidates (contaminants drawn
+// from the clean set, of other phases), keeping every label. Deterministic for a seed.
+void corruptShare(TrainingSet& set, double share, const ImperfectionSettings& imperfection, std::uint64_t seed) {
+  if (share <= 0 || set.count < 2) return;
+  const std::size_t m = set.grid.values.size();
+  const std::vector<float> clean = set.patterns;
+  std::mt19937_64 rng(seed * 104729 + 17);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  for (std::size_t i = 0; i < set.count; ++i) {
+    if (uniform(rng) >= share) continue;
+    const int wanted = imperfection.contaminants_min +
+                       static_cast<int>(rng() % static_cast<std::uint64_t>(imperfection.contaminants_max -
+                                                                             imperfection.contaminants_min + 1));
+    std::vector<const float*> others;
+    for (int tries = 0; static_cast<int>(others.size()) < wanted && tries < 50; ++tries) {
+      const std::size_t j = static_cast<std::size_t>(rng() % set.count);
+      if (set.labels[j] != set.labels[i]) others.push_back(clean.data() + j * m);
+    }
+    corruptLikeCandidate(set.patterns.data() + i * m, m, others, imperfection, rng);
+  }
+}
+}  // namespace
 
 PhaseClassifier PhaseClassifier::train(const PhaseLibrary& library, const ClassifierSettings& settings,
                                        TrainingReport* report, const ProgressCallback& progress) {
@@ -105,16 +138,30 @@ PhaseClassifier PhaseClassifier::train(const PhaseLibrary& library, const Classi
   reportProgress(progress, 0.0, "simulating training patterns");
   const TrainingSetGenerator generator(library, settings.grid, Radiation::parse(settings.radiation),
                                        settings.augmentation);
-  const TrainingSet train_set = generator.generate(settings.patterns_per_phase, settings.seed, settings.threads);
+  TrainingSet train_set = generator.generate(settings.patterns_per_phase, settings.seed, settings.threads);
   const TrainingSet validation =
       generator.generate(settings.validation_per_phase, settings.seed + 1000003, settings.threads);
+
+  if (!(settings.candidate_share >= 0 && settings.candidate_share <= 1))
+    throw Error("the share of candidate-like training patterns must be in [0, 1]");
+  corruptShare(train_set, settings.candidate_share, settings.imperfection, settings.seed);
+  ImperfectSet calibration;
+  if (settings.calibrate_on_candidates && library.size() > static_cast<std::size_t>(settings.imperfection.contaminants_max)) {
+    reportProgress(progress, 0.0, "simulating candidate-like calibration patterns");
+    const std::size_t count = std::min<std::size_t>(library.size() * settings.validation_per_phase, 6000);
+    calibration = makeImperfectCandidates(library, settings.grid, settings.radiation, count, settings.seed + 7777,
+                                          settings.imperfection);
+  }
+  const std::vector<std::int32_t> calibration_labels(calibration.labels.begin(), calibration.labels.end());
+  const LabelledSet calibration_set{calibration.patterns, calibration_labels, calibration.count};
 
   TrainingReport local;
   TrainingReport& r = report ? *report : local;
   const TrainingLoop loop{settings.epochs,        settings.patience, settings.batch_size,
                           settings.learning_rate, settings.seed,     settings.checkpoint};
   trainNetwork(n, {train_set.patterns, train_set.labels, train_set.count},
-               {validation.patterns, validation.labels, validation.count}, loop, n.names, r, progress);
+               {validation.patterns, validation.labels, validation.count}, loop, n.names, r, progress,
+               calibration.count ? &calibration_set : nullptr);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return classifier;
 }
@@ -175,6 +222,14 @@ PhaseClassifier PhaseClassifier::load(const std::filesystem::path& path, const s
     torch::serialize::InputArchive weights;
     archive.read("network", weights);
     n.net->load(weights);
+    // Prototypes came later (absent from older files); the prototype loss needs them.
+    torch::Tensor prototypes;
+    if (archive.try_read("prototypes", prototypes)) {
+      if (prototypes.dim() != 2 || prototypes.size(0) != static_cast<std::int64_t>(n.names.size()) ||
+          !torch::isfinite(prototypes).all().item<bool>())
+        throw FormatError(file, 0, "prototypes", "do not match the classifier's phases");
+      n.prototypes = prototypes.to(torch::kFloat32).to(n.device);
+    }
     n.net->to(n.device);
     n.net->eval();
   } catch (const c10::Error& e) {

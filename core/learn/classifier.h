@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "learn/imperfect.h"
 #include "learn/refinable_classifier.h"
 #include "model/axis.h"
 #include "model/library.h"
@@ -32,6 +33,14 @@ struct ClassifierSettings {
   std::string device = "cpu";
   std::string radiation = "Cu";  // for simulating structures and the K-alpha2 augmentation
   AugmentationSettings augmentation;
+  // Candidate-like training and calibration: decomposed candidates carry other phases' peaks,
+  // lose weak peaks and sit on background, and a classifier that met only clean patterns is
+  // certain where it should not be. This share of the training patterns is corrupted that way
+  // (keeping its label: the majority phase), and the temperature is fitted on imperfect
+  // candidates rather than on clean validation patterns.
+  double candidate_share = 0.5;
+  bool calibrate_on_candidates = true;
+  ImperfectionSettings imperfection;
   std::filesystem::path checkpoint;  // when set: saved after every epoch, and resumed from if present
 };
 
@@ -54,6 +63,7 @@ class PhaseClassifier : public RefinableClassifier {
   [[nodiscard]] const std::vector<std::string>& phaseNames() const;
   [[nodiscard]] const Axis& grid() const;
   [[nodiscard]] std::size_t points() const;
+  [[nodiscard]] std::vector<double> inputQ() const override;  // the grid in Q (nm^-1)
   [[nodiscard]] const ClassifierSettings& settings() const;
 
   // Puts a pattern given on `axis` onto the classifier's grid (converting 2-theta <-> Q with

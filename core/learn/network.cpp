@@ -38,6 +38,40 @@ double fitTemperature(const torch::Tensor& logits, const torch::Tensor& labels) 
   return std::exp(0.5 * (a + b));
 }
 
+// Logits of every input of a set (evaluation mode, in chunks).
+torch::Tensor logitsOf(ClassifierNetwork& n, const LabelledSet& set, torch::Tensor* features = nullptr) {
+  torch::NoGradGuard no_grad;
+  n.net->eval();
+  std::vector<std::size_t> order(set.count);
+  std::iota(order.begin(), order.end(), 0);
+  std::vector<torch::Tensor> chunks, feature_chunks;
+  for (std::size_t b = 0; b < set.count; b += 512) {
+    torch::Tensor h;
+    chunks.push_back(n.net->forward(batchOf(set.inputs, order, b, std::min(set.count, b + 512), n.input_shape, n.device),
+                                    features ? &h : nullptr));
+    if (features) feature_chunks.push_back(h);
+  }
+  if (features) *features = torch::cat(feature_chunks);
+  return torch::cat(chunks);
+}
+
+torch::Tensor labelsOf(const LabelledSet& set, const torch::Device& device) {
+  return torch::tensor(std::vector<std::int64_t>(set.labels.begin(), set.labels.begin() + static_cast<std::ptrdiff_t>(set.count)))
+      .to(device);
+}
+
+// The mean embedding of each class (classes without inputs: zero).
+torch::Tensor classPrototypes(ClassifierNetwork& n, const LabelledSet& set, std::size_t classes) {
+  torch::Tensor features;
+  (void)logitsOf(n, set, &features);
+  const torch::Tensor labels = labelsOf(set, n.device);
+  torch::Tensor sums = torch::zeros({static_cast<std::int64_t>(classes), features.size(1)}, features.options());
+  sums.index_add_(0, labels, features);
+  const torch::Tensor counts =
+      torch::zeros({static_cast<std::int64_t>(classes)}, features.options()).index_add_(0, labels, torch::ones_like(labels, features.options()));
+  return sums / counts.clamp_min(1).unsqueeze(1);
+}
+
 std::int64_t product(const std::vector<std::int64_t>& shape) {
   return std::accumulate(shape.begin(), shape.end(), std::int64_t{1}, std::multiplies<>());
 }
@@ -117,7 +151,7 @@ torch::Tensor batchOf(const std::vector<float>& inputs, const std::vector<std::s
 
 void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const LabelledSet& validation,
                   const TrainingLoop& loop, const std::vector<std::string>& class_names, TrainingReport& r,
-                  const ProgressCallback& progress) {
+                  const ProgressCallback& progress, const LabelledSet* calibration) {
   if (train.count == 0 || validation.count == 0) throw Error("training needs training and validation inputs");
   torch::optim::Adam optimizer(n.net->parameters(), torch::optim::AdamOptions(loop.learning_rate));
   int first_epoch = 1;
@@ -217,9 +251,17 @@ void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const Labelled
     auto params = n.net->parameters();
     for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(best[i]);
   }
-  // Calibration and the confusion summary on the validation set.
+  // Prototypes and the confusion summary on the validation set, calibration on the
+  // calibration set when there is one.
   const torch::Tensor logits = validationLogits();
-  n.temperature = fitTemperature(logits, validation_labels);
+  n.prototypes = classPrototypes(n, validation, class_names.size());
+  if (calibration && calibration->count > 0) {
+    n.temperature = fitTemperature(logitsOf(n, *calibration), labelsOf(*calibration, n.device));
+    r.calibrated_on = "candidate-like patterns (" + std::to_string(calibration->count) + ")";
+  } else {
+    n.temperature = fitTemperature(logits, validation_labels);
+    r.calibrated_on = "validation patterns (" + std::to_string(validation.count) + ")";
+  }
   const torch::Tensor predicted = logits.argmax(1).to(torch::kCPU);
   std::map<std::pair<int, int>, int> confusions;
   for (std::size_t i = 0; i < validation.count; ++i) {
@@ -244,6 +286,7 @@ std::size_t RefinableClassifier::inputSize() const { return static_cast<std::siz
 std::size_t RefinableClassifier::classCount() const { return network().names.size(); }
 const std::vector<std::string>& RefinableClassifier::classNames() const { return network().names; }
 double RefinableClassifier::temperature() const { return network().temperature; }
+bool RefinableClassifier::hasPrototypes() const { return network().prototypes.defined(); }
 
 std::vector<Prediction> RefinableClassifier::predict(const std::vector<float>& inputs, int top_k) const {
   ClassifierNetwork& n = network();

@@ -44,6 +44,9 @@ struct ClassifierNetwork {
   std::vector<std::int64_t> input_shape;  // one input, channels first
   std::vector<std::string> names;         // one per class
   double temperature = 1.0;
+  // Class prototypes: the mean feature-layer embedding of each class' ideal validation inputs
+  // (classes x features), for the prototype loss; undefined for classifiers saved without.
+  torch::Tensor prototypes;
   torch::Device device{torch::kCPU};
 };
 
@@ -99,10 +102,12 @@ struct TrainingLoop {
 
 // The training loop both classifiers share: Adam on cross-entropy, validation accuracy after
 // every epoch, early stopping that keeps the best epoch's weights, checkpoints with resume,
-// then temperature scaling and the confusion summary on the validation set. Throws
-// CancelledError when progress asks to stop.
+// then the class prototypes and the confusion summary on the validation set and temperature
+// scaling on `calibration` (inputs like those the classifier will meet, e.g. imperfect
+// candidates) or, without one, on the validation set. Throws CancelledError when progress
+// asks to stop.
 void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const LabelledSet& validation,
                   const TrainingLoop& loop, const std::vector<std::string>& class_names, TrainingReport& report,
-                  const ProgressCallback& progress);
+                  const ProgressCallback& progress, const LabelledSet* calibration = nullptr);
 
 }  // namespace phasewise::core

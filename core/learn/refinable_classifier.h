@@ -25,6 +25,7 @@ struct TrainingReport {
   std::vector<double> validation_accuracy;
   double best_validation_accuracy = 0.0;
   double temperature = 1.0;
+  std::string calibrated_on;  // which patterns the temperature was fitted on
   double seconds = 0.0;
   double patterns_per_second = 0.0;  // training throughput (forward + backward)
   // The most frequent confusions on validation: (true, predicted, count).
@@ -48,6 +49,11 @@ class RefinableClassifier {
   [[nodiscard]] std::size_t classCount() const;
   [[nodiscard]] const std::vector<std::string>& classNames() const;
   [[nodiscard]] double temperature() const;
+  // Positions of a 1-D diffraction input in Q (nm^-1), increasing; empty where the input is
+  // not a diffraction pattern (images). The physical refiner's strain works on these.
+  [[nodiscard]] virtual std::vector<double> inputQ() const { return {}; }
+  // Whether class prototypes (mean embeddings of ideal inputs) are known (prototype loss).
+  [[nodiscard]] bool hasPrototypes() const;
 
   // Inputs in row-major order (count x inputSize()); calibrated top-k per input.
   [[nodiscard]] std::vector<Prediction> predict(const std::vector<float>& inputs, int top_k = 3) const;

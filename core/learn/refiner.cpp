@@ -7,6 +7,8 @@
 #include <cmath>
 
 #include "learn/network.h"
+#include "learn/physical_refiner.h"
+#include "learn/refinement_losses.h"
 #include "util/error.h"
 
 namespace phasewise::core {
@@ -43,23 +45,14 @@ torch::Tensor applyDelta(const torch::Tensor& x, const torch::Tensor& delta, con
   return s.ceiling ? torch::clamp(x + delta, 0.0, *s.ceiling) : torch::relu(x + delta);
 }
 
-// Per-candidate objective: evaluation loss + lambda * discrepancy (both per row). `targets`
-// (one per row) selects the targeted loss; an undefined tensor means entropy.
+// Per-candidate objective of the additive refiner: evaluation loss + lambda * discrepancy.
 torch::Tensor objective(ClassifierNetwork& n, const torch::Tensor& refined, const torch::Tensor& original,
-                        const torch::Tensor& original_features, const RefinementSettings& s,
-                        const torch::Tensor& targets, bool with_discrepancy = true) {
+                        const torch::Tensor& original_features, const RefinementSettings& s, const RefinementAim& aim,
+                        bool with_discrepancy = true) {
   torch::Tensor features;
-  const torch::Tensor logits = n.net->forward(refined, &features) / n.temperature;
-  torch::Tensor evaluation;
-  if (targets.defined()) {
-    evaluation = torch::nn::functional::cross_entropy(
-        logits, targets, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kNone));
-  } else {
-    const torch::Tensor log_p = torch::log_softmax(logits, 1);
-    evaluation = -(log_p.exp() * log_p).sum(1);
-  }
-  torch::Tensor discrepancy;
+  const torch::Tensor evaluation = evaluationLoss(n, refined, aim, &features);
   if (!with_discrepancy) return evaluation;
+  torch::Tensor discrepancy;
   // Summed over every non-batch dimension, so patterns and images are measured alike.
   const torch::Tensor difference = (refined - original).flatten(1), base = original.flatten(1);
   switch (s.discrepancy) {
@@ -90,6 +83,179 @@ struct FrozenClassifier {
   FrozenClassifier& operator=(const FrozenClassifier&) = delete;
   ClassifierNetwork& net;
 };
+
+// The candidates as a batch on the classifier's device, with what every refiner needs of them.
+struct CandidateBatch {
+  CandidateBatch(ClassifierNetwork& network, const std::vector<float>& candidates, std::int64_t values)
+      : n(network), m(values), count(static_cast<std::int64_t>(candidates.size()) / values) {
+    shape = {count};
+    shape.insert(shape.end(), n.input_shape.begin(), n.input_shape.end());
+    row_shape.assign(shape.size(), 1);
+    row_shape[0] = count;
+    x = torch::from_blob(const_cast<float*>(candidates.data()), shape, torch::kFloat32).clone().to(n.device);
+    torch::NoGradGuard no_grad;
+    (void)n.net->forward(x, &x_features);
+  }
+  ClassifierNetwork& n;
+  std::int64_t m, count;
+  std::vector<std::int64_t> shape, row_shape;  // a batch, and one value per row broadcast over it
+  torch::Tensor x, x_features;
+};
+
+void checkSettings(const RefinementSettings& s, std::int64_t count, int classes, const std::vector<int>& targets) {
+  const bool uses_target = s.loss == EvaluationLoss::Targeted || s.loss == EvaluationLoss::Prototype;
+  if (s.loss == EvaluationLoss::Targeted && targets.empty() && (s.target < 0 || s.target >= classes))
+    throw Error("the targeted loss needs a target class of the classifier");
+  if (uses_target && !targets.empty() && targets.size() != static_cast<std::size_t>(count))
+    throw Error("give one target per candidate (" + std::to_string(count) + ")");
+  if (uses_target)
+    for (int t : targets)
+      if (t < 0 || t >= classes) throw Error("target " + std::to_string(t) + " is not a class of the classifier");
+  if (s.loss == EvaluationLoss::Prototype && s.target >= classes)
+    throw Error("target " + std::to_string(s.target) + " is not a class of the classifier");
+  if (s.loss == EvaluationLoss::BestTarget && s.mode != RefinementMode::PerPattern)
+    throw Error("the best-target loss needs per-pattern refinement");
+  if (s.refiner == RefinerKind::Physical && s.mode != RefinementMode::PerPattern)
+    throw Error("the physical refiner works per pattern");
+  if (!(s.lambda >= 0) || !std::isfinite(s.lambda)) throw Error("lambda must be a finite non-negative number");
+  if (s.steps < 1) throw Error("refinement needs at least one step");
+  if (s.ceiling && !(*s.ceiling > 0)) throw Error("the ceiling of refined values must be positive");
+}
+
+// What the refinement aims at (all but best-target, which tries several aims).
+RefinementAim aimOf(const CandidateBatch& b, const RefinementSettings& s, const std::vector<int>& targets) {
+  const auto int64 = torch::TensorOptions().dtype(torch::kInt64).device(b.n.device);
+  RefinementAim aim;
+  aim.prototype = s.loss == EvaluationLoss::Prototype;
+  if (s.loss == EvaluationLoss::Entropy) return aim;
+  if (!targets.empty())
+    aim.classes = torch::tensor(std::vector<std::int64_t>(targets.begin(), targets.end()), int64);
+  else if (s.target >= 0)
+    aim.classes = torch::full({b.count}, s.target, int64);
+  else  // prototype loss without a target: the nearest prototype
+    aim.classes = nearestPrototype(b.n, b.x);
+  return aim;
+}
+
+// Best-target: one aim per first guess of the classifier.
+std::vector<RefinementAim> guessAims(const RefinableClassifier& classifier, const CandidateBatch& b,
+                                     const std::vector<float>& candidates, int candidate_targets) {
+  const int k = std::max(1, std::min<int>(candidate_targets, static_cast<int>(b.n.names.size())));
+  const auto guesses = classifier.predict(candidates, k);
+  std::vector<RefinementAim> aims;
+  for (int j = 0; j < k; ++j) {
+    std::vector<std::int64_t> target(static_cast<std::size_t>(b.count));
+    for (std::size_t i = 0; i < target.size(); ++i) target[i] = guesses[i].top[static_cast<std::size_t>(j)];
+    aims.push_back({torch::tensor(target, torch::TensorOptions().dtype(torch::kInt64).device(b.n.device)), false});
+  }
+  return aims;
+}
+
+// Per pattern: every candidate's delta is its own parameter, so one batched optimisation is
+// the same as optimising each alone (Adam works per parameter) and much faster.
+torch::Tensor additivePerPattern(const CandidateBatch& b, const RefinementSettings& s, const RefinementAim& aim,
+                                 const ProgressCallback& progress, double from, double span, torch::Tensor& cost) {
+  ClassifierNetwork& n = b.n;
+  const torch::Tensor& x = b.x;
+  const torch::Tensor l1_scale = x.flatten(1).abs().sum(1).clamp_min(1e-12);
+  torch::Tensor delta = torch::zeros_like(x).set_requires_grad(true);
+  torch::optim::Adam optimizer({delta}, torch::optim::AdamOptions(s.learning_rate));
+  const bool proximal = s.sparse_changes && s.discrepancy == Discrepancy::L1;
+  for (int step = 0; step < s.steps; ++step) {
+    // The step size decays linearly to zero, so Adam's fixed-size steps settle instead of
+    // leaving an oscillation (a change nobody asked for) on every point.
+    const double lr = s.learning_rate * (1.0 - static_cast<double>(step) / s.steps);
+    for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    if (proximal) {
+      // Proximal gradient descent: a gradient step on the classifier's loss, scaled per
+      // candidate so that its most-pushed value moves `lr`, then the L1 change as a
+      // soft-threshold. Values the classifier pushes only weakly stay exactly as they were
+      // (Adam would scale every value's step up to the same size: a haze of small changes).
+      if (delta.grad().defined()) delta.grad().zero_();
+      objective(n, applyDelta(x, delta, s), x, b.x_features, s, aim, false).sum().backward();
+      torch::NoGradGuard no_grad;
+      const torch::Tensor g = delta.grad();
+      const torch::Tensor step_size = (lr / g.flatten(1).abs().amax(1).clamp_min(1e-12)).view(b.row_shape);
+      const torch::Tensor threshold = step_size * (s.lambda / l1_scale).view(b.row_shape);
+      const torch::Tensor moved = delta - step_size * g;
+      delta.copy_(torch::sign(moved) * torch::relu(moved.abs() - threshold));
+    } else {
+      optimizer.zero_grad();
+      objective(n, applyDelta(x, delta, s), x, b.x_features, s, aim).sum().backward();
+      optimizer.step();
+    }
+    if (step % 10 == 0) reportProgress(progress, from + span * static_cast<double>(step) / s.steps, "refining");
+  }
+  torch::NoGradGuard no_grad;
+  const torch::Tensor r = applyDelta(x, delta, s);
+  cost = objective(n, r, x, b.x_features, s, aim);
+  return r;
+}
+
+// Amortised: a small residual network delta(x) trained over all candidates.
+torch::Tensor additiveAmortised(const CandidateBatch& b, const RefinementSettings& s, const RefinementAim& aim,
+                                const ProgressCallback& progress) {
+  torch::nn::Sequential delta = deltaNetwork(b.n.input_shape.size() - 1);
+  delta->to(b.n.device);
+  torch::optim::Adam optimizer(delta->parameters(), torch::optim::AdamOptions(s.learning_rate * 0.1));
+  const std::int64_t batch = 64;
+  for (int epoch = 0; epoch < s.steps; ++epoch) {
+    const torch::Tensor order = torch::randperm(b.count, torch::TensorOptions().dtype(torch::kInt64)).to(b.n.device);
+    for (std::int64_t first = 0; first < b.count; first += batch) {
+      const torch::Tensor idx = order.slice(0, first, std::min(b.count, first + batch));
+      const torch::Tensor xb = b.x.index_select(0, idx), fb = b.x_features.index_select(0, idx);
+      const RefinementAim ab{aim.classes.defined() ? aim.classes.index_select(0, idx) : torch::Tensor(), aim.prototype};
+      optimizer.zero_grad();
+      objective(b.n, applyDelta(xb, delta->forward(xb), s), xb, fb, s, ab).mean().backward();
+      optimizer.step();
+    }
+    reportProgress(progress, static_cast<double>(epoch + 1) / s.steps, "training the refiner");
+  }
+  torch::NoGradGuard no_grad;
+  return applyDelta(b.x, delta->forward(b.x), s);
+}
+
+// The additive refiner per pattern over several aims: per candidate, the cheapest result wins.
+torch::Tensor additiveCheapest(const CandidateBatch& b, const RefinementSettings& s,
+                               const std::vector<RefinementAim>& aims, const ProgressCallback& progress) {
+  torch::Tensor result, best_cost;
+  const double span = 1.0 / static_cast<double>(aims.size());
+  for (std::size_t j = 0; j < aims.size(); ++j) {
+    torch::Tensor cost;
+    const torch::Tensor r = additivePerPattern(b, s, aims[j], progress, span * static_cast<double>(j), span, cost);
+    torch::NoGradGuard no_grad;
+    if (j == 0) {
+      result = r;
+      best_cost = cost;
+    } else {
+      result = torch::where((cost < best_cost).view(b.row_shape), r, result);
+      best_cost = torch::minimum(cost, best_cost);
+    }
+  }
+  return result;
+}
+
+// The physical refiner over several aims: per candidate, the cheapest edit wins.
+torch::Tensor physicalCheapest(const CandidateBatch& b, const std::vector<double>& q, const RefinementSettings& s,
+                               const std::vector<RefinementAim>& aims, const ProgressCallback& progress,
+                               std::vector<PhysicalEdit>& edits) {
+  const PhysicalRefiner refiner(b.x.view({b.count, b.m}), q, s.physical);
+  const auto evaluation = [&](const RefinementAim& aim) {
+    return [&b, aim](const torch::Tensor& r) { return evaluationLoss(b.n, r.view(b.shape), aim); };
+  };
+  PhysicalSolution best;
+  const double span = 1.0 / static_cast<double>(aims.size());
+  for (std::size_t j = 0; j < aims.size(); ++j) {
+    PhysicalSolution solution =
+        refiner.solve(evaluation(aims[j]), s.lambda, s.steps, progress, span * static_cast<double>(j), span);
+    if (j == 0)
+      best = std::move(solution);
+    else
+      PhysicalRefiner::keepCheaper(best, solution);
+  }
+  edits = refiner.describe(best);
+  return refiner.apply(best).view(b.shape);
+}
 }  // namespace
 
 std::vector<RefinedPattern> refine(const RefinableClassifier& classifier, const std::vector<float>& candidates,
@@ -99,139 +265,42 @@ std::vector<RefinedPattern> refine(const RefinableClassifier& classifier, const 
   const auto m = static_cast<std::int64_t>(classifier.inputSize());
   if (candidates.empty() || candidates.size() % static_cast<std::size_t>(m) != 0)
     throw Error("candidates do not match the classifier's input of " + std::to_string(m) + " values");
-  const auto count = static_cast<std::int64_t>(candidates.size() / static_cast<std::size_t>(m));
-  const auto classes = static_cast<int>(n.names.size());
-  if (s.loss == EvaluationLoss::Targeted) {
-    if (per_candidate_targets.empty() && (s.target < 0 || s.target >= classes))
-      throw Error("the targeted loss needs a target class of the classifier");
-    if (!per_candidate_targets.empty() && per_candidate_targets.size() != static_cast<std::size_t>(count))
-      throw Error("give one target per candidate (" + std::to_string(count) + ")");
-    for (int t : per_candidate_targets)
-      if (t < 0 || t >= classes) throw Error("target " + std::to_string(t) + " is not a class of the classifier");
-  }
-  if (s.loss == EvaluationLoss::BestTarget && s.mode != RefinementMode::PerPattern)
-    throw Error("the best-target loss needs per-pattern refinement");
-  if (!(s.lambda >= 0)) throw Error("lambda must be non-negative");
-  if (s.steps < 1) throw Error("refinement needs at least one step");
-  if (s.ceiling && !(*s.ceiling > 0)) throw Error("the ceiling of refined values must be positive");
+  checkSettings(s, static_cast<std::int64_t>(candidates.size()) / m, static_cast<int>(n.names.size()),
+                per_candidate_targets);
+  std::vector<double> q;
+  if (s.refiner == RefinerKind::Physical && (q = classifier.inputQ()).empty())
+    throw Error("the physical refiner needs a diffraction-pattern classifier (use the additive refiner for images)");
   torch::manual_seed(s.seed);
   const FrozenClassifier frozen(n);
-  std::vector<std::int64_t> shape{count}, row_shape{count};  // a batch, and one value per row broadcast over it
-  shape.insert(shape.end(), n.input_shape.begin(), n.input_shape.end());
-  row_shape.resize(shape.size(), 1);
-  const torch::Tensor x =
-      torch::from_blob(const_cast<float*>(candidates.data()), shape, torch::kFloat32).clone().to(n.device);
-  const torch::Tensor l1_scale = x.flatten(1).abs().sum(1).clamp_min(1e-12);  // per candidate
-  torch::Tensor x_features;
-  {
-    torch::NoGradGuard no_grad;
-    (void)n.net->forward(x, &x_features);
-  }
-  const auto int64 = torch::TensorOptions().dtype(torch::kInt64).device(n.device);
-  // The targeted loss' targets (one per candidate); undefined means the entropy loss.
-  auto targetTensor = [&]() -> torch::Tensor {
-    if (s.loss != EvaluationLoss::Targeted) return {};
-    if (per_candidate_targets.empty()) return torch::full({count}, s.target, int64);
-    return torch::tensor(std::vector<std::int64_t>(per_candidate_targets.begin(), per_candidate_targets.end()), int64);
-  };
-  // Per pattern: every candidate's delta is its own parameter, so one batched optimisation is
-  // the same as optimising each alone (Adam works per parameter) and much faster.
-  auto optimisePerPattern = [&](const torch::Tensor& targets, double from, double span, torch::Tensor& cost) {
-    torch::Tensor delta = torch::zeros_like(x).set_requires_grad(true);
-    torch::optim::Adam optimizer({delta}, torch::optim::AdamOptions(s.learning_rate));
-    const bool proximal = s.sparse_changes && s.discrepancy == Discrepancy::L1;
-    for (int step = 0; step < s.steps; ++step) {
-      // The step size decays linearly to zero, so Adam's fixed-size steps settle instead of
-      // leaving an oscillation (a change nobody asked for) on every point.
-      const double lr = s.learning_rate * (1.0 - static_cast<double>(step) / s.steps);
-      for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
-      if (proximal) {
-        // Proximal gradient descent: a gradient step on the classifier's loss, scaled per
-        // candidate so that its most-pushed value moves `lr`, then the L1 change as a
-        // soft-threshold. Values the classifier pushes only weakly stay exactly as they were
-        // (Adam would scale every value's step up to the same size: a haze of small changes).
-        if (delta.grad().defined()) delta.grad().zero_();
-        objective(n, applyDelta(x, delta, s), x, x_features, s, targets, false).sum().backward();
-        torch::NoGradGuard no_grad;
-        const torch::Tensor g = delta.grad();
-        const torch::Tensor step_size = (lr / g.flatten(1).abs().amax(1).clamp_min(1e-12)).view(row_shape);
-        const torch::Tensor threshold = step_size * (s.lambda / l1_scale).view(row_shape);
-        const torch::Tensor moved = delta - step_size * g;
-        delta.copy_(torch::sign(moved) * torch::relu(moved.abs() - threshold));
-      } else {
-        optimizer.zero_grad();
-        objective(n, applyDelta(x, delta, s), x, x_features, s, targets).sum().backward();
-        optimizer.step();
-      }
-      if (step % 10 == 0) reportProgress(progress, from + span * static_cast<double>(step) / s.steps, "refining");
-    }
-    torch::NoGradGuard no_grad;
-    const torch::Tensor r = applyDelta(x, delta, s);
-    cost = objective(n, r, x, x_features, s, targets);
-    return r;
-  };
+  const CandidateBatch batch(n, candidates, m);
+  const std::vector<RefinementAim> aims =
+      s.loss == EvaluationLoss::BestTarget ? guessAims(classifier, batch, candidates, s.candidate_targets)
+                                           : std::vector<RefinementAim>{aimOf(batch, s, per_candidate_targets)};
+  std::vector<PhysicalEdit> edits;
   torch::Tensor result;
-  if (s.mode == RefinementMode::PerPattern && s.loss == EvaluationLoss::BestTarget) {
-    // Each of the first guesses as a target; per candidate, the cheapest refinement wins.
-    const int k = std::max(1, std::min<int>(s.candidate_targets, classes));
-    const auto guesses = classifier.predict(candidates, k);
-    torch::Tensor best_cost;
-    for (int j = 0; j < k; ++j) {
-      std::vector<std::int64_t> target(static_cast<std::size_t>(count));
-      for (std::int64_t i = 0; i < count; ++i)
-        target[static_cast<std::size_t>(i)] = guesses[static_cast<std::size_t>(i)].top[static_cast<std::size_t>(j)];
-      torch::Tensor cost;
-      const torch::Tensor r =
-          optimisePerPattern(torch::tensor(target, int64), static_cast<double>(j) / k, 1.0 / k, cost);
-      torch::NoGradGuard no_grad;
-      if (j == 0) {
-        result = r;
-        best_cost = cost;
-      } else {
-        result = torch::where((cost < best_cost).view(row_shape), r, result);
-        best_cost = torch::minimum(cost, best_cost);
-      }
-    }
-  } else if (s.mode == RefinementMode::PerPattern) {
-    torch::Tensor cost;
-    result = optimisePerPattern(targetTensor(), 0.0, 1.0, cost);
-  } else {
-    const torch::Tensor all_targets = targetTensor();
-    torch::nn::Sequential delta = deltaNetwork(n.input_shape.size() - 1);
-    delta->to(n.device);
-    torch::optim::Adam optimizer(delta->parameters(), torch::optim::AdamOptions(s.learning_rate * 0.1));
-    const std::int64_t batch = 64;
-    for (int epoch = 0; epoch < s.steps; ++epoch) {
-      const torch::Tensor order = torch::randperm(count, torch::TensorOptions().dtype(torch::kInt64)).to(n.device);
-      for (std::int64_t b = 0; b < count; b += batch) {
-        const torch::Tensor idx = order.slice(0, b, std::min(count, b + batch));
-        const torch::Tensor xb = x.index_select(0, idx), fb = x_features.index_select(0, idx);
-        const torch::Tensor tb = all_targets.defined() ? all_targets.index_select(0, idx) : torch::Tensor();
-        optimizer.zero_grad();
-        objective(n, applyDelta(xb, delta->forward(xb), s), xb, fb, s, tb).mean().backward();
-        optimizer.step();
-      }
-      reportProgress(progress, static_cast<double>(epoch + 1) / s.steps, "training the refiner");
-    }
-    torch::NoGradGuard no_grad;
-    result = applyDelta(x, delta->forward(x), s);
-  }
+  if (s.refiner == RefinerKind::Physical)
+    result = physicalCheapest(batch, q, s, aims, progress, edits);
+  else if (s.mode == RefinementMode::PerPattern)
+    result = additiveCheapest(batch, s, aims, progress);
+  else
+    result = additiveAmortised(batch, s, aims.front(), progress);
   result = result.to(torch::kCPU).contiguous();
-  std::vector<RefinedPattern> out(static_cast<std::size_t>(count));
   const float* r = result.data_ptr<float>();
   const std::vector<float> all_refined(r, r + result.numel());
   const auto before = classifier.predict(candidates, s.top_k);
   const auto after = classifier.predict(all_refined, s.top_k);
-  for (std::int64_t i = 0; i < count; ++i) {
-    RefinedPattern& p = out[static_cast<std::size_t>(i)];
-    p.pattern.assign(all_refined.begin() + i * m, all_refined.begin() + (i + 1) * m);
-    p.before = before[static_cast<std::size_t>(i)];
-    p.after = after[static_cast<std::size_t>(i)];
+  std::vector<RefinedPattern> out(static_cast<std::size_t>(batch.count));
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    RefinedPattern& p = out[i];
+    const auto first = static_cast<std::ptrdiff_t>(i) * m;
+    p.pattern.assign(all_refined.begin() + first, all_refined.begin() + first + m);
+    p.before = before[i];
+    p.after = after[i];
+    if (!edits.empty()) p.edit = edits[i];
     double change = 0, base = 0;
     for (std::int64_t j = 0; j < m; ++j) {
-      change +=
-          std::abs(double(p.pattern[static_cast<std::size_t>(j)]) - candidates[static_cast<std::size_t>(i * m + j)]);
-      base += std::abs(double(candidates[static_cast<std::size_t>(i * m + j)]));
+      change += std::abs(double(p.pattern[static_cast<std::size_t>(j)]) - candidates[static_cast<std::size_t>(first + j)]);
+      base += std::abs(double(candidates[static_cast<std::size_t>(first + j)]));
     }
     p.relative_change = base > 0 ? change / base : 0.0;
   }

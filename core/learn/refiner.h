@@ -1,16 +1,21 @@
 #pragma once
 // Imitation refinement (../shared/DESIGN.md): make the smallest change to a candidate phase
-// pattern that lets the frozen classifier identify it,
-//   min  l(C(R(x))) + lambda d(R(x), x),   R(x) = max(0, x + delta),
-// per pattern (delta optimised directly, for interactive use) or amortised (delta = a small
-// residual convolutional network trained over all candidates, as in the seed paper). Written
-// once against RefinableClassifier: 1-D diffraction patterns and 2-D images alike.
+// pattern that lets the frozen classifier identify it,  min  l(C(R(x))) + lambda d(R(x), x).
+// Two refiners R:
+//  - additive (the seed paper's): R(x) = max(0, x + delta), per pattern (delta optimised
+//    directly) or amortised (delta = a small residual network trained over all candidates);
+//    written once against RefinableClassifier, 1-D patterns and 2-D images alike;
+//  - physical (diffraction patterns only): R composes the edits a crystallographer accepts
+//    (attenuate detected peaks by a mask in [0, 1], never inventing intensity; a bounded
+//    lattice strain; peak broadening; a smooth background subtracted), and d is measured in
+//    those terms (see learn/physical_edit.h).
 
 #include <string>
 #include <vector>
 
 #include <optional>
 
+#include "learn/physical_edit.h"
 #include "learn/refinable_classifier.h"
 #include "util/progress.h"
 
@@ -21,10 +26,17 @@ enum class RefinementMode { PerPattern, Amortised };
 // BestTarget: targeted refinement towards each of the classifier's `candidate_targets` first
 // guesses, keeping the cheapest (lowest objective): "the simplest refinement that makes the
 // classifier effective" decides the identity as well as the pattern. Per-pattern mode only.
-enum class EvaluationLoss { Entropy, Targeted, BestTarget };
+// Prototype: squared distance of the refined pattern's embedding (the classifier's feature
+// layer) to a class prototype (the mean embedding of that class' ideal patterns), relative to
+// the prototype's norm: the later, prototypical version of the method. The prototype is the
+// target's when one is given, else the nearest one to the candidate.
+enum class EvaluationLoss { Entropy, Targeted, BestTarget, Prototype };
+enum class RefinerKind { Additive, Physical };
 enum class Discrepancy { L1, L2, Features };  // on the pattern, or on the classifier's features
 
 struct RefinementSettings {
+  RefinerKind refiner = RefinerKind::Additive;
+  PhysicalEditSettings physical;  // the physical refiner's bounds and costs
   RefinementMode mode = RefinementMode::PerPattern;
   EvaluationLoss loss = EvaluationLoss::Entropy;
   int target = -1;            // class (phase) index for the targeted loss
@@ -47,9 +59,11 @@ struct RefinedPattern {
   std::vector<float> pattern;  // on the classifier's grid (its input shape)
   Prediction before, after;
   double relative_change = 0.0;  // sum |R(x) - x| / sum |x|
+  PhysicalEdit edit;              // what the physical refiner did (empty for the additive one)
 };
 
-// candidates: count x the classifier's input size (prepared). Targeted refinement aims every
+// candidates: count x the classifier's input size (prepared). The physical refiner needs the
+// classifier's input positions in Q (RefinableClassifier::inputQ). Targeted refinement aims every
 // candidate at settings.target, or at targets[i] when `targets` is given (one per candidate).
 // Throws CancelledError when progress says stop.
 [[nodiscard]] std::vector<RefinedPattern> refine(const RefinableClassifier& classifier,

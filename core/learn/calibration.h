@@ -1,0 +1,28 @@
+#pragma once
+// How often a stated probability is right (../shared/DESIGN.md, "Measures"): expected
+// calibration error over equal-width confidence bins, with the reliability table behind it.
+// Torch-free; used by the benchmark, the tests and training reports alike.
+
+#include <cstddef>
+#include <vector>
+
+namespace phasewise::core {
+
+struct ReliabilityBin {
+  double lower = 0, upper = 0;  // confidence range of the bin
+  std::size_t count = 0;
+  double mean_confidence = 0;  // mean top-1 probability in the bin
+  double accuracy = 0;         // share of those top-1s that are right
+};
+
+struct CalibrationReport {
+  double ece = 0;  // sum over bins of count/total * |accuracy - mean confidence|
+  std::vector<ReliabilityBin> bins;
+  std::size_t overconfident_wrong = 0;  // wrong top-1s stated above `overconfidence` (0.99)
+};
+
+// confidence[i]: the top-1 probability; correct[i]: whether that top-1 is the truth.
+[[nodiscard]] CalibrationReport calibrationOf(const std::vector<double>& confidence, const std::vector<bool>& correct,
+                                              std::size_t bins = 10, double overconfidence = 0.99);
+
+}  // namespace phasewise::core

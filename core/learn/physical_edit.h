@@ -1,0 +1,55 @@
+#pragma once
+// The physical refiner's edits of a diffraction pattern (see learn/refiner.h), in plain data:
+// the bounds and costs that say what an edit may do and what it costs, and the edit made, in
+// the terms a crystallographer reads ("removed peaks at Q = 23.6, 33.6 nm^-1 (12 % of the
+// intensity), lattice -0.8 %"). Torch-free.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace phasewise::core {
+
+struct PhysicalEditSettings {
+  double max_strain = 0.03;       // |lattice strain| at most
+  double max_broadening = 2.0;    // added Gaussian sigma, in grid points, at most
+  int background_terms = 4;       // Bernstein polynomial terms of the smooth background
+  double min_peak_prominence = 0.03;  // of the maximum: what counts as a peak of its own
+  // The change d: intensity removed (by attenuated peaks and background, as a share of the
+  // observed intensity) + strain_cost |strain| + broadening_cost (sigma / max_broadening).
+  // 1 % strain costs as much as removing 2 % of the intensity.
+  double strain_cost = 2.0;
+  double broadening_cost = 0.05;
+  double learning_rate = 0.05;  // of the edit parameters (each scaled to [0, 1] or [-1, 1])
+};
+
+struct EditedPeak {
+  double position = 0;  // Q (nm^-1) of the peak's maximum
+  double share = 0;     // of the candidate's intensity taken away
+  double kept = 1;      // mask value left on the peak: 0 removed, 1 untouched
+};
+
+struct PhysicalEdit {
+  bool applied = false;            // false: the additive refiner (or no refinement)
+  double removed_fraction = 0;     // of the observed intensity, by peaks and background together
+  double background_fraction = 0;  // the part of it removed as smooth background
+  double strain = 0;               // lattice strain applied: R(x)(Q) = x(Q (1 + strain)), d-spacings x (1 + strain)
+  double broadening = 0;           // added Gaussian sigma, grid points
+  std::vector<EditedPeak> peaks;   // peaks losing >= 1 % of the intensity, by position
+
+  // "removed peaks at Q = 23.60, 33.60 nm^-1 (12 % of the intensity); weakened peaks at
+  // Q = 41.20 nm^-1 (3.0 % of the intensity); background 4.0 %; lattice -0.80 %", or "no change".
+  [[nodiscard]] std::string describe() const;
+};
+
+// Peaks of one pattern: their maxima's points, and for every point the peak it belongs to
+// (boundaries at the lowest point between neighbouring peaks). A peak must rise by
+// `min_prominence` of the maximum above the valleys on both sides (noise is not a peak).
+struct PeakSegmentation {
+  std::vector<std::size_t> maxima;
+  std::vector<std::int64_t> segment;
+};
+[[nodiscard]] PeakSegmentation segmentPeaks(const float* pattern, std::size_t points, double min_prominence);
+
+}  // namespace phasewise::core

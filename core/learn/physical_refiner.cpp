@@ -1,0 +1,220 @@
+#include "learn/physical_refiner.h"
+
+#include <torch/optim/adam.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "util/error.h"
+
+namespace phasewise::core {
+namespace {
+constexpr int kDiffusionSteps = 8;   // explicit heat steps of the broadening (stable for dt <= 0.5)
+constexpr int kStrainSearch = 13;    // strains tried by the coarse search, over [-max, max]
+
+torch::Tensor normalised(const torch::Tensor& pattern) {
+  return pattern / std::get<0>(pattern.max(1, true)).clamp_min(1e-12);
+}
+
+// Bernstein polynomials of degree terms-1 on [0, 1]: non-negative and summing to 1, so
+// non-negative coefficients give a smooth non-negative background.
+torch::Tensor bernsteinBasis(int terms, std::int64_t points) {
+  torch::Tensor basis = torch::zeros({terms, points});
+  auto* b = basis.data_ptr<float>();
+  const int degree = terms - 1;
+  for (int k = 0; k < terms; ++k) {
+    double binomial = 1;
+    for (int i = 1; i <= k; ++i) binomial = binomial * (degree - k + i) / i;
+    for (std::int64_t j = 0; j < points; ++j) {
+      const double u = points > 1 ? static_cast<double>(j) / static_cast<double>(points - 1) : 0.0;
+      b[k * points + j] = static_cast<float>(binomial * std::pow(u, k) * std::pow(1 - u, degree - k));
+    }
+  }
+  return basis;
+}
+}  // namespace
+
+PhysicalRefiner::PhysicalRefiner(const torch::Tensor& x, const std::vector<double>& q,
+                                 const PhysicalEditSettings& settings)
+    : settings_(settings), q_values_(q) {
+  if (x.dim() != 2 || x.size(1) != static_cast<std::int64_t>(q.size()))
+    throw Error("the physical refiner needs 1-D patterns on the classifier's grid");
+  if (q.size() < 8 || !std::is_sorted(q.begin(), q.end()) || !(q.front() > 0))
+    throw Error("the physical refiner needs an increasing grid of positive Q");
+  if (!(settings.max_strain >= 0 && settings.max_strain < 0.5)) throw Error("the strain bound must be in [0, 0.5)");
+  if (!(settings.max_broadening >= 0 && settings.max_broadening <= 20))
+    throw Error("the broadening bound must be in [0, 20] points");
+  if (settings.background_terms < 1 || settings.background_terms > 12)
+    throw Error("the background needs 1 to 12 polynomial terms");
+  if (!(settings.strain_cost >= 0) || !(settings.broadening_cost >= 0) || !(settings.learning_rate > 0))
+    throw Error("edit costs must be non-negative and the learning rate positive");
+  x_ = x.to(torch::kCPU, torch::kFloat32).contiguous();
+  total_ = x_.sum(1, true).clamp_min(1e-12);
+  const auto m = x_.size(1), count = x_.size(0);
+  q_ = torch::from_blob(const_cast<double*>(q.data()), {m}, torch::kFloat64).to(torch::kFloat32).clone();
+  basis_ = bernsteinBasis(settings.background_terms, m);
+  segment_ = torch::zeros({count, m}, torch::kInt64);
+  for (std::int64_t i = 0; i < count; ++i) {
+    const PeakSegmentation s =
+        segmentPeaks(x_.data_ptr<float>() + i * m, static_cast<std::size_t>(m), settings.min_peak_prominence);
+    std::copy(s.segment.begin(), s.segment.end(), segment_.data_ptr<std::int64_t>() + i * m);
+    peak_points_.push_back(s.maxima);
+    peaks_ = std::max(peaks_, static_cast<std::int64_t>(s.maxima.size()));
+  }
+  // Everything follows the patterns' device.
+  x_ = x_.to(x.device());
+  total_ = total_.to(x.device());
+  q_ = q_.to(x.device());
+  basis_ = basis_.to(x.device());
+  segment_ = segment_.to(x.device());
+}
+
+torch::Tensor PhysicalRefiner::warp(const torch::Tensor& pattern, const torch::Tensor& strain) const {
+  // R(Q) = pattern(Q (1 + strain)), linear interpolation, zero outside the grid.
+  const auto m = q_.size(0);
+  const torch::Tensor target = q_.unsqueeze(0) * (1 + strain * settings_.max_strain);
+  const torch::Tensor hi = torch::searchsorted(q_, target.detach()).clamp(1, m - 1);
+  const torch::Tensor lo = hi - 1;
+  const torch::Tensor q_lo = q_.index_select(0, lo.flatten()).view_as(target);
+  const torch::Tensor q_hi = q_.index_select(0, hi.flatten()).view_as(target);
+  const torch::Tensor f = ((target - q_lo) / (q_hi - q_lo)).clamp(0, 1);
+  const torch::Tensor inside = ((target >= q_[0]) & (target <= q_[m - 1])).to(pattern.dtype());
+  return (pattern.gather(1, lo) * (1 - f) + pattern.gather(1, hi) * f) * inside;
+}
+
+torch::Tensor PhysicalRefiner::broaden(const torch::Tensor& pattern, const torch::Tensor& broadening) const {
+  // Heat diffusion for time T adds a Gaussian of variance 2T (points^2); T is linear in the
+  // parameter so that its gradient does not vanish at no broadening.
+  const double max_time = 0.5 * settings_.max_broadening * settings_.max_broadening;
+  if (max_time <= 0) return pattern;
+  const torch::Tensor dt = broadening * (max_time / kDiffusionSteps);
+  torch::Tensor y = pattern;
+  const auto m = pattern.size(1);
+  for (int step = 0; step < kDiffusionSteps; ++step) {
+    const torch::Tensor left = torch::cat({y.slice(1, 0, 1), y.slice(1, 0, m - 1)}, 1);
+    const torch::Tensor right = torch::cat({y.slice(1, 1, m), y.slice(1, m - 1, m)}, 1);
+    y = y + dt * (left - 2 * y + right);
+  }
+  return y;
+}
+
+PhysicalRefiner::Edited PhysicalRefiner::edit(const torch::Tensor& mask, const torch::Tensor& strain,
+                                              const torch::Tensor& broadening,
+                                              const torch::Tensor& background) const {
+  Edited e;
+  e.base = torch::relu(x_ - background.matmul(basis_));
+  const torch::Tensor masked = e.base * mask.gather(1, segment_);
+  const torch::Tensor removed = 1 - masked.sum(1, true) / total_;
+  e.pattern = warp(broaden(masked, broadening), strain);
+  e.change = (removed + settings_.strain_cost * settings_.max_strain * strain.abs() +
+              settings_.broadening_cost * broadening)
+                 .squeeze(1);
+  return e;
+}
+
+PhysicalSolution PhysicalRefiner::solve(const Evaluation& evaluation, double lambda, int steps,
+                                        const ProgressCallback& progress, double from, double span) const {
+  const auto count = x_.size(0);
+  const auto options = x_.options();
+  PhysicalSolution s;
+  s.mask = torch::ones({count, peaks_}, options);
+  s.broadening = torch::zeros({count, 1}, options);
+  s.background = torch::zeros({count, settings_.background_terms}, options);
+  s.strain = torch::zeros({count, 1}, options);
+  // Gradients see a peak's neighbourhood only: start from the best of a coarse strain search.
+  if (settings_.max_strain > 0) {
+    torch::NoGradGuard no_grad;
+    torch::Tensor best_cost;
+    for (int k = 0; k < kStrainSearch; ++k) {
+      const double e = -1.0 + 2.0 * k / (kStrainSearch - 1);
+      const torch::Tensor strain = torch::full({count, 1}, e, options);
+      const torch::Tensor cost =
+          evaluation(normalised(warp(x_, strain))) + lambda * settings_.strain_cost * settings_.max_strain * std::abs(e);
+      if (k == 0) {
+        best_cost = cost;
+        s.strain = strain;
+      } else {
+        s.strain = torch::where((cost < best_cost).unsqueeze(1), strain, s.strain);
+        best_cost = torch::minimum(cost, best_cost);
+      }
+    }
+  }
+  std::vector<torch::Tensor> parameters{s.mask, s.strain, s.broadening, s.background};
+  for (auto& p : parameters) p.set_requires_grad(true);
+  torch::optim::Adam optimizer(parameters, torch::optim::AdamOptions(settings_.learning_rate));
+  for (int step = 0; step < steps; ++step) {
+    // The step size decays linearly to zero, so that the edits settle.
+    const double lr = settings_.learning_rate * (1.0 - static_cast<double>(step) / steps);
+    for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    optimizer.zero_grad();
+    const Edited e = edit(s.mask, s.strain, s.broadening, s.background);
+    (evaluation(normalised(e.pattern)) + lambda * e.change).sum().backward();
+    optimizer.step();
+    {
+      // Projection onto the bounds: peaks kept in [0, 1] of their height, strain and
+      // broadening within their limits, background non-negative.
+      torch::NoGradGuard no_grad;
+      s.mask.clamp_(0, 1);
+      s.strain.clamp_(-1, 1);
+      s.broadening.clamp_(0, 1);
+      s.background.clamp_(0, 1);
+    }
+    if (step % 10 == 0) reportProgress(progress, from + span * static_cast<double>(step) / steps, "refining");
+  }
+  for (auto& p : parameters) p.set_requires_grad(false);
+  torch::NoGradGuard no_grad;
+  const Edited e = edit(s.mask, s.strain, s.broadening, s.background);
+  s.cost = evaluation(normalised(e.pattern)) + lambda * e.change;
+  return s;
+}
+
+torch::Tensor PhysicalRefiner::apply(const PhysicalSolution& s) const {
+  torch::NoGradGuard no_grad;
+  return normalised(edit(s.mask, s.strain, s.broadening, s.background).pattern);
+}
+
+void PhysicalRefiner::keepCheaper(PhysicalSolution& best, const PhysicalSolution& candidate) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor better = (candidate.cost < best.cost).unsqueeze(1);
+  best.mask = torch::where(better, candidate.mask, best.mask);
+  best.strain = torch::where(better, candidate.strain, best.strain);
+  best.broadening = torch::where(better, candidate.broadening, best.broadening);
+  best.background = torch::where(better, candidate.background, best.background);
+  best.cost = torch::minimum(candidate.cost, best.cost);
+}
+
+std::vector<PhysicalEdit> PhysicalRefiner::describe(const PhysicalSolution& s) const {
+  torch::NoGradGuard no_grad;
+  const Edited e = edit(s.mask, s.strain, s.broadening, s.background);
+  const auto count = x_.size(0), m = x_.size(1);
+  // Intensity each peak loses to the mask, as a share of the candidate's.
+  const torch::Tensor lost = (e.base * (1 - s.mask.gather(1, segment_)) / total_).to(torch::kCPU).contiguous();
+  const torch::Tensor background_share = (1 - e.base.sum(1, true) / total_).to(torch::kCPU).contiguous();
+  const torch::Tensor mask = s.mask.to(torch::kCPU).contiguous();
+  const torch::Tensor strain = s.strain.to(torch::kCPU).contiguous();
+  const torch::Tensor broadening = s.broadening.to(torch::kCPU).contiguous();
+  const torch::Tensor segment = segment_.to(torch::kCPU).contiguous();
+  std::vector<PhysicalEdit> out(static_cast<std::size_t>(count));
+  for (std::int64_t i = 0; i < count; ++i) {
+    PhysicalEdit& edit = out[static_cast<std::size_t>(i)];
+    edit.applied = true;
+    edit.background_fraction = std::max(0.0, static_cast<double>(background_share[i][0].item<float>()));
+    edit.strain = settings_.max_strain * strain[i][0].item<float>();
+    edit.broadening = settings_.max_broadening * std::sqrt(static_cast<double>(broadening[i][0].item<float>()));
+    const std::vector<std::size_t>& maxima = peak_points_[static_cast<std::size_t>(i)];
+    std::vector<double> share(maxima.size(), 0.0);
+    const float* l = lost.data_ptr<float>() + i * m;
+    const std::int64_t* seg = segment.data_ptr<std::int64_t>() + i * m;
+    for (std::int64_t j = 0; j < m; ++j) share[static_cast<std::size_t>(seg[j])] += l[j];
+    double removed = edit.background_fraction;
+    for (std::size_t p = 0; p < maxima.size(); ++p) {
+      removed += share[p];
+      if (share[p] < 0.01) continue;
+      edit.peaks.push_back({q_values_[maxima[p]], share[p], mask[i][static_cast<std::int64_t>(p)].item<float>()});
+    }
+    edit.removed_fraction = removed;
+  }
+  return out;
+}
+
+}  // namespace phasewise::core
