@@ -6,11 +6,30 @@
 namespace phasewise::cli {
 
 int runBench(const CommandContext& context) {
-  const Arguments arguments(
-      context.words,
-      {"samples", "points", "dir", "runs", "cif-dir", "repeats", "per-structure", "threads", "data", "bicuv-phases",
-       "large-phases", "per-phase", "epochs", "candidates", "steps", "lambda", "epochs-refiner"},
-      {"help", "keep", "skip-large"});
+  const Arguments arguments(context.words,
+                            {"samples",
+                             "points",
+                             "dir",
+                             "runs",
+                             "cif-dir",
+                             "repeats",
+                             "per-structure",
+                             "threads",
+                             "data",
+                             "bicuv-phases",
+                             "large-phases",
+                             "per-phase",
+                             "epochs",
+                             "candidates",
+                             "steps",
+                             "lambda",
+                             "epochs-refiner",
+                             "lambda-additive",
+                             "candidate-share",
+                             "max-strain",
+                             "max-broadening",
+                             "strain-cost"},
+                            {"help", "keep", "skip-large", "skip-synthetic", "skip-pytorch"});
   const std::string what = arguments.positional().empty() ? "" : arguments.positional()[0];
   if (arguments.flag("help") || arguments.positional().size() != 1 ||
       (what != "io" && what != "simulate" && what != "decompose" && what != "refine")) {
@@ -21,7 +40,9 @@ int runBench(const CommandContext& context) {
            "       phasewise-cli bench decompose [--data ../shared/data] [--bicuv-phases 13]\n"
            "                                     [--samples 5000] [--points 4000] [--large-phases 12] [--skip-large]\n"
            "       phasewise-cli bench refine [--data ../shared/data] [--per-phase 100] [--epochs 8]\n"
-           "                                  [--candidates 2000] [--steps 100] [--lambda 1] [--epochs-refiner 10]\n";
+           "                                  [--candidates 2000] [--steps 40] [--lambda 10] [--lambda-additive 1]\n"
+           "                                  [--epochs-refiner 10] [--candidate-share 0.5] [--skip-synthetic]\n"
+           "                                  [--skip-pytorch]\n";
     return arguments.flag("help") ? 0 : 2;
   }
   if (what == "io") return runBenchIo(context, arguments);

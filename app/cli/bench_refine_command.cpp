@@ -1,12 +1,13 @@
-// `phasewise-cli bench refine`: the classifier and imitation refinement, measured.
-//  1. Al-Li-Fe end to end: decompose, train on the 159-phase stick library, identify the K
-//     candidates before and after refinement against the six true phases; also with candidates
-//     made from the true per-phase signals mixed with their co-occurring phases.
-//  2. A synthetic imperfect benchmark (>= 2,000 candidates, fixed seed): top-1 of nearest
-//     neighbour, of the classifier before, and after refinement (per pattern and amortised) at
-//     three lambdas, with the mean relative change.
-//  3. Speed: training throughput against the same network in PyTorch (same run), and the time
-//     to refine one candidate.
+// `phasewise-cli bench refine`: the classifier and imitation refinement, measured against the
+// truth. One classifier per reference library, every refiner as a row of one table, on:
+//  (a) synthetic imperfect candidates (>= 2,000, fixed seed) and a harder variant (2-3
+//      contaminants, strain up to 3 %, broadened peaks), from the Al-Li-Fe stick library;
+//  (b) the Al-Li-Fe decomposition's candidates against the true phase patterns;
+//  (c) the Fe-Ni-Cu spread (simulated independently of Phasewise; near-twin decoys):
+//      decompose, identify, refine, score.
+// Per row: top-1 / top-3 (by formula for the libraries), cosine and relative L1 of the
+// candidates to their true pure patterns before -> after, how many rose, the change, ECE.
+// Then speed: refining one candidate, and training throughput against PyTorch (same run).
 
 #include <unistd.h>
 
@@ -30,6 +31,7 @@
 #include "learn/classifier.h"
 #include "learn/imperfect.h"
 #include "learn/nearest_neighbour.h"
+#include "learn/refinement_score.h"
 #include "learn/refiner.h"
 #include "model/resample.h"
 #include "simulate/stick_tables.h"
@@ -70,17 +72,209 @@ seconds = time.perf_counter() - t
 print("RESULT", count / seconds, torch.__version__)
 )";
 
-double topAccuracy(const std::vector<std::vector<int>>& ranked, const std::vector<int>& truth, std::size_t k) {
-  int hits = 0;
-  for (std::size_t i = 0; i < truth.size(); ++i)
-    for (std::size_t j = 0; j < std::min(k, ranked[i].size()); ++j) hits += ranked[i][j] == truth[i];
-  return truth.empty() ? 0.0 : 100.0 * hits / static_cast<double>(truth.size());
+// "10+Al2O3_00-046-1215_Orthorhombic.txt" -> "Al2O3"; "cod_NiO-Bunsenite.cif" -> "NiO".
+std::string formulaOf(std::string name) {
+  if (const auto plus = name.find('+'); plus != std::string::npos && plus < 5) name = name.substr(plus + 1);
+  for (const char* prefix : {"cod_", "amcsd_"})
+    if (name.rfind(prefix, 0) == 0) name = name.substr(std::string(prefix).size());
+  for (const char* extension : {".txt", ".cif"})
+    if (const auto at = name.rfind(extension); at != std::string::npos && at + 4 == name.size()) name.resize(at);
+  const auto end = name.find_first_of("_-");
+  return end == std::string::npos ? name : name.substr(0, end);
 }
+
+struct CandidateSet {
+  std::string name;
+  std::vector<float> patterns, pure;  // count x classifier points
+  std::vector<int> truth;             // library index of each candidate's true phase
+  [[nodiscard]] std::size_t count() const { return truth.size(); }
+};
+
+struct BenchOptions {
+  int steps = 60;
+  double lambda_additive = 1.0, lambda_physical = 1.0;
+  int refiner_epochs = 10;
+  core::PhysicalEditSettings physical;
+  bool details = false;  // per-candidate lines (small sets)
+};
+
+struct Variant {
+  const char* name;
+  core::RefinerKind refiner;
+  core::RefinementMode mode;
+  core::EvaluationLoss loss;
+};
+constexpr Variant kVariants[] = {
+    {"additive, entropy", core::RefinerKind::Additive, core::RefinementMode::PerPattern, core::EvaluationLoss::Entropy},
+    {"additive, best-target", core::RefinerKind::Additive, core::RefinementMode::PerPattern,
+     core::EvaluationLoss::BestTarget},
+    {"additive, amortised", core::RefinerKind::Additive, core::RefinementMode::Amortised,
+     core::EvaluationLoss::Entropy},
+    {"physical, entropy", core::RefinerKind::Physical, core::RefinementMode::PerPattern, core::EvaluationLoss::Entropy},
+    {"physical, best-target", core::RefinerKind::Physical, core::RefinementMode::PerPattern,
+     core::EvaluationLoss::BestTarget},
+    {"physical, prototype", core::RefinerKind::Physical, core::RefinementMode::PerPattern,
+     core::EvaluationLoss::Prototype},
+};
 
 std::vector<std::vector<int>> tops(const std::vector<core::Prediction>& p) {
   std::vector<std::vector<int>> out;
   for (const auto& x : p) out.push_back(x.top);
   return out;
+}
+std::vector<double> confidences(const std::vector<core::Prediction>& p) {
+  std::vector<double> out;
+  for (const auto& x : p) out.push_back(x.probability.empty() ? 0.0 : x.probability.front());
+  return out;
+}
+
+void printHeader() {
+  std::cout << "    " << std::left << std::setw(26) << "row" << std::right << std::setw(7) << "top-1" << std::setw(7)
+            << "top-3" << std::setw(17) << "cosine to truth" << std::setw(8) << "rose" << std::setw(9) << "worst"
+            << std::setw(16) << "L1 to truth" << std::setw(8) << "change" << std::setw(7) << "ECE" << std::setw(8)
+            << "p>.99x" << std::setw(8) << "s"
+            << "\n";
+}
+void printRow(const std::string& name, const core::RefinementScore& s, double seconds) {
+  std::cout << "    " << std::left << std::setw(26) << name << std::right << std::fixed << std::setprecision(1)
+            << std::setw(6) << s.top1 << "%" << std::setw(6) << s.top3 << "%" << std::setprecision(3) << std::setw(8)
+            << s.cosine_before << " -> " << std::setw(5) << s.cosine_after << std::setprecision(0) << std::setw(7)
+            << s.cosine_rose << "%" << std::setprecision(3) << std::setw(9) << s.worst_cosine_change << std::setw(7)
+            << s.l1_before << " -> " << std::setw(5) << s.l1_after << std::setw(8) << s.mean_change;
+  if (s.calibrated)
+    std::cout << std::setw(7) << s.calibration.ece << std::setw(8) << s.calibration.overconfident_wrong;
+  else
+    std::cout << std::setw(7) << "-" << std::setw(8) << "-";
+  std::cout << std::setprecision(1) << std::setw(8) << seconds << "\n";
+}
+
+void printCandidates(const core::PhaseClassifier& c, const CandidateSet& set,
+                     const std::vector<core::RefinedPattern>& refined) {
+  const std::size_t m = c.points();
+  const auto& names = c.phaseNames();
+  for (std::size_t i = 0; i < refined.size(); ++i) {
+    const auto& r = refined[i];
+    const float* pure = set.pure.data() + i * m;
+    std::cout << "      candidate " << i + 1 << " (truth " << formulaOf(names[static_cast<std::size_t>(set.truth[i])])
+              << "): " << formulaOf(names[static_cast<std::size_t>(r.before.top[0])]) << " " << std::setprecision(2)
+              << r.before.probability[0] << " -> " << formulaOf(names[static_cast<std::size_t>(r.after.top[0])]) << " "
+              << r.after.probability[0] << ", cosine " << std::setprecision(3)
+              << core::cosineOf(set.patterns.data() + i * m, pure, m) << " -> "
+              << core::cosineOf(r.pattern.data(), pure, m) << "; " << r.edit.describe() << "\n";
+  }
+}
+
+// Every row of the table on one candidate set, with the same classifier.
+void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, const CandidateSet& set,
+             const BenchOptions& o) {
+  const std::size_t m = c.points();
+  const auto& names = c.phaseNames();
+  const auto same = [&](int a, int b) {
+    return formulaOf(names[static_cast<std::size_t>(a)]) == formulaOf(names[static_cast<std::size_t>(b)]);
+  };
+  std::cout << "  " << set.name << " (" << set.count() << " candidates):\n";
+  printHeader();
+  auto start = Clock::now();
+  const auto nn_rank = nn.rank(set.patterns, 3);
+  printRow("nearest neighbour (cosine)",
+           core::scoreRefinement(nn_rank, {}, set.truth, set.patterns, set.patterns, set.pure, m, same),
+           std::chrono::duration<double>(Clock::now() - start).count());
+  start = Clock::now();
+  const auto before = c.predict(set.patterns, 3);
+  printRow("unrefined classifier",
+           core::scoreRefinement(tops(before), confidences(before), set.truth, set.patterns, set.patterns, set.pure, m,
+                                 same),
+           std::chrono::duration<double>(Clock::now() - start).count());
+  if (!set.pure.empty()) {
+    // What a perfect refinement would reach: the classifier on the true pure patterns.
+    const auto ceiling = c.predict(set.pure, 3);
+    printRow("ceiling: classifier on truth",
+             core::scoreRefinement(tops(ceiling), confidences(ceiling), set.truth, set.patterns, set.pure, set.pure, m,
+                                   same),
+             0.0);
+  }
+  for (const Variant& v : kVariants) {
+    core::RefinementSettings s;
+    s.refiner = v.refiner;
+    s.mode = v.mode;
+    s.loss = v.loss;
+    s.lambda = v.refiner == core::RefinerKind::Physical ? o.lambda_physical : o.lambda_additive;
+    s.steps = v.mode == core::RefinementMode::Amortised ? o.refiner_epochs : o.steps;
+    s.physical = o.physical;
+    start = Clock::now();
+    const auto refined = core::refine(c, set.patterns, s);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    std::vector<float> after;
+    std::vector<core::Prediction> predictions;
+    for (const auto& r : refined) {
+      after.insert(after.end(), r.pattern.begin(), r.pattern.end());
+      predictions.push_back(r.after);
+    }
+    printRow(v.name,
+             core::scoreRefinement(tops(predictions), confidences(predictions), set.truth, set.patterns, after,
+                                   set.pure, m, same),
+             seconds);
+    if (o.details && v.refiner == core::RefinerKind::Physical && v.loss == core::EvaluationLoss::BestTarget)
+      printCandidates(c, set, refined);
+  }
+}
+
+core::ClassifierSettings classifierSettings(const Arguments& arguments, double q_min, double q_max) {
+  core::ClassifierSettings settings;
+  settings.grid.spec = {core::AxisKind::Q, core::AxisUnit::InverseNanometre};
+  const auto points = static_cast<int>(arguments.number("points", 1024));
+  for (int i = 0; i < points; ++i) settings.grid.values.push_back(q_min + (q_max - q_min) * i / (points - 1));
+  settings.patterns_per_phase = static_cast<std::size_t>(arguments.number("per-phase", 100));
+  settings.epochs = static_cast<int>(arguments.number("epochs", 8));
+  settings.threads = static_cast<unsigned>(arguments.number("threads", 0));
+  settings.candidate_share = arguments.number("candidate-share", 0.5);
+  settings.calibrate_on_candidates = settings.candidate_share >= 0;
+  return settings;
+}
+
+core::PhaseClassifier trainReported(const core::PhaseLibrary& library, const core::ClassifierSettings& settings,
+                                    const std::string& what, core::TrainingReport& training) {
+  std::cout << std::fixed << "Classifier: " << library.size() << " " << what << " stick phases, "
+            << settings.patterns_per_phase << " augmented patterns each (" << std::setprecision(0)
+            << 100 * settings.candidate_share << " % corrupted like decomposed candidates), grid Q "
+            << std::setprecision(1) << settings.grid.values.front() << "-" << settings.grid.values.back() << " nm^-1 x "
+            << settings.grid.values.size() << "\n";
+  core::PhaseClassifier classifier = core::PhaseClassifier::train(library, settings, &training);
+  std::cout << "  " << training.epochs_run << " epochs, validation accuracy (ideal patterns) " << std::setprecision(3)
+            << training.best_validation_accuracy << ", temperature " << training.temperature << " fitted on "
+            << training.calibrated_on << ", " << std::setprecision(1) << training.seconds << " s, "
+            << std::setprecision(0) << training.patterns_per_second << " patterns/s\n";
+  return classifier;
+}
+
+// The decomposition's candidates on the classifier's grid, each with the matched true phase's
+// summed signal as its pure pattern.
+CandidateSet decomposedCandidates(const CommandContext& context, const fs::path& folder, int phases,
+                                  const core::PhaseClassifier& c, const std::vector<int>& truth_index) {
+  const core::Library lib = context.registry.read(folder).library;
+  core::DecompositionSettings decomposition;
+  decomposition.phases = phases;
+  const core::DecompositionResult result = core::decompose(lib, decomposition);
+  const core::GroundTruth truth = core::loadDrnetsTruth(folder);
+  const std::vector<double> q =
+      core::convertAxis(lib.axis, {core::AxisKind::Q, core::AxisUnit::InverseNanometre}).values;
+  const core::Evaluation match = core::evaluate(q, result.bases, phases, result.activations, truth);
+  const core::Axis truth_axis{{core::AxisKind::Q, core::AxisUnit::InverseNanometre}, truth.q, std::nullopt};
+  CandidateSet set;
+  set.name = folder.filename().string() + " decomposed (K = " + std::to_string(phases) + "), matched cosine " +
+             std::to_string(match.match.mean_cosine).substr(0, 5) + ", fraction L1 " +
+             std::to_string(match.fraction_l1).substr(0, 5);
+  for (int k = 0; k < phases; ++k) {
+    const int t = match.match.true_for_found[static_cast<std::size_t>(k)];
+    if (t < 0) continue;  // a component with no true phase has no truth to score against
+    const std::vector<float> one = c.prepare(lib.axis, &result.bases[static_cast<std::size_t>(k) * lib.points()]);
+    set.patterns.insert(set.patterns.end(), one.begin(), one.end());
+    const std::vector<float> pure =
+        c.prepare(truth_axis, &truth.patterns[static_cast<std::size_t>(t) * truth.q.size()]);
+    set.pure.insert(set.pure.end(), pure.begin(), pure.end());
+    set.truth.push_back(truth_index[static_cast<std::size_t>(t)]);
+  }
+  return set;
 }
 
 // The library phase whose sticks are each true phase's (stick_bases.tsv against sticks_lib.tsv).
@@ -88,192 +282,116 @@ std::vector<int> truePhaseIndices(const core::PhaseLibrary& library, const core:
                                   const core::Axis& grid) {
   const core::NearestNeighbour nn(library, grid);
   const core::NearestNeighbour truth_nn(truth, grid);
-  const auto ranked = nn.rank(truth_nn.ideals(), 1);
   std::vector<int> out;
-  for (const auto& r : ranked) out.push_back(r.front());
+  for (const auto& r : nn.rank(truth_nn.ideals(), 1)) out.push_back(r.front());
   return out;
 }
 
-void report(const std::string& what, const core::PhaseClassifier& c, const std::vector<float>& candidates,
-            const std::vector<int>& truth, const core::RefinementSettings& settings) {
-  const auto before = c.predict(candidates, 3);
-  const auto refined = core::refine(c, candidates, settings);
-  std::vector<core::Prediction> after;
-  double entropy_before = 0, entropy_after = 0, change = 0;
-  for (const auto& r : refined) {
-    after.push_back(r.after);
-    entropy_before += r.before.entropy;
-    entropy_after += r.after.entropy;
-    change += r.relative_change;
-  }
-  const double n = static_cast<double>(refined.size());
-  std::cout << "  " << what << ": top-1 " << std::setprecision(0) << topAccuracy(tops(before), truth, 1) << " % -> "
-            << topAccuracy(tops(after), truth, 1) << " %, top-3 " << topAccuracy(tops(before), truth, 3) << " % -> "
-            << topAccuracy(tops(after), truth, 3) << " %, mean entropy " << std::setprecision(3) << entropy_before / n
-            << " -> " << entropy_after / n << " nats, mean relative L1 change " << change / n << "\n";
-  for (std::size_t i = 0; i < refined.size(); ++i)
-    std::cout << "    candidate " << i + 1 << " (truth " << c.phaseNames()[static_cast<std::size_t>(truth[i])]
-              << "): " << c.phaseNames()[static_cast<std::size_t>(refined[i].before.top[0])] << " "
-              << std::setprecision(2) << refined[i].before.probability[0] << " -> "
-              << c.phaseNames()[static_cast<std::size_t>(refined[i].after.top[0])] << " "
-              << refined[i].after.probability[0] << "\n";
+CandidateSet imperfectSet(const std::string& name, const core::PhaseLibrary& library, const core::Axis& grid,
+                          std::size_t count, const core::ImperfectionSettings& settings) {
+  const core::ImperfectSet imperfect = core::makeImperfectCandidates(library, grid, "CuKa1", count, 2024, settings);
+  return {name, imperfect.patterns, imperfect.pure, imperfect.labels};
 }
-}  // namespace
 
-int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
-  const fs::path data = arguments.value("data").value_or("../shared/data");
-  const fs::path folder = data / "drnets/Al-Li-Fe";
-  std::error_code ec;
-  if (!fs::exists(folder / "sticks_lib.tsv", ec))
-    throw core::Error("needs " + (folder / "sticks_lib.tsv").string() + " (use --data)");
-  const core::PhaseLibrary library = core::readStickTable(folder / "sticks_lib.tsv");
-  const core::PhaseLibrary truth_sticks = core::readStickTable(folder / "stick_bases.tsv");
-  core::ClassifierSettings settings;
-  settings.grid.spec = {core::AxisKind::Q, core::AxisUnit::InverseNanometre};
-  const auto points = static_cast<int>(arguments.number("points", 1024));
-  for (int i = 0; i < points; ++i) settings.grid.values.push_back(15.0 + 65.0 * i / (points - 1));
-  settings.patterns_per_phase = static_cast<std::size_t>(arguments.number("per-phase", 100));
-  settings.epochs = static_cast<int>(arguments.number("epochs", 8));
-  settings.threads = static_cast<unsigned>(arguments.number("threads", 0));
-  std::cout << std::fixed << "Classifier: " << library.size() << " Al-Li-Fe stick phases, "
-            << settings.patterns_per_phase << " augmented patterns each, grid Q 15-80 nm^-1 x " << points << "\n";
-  core::TrainingReport training;
-  const core::PhaseClassifier classifier = core::PhaseClassifier::train(library, settings, &training);
-  std::cout << "  " << training.epochs_run << " epochs, validation accuracy " << std::setprecision(3)
-            << training.best_validation_accuracy << ", temperature " << training.temperature << ", "
-            << std::setprecision(1) << training.seconds << " s, training throughput " << std::setprecision(0)
-            << training.patterns_per_second << " patterns/s\n";
-  const std::vector<int> truth_index = truePhaseIndices(library, truth_sticks, settings.grid);
-
-  // 1. End to end on Al-Li-Fe.
-  const core::Library lib = context.registry.read(folder).library;
-  core::DecompositionSettings decomposition;
-  decomposition.phases = 6;
-  const core::DecompositionResult result = core::decompose(lib, decomposition);
-  const core::GroundTruth truth = core::loadDrnetsTruth(folder);
-  const std::vector<double> q =
-      core::convertAxis(lib.axis, {core::AxisKind::Q, core::AxisUnit::InverseNanometre}).values;
-  const core::Evaluation match = core::evaluate(q, result.bases, 6, result.activations, truth);
-  std::vector<float> candidates;
-  std::vector<int> candidate_truth;
-  for (int k = 0; k < 6; ++k) {
-    const std::vector<float> one =
-        classifier.prepare(lib.axis, &result.bases[static_cast<std::size_t>(k) * lib.points()]);
-    candidates.insert(candidates.end(), one.begin(), one.end());
-    const int t = match.match.true_for_found[static_cast<std::size_t>(k)];
-    candidate_truth.push_back(truth_index[static_cast<std::size_t>(std::max(t, 0))]);
-  }
-  core::RefinementSettings refine;
-  refine.lambda = arguments.number("lambda", 1.0);
-  refine.steps = static_cast<int>(arguments.number("steps", 100));
-  std::cout << "Al-Li-Fe end to end (decomposition candidates, per-pattern refinement, lambda " << std::setprecision(2)
-            << refine.lambda << "):\n";
-  report("decomposed candidates", classifier, candidates, candidate_truth, refine);
-  core::RefinementSettings best_target = refine;
-  best_target.loss = core::EvaluationLoss::BestTarget;
-  report("decomposed candidates, best-target refinement", classifier, candidates, candidate_truth, best_target);
-  // Candidates from the true per-phase signals, each mixed with the phases it shares samples with.
-  std::vector<float> mixed;
-  const std::size_t mt = truth.q.size();
-  for (int k = 0; k < truth.phases; ++k) {
-    std::vector<float> pattern(truth.patterns.begin() + static_cast<std::ptrdiff_t>(k * mt),
-                               truth.patterns.begin() + static_cast<std::ptrdiff_t>((k + 1) * mt));
-    const float top = *std::max_element(pattern.begin(), pattern.end());
-    for (int j = 0; j < truth.phases; ++j) {
-      if (j == k) continue;
-      int together = 0, alone = 0;
-      for (std::size_t s = 0; s < truth.samples; ++s) {
-        const bool a = truth.fractions[s * truth.phases + k] > 0.01F, b = truth.fractions[s * truth.phases + j] > 0.01F;
-        together += a && b;
-        alone += a;
-      }
-      const float other_top = *std::max_element(truth.patterns.begin() + static_cast<std::ptrdiff_t>(j * mt),
-                                                truth.patterns.begin() + static_cast<std::ptrdiff_t>((j + 1) * mt));
-      const double share = alone ? 0.25 * together / alone : 0.0;
-      for (std::size_t i = 0; i < mt; ++i)
-        pattern[i] += static_cast<float>(share * top * truth.patterns[j * mt + i] / other_top);
-    }
-    const core::Axis truth_axis{{core::AxisKind::Q, core::AxisUnit::InverseNanometre}, truth.q, std::nullopt};
-    const std::vector<float> one = classifier.prepare(truth_axis, pattern.data());
-    mixed.insert(mixed.end(), one.begin(), one.end());
-  }
-  report("true signals mixed with co-occurring phases", classifier, mixed, truth_index, refine);
-  report("true signals mixed, best-target refinement", classifier, mixed, truth_index, best_target);
-
-  // 2. Synthetic imperfect benchmark.
-  const auto count = static_cast<std::size_t>(arguments.number("candidates", 2000));
-  const core::ImperfectSet imperfect = core::makeImperfectCandidates(library, settings.grid, "CuKa1", count, 2024);
-  const core::NearestNeighbour nn(library, settings.grid);
-  const auto before = classifier.predict(imperfect.patterns, 3);
-  std::cout << "Synthetic imperfect candidates: " << count << " (seed 2024, from the same 159 phases)\n";
-  std::cout << "  nearest neighbour (cosine) top-1 " << std::setprecision(1)
-            << topAccuracy(nn.rank(imperfect.patterns, 3), imperfect.labels, 1)
-            << " %, classifier before refinement top-1 " << topAccuracy(tops(before), imperfect.labels, 1) << " %\n";
-  std::vector<double> lambdas = {0.3, 1.0, 3.0};
-  struct Variant {
-    core::RefinementMode mode;
-    core::EvaluationLoss loss;
-    const char* name;
-  };
-  const Variant variants[] = {
-      {core::RefinementMode::PerPattern, core::EvaluationLoss::Entropy, "per pattern, entropy    "},
-      {core::RefinementMode::PerPattern, core::EvaluationLoss::BestTarget, "per pattern, best target"},
-      {core::RefinementMode::Amortised, core::EvaluationLoss::Entropy, "amortised, entropy      "}};
-  for (const Variant& variant : variants) {
-    for (double lambda : lambdas) {
-      core::RefinementSettings s = refine;
-      s.mode = variant.mode;
-      s.loss = variant.loss;
-      s.lambda = lambda;
-      if (variant.mode == core::RefinementMode::Amortised)
-        s.steps = static_cast<int>(arguments.number("epochs-refiner", 10));
-      if (variant.loss == core::EvaluationLoss::BestTarget) s.steps = std::max(20, s.steps / 2);
-      const auto start = Clock::now();
-      const auto refined = core::refine(classifier, imperfect.patterns, s);
-      const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-      std::vector<core::Prediction> after;
-      double change = 0;
-      for (const auto& r : refined) {
-        after.push_back(r.after);
-        change += r.relative_change;
-      }
-      std::cout << "  " << variant.name << " lambda " << std::setprecision(1) << lambda << ": top-1 "
-                << topAccuracy(tops(after), imperfect.labels, 1) << " %, mean relative L1 change "
-                << std::setprecision(3) << change / static_cast<double>(count) << ", " << std::setprecision(1)
-                << seconds << " s\n";
-    }
-  }
-
-  // 3. Speed.
-  {
-    const std::vector<float> one(candidates.begin(), candidates.begin() + points);
-    const auto start = Clock::now();
-    (void)core::refine(classifier, one, refine);
-    std::cout << "Refining one candidate (" << refine.steps << " steps): " << std::setprecision(2)
-              << std::chrono::duration<double>(Clock::now() - start).count() << " s (target < 2 s)\n";
-  }
+void compareTrainingWithPyTorch(const core::PhaseLibrary& library, const core::ClassifierSettings& settings,
+                                const core::TrainingReport& training) {
   const fs::path script = fs::temp_directory_path() / ("phasewise-torch-" + std::to_string(::getpid()) + ".py");
   { std::ofstream(script) << kTorchScript; }
   const unsigned threads = settings.threads ? settings.threads : std::max(1U, std::thread::hardware_concurrency());
-  const std::string command = "/usr/bin/python3 '" + script.string() + "' " + std::to_string(points) + " " +
-                              std::to_string(settings.channels) + " " + std::to_string(library.size()) + " " +
+  const std::string command = "/usr/bin/python3 '" + script.string() + "' " +
+                              std::to_string(settings.grid.values.size()) + " " + std::to_string(settings.channels) +
+                              " " + std::to_string(library.size()) + " " +
                               std::to_string(settings.patterns_per_phase * library.size()) + " " +
                               std::to_string(settings.batch_size) + " " + std::to_string(threads) + " 2>/dev/null";
   const std::string output = runCapturing(command);
+  std::error_code ec;
   fs::remove(script, ec);
   const auto at = output.find("RESULT");
   if (at == std::string::npos) {
     std::cout << "PyTorch column skipped: "
               << (output.empty() ? "/usr/bin/python3 with torch did not run" : output.substr(0, 200)) << "\n";
-  } else {
-    double rate = 0;
-    std::string version;
-    std::istringstream(output.substr(at + 6)) >> rate >> version;
-    std::cout << "Training throughput, same network and batch: Phasewise " << std::setprecision(0)
-              << training.patterns_per_second << " patterns/s, PyTorch " << version << " " << rate
-              << " patterns/s, ratio " << std::setprecision(2) << training.patterns_per_second / rate
-              << " (target >= 1.0)\n";
+    return;
   }
+  double rate = 0;
+  std::string version;
+  std::istringstream(output.substr(at + 6)) >> rate >> version;
+  std::cout << "Training throughput, same network and batch, " << threads << " threads each: Phasewise "
+            << std::setprecision(0) << training.patterns_per_second << " patterns/s, PyTorch " << version << " " << rate
+            << " patterns/s, ratio " << std::setprecision(2) << training.patterns_per_second / rate << "\n";
+}
+}  // namespace
+
+int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
+  const fs::path data = arguments.value("data").value_or("../shared/data");
+  const fs::path alfe = data / "drnets/Al-Li-Fe", fenicu = data / "synthetic-spreads/Fe-Ni-Cu";
+  std::error_code ec;
+  if (!fs::exists(alfe / "sticks_lib.tsv", ec))
+    throw core::Error("needs " + (alfe / "sticks_lib.tsv").string() + " (use --data)");
+  BenchOptions o;
+  o.steps = static_cast<int>(arguments.number("steps", 40));
+  o.lambda_physical = arguments.number("lambda", core::defaultLambda(core::RefinerKind::Physical));
+  o.lambda_additive = arguments.number("lambda-additive", 1.0);
+  o.refiner_epochs = static_cast<int>(arguments.number("epochs-refiner", 10));
+  o.physical.max_strain = arguments.number("max-strain", o.physical.max_strain);
+  o.physical.max_broadening = arguments.number("max-broadening", o.physical.max_broadening);
+  o.physical.strain_cost = arguments.number("strain-cost", o.physical.strain_cost);
+  const auto count = static_cast<std::size_t>(arguments.number("candidates", 2000));
+  std::cout << "Rows: additive lambda " << o.lambda_additive << ", physical lambda " << o.lambda_physical << ", "
+            << o.steps << " steps per pattern (best-target: each of 3 guesses), amortised " << o.refiner_epochs
+            << " epochs. Identity by formula; 'rose': candidates whose cosine to the truth rose; 'worst': the "
+               "largest cosine fall; 'change': relative L1 change; 'p>.99x': wrong top-1s above 0.99.\n";
+
+  // Al-Li-Fe's 159-phase library: synthetic imperfect sets and the decomposition's candidates.
+  const core::PhaseLibrary library = core::readStickTable(alfe / "sticks_lib.tsv");
+  const core::ClassifierSettings settings = classifierSettings(arguments, 15.0, 80.0);
+  core::TrainingReport training;
+  const core::PhaseClassifier classifier = trainReported(library, settings, "Al-Li-Fe", training);
+  const core::NearestNeighbour nn(library, settings.grid);
+  if (!arguments.flag("skip-synthetic")) {
+    runRows(classifier, nn, imperfectSet("synthetic imperfect", library, settings.grid, count, {}), o);
+    runRows(classifier, nn,
+            imperfectSet("harder: 2-3 contaminants, strain <= 3 %, broad peaks", library, settings.grid,
+                         std::max<std::size_t>(count / 2, 1), core::ImperfectionSettings::harder()),
+            o);
+  }
+  BenchOptions detailed = o;
+  detailed.details = true;
+  const std::vector<int> alfe_truth =
+      truePhaseIndices(library, core::readStickTable(alfe / "stick_bases.tsv"), settings.grid);
+  runRows(classifier, nn, decomposedCandidates(context, alfe, 6, classifier, alfe_truth), detailed);
+
+  // Fe-Ni-Cu: its own 20-phase candidate library with near-twin decoys.
+  if (fs::exists(fenicu / "sticks_lib.tsv", ec)) {
+    const core::PhaseLibrary fenicu_library = core::readStickTable(fenicu / "sticks_lib.tsv");
+    const core::ClassifierSettings fenicu_settings = classifierSettings(arguments, 10.6, 52.4);
+    core::TrainingReport fenicu_training;
+    const core::PhaseClassifier fenicu_classifier =
+        trainReported(fenicu_library, fenicu_settings, "Fe-Ni-Cu", fenicu_training);
+    std::vector<int> fenicu_truth;
+    for (double v : core::readNpy(fenicu / "true_phase_lib_index.npy").numbers)
+      fenicu_truth.push_back(static_cast<int>(v));
+    runRows(fenicu_classifier, core::NearestNeighbour(fenicu_library, fenicu_settings.grid),
+            decomposedCandidates(context, fenicu, 4, fenicu_classifier, fenicu_truth), detailed);
+  } else {
+    std::cout << "Fe-Ni-Cu skipped: " << fenicu.string() << " not found\n";
+  }
+
+  // Speed.
+  {
+    const std::vector<float> one(classifier.points(), 0.0F);
+    const core::ImperfectSet single = core::makeImperfectCandidates(library, settings.grid, "CuKa1", 1, 7);
+    core::RefinementSettings s;
+    s.refiner = core::RefinerKind::Physical;
+    s.loss = core::EvaluationLoss::BestTarget;
+    s.lambda = o.lambda_physical;
+    s.steps = o.steps;
+    const auto start = Clock::now();
+    (void)core::refine(classifier, single.patterns, s);
+    std::cout << "Refining one candidate (physical, best-target, " << s.steps
+              << " steps x 3 guesses): " << std::setprecision(2)
+              << std::chrono::duration<double>(Clock::now() - start).count() << " s (target < 2 s)\n";
+  }
+  if (!arguments.flag("skip-pytorch")) compareTrainingWithPyTorch(library, settings, training);
   return 0;
 }
 

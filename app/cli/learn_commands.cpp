@@ -139,18 +139,25 @@ int runIdentify(const CommandContext& context) {
 int runRefine(const CommandContext& context) {
   auto options = kReadOptions;
   options.insert({"o", "output", "target", "loss", "lambda", "mode", "discrepancy", "steps", "learning-rate", "top",
-                  "device", "sweep-lambda", "seed"});
+                  "device", "sweep-lambda", "seed", "refiner", "max-strain", "max-broadening"});
   const Arguments arguments(context.words, options, {"help", "sparse"});
   const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
   if (arguments.flag("help") || arguments.positional().size() != 2 || (!output && !arguments.value("sweep-lambda"))) {
     std::cout << R"(usage: phasewise-cli refine CLASSIFIER RESULT_OR_PATTERNS -o refined.h5|.csv|.xy [options]
-  --mode pattern|amortised   optimise each candidate, or train one refiner network over all (default pattern)
+  --refiner physical|additive  physical (default): attenuate peaks the target phase does not have (never invent
+                             intensity), subtract a smooth background, optionally a bounded strain and broadening;
+                             additive: the seed paper's free change delta >= -x anywhere
+  --mode pattern|amortised   optimise each candidate, or train one refiner network over all (additive only)
   --target NAME              targeted: cross-entropy to this phase (default: non-targeted, entropy)
-  --loss best-target         try the classifier's 3 first guesses as targets, keep the cheapest refinement
-  --lambda L                 weight of the change (default 1.0; larger = smaller changes)
-  --discrepancy l1|l2|features   how the change is measured (default l1)
-  --steps N                  optimiser steps (pattern) or epochs (amortised), default 150
-  --sparse                   L1 change as a proximal step: values the classifier does not need changed stay exactly
+  --loss entropy|best-target|prototype   best-target: try the classifier's 3 first guesses, keep the cheapest;
+                             prototype: distance to the class prototype in the classifier's embedding
+  --lambda L                 weight of the change (physical default 10: removing 10 % of the intensity costs
+                             1 nat; additive default 1.0; larger = smaller changes)
+  --max-strain S             physical: largest lattice strain (default 0, off; e.g. 0.03)
+  --max-broadening P         physical: largest added Gaussian sigma in grid points (default 0, off)
+  --discrepancy l1|l2|features   how the additive change is measured (default l1)
+  --steps N                  optimiser steps (pattern) or epochs (amortised), default 150 (physical 60)
+  --sparse                   additive L1 change as a proximal step: values not needed changed stay exactly
   --sweep-lambda 0.1,1,10    report entropy, change and identity changes per lambda, write nothing
 )";
     return arguments.flag("help") ? 0 : 2;
@@ -161,6 +168,13 @@ int runRefine(const CommandContext& context) {
   const core::Candidates candidates = loadCandidates(context, arguments, arguments.positional()[1]);
   const std::vector<float> x = core::prepareCandidates(classifier, candidates);
   core::RefinementSettings settings;
+  const std::string refiner = arguments.value("refiner").value_or("physical");
+  if (refiner == "physical")
+    settings.refiner = core::RefinerKind::Physical;
+  else if (refiner != "additive")
+    throw UsageError("--refiner must be physical or additive");
+  settings.physical.max_strain = arguments.number("max-strain", settings.physical.max_strain);
+  settings.physical.max_broadening = arguments.number("max-broadening", settings.physical.max_broadening);
   const std::string mode = arguments.value("mode").value_or("pattern");
   if (mode == "amortised" || mode == "amortized")
     settings.mode = core::RefinementMode::Amortised;
@@ -174,12 +188,14 @@ int runRefine(const CommandContext& context) {
     settings.target = static_cast<int>(it - names.begin());
   }
   if (const auto loss = arguments.value("loss")) {
-    if (*loss == "best-target")
+    if (*loss == "best-target" && settings.loss != core::EvaluationLoss::Targeted)
       settings.loss = core::EvaluationLoss::BestTarget;
+    else if (*loss == "prototype")
+      settings.loss = core::EvaluationLoss::Prototype;  // to --target's prototype, or the nearest one
     else if (*loss != "entropy" || settings.loss == core::EvaluationLoss::Targeted)
-      throw UsageError("--loss must be entropy or best-target (use --target NAME for a chosen phase)");
+      throw UsageError("--loss must be entropy, best-target or prototype (use --target NAME for a chosen phase)");
   }
-  settings.lambda = arguments.number("lambda", 1.0);
+  settings.lambda = arguments.number("lambda", core::defaultLambda(settings.refiner));
   const std::string discrepancy = arguments.value("discrepancy").value_or("l1");
   if (discrepancy == "l2")
     settings.discrepancy = core::Discrepancy::L2;
@@ -187,7 +203,8 @@ int runRefine(const CommandContext& context) {
     settings.discrepancy = core::Discrepancy::Features;
   else if (discrepancy != "l1")
     throw UsageError("--discrepancy must be l1, l2 or features");
-  settings.steps = static_cast<int>(arguments.number("steps", 150));
+  settings.steps =
+      static_cast<int>(arguments.number("steps", settings.refiner == core::RefinerKind::Physical ? 60 : 150));
   settings.learning_rate = arguments.number("learning-rate", 0.01);
   settings.top_k = static_cast<int>(arguments.number("top", 3));
   settings.seed = static_cast<std::uint64_t>(arguments.number("seed", 1));
@@ -208,7 +225,8 @@ int runRefine(const CommandContext& context) {
     std::cout << i + 1 << "\t" << name(refined[i].before) << "\t" << std::fixed << std::setprecision(4)
               << refined[i].before.probability.front() << "\t->\t" << name(refined[i].after) << "\t"
               << refined[i].after.probability.front() << "\tchange " << std::setprecision(3)
-              << refined[i].relative_change << "\n";
+              << refined[i].relative_change
+              << (refined[i].edit.applied ? "\t" + refined[i].edit.describe() : std::string()) << "\n";
   // The refined patterns, with where they came from and what changed.
   plugins::writeRefinedPatterns(core::refinedSet(classifier, candidates, refined, settings, classifier_path), *output,
                                 context.registry);

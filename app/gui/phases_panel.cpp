@@ -59,7 +59,11 @@ PhasesPanel::PhasesPanel(ProjectDocument* document, QWidget* parent)
   table_->verticalHeader()->hide();
   classifier_->setWordWrap(true);
   lambda_->setRange(0, kSliderSteps);
-  lambda_->setValue(positionOf(1.0));
+  // Diffraction candidates are refined by the physical refiner (peaks the identified phase lacks
+  // attenuated, nothing invented) unless the settings dialog says otherwise.
+  finer_.refiner = core::RefinerKind::Physical;
+  finer_.steps = 60;
+  lambda_->setValue(positionOf(core::defaultLambda(finer_.refiner)));
   lambda_->setToolTip(tr("Weight of the change against the classifier's certainty: larger = smaller changes"));
   target_->setToolTip(tr("What the refinement aims at"));
   live_->setChecked(true);
@@ -273,16 +277,44 @@ void PhasesPanel::showCandidate() {
   }
   plot_->xAxis->setLabel(QString::fromStdString(refinement->grid.spec.name()));
   plot_->yAxis->setLabel(tr("scaled intensity"));
-  title_->setText(
+  if (done && r.edit.applied) shadeEditedPeaks(r.edit, refinement->grid);
+  QString title =
       done ? tr("%1 -> %2 (%3), change %4 %")
                  .arg(QString::fromStdString(refinement->class_names[static_cast<std::size_t>(r.before.top[0])]))
                  .arg(QString::fromStdString(name))
                  .arg(r.after.probability[0], 0, 'f', 2)
                  .arg(100 * r.relative_change, 0, 'f', 1)
-           : tr("identified as %1 (%2)").arg(QString::fromStdString(name)).arg(r.before.probability[0], 0, 'f', 2));
+           : tr("identified as %1 (%2)").arg(QString::fromStdString(name)).arg(r.before.probability[0], 0, 'f', 2);
+  if (done && r.edit.applied) title += QStringLiteral("\n") + QString::fromStdString(r.edit.describe());
+  title_->setText(title);
   plot_->rescaleAxes();
   plot_->yAxis->setRange(0, 1.25);  // room for the hkl labels
   plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void PhasesPanel::shadeEditedPeaks(const core::PhysicalEdit& edit, const core::Axis& grid) {
+  // Edited peak positions are Q in nm^-1; the plot's axis is the classifier's grid.
+  for (const core::EditedPeak& peak : edit.peaks) {
+    double x = peak.position;
+    try {
+      if (grid.spec.kind == core::AxisKind::TwoTheta) {
+        if (!grid.wavelength_angstrom) continue;
+        x = core::qToTwoTheta(peak.position, core::AxisUnit::InverseNanometre, *grid.wavelength_angstrom);
+      } else if (grid.spec.unit == core::AxisUnit::InverseAngstrom) {
+        x = peak.position / 10.0;
+      }
+    } catch (const core::Error&) {
+      continue;
+    }
+    // Half a percent of the axis either side; deeper shade for what was taken away entirely.
+    const double half = 0.005 * (grid.values.back() - grid.values.front());
+    auto* band = new QCPItemRect(plot_);
+    band->topLeft->setCoords(x - half, 1.25);
+    band->bottomRight->setCoords(x + half, 0.0);
+    band->setPen(Qt::NoPen);
+    band->setBrush(QColor(220, 60, 60, static_cast<int>(40 + 80 * (1.0 - peak.kept))));
+    band->setLayer("background");
+  }
 }
 
 }  // namespace phasewise::gui

@@ -7,6 +7,7 @@
 #include <QWidget>
 
 #include "learn/refiner.h"
+#include "model/axis.h"
 
 class QCustomPlot;
 class QCPTextElement;
@@ -68,6 +69,8 @@ class PhasesPanel : public QWidget {
   QCPTextElement* title_ = nullptr;
   int hkl_labels_ = 0;
   core::RefinementSettings finer_;
+  // Marks the peaks the physical refiner attenuated (red bands, darker the more was removed).
+  void shadeEditedPeaks(const core::PhysicalEdit& edit, const core::Axis& grid);
 };
 
 }  // namespace phasewise::gui

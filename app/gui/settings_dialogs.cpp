@@ -123,6 +123,24 @@ std::optional<core::RefinementSettings> askRefinementSettings(QWidget* parent, c
   QDialog dialog(parent);
   dialog.setWindowTitle(QObject::tr("Refinement settings"));
   auto* form = new QFormLayout(&dialog);
+  auto* refiner = new QComboBox;
+  refiner->addItem(QObject::tr("physical: attenuate peaks the phase lacks, smooth background"),
+                   static_cast<int>(core::RefinerKind::Physical));
+  refiner->addItem(QObject::tr("additive: free change anywhere (the seed paper's)"),
+                   static_cast<int>(core::RefinerKind::Additive));
+  refiner->setCurrentIndex(refiner->findData(static_cast<int>(d.refiner)));
+  auto* strain = new QDoubleSpinBox;
+  strain->setRange(0, 5);
+  strain->setDecimals(2);
+  strain->setSuffix(QStringLiteral(" %"));
+  strain->setValue(100 * d.physical.max_strain);
+  strain->setToolTip(QObject::tr("Physical refiner: largest lattice strain it may apply (0: none)"));
+  auto* broadening = new QDoubleSpinBox;
+  broadening->setRange(0, 10);
+  broadening->setDecimals(1);
+  broadening->setSuffix(QObject::tr(" points"));
+  broadening->setValue(d.physical.max_broadening);
+  broadening->setToolTip(QObject::tr("Physical refiner: largest added Gaussian sigma (0: none)"));
   auto* steps = spin(5, 5000, d.steps, QObject::tr("Optimiser steps per candidate (epochs when amortised)"));
   auto* discrepancy = new QComboBox;
   discrepancy->addItem(QObject::tr("L1 of the pattern (relative)"), static_cast<int>(core::Discrepancy::L1));
@@ -137,16 +155,24 @@ std::optional<core::RefinementSettings> askRefinementSettings(QWidget* parent, c
       check(QObject::tr("Amortised (one refiner network for all phases)"), d.mode == core::RefinementMode::Amortised,
             QObject::tr("Refine all trains a small residual network over every candidate, as in "
                         "the seed paper; single phases are always refined per pattern"));
+  form->addRow(QObject::tr("Refiner"), refiner);
+  form->addRow(QObject::tr("Largest strain"), strain);
+  form->addRow(QObject::tr("Largest broadening"), broadening);
   form->addRow(QObject::tr("Steps"), steps);
   form->addRow(QObject::tr("Change measured by"), discrepancy);
   form->addRow(sparse);
   form->addRow(amortised);
   if (!run(dialog, form)) return std::nullopt;
   core::RefinementSettings s = d;
+  s.refiner = static_cast<core::RefinerKind>(refiner->currentData().toInt());
+  s.physical.max_strain = strain->value() / 100.0;
+  s.physical.max_broadening = broadening->value();
   s.steps = steps->value();
   s.discrepancy = static_cast<core::Discrepancy>(discrepancy->currentData().toInt());
   s.sparse_changes = sparse->isChecked();
-  s.mode = amortised->isChecked() ? core::RefinementMode::Amortised : core::RefinementMode::PerPattern;
+  // Amortised refinement is the additive refiner's; the physical one works per pattern.
+  s.mode = amortised->isChecked() && s.refiner == core::RefinerKind::Additive ? core::RefinementMode::Amortised
+                                                                              : core::RefinementMode::PerPattern;
   return s;
 }
 

@@ -53,6 +53,15 @@ std::string describe(const RefinementSettings& s, const PhaseClassifier& classif
     case EvaluationLoss::BestTarget:
       text << "best of " << s.candidate_targets << " targets";
       break;
+    case EvaluationLoss::Prototype:
+      text << "prototype distance";
+      break;
+  }
+  if (s.refiner == RefinerKind::Physical) {
+    text << ", physical refiner (strain <= " << 100 * s.physical.max_strain
+         << " %, broadening <= " << s.physical.max_broadening << " points"
+         << (s.physical.keep_target_peaks ? ", target's peaks kept" : "") << ", " << s.steps << " steps";
+    return text.str();
   }
   text << ", " << (s.discrepancy == Discrepancy::L1 ? "L1" : s.discrepancy == Discrepancy::L2 ? "L2" : "features");
   if (s.sparse_changes) text << " (proximal)";
@@ -112,6 +121,7 @@ RefinedSet refinedSet(const RefinementRecord& record, const Candidates& candidat
     set.probability_before.push_back(r.before.probability.front());
     set.probability_after.push_back(r.after.probability.front());
     set.relative_change.push_back(r.relative_change);
+    set.edit.push_back(r.edit.applied ? r.edit.describe() : "");
   }
   return set;
 }

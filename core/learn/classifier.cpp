@@ -55,13 +55,14 @@ void writeArchive(const PhaseClassifier::Network& n, torch::serialize::OutputArc
   archive.write("temperature", torch::full({}, n.temperature, torch::kFloat64));
   archive.write("channels", torch::tensor(static_cast<std::int64_t>(n.settings.channels)));
   if (n.prototypes.defined()) archive.write("prototypes", n.prototypes.to(torch::kCPU));
+  if (n.ideals.defined()) archive.write("ideals", n.ideals.to(torch::kCPU));
   const ClassifierSettings& s = n.settings;
-  archive.write("training", stringTensor("patterns_per_phase=" + std::to_string(s.patterns_per_phase) + " epochs=" +
-                                         std::to_string(s.epochs) + " batch=" + std::to_string(s.batch_size) +
-                                         " lr=" + std::to_string(s.learning_rate) + " seed=" + std::to_string(s.seed) +
-                                         " radiation=" + s.radiation +
-                                         " candidate_share=" + std::to_string(s.candidate_share) +
-                                         " calibrated_on=" + (s.calibrate_on_candidates ? "candidates" : "ideal")));
+  archive.write("training",
+                stringTensor("patterns_per_phase=" + std::to_string(s.patterns_per_phase) +
+                             " epochs=" + std::to_string(s.epochs) + " batch=" + std::to_string(s.batch_size) +
+                             " lr=" + std::to_string(s.learning_rate) + " seed=" + std::to_string(s.seed) +
+                             " radiation=" + s.radiation + " candidate_share=" + std::to_string(s.candidate_share) +
+                             " calibrated_on=" + (s.calibrate_on_candidates ? "candidates" : "ideal")));
   torch::serialize::OutputArchive weights;
   n.net->save(weights);
   archive.write("network", weights);
@@ -90,6 +91,17 @@ std::vector<double> PhaseClassifier::inputQ() const {
 }
 
 namespace {
+// Every phase's ideal pattern on the grid (no augmentation), maximum 1: phases x points.
+torch::Tensor idealPatterns(const PhaseLibrary& library, const ClassifierSettings& settings) {
+  const TrainingSetGenerator ideal(library, settings.grid, Radiation::parse(settings.radiation),
+                                   AugmentationSettings::none());
+  const auto points = static_cast<std::int64_t>(settings.grid.values.size());
+  torch::Tensor out = torch::zeros({static_cast<std::int64_t>(library.size()), points});
+  for (std::size_t p = 0; p < library.size(); ++p)
+    ideal.augment(p, 0, settings.seed, out.data_ptr<float>() + static_cast<std::int64_t>(p) * points);
+  return out;
+}
+
 // Corrupts a random `share` of a training set like decomposed candidates (contaminants drawn
 // from the clean set, of other phases), keeping every label. Deterministic for a seed.
 void corruptShare(TrainingSet& set, double share, const ImperfectionSettings& imperfection, std::uint64_t seed) {
@@ -102,7 +114,7 @@ void corruptShare(TrainingSet& set, double share, const ImperfectionSettings& im
     if (uniform(rng) >= share) continue;
     const int wanted = imperfection.contaminants_min +
                        static_cast<int>(rng() % static_cast<std::uint64_t>(imperfection.contaminants_max -
-                                                                             imperfection.contaminants_min + 1));
+                                                                           imperfection.contaminants_min + 1));
     std::vector<const float*> others;
     for (int tries = 0; static_cast<int>(others.size()) < wanted && tries < 50; ++tries) {
       const std::size_t j = static_cast<std::size_t>(rng() % set.count);
@@ -146,7 +158,8 @@ PhaseClassifier PhaseClassifier::train(const PhaseLibrary& library, const Classi
     throw Error("the share of candidate-like training patterns must be in [0, 1]");
   corruptShare(train_set, settings.candidate_share, settings.imperfection, settings.seed);
   ImperfectSet calibration;
-  if (settings.calibrate_on_candidates && library.size() > static_cast<std::size_t>(settings.imperfection.contaminants_max)) {
+  if (settings.calibrate_on_candidates &&
+      library.size() > static_cast<std::size_t>(settings.imperfection.contaminants_max)) {
     reportProgress(progress, 0.0, "simulating candidate-like calibration patterns");
     const std::size_t count = std::min<std::size_t>(library.size() * settings.validation_per_phase, 6000);
     calibration = makeImperfectCandidates(library, settings.grid, settings.radiation, count, settings.seed + 7777,
@@ -154,6 +167,8 @@ PhaseClassifier PhaseClassifier::train(const PhaseLibrary& library, const Classi
   }
   const std::vector<std::int32_t> calibration_labels(calibration.labels.begin(), calibration.labels.end());
   const LabelledSet calibration_set{calibration.patterns, calibration_labels, calibration.count};
+
+  n.ideals = idealPatterns(library, settings).to(n.device);
 
   TrainingReport local;
   TrainingReport& r = report ? *report : local;
@@ -229,6 +244,13 @@ PhaseClassifier PhaseClassifier::load(const std::filesystem::path& path, const s
           !torch::isfinite(prototypes).all().item<bool>())
         throw FormatError(file, 0, "prototypes", "do not match the classifier's phases");
       n.prototypes = prototypes.to(torch::kFloat32).to(n.device);
+    }
+    torch::Tensor ideals;
+    if (archive.try_read("ideals", ideals)) {
+      if (ideals.dim() != 2 || ideals.size(0) != static_cast<std::int64_t>(n.names.size()) ||
+          ideals.size(1) != points || !torch::isfinite(ideals).all().item<bool>())
+        throw FormatError(file, 0, "ideals", "do not match the classifier's phases and grid");
+      n.ideals = ideals.to(torch::kFloat32).to(n.device);
     }
     n.net->to(n.device);
     n.net->eval();

@@ -68,7 +68,8 @@ ImperfectSet makeImperfectCandidates(const PhaseLibrary& library, const Axis& gr
   for (std::size_t i = 0; i < count; ++i) {
     const std::size_t p = i % phases;
     const int contaminants =
-        s.contaminants_min + static_cast<int>(rng() % static_cast<std::uint64_t>(s.contaminants_max - s.contaminants_min + 1));
+        s.contaminants_min +
+        static_cast<int>(rng() % static_cast<std::uint64_t>(s.contaminants_max - s.contaminants_min + 1));
     std::vector<std::size_t> chosen{p};
     std::vector<const float*> others;
     for (int c = 0; c < contaminants; ++c) {
@@ -76,7 +77,8 @@ ImperfectSet makeImperfectCandidates(const PhaseLibrary& library, const Axis& gr
       do q = static_cast<std::size_t>(rng() % phases);
       while (std::find(chosen.begin(), chosen.end(), q) != chosen.end());
       chosen.push_back(q);
-      generator.augment(q, 2000000 + i * 8 + static_cast<std::uint64_t>(c), seed, other[static_cast<std::size_t>(c)].data());
+      generator.augment(q, 2000000 + i * 8 + static_cast<std::uint64_t>(c), seed,
+                        other[static_cast<std::size_t>(c)].data());
       others.push_back(other[static_cast<std::size_t>(c)].data());
     }
     float* pure = set.pure.data() + i * m;

@@ -47,8 +47,8 @@ torch::Tensor logitsOf(ClassifierNetwork& n, const LabelledSet& set, torch::Tens
   std::vector<torch::Tensor> chunks, feature_chunks;
   for (std::size_t b = 0; b < set.count; b += 512) {
     torch::Tensor h;
-    chunks.push_back(n.net->forward(batchOf(set.inputs, order, b, std::min(set.count, b + 512), n.input_shape, n.device),
-                                    features ? &h : nullptr));
+    chunks.push_back(n.net->forward(
+        batchOf(set.inputs, order, b, std::min(set.count, b + 512), n.input_shape, n.device), features ? &h : nullptr));
     if (features) feature_chunks.push_back(h);
   }
   if (features) *features = torch::cat(feature_chunks);
@@ -56,7 +56,8 @@ torch::Tensor logitsOf(ClassifierNetwork& n, const LabelledSet& set, torch::Tens
 }
 
 torch::Tensor labelsOf(const LabelledSet& set, const torch::Device& device) {
-  return torch::tensor(std::vector<std::int64_t>(set.labels.begin(), set.labels.begin() + static_cast<std::ptrdiff_t>(set.count)))
+  return torch::tensor(
+             std::vector<std::int64_t>(set.labels.begin(), set.labels.begin() + static_cast<std::ptrdiff_t>(set.count)))
       .to(device);
 }
 
@@ -67,8 +68,8 @@ torch::Tensor classPrototypes(ClassifierNetwork& n, const LabelledSet& set, std:
   const torch::Tensor labels = labelsOf(set, n.device);
   torch::Tensor sums = torch::zeros({static_cast<std::int64_t>(classes), features.size(1)}, features.options());
   sums.index_add_(0, labels, features);
-  const torch::Tensor counts =
-      torch::zeros({static_cast<std::int64_t>(classes)}, features.options()).index_add_(0, labels, torch::ones_like(labels, features.options()));
+  const torch::Tensor counts = torch::zeros({static_cast<std::int64_t>(classes)}, features.options())
+                                   .index_add_(0, labels, torch::ones_like(labels, features.options()));
   return sums / counts.clamp_min(1).unsqueeze(1);
 }
 

@@ -47,6 +47,9 @@ struct ClassifierNetwork {
   // Class prototypes: the mean feature-layer embedding of each class' ideal validation inputs
   // (classes x features), for the prototype loss; undefined for classifiers saved without.
   torch::Tensor prototypes;
+  // Each class' ideal input (classes x input size; diffraction classifiers only): the physical
+  // refiner prices removing a peak by whether the target phase's ideal pattern has it.
+  torch::Tensor ideals;
   torch::Device device{torch::kCPU};
 };
 

@@ -28,7 +28,8 @@ std::string PhysicalEdit::describe() const {
       share += p.share;
     }
     if (positions.empty()) continue;
-    add(std::string(removed ? "removed peaks" : "weakened peaks") + " at Q = " + positions + " nm^-1 (" + percent(share) + " of the intensity)");
+    add(std::string(removed ? "removed peaks" : "weakened peaks") + " at Q = " + positions + " nm^-1 (" +
+        percent(share) + " of the intensity)");
   }
   if (background_fraction >= 0.005) add("background " + percent(background_fraction));
   if (std::abs(strain) >= 5e-5)
@@ -61,7 +62,8 @@ PeakSegmentation segmentPeaks(const float* pattern, std::size_t m, double min_pr
     for (std::size_t k = j + 1; k < m && y[k] <= y[j]; ++k) right = std::min(right, y[k]);
     if (y[j] - std::max(left, right) >= needed) out.maxima.push_back(j);
   }
-  if (out.maxima.empty()) out.maxima.push_back(static_cast<std::size_t>(std::max_element(y.begin(), y.end()) - y.begin()));
+  if (out.maxima.empty())
+    out.maxima.push_back(static_cast<std::size_t>(std::max_element(y.begin(), y.end()) - y.begin()));
   // Boundaries at the lowest point between neighbouring maxima.
   std::size_t start = 0;
   for (std::size_t p = 0; p + 1 < out.maxima.size(); ++p) {

@@ -12,15 +12,24 @@
 namespace phasewise::core {
 
 struct PhysicalEditSettings {
-  double max_strain = 0.03;       // |lattice strain| at most
-  double max_broadening = 2.0;    // added Gaussian sigma, in grid points, at most
-  int background_terms = 4;       // Bernstein polynomial terms of the smooth background
+  // Strain and broadening are off by default: on every benchmark set they lowered the refined
+  // patterns' cosine to the true pure pattern (the truth keeps its own strain and widths), and
+  // the classifier is trained across strains and widths already. Set them to use them.
+  double max_strain = 0.0;            // |lattice strain| at most (e.g. 0.03)
+  double max_broadening = 0.0;        // added Gaussian sigma, in grid points, at most (e.g. 2)
+  int background_terms = 4;           // Bernstein polynomial terms of the smooth background
   double min_peak_prominence = 0.03;  // of the maximum: what counts as a peak of its own
   // The change d: intensity removed (by attenuated peaks and background, as a share of the
-  // observed intensity) + strain_cost |strain| + broadening_cost (sigma / max_broadening).
-  // 1 % strain costs as much as removing 2 % of the intensity.
-  double strain_cost = 2.0;
-  double broadening_cost = 0.05;
+  // observed intensity) + strain_cost |strain| + broadening_cost (diffusion time / its maximum).
+  // 1 % strain costs as much as removing 10 % of the intensity: decomposition already follows
+  // shifts, and a cheap strain lets the refiner slide peaks onto any look-alike's positions.
+  double strain_cost = 10.0;
+  double broadening_cost = 0.2;
+  // Only what the target phase does not explain may go: a peak is kept at least at the share
+  // of it that the target's ideal pattern supports (aligned over +-3 % strain, a few points'
+  // tolerance, supported where the ideal reaches a third of the peak's height), so that a
+  // contaminant's peaks can be taken away and the phase's own cannot. Off: any peak may go.
+  bool keep_target_peaks = true;
   double learning_rate = 0.05;  // of the edit parameters (each scaled to [0, 1] or [-1, 1])
 };
 

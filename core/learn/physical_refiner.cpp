@@ -9,8 +9,8 @@
 
 namespace phasewise::core {
 namespace {
-constexpr int kDiffusionSteps = 8;   // explicit heat steps of the broadening (stable for dt <= 0.5)
-constexpr int kStrainSearch = 13;    // strains tried by the coarse search, over [-max, max]
+constexpr int kDiffusionSteps = 8;  // explicit heat steps of the broadening (stable for dt <= 0.5)
+constexpr int kStrainSearch = 13;   // strains tried by the coarse search, over [-max, max]
 
 torch::Tensor normalised(const torch::Tensor& pattern) {
   return pattern / std::get<0>(pattern.max(1, true)).clamp_min(1e-12);
@@ -35,7 +35,7 @@ torch::Tensor bernsteinBasis(int terms, std::int64_t points) {
 }  // namespace
 
 PhysicalRefiner::PhysicalRefiner(const torch::Tensor& x, const std::vector<double>& q,
-                                 const PhysicalEditSettings& settings)
+                                 const PhysicalEditSettings& settings, const torch::Tensor& ideals)
     : settings_(settings), q_values_(q) {
   if (x.dim() != 2 || x.size(1) != static_cast<std::int64_t>(q.size()))
     throw Error("the physical refiner needs 1-D patterns on the classifier's grid");
@@ -48,6 +48,8 @@ PhysicalRefiner::PhysicalRefiner(const torch::Tensor& x, const std::vector<doubl
     throw Error("the background needs 1 to 12 polynomial terms");
   if (!(settings.strain_cost >= 0) || !(settings.broadening_cost >= 0) || !(settings.learning_rate > 0))
     throw Error("edit costs must be non-negative and the learning rate positive");
+  if (ideals.defined() && (ideals.dim() != 2 || ideals.size(1) != x.size(1)))
+    throw Error("the ideal patterns do not match the candidates' grid");
   x_ = x.to(torch::kCPU, torch::kFloat32).contiguous();
   total_ = x_.sum(1, true).clamp_min(1e-12);
   const auto m = x_.size(1), count = x_.size(0);
@@ -67,12 +69,13 @@ PhysicalRefiner::PhysicalRefiner(const torch::Tensor& x, const std::vector<doubl
   q_ = q_.to(x.device());
   basis_ = basis_.to(x.device());
   segment_ = segment_.to(x.device());
+  if (ideals.defined()) ideals_ = ideals.to(x.device(), torch::kFloat32);
 }
 
 torch::Tensor PhysicalRefiner::warp(const torch::Tensor& pattern, const torch::Tensor& strain) const {
   // R(Q) = pattern(Q (1 + strain)), linear interpolation, zero outside the grid.
   const auto m = q_.size(0);
-  const torch::Tensor target = q_.unsqueeze(0) * (1 + strain * settings_.max_strain);
+  const torch::Tensor target = q_.unsqueeze(0) * (1 + strain);
   const torch::Tensor hi = torch::searchsorted(q_, target.detach()).clamp(1, m - 1);
   const torch::Tensor lo = hi - 1;
   const torch::Tensor q_lo = q_.index_select(0, lo.flatten()).view_as(target);
@@ -98,29 +101,59 @@ torch::Tensor PhysicalRefiner::broaden(const torch::Tensor& pattern, const torch
   return y;
 }
 
-PhysicalRefiner::Edited PhysicalRefiner::edit(const torch::Tensor& mask, const torch::Tensor& strain,
-                                              const torch::Tensor& broadening,
-                                              const torch::Tensor& background) const {
+torch::Tensor PhysicalRefiner::peakFloors(const torch::Tensor& reference) const {
+  const auto count = x_.size(0);
+  if (!settings_.keep_target_peaks || !ideals_.defined() || !reference.defined())
+    return torch::zeros({count, peaks_}, x_.options());
+  torch::NoGradGuard no_grad;
+  // Align the reference over the strain range (cosine), then allow a few points' tolerance.
+  const torch::Tensor r = ideals_.index_select(0, reference);
+  const double range = std::max(settings_.max_strain, 0.03);
+  torch::Tensor best = r, best_cosine = torch::full({count}, -1.0, x_.options());
+  const torch::Tensor x_norm = x_.norm(2, 1).clamp_min(1e-12);
+  for (int k = 0; k <= 40; ++k) {
+    const torch::Tensor shifted = warp(r, torch::full({count, 1}, range * (-1.0 + k / 20.0), x_.options()));
+    const torch::Tensor cosine = (shifted * x_).sum(1) / (shifted.norm(2, 1).clamp_min(1e-12) * x_norm);
+    const torch::Tensor better = cosine > best_cosine;
+    best = torch::where(better.unsqueeze(1), shifted, best);
+    best_cosine = torch::where(better, cosine, best_cosine);
+  }
+  torch::Tensor tolerant = torch::max_pool1d(best.unsqueeze(1), 7, 1, 3).squeeze(1);
+  tolerant = tolerant / std::get<0>(tolerant.max(1, true)).clamp_min(1e-12);
+  // A peak is supported as far as the reference reaches a third of its height there.
+  const torch::Tensor supported = torch::minimum(x_, 3 * tolerant);
+  const torch::Tensor per_peak = torch::zeros({count, peaks_}, x_.options()).scatter_add(1, segment_, supported);
+  const torch::Tensor intensity = torch::zeros({count, peaks_}, x_.options()).scatter_add(1, segment_, x_);
+  const torch::Tensor share =
+      torch::where(intensity > 0, per_peak / intensity.clamp_min(1e-12), torch::ones_like(intensity));
+  return share.clamp(0, 1);
+}
+
+PhysicalRefiner::Edited PhysicalRefiner::edit(const PhysicalSolution& s) const {
   Edited e;
-  e.base = torch::relu(x_ - background.matmul(basis_));
-  const torch::Tensor masked = e.base * mask.gather(1, segment_);
+  e.base = torch::relu(x_ - s.background.matmul(basis_));
+  const torch::Tensor keep = s.mask.gather(1, segment_);
+  const torch::Tensor masked = e.base * keep;
   const torch::Tensor removed = 1 - masked.sum(1, true) / total_;
-  e.pattern = warp(broaden(masked, broadening), strain);
-  e.change = (removed + settings_.strain_cost * settings_.max_strain * strain.abs() +
-              settings_.broadening_cost * broadening)
+  e.pattern = warp(broaden(masked, s.broadening), s.strain * settings_.max_strain);
+  e.change = (removed + settings_.strain_cost * settings_.max_strain * s.strain.abs() +
+              settings_.broadening_cost * s.broadening)
                  .squeeze(1);
   return e;
 }
 
-PhysicalSolution PhysicalRefiner::solve(const Evaluation& evaluation, double lambda, int steps,
-                                        const ProgressCallback& progress, double from, double span) const {
+PhysicalSolution PhysicalRefiner::solve(const Evaluation& evaluation, const torch::Tensor& reference, double lambda,
+                                        int steps, const ProgressCallback& progress, double from, double span) const {
   const auto count = x_.size(0);
   const auto options = x_.options();
   PhysicalSolution s;
-  s.mask = torch::ones({count, peaks_}, options);
   s.broadening = torch::zeros({count, 1}, options);
   s.background = torch::zeros({count, settings_.background_terms}, options);
   s.strain = torch::zeros({count, 1}, options);
+  s.floor = peakFloors(reference);
+  // Start from what the reference explains (unexplained peaks taken away); the classifier
+  // and the cost of removal then decide what comes back.
+  s.mask = s.floor.clone();
   // Gradients see a peak's neighbourhood only: start from the best of a coarse strain search.
   if (settings_.max_strain > 0) {
     torch::NoGradGuard no_grad;
@@ -128,8 +161,8 @@ PhysicalSolution PhysicalRefiner::solve(const Evaluation& evaluation, double lam
     for (int k = 0; k < kStrainSearch; ++k) {
       const double e = -1.0 + 2.0 * k / (kStrainSearch - 1);
       const torch::Tensor strain = torch::full({count, 1}, e, options);
-      const torch::Tensor cost =
-          evaluation(normalised(warp(x_, strain))) + lambda * settings_.strain_cost * settings_.max_strain * std::abs(e);
+      const torch::Tensor cost = evaluation(normalised(warp(x_, strain * settings_.max_strain))) +
+                                 lambda * settings_.strain_cost * settings_.max_strain * std::abs(e);
       if (k == 0) {
         best_cost = cost;
         s.strain = strain;
@@ -147,14 +180,14 @@ PhysicalSolution PhysicalRefiner::solve(const Evaluation& evaluation, double lam
     const double lr = settings_.learning_rate * (1.0 - static_cast<double>(step) / steps);
     for (auto& group : optimizer.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
     optimizer.zero_grad();
-    const Edited e = edit(s.mask, s.strain, s.broadening, s.background);
+    const Edited e = edit(s);
     (evaluation(normalised(e.pattern)) + lambda * e.change).sum().backward();
     optimizer.step();
     {
       // Projection onto the bounds: peaks kept in [0, 1] of their height, strain and
       // broadening within their limits, background non-negative.
       torch::NoGradGuard no_grad;
-      s.mask.clamp_(0, 1);
+      s.mask.copy_(torch::maximum(s.mask.clamp_max(1), s.floor));
       s.strain.clamp_(-1, 1);
       s.broadening.clamp_(0, 1);
       s.background.clamp_(0, 1);
@@ -163,14 +196,14 @@ PhysicalSolution PhysicalRefiner::solve(const Evaluation& evaluation, double lam
   }
   for (auto& p : parameters) p.set_requires_grad(false);
   torch::NoGradGuard no_grad;
-  const Edited e = edit(s.mask, s.strain, s.broadening, s.background);
+  const Edited e = edit(s);
   s.cost = evaluation(normalised(e.pattern)) + lambda * e.change;
   return s;
 }
 
 torch::Tensor PhysicalRefiner::apply(const PhysicalSolution& s) const {
   torch::NoGradGuard no_grad;
-  return normalised(edit(s.mask, s.strain, s.broadening, s.background).pattern);
+  return normalised(edit(s).pattern);
 }
 
 void PhysicalRefiner::keepCheaper(PhysicalSolution& best, const PhysicalSolution& candidate) {
@@ -180,12 +213,13 @@ void PhysicalRefiner::keepCheaper(PhysicalSolution& best, const PhysicalSolution
   best.strain = torch::where(better, candidate.strain, best.strain);
   best.broadening = torch::where(better, candidate.broadening, best.broadening);
   best.background = torch::where(better, candidate.background, best.background);
+  best.floor = torch::where(better, candidate.floor, best.floor);
   best.cost = torch::minimum(candidate.cost, best.cost);
 }
 
 std::vector<PhysicalEdit> PhysicalRefiner::describe(const PhysicalSolution& s) const {
   torch::NoGradGuard no_grad;
-  const Edited e = edit(s.mask, s.strain, s.broadening, s.background);
+  const Edited e = edit(s);
   const auto count = x_.size(0), m = x_.size(1);
   // Intensity each peak loses to the mask, as a share of the candidate's.
   const torch::Tensor lost = (e.base * (1 - s.mask.gather(1, segment_)) / total_).to(torch::kCPU).contiguous();

@@ -239,15 +239,22 @@ torch::Tensor additiveCheapest(const CandidateBatch& b, const RefinementSettings
 torch::Tensor physicalCheapest(const CandidateBatch& b, const std::vector<double>& q, const RefinementSettings& s,
                                const std::vector<RefinementAim>& aims, const ProgressCallback& progress,
                                std::vector<PhysicalEdit>& edits) {
-  const PhysicalRefiner refiner(b.x.view({b.count, b.m}), q, s.physical);
+  const PhysicalRefiner refiner(b.x.view({b.count, b.m}), q, s.physical, b.n.ideals);
   const auto evaluation = [&](const RefinementAim& aim) {
     return [&b, aim](const torch::Tensor& r) { return evaluationLoss(b.n, r.view(b.shape), aim); };
   };
+  // Peaks are priced against the aimed class' ideal pattern, or the classifier's first guess.
+  torch::Tensor first_guess;
+  {
+    torch::NoGradGuard no_grad;
+    first_guess = b.n.net->forward(b.x).argmax(1);
+  }
   PhysicalSolution best;
   const double span = 1.0 / static_cast<double>(aims.size());
   for (std::size_t j = 0; j < aims.size(); ++j) {
+    const torch::Tensor reference = aims[j].classes.defined() ? aims[j].classes : first_guess;
     PhysicalSolution solution =
-        refiner.solve(evaluation(aims[j]), s.lambda, s.steps, progress, span * static_cast<double>(j), span);
+        refiner.solve(evaluation(aims[j]), reference, s.lambda, s.steps, progress, span * static_cast<double>(j), span);
     if (j == 0)
       best = std::move(solution);
     else
@@ -273,9 +280,9 @@ std::vector<RefinedPattern> refine(const RefinableClassifier& classifier, const 
   torch::manual_seed(s.seed);
   const FrozenClassifier frozen(n);
   const CandidateBatch batch(n, candidates, m);
-  const std::vector<RefinementAim> aims =
-      s.loss == EvaluationLoss::BestTarget ? guessAims(classifier, batch, candidates, s.candidate_targets)
-                                           : std::vector<RefinementAim>{aimOf(batch, s, per_candidate_targets)};
+  const std::vector<RefinementAim> aims = s.loss == EvaluationLoss::BestTarget
+                                              ? guessAims(classifier, batch, candidates, s.candidate_targets)
+                                              : std::vector<RefinementAim>{aimOf(batch, s, per_candidate_targets)};
   std::vector<PhysicalEdit> edits;
   torch::Tensor result;
   if (s.refiner == RefinerKind::Physical)
@@ -299,7 +306,8 @@ std::vector<RefinedPattern> refine(const RefinableClassifier& classifier, const 
     if (!edits.empty()) p.edit = edits[i];
     double change = 0, base = 0;
     for (std::int64_t j = 0; j < m; ++j) {
-      change += std::abs(double(p.pattern[static_cast<std::size_t>(j)]) - candidates[static_cast<std::size_t>(first + j)]);
+      change +=
+          std::abs(double(p.pattern[static_cast<std::size_t>(j)]) - candidates[static_cast<std::size_t>(first + j)]);
       base += std::abs(double(candidates[static_cast<std::size_t>(first + j)]));
     }
     p.relative_change = base > 0 ? change / base : 0.0;

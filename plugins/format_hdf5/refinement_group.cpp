@@ -50,6 +50,53 @@ void readPredictions(const h5::Reader& r, hid_t g, const std::string& prefix, st
     p.entropy = entropy[i];
   }
 }
+// The physical refiner's edits: per candidate (applied, removed, background, strain,
+// broadening) and the edited peaks as rows (candidate, position, share, kept).
+void writeEdits(hid_t g, const std::vector<RefinedPattern>& refined) {
+  const hsize_t k = refined.size();
+  std::vector<double> summary;
+  std::vector<double> peaks;
+  for (std::size_t i = 0; i < k; ++i) {
+    const PhysicalEdit& e = refined[i].edit;
+    summary.insert(summary.end(),
+                   {e.applied ? 1.0 : 0.0, e.removed_fraction, e.background_fraction, e.strain, e.broadening});
+    for (const EditedPeak& p : e.peaks)
+      peaks.insert(peaks.end(), {static_cast<double>(i), p.position, p.share, p.kept});
+  }
+  h5::writeDataset(g, "edit_summary", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {k, 5}, summary.data());
+  const hsize_t rows = peaks.size() / 4;
+  if (rows > 0) h5::writeDataset(g, "edit_peaks", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {rows, 4}, peaks.data());
+}
+
+void readEdits(const h5::Reader& r, hid_t g, std::vector<RefinedPattern>& refined) {
+  if (!r.has(g, "edit_summary")) return;  // written before the physical refiner existed
+  const hsize_t k = refined.size();
+  std::vector<double> summary(k * 5);
+  r.read(g, "edit_summary", H5T_NATIVE_DOUBLE, {k, 5}, summary.data());
+  for (std::size_t i = 0; i < k; ++i) {
+    PhysicalEdit& e = refined[i].edit;
+    const double* v = summary.data() + i * 5;
+    if (!std::isfinite(v[1]) || !std::isfinite(v[3]))
+      r.fail("refinement/edit_summary", "holds a value that is not a number");
+    e.applied = v[0] != 0;
+    e.removed_fraction = v[1];
+    e.background_fraction = v[2];
+    e.strain = v[3];
+    e.broadening = v[4];
+  }
+  if (!r.has(g, "edit_peaks")) return;
+  const std::vector<hsize_t> dims = r.dims(g, "edit_peaks", H5T_FLOAT);
+  if (dims.size() != 2 || dims[1] != 4 || dims[0] > 1000000)
+    r.fail("refinement/edit_peaks", "is not a table of 4 columns");
+  std::vector<double> peaks(dims[0] * 4);
+  r.read(g, "edit_peaks", H5T_NATIVE_DOUBLE, dims, peaks.data());
+  for (std::size_t row = 0; row < dims[0]; ++row) {
+    const double* v = peaks.data() + row * 4;
+    if (!(v[0] >= 0 && v[0] < static_cast<double>(k)))
+      r.fail("refinement/edit_peaks", "names a candidate that is not there");
+    refined[static_cast<std::size_t>(v[0])].edit.peaks.push_back({v[1], v[2], v[3]});
+  }
+}
 }  // namespace
 
 void writeRefinementGroup(hid_t file, const RefinementRecord& rec) {
@@ -81,6 +128,7 @@ void writeRefinementGroup(hid_t file, const RefinementRecord& rec) {
   h5::writeDataset(id, "refined", H5T_NATIVE_INT32, H5T_STD_I32LE, {k}, done.data());
   writePredictions(id, "before", rec.refined, false);
   writePredictions(id, "after", rec.refined, true);
+  writeEdits(id, rec.refined);
 }
 
 RefinementRecord readRefinementGroup(hid_t file, const h5::Reader& r) {
@@ -124,6 +172,7 @@ RefinementRecord readRefinementGroup(hid_t file, const h5::Reader& r) {
   }
   readPredictions(r, id, "before", rec.refined, false, rec.class_names.size());
   readPredictions(r, id, "after", rec.refined, true, rec.class_names.size());
+  readEdits(r, id, rec.refined);
   return rec;
 }
 

@@ -26,6 +26,7 @@ core::Library refinedLibrary(const core::RefinedSet& set) {
     meta["identity_after"].push_back(set.identity_after[i]);
     meta["probability_after"].push_back(core::formatNumber(set.probability_after[i]));
     meta["relative_change"].push_back(core::formatNumber(set.relative_change[i]));
+    meta["edit"].push_back(i < set.edit.size() ? set.edit[i] : "");
   }
   out.metadata["source"] = set.source;
   out.metadata["classifier"] = set.classifier;
@@ -49,11 +50,14 @@ void writeRefinedPatterns(const core::RefinedSet& set, const std::filesystem::pa
          << "\n# refinement: " << set.settings << "\n# axis: " << out.axis.spec.name();
     if (out.axis.wavelength_angstrom) text << ", wavelength " << *out.axis.wavelength_angstrom << " A";
     text << "\n";
-    for (std::size_t i = 0; i < set.count(); ++i)
+    for (std::size_t i = 0; i < set.count(); ++i) {
       text << "# pattern " << i + 1 << " (" << set.labels[i] << "): " << set.identity_before[i]
            << " p=" << core::formatNumber(set.probability_before[i]) << " -> " << set.identity_after[i]
            << " p=" << core::formatNumber(set.probability_after[i]) << ", relative L1 change "
-           << core::formatNumber(set.relative_change[i]) << "\n";
+           << core::formatNumber(set.relative_change[i]);
+      if (i < set.edit.size() && !set.edit[i].empty()) text << "; " << set.edit[i];
+      text << "\n";
+    }
     const char sep = ext == ".csv" ? ',' : ' ';
     text << (ext == ".csv" ? "" : "# ") << (out.axis.spec.kind == core::AxisKind::TwoTheta ? "2theta" : "q");
     for (std::size_t i = 0; i < set.count(); ++i) text << sep << "refined_" << i + 1;

@@ -15,6 +15,7 @@
 #include "learn/imperfect.h"
 #include "learn/nearest_neighbour.h"
 #include "learn/refiner.h"
+#include "learn_fixtures.h"
 #include "simulate/example_phases.h"
 #include "test_support.h"
 #include "util/error.h"
@@ -22,39 +23,6 @@
 namespace phasewise::test {
 namespace {
 using namespace core;
-
-PhaseLibrary fourPhases() {
-  PhaseLibrary library;
-  const std::vector<std::vector<std::pair<double, double>>> sticks = {{{20, 100}, {31, 40}, {45, 60}},
-                                                                      {{22, 100}, {35, 70}, {50, 30}},
-                                                                      {{25, 80}, {28, 100}, {60, 50}},
-                                                                      {{18, 60}, {40, 100}, {55, 90}}};
-  for (std::size_t p = 0; p < sticks.size(); ++p) {
-    ReferencePhase phase;
-    phase.name = "phase " + std::string(1, static_cast<char>('A' + p));
-    for (const auto& [q, i] : sticks[p]) phase.sticks.push_back({q, i, std::nullopt});
-    library.phases.push_back(phase);
-  }
-  return library;
-}
-
-ClassifierSettings quickSettings() {
-  ClassifierSettings s;
-  s.grid.spec = {AxisKind::Q, AxisUnit::InverseNanometre};
-  for (int i = 0; i < 256; ++i) s.grid.values.push_back(15.0 + 50.0 * i / 255.0);
-  s.patterns_per_phase = 120;
-  s.validation_per_phase = 30;
-  s.epochs = 6;
-  s.channels = 8;
-  s.threads = 2;
-  s.seed = 3;
-  return s;
-}
-
-const PhaseClassifier& trained() {
-  static const PhaseClassifier classifier = PhaseClassifier::train(fourPhases(), quickSettings());
-  return classifier;
-}
 
 TEST(ClassifierTest, LearnsDistinctPhasesAndReportsCalibratedTopK) {
   TrainingReport report;
@@ -196,6 +164,7 @@ TEST(CandidatesTest, IdentifyRefineExportAndKeepInAProject) {
   const std::vector<float> x = prepareCandidates(trained(), candidates);
   EXPECT_EQ(record.refined[1].pattern, std::vector<float>(x.begin() + 256, x.begin() + 512));
   RefinementSettings r;
+  r.refiner = RefinerKind::Physical;
   r.steps = 10;
   const std::vector<float> one(x.begin() + 512, x.begin() + 768);
   mergeRefinement(record, {2}, refine(trained(), one, r), r, trained());
@@ -204,6 +173,8 @@ TEST(CandidatesTest, IdentifyRefineExportAndKeepInAProject) {
   const RefinedSet set = refinedSet(record, candidates);
   ASSERT_EQ(set.count(), 1U) << "only the refined candidate is exported";
   EXPECT_EQ(set.labels[0], "phase 3");
+  ASSERT_TRUE(record.refined[2].edit.applied);
+  EXPECT_EQ(set.edit[0], record.refined[2].edit.describe()) << "exports say what the physical refiner did";
   core::FormatRegistry registry;
   plugins::registerBuiltinFormats(registry);
   const auto dir = freshTempDir();
@@ -223,6 +194,9 @@ TEST(CandidatesTest, IdentifyRefineExportAndKeepInAProject) {
   EXPECT_EQ(back.refinement->refined[2].pattern, record.refined[2].pattern);
   EXPECT_EQ(back.refinement->refined[2].after.top, record.refined[2].after.top);
   EXPECT_EQ(back.refinement->grid.values, record.grid.values);
+  EXPECT_TRUE(back.refinement->refined[2].edit.applied);
+  EXPECT_EQ(back.refinement->refined[2].edit.describe(), record.refined[2].edit.describe());
+  EXPECT_EQ(back.refinement->refined[2].edit.peaks.size(), record.refined[2].edit.peaks.size());
   RefinementRecord short_record = record;
   short_record.refined.pop_back();
   short_record.done.pop_back();

@@ -1,0 +1,223 @@
+// The physical refiner (edits a crystallographer accepts), the prototype loss, calibration on
+// candidate-like patterns, and the measures refinement is judged by.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "learn/calibration.h"
+#include "learn/classifier.h"
+#include "learn/imperfect.h"
+#include "learn/nearest_neighbour.h"
+#include "learn/physical_edit.h"
+#include "learn/refinement_score.h"
+#include "learn/refiner.h"
+#include "learn_fixtures.h"
+#include "test_support.h"
+#include "util/error.h"
+
+namespace phasewise::test {
+namespace {
+using namespace core;
+
+RefinementSettings physical(EvaluationLoss loss) {
+  RefinementSettings s;
+  s.refiner = RefinerKind::Physical;
+  s.loss = loss;
+  s.lambda = defaultLambda(RefinerKind::Physical);
+  s.steps = 40;
+  return s;
+}
+
+TEST(PhysicalEditTest, DescribesTheEditInAScientistsWords) {
+  PhysicalEdit e;
+  EXPECT_EQ(e.describe(), "not a physical edit");
+  e.applied = true;
+  EXPECT_EQ(e.describe(), "no change");
+  e.peaks = {{23.6, 0.08, 0.1}, {33.6, 0.04, 0.0}, {41.2, 0.03, 0.7}};
+  e.background_fraction = 0.04;
+  e.strain = -0.008;
+  EXPECT_EQ(e.describe(),
+            "removed peaks at Q = 23.60, 33.60 nm^-1 (12 % of the intensity); weakened peaks at Q = 41.20 nm^-1 "
+            "(3.0 % of the intensity); background 4.0 %; lattice -0.80 %");
+}
+
+TEST(PhysicalEditTest, SegmentsPeaksAndIgnoresNoise) {
+  // Two Gaussian peaks on a noisy floor: two segments, split at the valley between them.
+  std::vector<float> y(200);
+  for (std::size_t j = 0; j < y.size(); ++j) {
+    const double x = static_cast<double>(j);
+    y[j] = static_cast<float>(std::exp(-0.5 * std::pow((x - 60) / 4, 2)) +
+                              0.5 * std::exp(-0.5 * std::pow((x - 140) / 5, 2)) + 0.01 * ((j * 7919) % 13) / 13.0);
+  }
+  const PeakSegmentation s = segmentPeaks(y.data(), y.size(), 0.03);
+  ASSERT_EQ(s.maxima.size(), 2U);
+  EXPECT_NEAR(static_cast<double>(s.maxima[0]), 60.0, 1.0);
+  EXPECT_NEAR(static_cast<double>(s.maxima[1]), 140.0, 1.0);
+  EXPECT_EQ(s.segment[60], 0);
+  EXPECT_EQ(s.segment[140], 1);
+  EXPECT_EQ(s.segment[0], 0);
+  EXPECT_EQ(s.segment[199], 1);
+}
+
+TEST(CalibrationTest, ExpectedCalibrationErrorOverBins) {
+  // Bin 0.9-1.0: 4 at 0.95, 3 right (0.75): |0.75 - 0.95| = 0.2 over 4 of 8.
+  // Bin 0.5-0.6: 4 at 0.55, 2 right (0.5): 0.05 over 4 of 8. ECE = 0.5 * 0.2 + 0.5 * 0.05.
+  const std::vector<double> confidence{0.95, 0.95, 0.95, 0.95, 0.55, 0.55, 0.55, 0.55};
+  const std::vector<bool> correct{true, true, true, false, true, true, false, false};
+  const CalibrationReport r = calibrationOf(confidence, correct);
+  EXPECT_NEAR(r.ece, 0.125, 1e-12);
+  EXPECT_EQ(r.bins[9].count, 4U);
+  EXPECT_NEAR(r.bins[9].accuracy, 0.75, 1e-12);
+  EXPECT_EQ(r.overconfident_wrong, 0U);
+  EXPECT_EQ(calibrationOf({0.995}, {false}).overconfident_wrong, 1U);
+  EXPECT_THROW((void)calibrationOf({0.5}, {}), Error);
+}
+
+TEST(RefinementScoreTest, MeasuresIdentityAndPatternQualityAgainstTheTruth) {
+  const std::vector<float> pure{0, 1, 0, 1}, before{1, 1, 0, 1}, after{0, 1, 0, 1};
+  const RefinementScore s = scoreRefinement({{2, 1}}, {0.8}, {1}, before, after, pure, 4);
+  EXPECT_DOUBLE_EQ(s.top1, 0.0);
+  EXPECT_DOUBLE_EQ(s.top3, 100.0);
+  EXPECT_NEAR(s.cosine_before, 2 / std::sqrt(6.0), 1e-12);
+  EXPECT_NEAR(s.cosine_after, 1.0, 1e-12);
+  EXPECT_DOUBLE_EQ(s.cosine_rose, 100.0);
+  EXPECT_NEAR(s.l1_before, 2.0 / 3.0, 1e-12);  // |1/3 - 0| + 2 |1/3 - 1/2|
+  EXPECT_NEAR(s.l1_after, 0.0, 1e-12);
+  EXPECT_NEAR(s.mean_change, 1.0 / 3.0, 1e-12);
+}
+
+TEST(PhysicalRefinerTest, NeverInventsIntensityAndSaysWhatItRemoved) {
+  const PhaseClassifier& c = trained();
+  const ImperfectSet set = makeImperfectCandidates(fourPhases(), c.grid(), "CuKa1", 24, 11);
+  const std::size_t m = c.points();
+  const auto refined = refine(c, set.patterns, physical(EvaluationLoss::BestTarget));
+  ASSERT_EQ(refined.size(), 24U);
+  for (std::size_t i = 0; i < refined.size(); ++i) {
+    const RefinedPattern& r = refined[i];
+    const float* x = set.patterns.data() + i * m;
+    ASSERT_TRUE(r.edit.applied);
+    EXPECT_GE(r.edit.removed_fraction, 0.0);
+    EXPECT_LE(r.edit.removed_fraction, 1.0);
+    EXPECT_DOUBLE_EQ(r.edit.strain, 0.0) << "strain is off by default";
+    // R(x) = mask * max(0, x - background) <= x, scaled to a maximum of 1 afterwards: undo the
+    // scale from the removed share and compare point by point.
+    const double sum_x = std::accumulate(x, x + m, 0.0),
+                 sum_r = std::accumulate(r.pattern.begin(), r.pattern.end(), 0.0);
+    ASSERT_GT(sum_r, 0.0);
+    const double scale = (1.0 - r.edit.removed_fraction) * sum_x / sum_r;
+    for (std::size_t j = 0; j < m; ++j)
+      EXPECT_LE(r.pattern[j] * scale, x[j] + 1e-4) << "candidate " << i << " point " << j;
+    double listed = r.edit.background_fraction;
+    for (const EditedPeak& p : r.edit.peaks) {
+      listed += p.share;
+      EXPECT_GE(p.kept, 0.0);
+      EXPECT_LE(p.kept, 1.0);
+      EXPECT_GE(p.position, c.grid().values.front());
+      EXPECT_LE(p.position, c.grid().values.back());
+    }
+    EXPECT_LE(listed, r.edit.removed_fraction + 1e-6) << "the listed edits are part of what was removed";
+  }
+}
+
+TEST(PhysicalRefinerTest, RespectsTheStrainAndBroadeningBounds) {
+  const PhaseClassifier& c = trained();
+  const ImperfectSet set = makeImperfectCandidates(fourPhases(), c.grid(), "CuKa1", 12, 5);
+  RefinementSettings s = physical(EvaluationLoss::Entropy);
+  s.lambda = 0.01;  // cheap edits: the bounds, not the cost, must hold them
+  s.physical.max_strain = 0.01;
+  s.physical.max_broadening = 1.5;
+  for (const RefinedPattern& r : refine(c, set.patterns, s)) {
+    EXPECT_LE(std::abs(r.edit.strain), 0.01 + 1e-9);
+    EXPECT_LE(r.edit.broadening, 1.5 + 1e-9);
+  }
+  s.physical.max_strain = 0.7;
+  EXPECT_THROW((void)refine(c, set.patterns, s), Error);
+  s.physical.max_strain = 0.01;
+  s.mode = RefinementMode::Amortised;
+  EXPECT_THROW((void)refine(c, set.patterns, s), Error) << "the physical refiner works per pattern";
+}
+
+TEST(PhysicalRefinerTest, BestTargetNamesTheMajorityPhaseOfAMixture) {
+  // Each phase with a 25 % share of the next one's pattern: the cheapest physical edit takes
+  // the minority's peaks away, and the refined pattern is closer to the majority's.
+  const PhaseClassifier& c = trained();
+  const NearestNeighbour nn(fourPhases(), c.grid());
+  const std::size_t m = c.points();
+  const std::vector<float>& ideal = nn.ideals();
+  std::vector<float> mixtures;
+  for (std::size_t p = 0; p < 4; ++p) {
+    const std::size_t q = (p + 1) % 4;
+    std::vector<float> x(m);
+    float top = 0;
+    for (std::size_t j = 0; j < m; ++j) top = std::max(top, x[j] = ideal[p * m + j] + 0.25F * ideal[q * m + j]);
+    for (float& v : x) v /= top;
+    mixtures.insert(mixtures.end(), x.begin(), x.end());
+  }
+  const auto refined = refine(c, mixtures, physical(EvaluationLoss::BestTarget));
+  for (std::size_t p = 0; p < 4; ++p) {
+    EXPECT_EQ(refined[p].after.top[0], static_cast<int>(p)) << "mixture " << p;
+    // Whatever was taken away was the minority's: the pattern is no further from the majority's.
+    EXPECT_GE(cosineOf(refined[p].pattern.data(), ideal.data() + p * m, m),
+              cosineOf(mixtures.data() + p * m, ideal.data() + p * m, m) - 1e-4)
+        << "mixture " << p;
+  }
+}
+
+TEST(PhysicalRefinerTest, PrototypeLossAndClassifierFilesKeepWhatItNeeds) {
+  const PhaseClassifier& c = trained();
+  ASSERT_TRUE(c.hasPrototypes());
+  const auto dir = freshTempDir();
+  c.save(dir / "c.pt");
+  const PhaseClassifier back = PhaseClassifier::load(dir / "c.pt");
+  ASSERT_TRUE(back.hasPrototypes());
+  const ImperfectSet set = makeImperfectCandidates(fourPhases(), c.grid(), "CuKa1", 8, 3);
+  const auto a = refine(c, set.patterns, physical(EvaluationLoss::Prototype));
+  const auto b = refine(back, set.patterns, physical(EvaluationLoss::Prototype));
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].after.top, b[i].after.top) << "prototypes and ideal patterns survive the file";
+    EXPECT_NEAR(a[i].edit.removed_fraction, b[i].edit.removed_fraction, 1e-4);
+  }
+  RefinementSettings additive;
+  additive.loss = EvaluationLoss::Prototype;
+  additive.target = 1;
+  additive.steps = 10;
+  EXPECT_EQ(refine(c, set.patterns, additive).size(), 8U) << "the additive refiner takes the prototype loss too";
+}
+
+TEST(CalibrationTest, CandidateLikeCalibrationLowersTheErrorOnHeldOutCandidates) {
+  ClassifierSettings ideal_only = quickSettings();
+  ideal_only.candidate_share = 0;
+  ideal_only.calibrate_on_candidates = false;
+  // Candidates of the harder kind (two contaminants, broad peaks): clean validation patterns
+  // of four distinct phases are all classified right, which drives the temperature to its
+  // floor and the probabilities to 1; on such candidates that is overconfident.
+  ImperfectionSettings held_out = ImperfectionSettings::harder();
+  held_out.contaminants_max = 2;
+  ClassifierSettings candidate_like = ideal_only;
+  candidate_like.calibrate_on_candidates = true;
+  candidate_like.imperfection = held_out;
+  TrainingReport r1, r2;
+  const PhaseClassifier a = PhaseClassifier::train(fourPhases(), ideal_only, &r1);
+  const PhaseClassifier b = PhaseClassifier::train(fourPhases(), candidate_like, &r2);
+  EXPECT_NE(r1.calibrated_on, r2.calibrated_on);
+  // Held out: another seed.
+  const ImperfectSet set = makeImperfectCandidates(fourPhases(), a.grid(), "CuKa1", 400, 99, held_out);
+  auto eceOf = [&](const PhaseClassifier& c) {
+    std::vector<double> confidence;
+    std::vector<bool> correct;
+    const auto predictions = c.predict(set.patterns, 1);
+    for (std::size_t i = 0; i < predictions.size(); ++i) {
+      confidence.push_back(predictions[i].probability[0]);
+      correct.push_back(predictions[i].top[0] == set.labels[i]);
+    }
+    return calibrationOf(confidence, correct).ece;
+  };
+  EXPECT_LT(eceOf(b), eceOf(a)) << "temperatures " << r1.temperature << " (ideal) and " << r2.temperature
+                                << " (candidates)";
+}
+
+}  // namespace
+}  // namespace phasewise::test
