@@ -8,11 +8,13 @@
 #include "commands.h"
 #include "decompose/decomposer.h"
 #include "decompose/evaluation.h"
+#include "decompose/library_fit.h"
 #include "decompose/measures.h"
 #include "format_hdf5/project_file.h"
 #include "format_instance/solution_format.h"
 #include "library_summary.h"
 #include "model/resample.h"
+#include "simulate/reference_render.h"
 #include "terminal_progress.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -37,7 +39,54 @@ constexpr const char* kDecomposeUsage = R"(usage: phasewise-cli decompose LIBRAR
   --seed-from R      start the first phases from the patterns of an earlier RESULT (.txt or .h5)
   --seed-phases 1,3  which of its phases (default: all);  --freeze  hold the seeded patterns fixed
   --seed N  --threads N  --device cpu|cuda
+Library-guided (the candidate phases are known: CIFs, stick tables or a phase library file):
+       phasewise-cli decompose LIBRARY --phases-from PHASES... -o RESULT [--free K]
+  Each sample is fitted with at most its Gibbs limit of candidate phases, each with its own
+  lattice scale (--max-strain, default 0.02) and peak width, plus a smooth background, with
+  connectivity on the composition graph; identities come from the fit, with a confidence.
+  --free K           K free components for what the library does not explain (default 0)
+  --min-gain G       a phase must explain this share of a sample (default 0.01)
+  --radiation R      for rendering the candidates' widths (default CuKa1)
 )";
+
+// The library-guided fit (`--phases-from`), its phases printed with identities.
+core::DecompositionResult decomposeWithPhases(const core::Library& library, const Arguments& a,
+                                              const std::vector<std::string>& sources, core::PhaseLibrary& phases) {
+  phases = collectPhases(sources, a, nullptr);
+  core::LibraryFitSettings s;
+  s.max_strain = a.number("max-strain", s.max_strain);
+  s.min_gain = a.number("min-gain", s.min_gain);
+  s.free_phases = static_cast<int>(a.number("free", 0));
+  s.connectivity = !a.flag("no-connectivity");
+  s.log_points = static_cast<std::size_t>(a.number("log-points", 0));
+  s.default_phase_limit = static_cast<int>(a.number("phase-limit", s.default_phase_limit));
+  s.threads = static_cast<unsigned>(a.number("threads", 0));
+  const core::ReferencePatterns references =
+      core::renderReferencePatterns(phases, library.axis, a.value("radiation").value_or("CuKa1"));
+  TerminalProgress progress(a.flag("quiet"));
+  const core::LibraryDecomposition fit = core::decomposeWithLibrary(library, references, s, progress.callback());
+  const core::DecompositionResult& r = fit.result;
+  std::cout << "library-guided fit: " << phases.size() << " candidate phases, " << r.phases << " found, " << fit.rounds
+            << " rounds (" << (fit.changed_last_round == 0 ? "converged" : "round cap reached") << ")\n"
+            << "phase\tsamples\tmean fraction where present\tmean confidence\tlattice scale range\n";
+  const auto k = static_cast<std::size_t>(r.phases);
+  for (std::size_t p = 0; p < k; ++p) {
+    int present = 0;
+    double fraction = 0, confidence = 0, low = 1e9, high = -1e9;
+    for (std::size_t i = 0; i < r.samples; ++i) {
+      if (r.activations[i * k + p] <= 0) continue;
+      ++present;
+      fraction += r.fractions[i * k + p];
+      confidence += r.confidence[i * k + p];
+      low = std::min(low, 1.0 / r.shifts[i * k + p]);  // Q x s  <=>  lattice x 1/s
+      high = std::max(high, 1.0 / r.shifts[i * k + p]);
+    }
+    std::cout << r.phase_names[p] << "\t" << present << "\t" << std::fixed << std::setprecision(3)
+              << fraction / std::max(present, 1) << "\t" << confidence / std::max(present, 1) << "\t" << low << "-"
+              << high << "\n";
+  }
+  return r;
+}
 
 // Patterns (count x library points) from an earlier result, on the library's axis.
 std::vector<float> seededPatterns(const std::string& path, const std::string& which, const core::Library& library) {
@@ -127,12 +176,28 @@ core::DecompositionSettings settingsFrom(const Arguments& a) {
   s.device = a.value("device").value_or("cpu");
   return s;
 }
+int writeResult(const core::Library& library, const std::optional<core::PhaseLibrary>& phases,
+                const core::DecompositionResult& result, const std::string& out) {
+  const std::string extension = core::lowercase(std::filesystem::path(out).extension().string());
+  if (extension == ".txt") {
+    plugins::writeSolution(result, {}, out);
+  } else if (extension == ".h5" || extension == ".hdf5") {
+    plugins::writeProject({library, phases, result, std::nullopt}, out);
+  } else {
+    throw UsageError("RESULT must end in .h5 (project file) or .txt (instance solution format)");
+  }
+  std::cout << "decomposed " << result.samples << " samples into " << result.phases << " phases in " << std::fixed
+            << std::setprecision(2) << result.seconds << " s (" << result.iterations << " iterations); wrote " << out
+            << "\n";
+  return 0;
+}
 }  // namespace
 
 int runDecompose(const CommandContext& context) {
   auto options = kReadOptions;
-  options.insert({"o", "output", "sweep", "seed-from", "seed-phases", "phases", "shifts", "log-points", "iterations",
-                  "tolerance", "phase-limit", "loss", "init", "seed", "threads", "device"});
+  options.insert({"o",          "output",     "sweep",       "seed-from",   "seed-phases", "phases",   "shifts",
+                  "log-points", "iterations", "tolerance",   "phase-limit", "loss",        "init",     "seed",
+                  "threads",    "device",     "phases-from", "free",        "max-strain",  "min-gain", "radiation"});
   const Arguments arguments(context.words, options,
                             {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet", "freeze"});
   const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
@@ -149,6 +214,13 @@ int runDecompose(const CommandContext& context) {
                           {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet", "freeze"});
     return sweep(input.library, settingsFrom(again), *arguments.value("sweep"));
   }
+  if (const auto from = arguments.value("phases-from")) {
+    const core::ReadResult input = readInput(context, arguments, arguments.positional()[0]);
+    core::PhaseLibrary phases;
+    const core::DecompositionResult result = decomposeWithPhases(input.library, arguments, {*from}, phases);
+    return writeResult(input.library, phases.size() ? std::optional<core::PhaseLibrary>(phases) : std::nullopt, result,
+                       *output);
+  }
   core::DecompositionSettings settings = settingsFrom(arguments);
   const core::ReadResult input = readInput(context, arguments, arguments.positional()[0]);
   if (const auto from = arguments.value("seed-from")) {
@@ -159,19 +231,7 @@ int runDecompose(const CommandContext& context) {
     TerminalProgress progress(arguments.flag("quiet"));
     return core::decompose(input.library, settings, progress.callback());
   }();
-  const std::string out = *output;
-  const std::string extension = core::lowercase(std::filesystem::path(out).extension().string());
-  if (extension == ".txt") {
-    plugins::writeSolution(result, {}, out);
-  } else if (extension == ".h5" || extension == ".hdf5") {
-    plugins::writeProject({input.library, std::nullopt, result, std::nullopt}, out);
-  } else {
-    throw UsageError("RESULT must end in .h5 (project file) or .txt (instance solution format)");
-  }
-  std::cout << "decomposed " << result.samples << " samples into " << result.phases << " phases in " << std::fixed
-            << std::setprecision(2) << result.seconds << " s (" << result.iterations << " iterations); wrote " << out
-            << "\n";
-  return 0;
+  return writeResult(input.library, std::nullopt, result, *output);
 }
 
 }  // namespace phasewise::cli

@@ -53,6 +53,10 @@ struct DecompositionResult {
   std::vector<float> background_activation;  // samples
   std::vector<float> sample_loss;            // samples: L1 of the residual
   std::vector<double> loss_history;          // objective per iteration
+  // Library-guided fits only (empty otherwise): each phase's reference name ("free N" for a
+  // free component) and, per sample, the confidence in it (samples x phases, 0 where absent).
+  std::vector<std::string> phase_names;
+  std::vector<float> confidence;
   int iterations = 0;
   double seconds = 0.0;
 

@@ -64,6 +64,8 @@ void writeDecomposition(hid_t file, const DecompositionResult& d) {
   writeFloats(id, "background", d.background, {m});
   writeFloats(id, "background_activation", d.background_activation, {n});
   writeFloats(id, "sample_loss", d.sample_loss, {n});
+  if (!d.phase_names.empty()) h5::writeStrings(id, "phase_names", d.phase_names);
+  writeFloats(id, "confidence", d.confidence, {n, k});
   if (!d.loss_history.empty())
     h5::writeDataset(id, "loss_history", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {d.loss_history.size()},
                      d.loss_history.data());
@@ -115,6 +117,12 @@ DecompositionResult readDecomposition(hid_t file, const h5::Reader& r, const Lib
   d.background = readFloats(r, id, "background", {m});
   d.background_activation = readFloats(r, id, "background_activation", {n});
   d.sample_loss = readFloats(r, id, "sample_loss", {n});
+  d.confidence = readFloats(r, id, "confidence", {n, k}, false);
+  if (r.has(id, "phase_names")) {
+    const auto dims = r.dims(id, "phase_names", H5T_STRING);
+    if (dims.size() != 1 || dims[0] != k) r.fail("phase_names", "does not name every phase");
+    d.phase_names = r.strings(id, "phase_names", k);
+  }
   if (r.has(id, "loss_history")) {
     const auto dims = r.dims(id, "loss_history", H5T_FLOAT);
     d.loss_history.resize(dims.at(0));

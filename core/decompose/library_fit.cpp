@@ -1,0 +1,563 @@
+#include "decompose/library_fit.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <thread>
+
+#include "decompose/decomposer.h"
+#include "decompose/measures.h"
+#include "decompose/nnls.h"
+#include "decompose/parallel.h"
+#include "decompose/shift_model.h"
+#include "model/resample.h"
+#include "util/error.h"
+
+namespace phasewise::core {
+namespace {
+constexpr std::size_t kScreened = 16;  // candidates kept per sample after screening (at least)
+
+float dot(const float* a, const float* b, std::size_t n) {
+  float s = 0;
+#pragma omp simd reduction(+ : s)
+  for (std::size_t j = 0; j < n; ++j) s += a[j] * b[j];
+  return s;
+}
+
+// sum_j r[j] w[j - d]: the pattern moved by d bins against the residual.
+float shiftedDot(const float* r, const float* w, std::size_t m, int d) {
+  if (d >= 0) return dot(r + d, w, m - static_cast<std::size_t>(d));
+  return dot(r, w - d, m - static_cast<std::size_t>(-d));
+}
+
+std::vector<float> bernstein(int terms, std::size_t m) {
+  std::vector<float> b(static_cast<std::size_t>(terms) * m);
+  const int degree = terms - 1;
+  for (int k = 0; k < terms; ++k) {
+    double binomial = 1;
+    for (int i = 1; i <= k; ++i) binomial = binomial * (degree - k + i) / i;
+    for (std::size_t j = 0; j < m; ++j) {
+      const double u = m > 1 ? static_cast<double>(j) / static_cast<double>(m - 1) : 0.0;
+      b[static_cast<std::size_t>(k) * m + j] =
+          static_cast<float>(binomial * std::pow(u, k) * std::pow(1 - u, degree - k));
+    }
+  }
+  return b;
+}
+}  // namespace
+
+LibraryFitter::LibraryFitter(const ReferencePatterns& references, const Axis& log_q, const LibraryFitSettings& s)
+    : settings_(s), phases_(references.phases()), variants_(references.variants()), points_(log_q.values.size()) {
+  if (phases_ == 0 || variants_ == 0) throw Error("the library-guided fit needs reference phases");
+  if (references.patterns.size() != phases_ * variants_ * references.axis.values.size())
+    throw Error("the reference patterns do not match their axis");
+  if (points_ < 16 || log_q.spec.kind != AxisKind::Q || !(log_q.values.front() > 0))
+    throw Error("the library-guided fit works on a log-Q grid");
+  if (!(s.max_strain >= 0 && s.max_strain < 0.3)) throw Error("the strain range must be in [0, 0.3)");
+  if (!(s.min_gain >= 0 && s.min_gain < 1)) throw Error("the minimum gain must be in [0, 1)");
+  if (s.background_terms < 0 || s.background_terms > 8) throw Error("the background takes 0 to 8 terms");
+  log_bin_width_ = std::log(log_q.values.back() / log_q.values.front()) / static_cast<double>(points_ - 1);
+  max_shift_ = static_cast<int>(std::ceil(std::log(1.0 + s.max_strain) / log_bin_width_));
+  max_shift_ = std::min<int>(max_shift_, static_cast<int>(points_ / 4));
+  // The references onto the grid (in the grid's unit), each variant scaled to a maximum of 1.
+  const std::vector<double> at = convertAxis(references.axis, log_q.spec).values;
+  std::vector<double> x = at;
+  const bool reversed = x.size() > 1 && x.front() > x.back();
+  if (reversed) std::reverse(x.begin(), x.end());
+  patterns_.assign(phases_ * variants_ * points_, 0.0F);
+  norms_.assign(phases_ * variants_, 0.0);
+  std::vector<float> source(x.size());
+  for (std::size_t p = 0; p < phases_; ++p)
+    for (std::size_t v = 0; v < variants_; ++v) {
+      const float* ref = references.pattern(p, v);
+      std::copy(ref, ref + x.size(), source.begin());
+      if (reversed) std::reverse(source.begin(), source.end());
+      const std::vector<float> on = interpolateOrZero(x, source.data(), log_q.values);
+      const float top = on.empty() ? 0.0F : *std::max_element(on.begin(), on.end());
+      float* out = patterns_.data() + (p * variants_ + v) * points_;
+      for (std::size_t j = 0; j < points_; ++j) out[j] = top > 0 ? on[j] / top : 0.0F;
+      norms_[p * variants_ + v] = std::sqrt(static_cast<double>(dot(out, out, points_)));
+    }
+  basis_ = bernstein(s.background_terms, points_);
+}
+
+const float* LibraryFitter::pattern(int phase, int variant) const {
+  return patterns_.data() + (static_cast<std::size_t>(phase) * variants_ + static_cast<std::size_t>(variant)) * points_;
+}
+
+LibraryFitter::Scored LibraryFitter::bestShift(const float* r, int phase) const {
+  Scored best;
+  best.score = -1e300;
+  for (std::size_t v = 0; v < variants_; ++v) {
+    const double norm = norms_[static_cast<std::size_t>(phase) * variants_ + v];
+    if (!(norm > 0)) continue;
+    const float* w = pattern(phase, static_cast<int>(v));
+    std::vector<double> c(static_cast<std::size_t>(2 * max_shift_ + 1));
+    for (int d = -max_shift_; d <= max_shift_; ++d)
+      c[static_cast<std::size_t>(d + max_shift_)] = shiftedDot(r, w, points_, d) / norm;
+    const auto at = static_cast<std::size_t>(std::max_element(c.begin(), c.end()) - c.begin());
+    if (c[at] <= best.score) continue;
+    best.score = c[at];
+    best.variant = static_cast<int>(v);
+    best.shift = static_cast<double>(at) - max_shift_;
+    // Parabolic sub-bin refinement around an interior maximum: the lattice scale is continuous.
+    if (at > 0 && at + 1 < c.size()) {
+      const double curvature = c[at - 1] - 2 * c[at] + c[at + 1];
+      if (curvature < 0) best.shift += std::clamp(0.5 * (c[at - 1] - c[at + 1]) / curvature, -0.5, 0.5);
+    }
+  }
+  return best;
+}
+
+double LibraryFitter::solve(const float* y, SampleFit& fit) const {
+  const std::size_t k = fit.phases.size(), b = static_cast<std::size_t>(settings_.background_terms), n = k + b;
+  std::vector<std::vector<float>> columns(n, std::vector<float>(points_));
+  for (std::size_t i = 0; i < k; ++i)
+    shiftPattern(pattern(fit.phases[i].phase, fit.phases[i].variant), points_, fit.phases[i].shift_bins,
+                 columns[i].data());
+  for (std::size_t i = 0; i < b; ++i) std::copy_n(basis_.data() + i * points_, points_, columns[k + i].data());
+  std::vector<double> g(n * n), c(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    c[i] = dot(columns[i].data(), y, points_);
+    for (std::size_t j = i; j < n; ++j)
+      g[i * n + j] = g[j * n + i] = dot(columns[i].data(), columns[j].data(), points_);
+  }
+  const std::vector<double> a = n ? nnlsGram(g, c, static_cast<int>(n)) : std::vector<double>{};
+  for (std::size_t i = 0; i < k; ++i) fit.phases[i].activation = a[i];
+  fit.background.assign(a.begin() + static_cast<std::ptrdiff_t>(k), a.end());
+  double residual = fit.norm;
+  for (std::size_t i = 0; i < n; ++i) {
+    residual -= 2 * a[i] * c[i];
+    for (std::size_t j = 0; j < n; ++j) residual += a[i] * g[i * n + j] * a[j];
+  }
+  fit.residual = std::max(0.0, residual);
+  return fit.residual;
+}
+
+double LibraryFitter::confidenceOf(const float* y, const SampleFit& fit, std::size_t which,
+                                   const std::vector<int>& rivals) const {
+  // What the phase explains: the sample without the other phases and the background.
+  std::vector<float> r(y, y + points_);
+  std::vector<float> part(points_);
+  for (std::size_t i = 0; i < fit.phases.size(); ++i) {
+    if (i == which) continue;
+    contribution(fit.phases[i], part.data());
+    for (std::size_t j = 0; j < points_; ++j) r[j] -= part[j];
+  }
+  background(fit, part.data());
+  for (std::size_t j = 0; j < points_; ++j) r[j] -= part[j];
+  const int own = fit.phases[which].phase;
+  const double mine = std::max(0.0, bestShift(r.data(), own).score);
+  if (!(mine > 0)) return 0.0;
+  double other = 0;
+  for (int p : rivals) {
+    const bool chosen =
+        std::any_of(fit.phases.begin(), fit.phases.end(), [&](const PhaseInSample& q) { return q.phase == p; });
+    if (!chosen) other = std::max(other, bestShift(r.data(), p).score);
+  }
+  return std::clamp((mine - other) / mine, 0.0, 1.0);
+}
+
+double LibraryFitter::residualWith(const float* y, const SampleFit& fit, std::size_t which, int phase) const {
+  std::vector<float> r(y, y + points_), part(points_);
+  for (std::size_t i = 0; i < fit.phases.size(); ++i) {
+    if (i == which) continue;
+    contribution(fit.phases[i], part.data());
+    for (std::size_t j = 0; j < points_; ++j) r[j] -= part[j];
+  }
+  background(fit, part.data());
+  for (std::size_t j = 0; j < points_; ++j) r[j] -= part[j];
+  const Scored s = bestShift(r.data(), phase);
+  SampleFit swapped = fit;
+  swapped.phases[which] = {phase, s.variant, s.shift, 0.0, 0.0};
+  return solve(y, swapped);
+}
+
+double LibraryFitter::similarity(int a, int b) const {
+  const auto v = static_cast<int>(variants_ / 2);
+  const double na = norms_[static_cast<std::size_t>(a) * variants_ + static_cast<std::size_t>(v)],
+               nb = norms_[static_cast<std::size_t>(b) * variants_ + static_cast<std::size_t>(v)];
+  if (!(na > 0) || !(nb > 0)) return 0.0;
+  double best = 0;
+  for (int d = -max_shift_; d <= max_shift_; ++d)
+    best = std::max(best, static_cast<double>(shiftedDot(pattern(a, v), pattern(b, v), points_, d)));
+  return best / (na * nb);
+}
+
+SampleFit LibraryFitter::fit(const float* y, int limit, const std::vector<double>& bonus,
+                             const std::vector<char>& allowed) const {
+  SampleFit fit;
+  fit.norm = dot(y, y, points_);
+  if (!(fit.norm > 0) || limit < 1) return fit;
+  // Screening: the candidates that correlate best with the sample itself (and any the
+  // neighbours favour) are the only ones tried against the residual.
+  std::vector<float> r(y, y + points_);
+  std::vector<std::pair<double, std::size_t>> screened;
+  for (std::size_t p = 0; p < phases_; ++p)
+    if (allowed.empty() || allowed[p]) screened.emplace_back(bestShift(y, static_cast<int>(p)).score, p);
+  std::sort(screened.rbegin(), screened.rend());
+  const std::size_t keep =
+      std::min(screened.size(), std::max<std::size_t>(kScreened, 4 * static_cast<std::size_t>(limit)));
+  std::vector<int> tried;
+  for (std::size_t i = 0; i < screened.size(); ++i)
+    if (i < keep || (!bonus.empty() && bonus[screened[i].second] > 0))
+      tried.push_back(static_cast<int>(screened[i].second));
+  double residual = solve(y, fit);  // the background alone
+  const double needed = settings_.min_gain * fit.norm;
+  std::vector<float> part(points_);
+  while (static_cast<int>(fit.phases.size()) < limit) {
+    // What is still unexplained, then the candidate that explains most of it.
+    r.assign(y, y + points_);
+    for (const PhaseInSample& p : fit.phases) {
+      contribution(p, part.data());
+      for (std::size_t j = 0; j < points_; ++j) r[j] -= part[j];
+    }
+    background(fit, part.data());
+    for (std::size_t j = 0; j < points_; ++j) r[j] -= part[j];
+    double best_score = 0;
+    PhaseInSample best;
+    for (int p : tried) {
+      if (std::any_of(fit.phases.begin(), fit.phases.end(), [&](const PhaseInSample& q) { return q.phase == p; }))
+        continue;
+      const Scored s = bestShift(r.data(), p);
+      const double score = s.score * (1.0 + (bonus.empty() ? 0.0 : bonus[static_cast<std::size_t>(p)]));
+      if (score > best_score) {
+        best_score = score;
+        best = {p, s.variant, s.shift, 0.0, 0.0};
+      }
+    }
+    if (!(best_score > 0)) break;
+    SampleFit trial = fit;
+    trial.phases.push_back(best);
+    const double after = solve(y, trial);
+    if (residual - after < needed) break;
+    fit = std::move(trial);
+    residual = after;
+  }
+  // A phase that no longer pays for itself once the others are in is dropped.
+  for (bool dropped = true; dropped && !fit.phases.empty();) {
+    dropped = false;
+    for (std::size_t i = 0; i < fit.phases.size(); ++i) {
+      SampleFit without = fit;
+      without.phases.erase(without.phases.begin() + static_cast<std::ptrdiff_t>(i));
+      const double r_without = solve(y, without);
+      if (r_without - residual < needed || fit.phases[i].activation <= 0) {
+        fit = std::move(without);
+        residual = r_without;
+        dropped = true;
+        break;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < fit.phases.size(); ++i) fit.phases[i].confidence = confidenceOf(y, fit, i, tried);
+  return fit;
+}
+
+void LibraryFitter::contribution(const PhaseInSample& p, float* out) const {
+  shiftPattern(pattern(p.phase, p.variant), points_, p.shift_bins, out);
+  for (std::size_t j = 0; j < points_; ++j) out[j] = static_cast<float>(out[j] * p.activation);
+}
+
+void LibraryFitter::background(const SampleFit& fit, float* out) const {
+  std::fill(out, out + points_, 0.0F);
+  for (std::size_t t = 0; t < fit.background.size(); ++t)
+    for (std::size_t j = 0; j < points_; ++j) out[j] += static_cast<float>(fit.background[t]) * basis_[t * points_ + j];
+}
+
+namespace {
+// Every sample fitted, in parallel; with connectivity, a phase held by a share of a sample's
+// neighbours gets that share of the bonus there.
+std::vector<SampleFit> fitAll(const LibraryFitter& fitter, const std::vector<float>& y, std::size_t n,
+                              const std::vector<int>& limits, const std::vector<std::vector<std::size_t>>& neighbours,
+                              const std::vector<SampleFit>* previous, std::size_t phases,
+                              const std::vector<char>& allowed, const LibraryFitSettings& s, unsigned threads) {
+  std::vector<SampleFit> fits(n);
+  const std::size_t m = fitter.points();
+  parallelFor(n, threads, [&](std::size_t begin, std::size_t end, unsigned) {
+    for (std::size_t i = begin; i < end; ++i) {
+      std::vector<double> bonus;
+      if (previous && !neighbours[i].empty()) {
+        bonus.assign(phases, 0.0);
+        for (std::size_t j : neighbours[i])
+          for (const PhaseInSample& p : (*previous)[j].phases)
+            bonus[static_cast<std::size_t>(p.phase)] += s.neighbour_bonus / static_cast<double>(neighbours[i].size());
+      }
+      fits[i] = fitter.fit(y.data() + i * m, limits[i], bonus, allowed);
+    }
+  });
+  return fits;
+}
+
+// Which member of a family of near-twins explains the samples the family holds best: each
+// member swapped in for `phase` wherever it is fitted, the residuals summed.
+int bestOfFamily(const LibraryFitter& fitter, const std::vector<float>& y, const std::vector<SampleFit>& fits,
+                 int phase, const std::vector<int>& family, unsigned threads) {
+  const std::size_t m = fitter.points();
+  std::vector<double> total(family.size(), 0.0);
+  std::vector<std::vector<double>> per_thread(threads, std::vector<double>(family.size(), 0.0));
+  parallelFor(fits.size(), threads, [&](std::size_t begin, std::size_t end, unsigned t) {
+    for (std::size_t i = begin; i < end; ++i)
+      for (std::size_t which = 0; which < fits[i].phases.size(); ++which) {
+        if (fits[i].phases[which].phase != phase) continue;
+        for (std::size_t f = 0; f < family.size(); ++f)
+          per_thread[t][f] +=
+              family[f] == phase ? fits[i].residual : fitter.residualWith(y.data() + i * m, fits[i], which, family[f]);
+      }
+  });
+  for (const auto& part : per_thread)
+    for (std::size_t f = 0; f < family.size(); ++f) total[f] += part[f];
+  return family[static_cast<std::size_t>(std::min_element(total.begin(), total.end()) - total.begin())];
+}
+
+// Near-twins compete for the whole library: by usage (summed activation), each phase in turn
+// gathers the less used candidates that look like it, and only the member of that family that
+// explains its samples best stays; rarely used phases go too.
+void suppressTwins(const LibraryFitter& fitter, const std::vector<float>& y, const std::vector<SampleFit>& fits,
+                   const LibraryFitSettings& s, unsigned threads, std::vector<std::vector<double>>& similarity,
+                   std::vector<char>& allowed) {
+  const std::size_t phases = fitter.phases(), n = fits.size();
+  std::vector<double> usage(phases, 0.0);
+  std::vector<std::size_t> samples(phases, 0);
+  for (const SampleFit& f : fits)
+    for (const PhaseInSample& p : f.phases) {
+      usage[static_cast<std::size_t>(p.phase)] += p.activation;
+      ++samples[static_cast<std::size_t>(p.phase)];
+    }
+  const std::size_t least = s.min_samples ? s.min_samples : std::max<std::size_t>(2, n / 100);
+  std::vector<std::size_t> order(phases);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return usage[a] > usage[b]; });
+  for (std::size_t i = 0; i < phases; ++i) {
+    const std::size_t p = order[i];
+    if (!allowed[p] || usage[p] <= 0) continue;
+    if (samples[p] < std::min(least, n)) {
+      allowed[p] = 0;
+      continue;
+    }
+    std::vector<int> family{static_cast<int>(p)};
+    for (std::size_t j = i + 1; j < phases; ++j) {
+      const std::size_t q = order[j];
+      if (!allowed[q]) continue;
+      if (similarity[p][q] < 0)
+        similarity[p][q] = similarity[q][p] = fitter.similarity(static_cast<int>(p), static_cast<int>(q));
+      if (similarity[p][q] >= s.twin_cosine) family.push_back(static_cast<int>(q));
+    }
+    if (family.size() < 2) continue;
+    const int best = bestOfFamily(fitter, y, fits, static_cast<int>(p), family, threads);
+    // A look-alike stays where it explains its own samples clearly better than the family's
+    // best does there: two phases that both occur are not twins.
+    for (int member : family) {
+      if (member == best) continue;
+      const std::vector<int> pair{member, best};
+      if (bestOfFamily(fitter, y, fits, member, pair, threads) == best ||
+          samples[static_cast<std::size_t>(member)] == 0)
+        allowed[static_cast<std::size_t>(member)] = 0;
+    }
+  }
+}
+
+bool samePhases(const SampleFit& a, const SampleFit& b) {
+  std::vector<int> x, y;
+  for (const PhaseInSample& p : a.phases) x.push_back(p.phase);
+  for (const PhaseInSample& p : b.phases) y.push_back(p.phase);
+  std::sort(x.begin(), x.end());
+  std::sort(y.begin(), y.end());
+  return x == y;
+}
+
+// The fits as a decomposition on the library's axis: one result phase per reference phase
+// used anywhere (by total activation), its most used width variant as its pattern.
+LibraryDecomposition assemble(const Library& library, const LibraryFitter& fitter, const Axis& log_axis,
+                              const std::vector<SampleFit>& fits, const std::vector<float>& scale,
+                              const ReferencePatterns& references) {
+  const std::size_t n = library.samples, m = library.points(), lp = fitter.points();
+  std::vector<double> total(references.phases(), 0.0);
+  std::vector<std::vector<int>> variant_use(references.phases(), std::vector<int>(references.variants(), 0));
+  for (const SampleFit& f : fits)
+    for (const PhaseInSample& p : f.phases) {
+      total[static_cast<std::size_t>(p.phase)] += p.activation;
+      ++variant_use[static_cast<std::size_t>(p.phase)][static_cast<std::size_t>(p.variant)];
+    }
+  LibraryDecomposition out;
+  for (std::size_t p = 0; p < total.size(); ++p)
+    if (total[p] > 0) out.reference.push_back(static_cast<int>(p));
+  std::sort(out.reference.begin(), out.reference.end(),
+            [&](int a, int b) { return total[static_cast<std::size_t>(a)] > total[static_cast<std::size_t>(b)]; });
+  const std::size_t k = out.reference.size();
+  DecompositionResult& r = out.result;
+  r.samples = n;
+  r.phases = static_cast<int>(k);
+  r.axis = library.axis;
+  r.log_axis = log_axis;
+  const Axis own_q = convertAxis(library.axis, log_axis.spec);
+  const LinearResampler to_own(log_axis.values, own_q.values);
+  r.bases.assign(k * m, 0.0F);
+  r.bases_log.assign(k * lp, 0.0F);
+  for (std::size_t i = 0; i < k; ++i) {
+    const auto p = static_cast<std::size_t>(out.reference[i]);
+    r.phase_names.push_back(references.names[p]);
+    const auto& use = variant_use[p];
+    const auto variant = static_cast<int>(std::max_element(use.begin(), use.end()) - use.begin());
+    const float* w = fitter.pattern(static_cast<int>(p), variant);
+    std::copy(w, w + lp, r.bases_log.begin() + static_cast<std::ptrdiff_t>(i * lp));
+    to_own.apply(w, &r.bases[i * m]);
+  }
+  r.activations.assign(n * k, 0.0F);
+  r.shifts.assign(n * k, 1.0F);
+  r.confidence.assign(n * k, 0.0F);
+  r.reconstruction.assign(n * m, 0.0F);
+  const bool keep_per_phase = n * k * m <= 50'000'000;
+  if (keep_per_phase) r.per_phase.assign(n * k * m, 0.0F);
+  std::vector<float> part(lp), back(m);
+  for (std::size_t s = 0; s < n; ++s) {
+    for (const PhaseInSample& p : fits[s].phases) {
+      const auto i = static_cast<std::size_t>(std::find(out.reference.begin(), out.reference.end(), p.phase) -
+                                              out.reference.begin());
+      r.activations[s * k + i] = static_cast<float>(p.activation) * scale[s];
+      r.shifts[s * k + i] = static_cast<float>(std::exp(p.shift_bins * fitter.logBinWidth()));
+      r.confidence[s * k + i] = static_cast<float>(p.confidence);
+      fitter.contribution(p, part.data());
+      to_own.apply(part.data(), back.data());
+      for (std::size_t j = 0; j < m; ++j) {
+        r.reconstruction[s * m + j] += back[j] * scale[s];
+        if (keep_per_phase) r.per_phase[(s * k + i) * m + j] = back[j] * scale[s];
+      }
+    }
+    fitter.background(fits[s], part.data());
+    to_own.apply(part.data(), back.data());
+    for (std::size_t j = 0; j < m; ++j) r.reconstruction[s * m + j] += back[j] * scale[s];
+  }
+  r.fractions = fractionsFrom(r.activations, r.bases, n, r.phases, m);
+  r.background.assign(m, 0.0F);  // the background is per sample here, inside the reconstruction
+  r.background_activation.assign(n, 0.0F);
+  return out;
+}
+
+// Free components for what the library leaves: the shift-aware decomposition of the positive
+// residual, appended after the library's phases.
+void addFreePhases(const Library& library, LibraryDecomposition& out, const LibraryFitSettings& s) {
+  const std::size_t n = library.samples, m = library.points();
+  Library residual = library;
+  for (std::size_t i = 0; i < n * m; ++i)
+    residual.intensities[i] = std::max(0.0F, library.intensities[i] - out.result.reconstruction[i]);
+  DecompositionSettings free;
+  free.phases = s.free_phases;
+  free.threads = s.threads;
+  free.default_phase_limit = s.default_phase_limit;
+  const DecompositionResult f = decompose(residual, free);
+  DecompositionResult& r = out.result;
+  const auto k = static_cast<std::size_t>(r.phases), kf = static_cast<std::size_t>(f.phases), kt = k + kf;
+  auto widen = [&](const std::vector<float>& a, const std::vector<float>& b, std::size_t width, float fill) {
+    std::vector<float> c(n * kt * width, fill);
+    for (std::size_t s2 = 0; s2 < n; ++s2) {
+      if (!a.empty())
+        std::copy_n(a.begin() + static_cast<std::ptrdiff_t>(s2 * k * width), k * width,
+                    c.begin() + static_cast<std::ptrdiff_t>(s2 * kt * width));
+      if (!b.empty())
+        std::copy_n(b.begin() + static_cast<std::ptrdiff_t>(s2 * kf * width), kf * width,
+                    c.begin() + static_cast<std::ptrdiff_t>((s2 * kt + k) * width));
+    }
+    return c;
+  };
+  r.activations = widen(r.activations, f.activations, 1, 0.0F);
+  r.shifts = widen(r.shifts, f.shifts, 1, 1.0F);
+  r.confidence = widen(r.confidence, std::vector<float>(n * kf, 0.0F), 1, 0.0F);
+  if (!r.per_phase.empty() && !f.per_phase.empty())
+    r.per_phase = widen(r.per_phase, f.per_phase, m, 0.0F);
+  else
+    r.per_phase.clear();
+  r.bases.insert(r.bases.end(), f.bases.begin(), f.bases.end());
+  const LinearResampler to_log(convertAxis(library.axis, r.log_axis.spec).values, r.log_axis.values);
+  const std::size_t lp = r.log_axis.values.size();
+  r.bases_log.resize(kt * lp);
+  for (std::size_t i = 0; i < kf; ++i) to_log.apply(&f.bases[i * m], &r.bases_log[(k + i) * lp]);
+  for (std::size_t i = 0; i < n * m; ++i) r.reconstruction[i] += f.reconstruction[i];
+  r.phases = static_cast<int>(kt);
+  for (std::size_t i = 0; i < kf; ++i) {
+    r.phase_names.push_back("free " + std::to_string(i + 1));
+    out.reference.push_back(-1);
+  }
+  r.fractions = fractionsFrom(r.activations, r.bases, n, r.phases, m);
+}
+}  // namespace
+
+LibraryDecomposition decomposeWithLibrary(const Library& library, const ReferencePatterns& references,
+                                          const LibraryFitSettings& s, const ProgressCallback& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  library.validate();
+  const std::size_t n = library.samples, m = library.points();
+  for (float v : library.intensities)
+    if (v < 0) throw Error("the library-guided fit needs non-negative intensities");
+  if (s.max_rounds < 1) throw Error("the library-guided fit needs at least one round");
+  if (s.free_phases < 0 || static_cast<std::size_t>(s.free_phases) > n)
+    throw Error("the free phase count is out of range");
+  const unsigned threads = s.threads ? s.threads : std::max(1U, std::thread::hardware_concurrency());
+  // Each sample scaled to a maximum of 1, on a log-Q grid where lattice changes are shifts.
+  std::vector<float> scale(n, 1.0F);
+  Library scaled = library;
+  for (std::size_t i = 0; i < n; ++i) {
+    float* row = scaled.pattern(i);
+    const float top = *std::max_element(row, row + m);
+    scale[i] = top > 0 ? top : 1.0F;
+    for (std::size_t j = 0; j < m; ++j) row[j] /= scale[i];
+  }
+  const LogQLibrary log = toLogQ(scaled, s.log_points ? s.log_points : std::min<std::size_t>(m, 1200));
+  const LibraryFitter fitter(references, log.library.axis, s);
+  const std::vector<int> limits = phaseLimits(library, s.default_phase_limit);
+  std::vector<std::vector<std::size_t>> neighbours(n);
+  if (s.connectivity)
+    for (const auto& [a, b] : neighbourGraph(library)) {
+      neighbours[static_cast<std::size_t>(a)].push_back(static_cast<std::size_t>(b));
+      neighbours[static_cast<std::size_t>(b)].push_back(static_cast<std::size_t>(a));
+    }
+  const std::vector<float>& y = log.library.intensities;
+  reportProgress(progress, 0.0, "fitting the reference phases");
+  std::vector<char> allowed(references.phases(), 1);
+  std::vector<SampleFit> fits =
+      fitAll(fitter, y, n, limits, neighbours, nullptr, references.phases(), allowed, s, threads);
+  int rounds = 1, changed = 0;
+  std::vector<double> history{
+      std::accumulate(fits.begin(), fits.end(), 0.0, [](double t, const SampleFit& f) { return t + f.residual; })};
+  std::vector<std::vector<double>> similarity(references.phases(), std::vector<double>(references.phases(), -1.0));
+  for (; rounds < s.max_rounds; ++rounds) {
+    reportProgress(progress, 0.8 * rounds / s.max_rounds, "connectivity and near-twins");
+    const std::vector<char> before = allowed;
+    suppressTwins(fitter, y, fits, s, threads, similarity, allowed);
+    if (!s.connectivity && allowed == before) break;
+    std::vector<SampleFit> next = fitAll(fitter, y, n, limits, neighbours, s.connectivity ? &fits : nullptr,
+                                         references.phases(), allowed, s, threads);
+    changed = 0;
+    for (std::size_t i = 0; i < n; ++i) changed += !samePhases(next[i], fits[i]);
+    fits = std::move(next);
+    history.push_back(
+        std::accumulate(fits.begin(), fits.end(), 0.0, [](double t, const SampleFit& f) { return t + f.residual; }));
+    if (changed == 0) {
+      ++rounds;
+      break;
+    }
+  }
+  LibraryDecomposition out = assemble(library, fitter, log.library.axis, fits, scale, references);
+  out.rounds = rounds;
+  out.changed_last_round = changed;
+  if (s.free_phases > 0) {
+    reportProgress(progress, 0.85, "free phases");
+    addFreePhases(library, out, s);
+  }
+  DecompositionResult& r = out.result;
+  r.settings.phases = r.phases;
+  r.iterations = rounds;
+  r.loss_history = history;
+  r.sample_loss.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    double l1 = 0;
+    for (std::size_t j = 0; j < m; ++j)
+      l1 += std::abs(double(library.intensities[i * m + j]) - r.reconstruction[i * m + j]);
+    r.sample_loss[i] = static_cast<float>(l1);
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  reportProgress(progress, 1.0, "done");
+  return out;
+}
+
+}  // namespace phasewise::core

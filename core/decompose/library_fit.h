@@ -1,0 +1,114 @@
+#pragma once
+// Library-guided phase mapping (../shared/DESIGN.md, "the candidate phases"): each sample is
+// explained by a few candidate phases of a reference library, each with its own lattice scale
+// (a continuous shift on the log-Q grid, bounded) and peak width (the best of a few rendered
+// width variants), plus a smooth background, under the sample's Gibbs limit. Phases are chosen
+// greedily by correlation with what is still unexplained and fitted by non-negative least
+// squares; one that does not lower the residual enough is dropped. Connectivity: a phase held
+// by a sample's neighbours on the composition graph is favoured there, and the fits are
+// repeated until no sample changes (or a cap). Phases the library lacks can be given free NMF
+// components fitted to what the library leaves. Identities come straight from the fit, with a
+// per-sample confidence: how much better the phase explains its part of the sample than the
+// best other candidate (near-twins give low confidence).
+
+#include <string>
+#include <vector>
+
+#include "decompose/decomposition.h"
+#include "model/library.h"
+#include "model/reference_patterns.h"
+#include "util/progress.h"
+
+namespace phasewise::core {
+
+struct LibraryFitSettings {
+  double max_strain = 0.02;      // largest lattice scale change searched, either way
+  double min_gain = 0.01;        // a phase must lower |residual|^2 by this share of |y|^2 to stay
+  bool connectivity = true;      // favour phases the neighbours hold
+  double neighbour_bonus = 0.5;  // score x (1 + bonus x share of neighbours holding the phase)
+  // One card per family across the library: candidates whose patterns agree above this cosine
+  // (best over the strain range) are near-twins; only the family member used most is kept, and
+  // a phase used by fewer than `min_samples` samples (0: 1 % of them, at least 2) is dropped.
+  double twin_cosine = 0.85;
+  std::size_t min_samples = 0;
+  int max_rounds = 8;           // fits of every sample, at most (stops when none changes)
+  int background_terms = 3;     // Bernstein polynomial background per sample
+  std::size_t log_points = 0;   // log-Q grid; 0: the library's point count, at most 1200
+  int free_phases = 0;          // free NMF components for what the library does not explain
+  int default_phase_limit = 3;  // Gibbs limit where the library gives none
+  unsigned threads = 0;         // 0: all cores
+};
+
+// One phase in one sample's fit.
+struct PhaseInSample {
+  int phase = 0;          // index into the references
+  int variant = 0;        // width variant
+  double shift_bins = 0;  // on the log-Q grid (positive: peaks at higher Q, a smaller lattice)
+  double activation = 0;  // of the variant's pattern scaled to a maximum of 1
+  double confidence = 0;  // 0..1
+};
+
+struct SampleFit {
+  std::vector<PhaseInSample> phases;
+  std::vector<double> background;  // Bernstein coefficients
+  double residual = 0;             // |y - fit|^2
+  double norm = 0;                 // |y|^2
+};
+
+// The references on a log-Q grid, ready to fit samples given on that grid.
+class LibraryFitter {
+ public:
+  // log_q: the grid (Q, increasing, uniform in log Q); references on any axis.
+  LibraryFitter(const ReferencePatterns& references, const Axis& log_q, const LibraryFitSettings& settings);
+  // y: one pattern on the grid. `bonus`: per reference phase, empty for none; `allowed`: per
+  // reference phase, empty for all.
+  [[nodiscard]] SampleFit fit(const float* y, int limit, const std::vector<double>& bonus = {},
+                              const std::vector<char>& allowed = {}) const;
+  // |residual|^2 of `fit` with its phase `which` replaced by reference `phase` (its best width
+  // and shift against what the others leave), re-fitted.
+  [[nodiscard]] double residualWith(const float* y, const SampleFit& fit, std::size_t which, int phase) const;
+  // Cosine of two references' patterns, the best over the strain range (both middle variants).
+  [[nodiscard]] double similarity(int a, int b) const;
+  [[nodiscard]] std::size_t phases() const { return phases_; }
+  // One phase's contribution to a fit on the grid (activation x shifted variant).
+  void contribution(const PhaseInSample& p, float* out) const;
+  void background(const SampleFit& fit, float* out) const;
+  [[nodiscard]] const float* pattern(int phase, int variant) const;  // maximum 1, on the grid
+  [[nodiscard]] std::size_t points() const { return points_; }
+  [[nodiscard]] double logBinWidth() const { return log_bin_width_; }
+
+ private:
+  struct Scored {
+    double score = 0;
+    int variant = 0;
+    double shift = 0;
+  };
+  [[nodiscard]] Scored bestShift(const float* r, int phase) const;
+  [[nodiscard]] double solve(const float* y, SampleFit& fit) const;  // NNLS; returns |residual|^2
+  [[nodiscard]] double confidenceOf(const float* y, const SampleFit& fit, std::size_t which,
+                                    const std::vector<int>& rivals) const;
+
+  LibraryFitSettings settings_;
+  std::size_t phases_ = 0, variants_ = 0, points_ = 0;
+  int max_shift_ = 0;
+  double log_bin_width_ = 0;
+  std::vector<float> patterns_;  // phases x variants x points, maximum 1
+  std::vector<double> norms_;    // L2 norm of each
+  std::vector<float> basis_;     // background terms x points
+};
+
+struct LibraryDecomposition {
+  // Phases: the library phases found (by total activation), then the free ones; phase_names
+  // and confidence filled.
+  DecompositionResult result;
+  std::vector<int> reference;  // per result phase: index into the references, -1 for free
+  int rounds = 0;
+  int changed_last_round = 0;  // samples whose phases changed in the last round (0: converged)
+};
+
+// Throws CancelledError when progress says stop.
+[[nodiscard]] LibraryDecomposition decomposeWithLibrary(const Library& library, const ReferencePatterns& references,
+                                                        const LibraryFitSettings& settings,
+                                                        const ProgressCallback& progress = nullptr);
+
+}  // namespace phasewise::core
