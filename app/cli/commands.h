@@ -40,10 +40,12 @@ struct PhaseLibrary;
 namespace phasewise::cli {
 // Reference phases from CIFs (files or folders), phase-library files (.h5) and stick tables.
 core::PhaseLibrary collectPhases(const std::vector<std::string>& inputs, const Arguments& arguments, int* skipped);
+int runIdentifyPhases(const CommandContext& context, const Arguments& arguments);  // identify --phases-from
 int runBenchIo(const CommandContext& context, const Arguments& arguments);
 int runBenchSimulate(const CommandContext& context, const Arguments& arguments);
 int runBenchDecompose(const CommandContext& context, const Arguments& arguments);
 int runBenchDecomposeChild(const CommandContext& context);
 int runBenchRefine(const CommandContext& context, const Arguments& arguments);
+int runBenchIdentify(const CommandContext& context, const Arguments& arguments);
 
 }  // namespace phasewise::cli

@@ -119,13 +119,27 @@ int runTrain(const CommandContext& context) {
 
 int runIdentify(const CommandContext& context) {
   auto options = kReadOptions;
-  options.insert({"top", "device"});
-  const Arguments arguments(context.words, options, {"help"});
-  if (arguments.flag("help") || arguments.positional().size() != 2) {
-    std::cout << "usage: phasewise-cli identify CLASSIFIER PATTERNS_OR_RESULT [--top 3]\n"
-                 "  prints, tab-separated, one line per pattern: index, top phase, probability, next guesses\n";
+  options.insert({"top", "device", "phases-from", "max-phases", "max-strain", "min-gain", "radiation"});
+  const Arguments arguments(context.words, options, {"help", "json"});
+  const bool phases_from = arguments.value("phases-from").has_value();
+  if (arguments.flag("help") || (!phases_from && arguments.positional().size() != 2) ||
+      (phases_from && arguments.positional().empty())) {
+    std::cout << R"(usage: phasewise-cli identify CLASSIFIER PATTERNS_OR_RESULT [--top 3]
+  prints, tab-separated, one line per pattern: index, top phase, probability, next guesses
+       phasewise-cli identify --phases-from PHASES PATTERN... [--json]
+  every phase in each pattern: fits it with the candidate phases (CIF folder, stick table or
+  phase library; each with its own lattice scale and peak width, plus a background) and prints,
+  tab-separated, one line per pattern and phase: file, phase, intensity fraction, weight
+  fraction (Hill-Howard, when every phase found has a structure; else -), lattice scale,
+  confidence; then an "unexplained" line with the share of the diffracted intensity no
+  candidate explains, and a "# " summary line with the unexplained peaks (Q, d, 2-theta).
+  --max-phases N (default 4)  --max-strain S (default 0.01)  --min-gain G (default 0.01)
+  --radiation R  the candidates' lines (default: the file's wavelength as one line; "Cu" for a
+                 lab tube's K-alpha1 + K-alpha2)   --json (the same as JSON)
+)";
     return arguments.flag("help") ? 0 : 2;
   }
+  if (phases_from) return runIdentifyPhases(context, arguments);
   const core::PhaseClassifier classifier =
       core::PhaseClassifier::load(arguments.positional()[0], arguments.value("device").value_or("cpu"));
   const core::Candidates candidates = loadCandidates(context, arguments, arguments.positional()[1]);

@@ -4,10 +4,10 @@
 // the terms a crystallographer reads ("removed peaks at Q = 23.6, 33.6 nm^-1 (12 % of the
 // intensity), lattice -0.8 %"). Torch-free.
 
-#include <cstddef>
-#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "model/peaks.h"
 
 namespace phasewise::core {
 
@@ -51,14 +51,5 @@ struct PhysicalEdit {
   // Q = 41.20 nm^-1 (3.0 % of the intensity); background 4.0 %; lattice -0.80 %", or "no change".
   [[nodiscard]] std::string describe() const;
 };
-
-// Peaks of one pattern: their maxima's points, and for every point the peak it belongs to
-// (boundaries at the lowest point between neighbouring peaks). A peak must rise by
-// `min_prominence` of the maximum above the valleys on both sides (noise is not a peak).
-struct PeakSegmentation {
-  std::vector<std::size_t> maxima;
-  std::vector<std::int64_t> segment;
-};
-[[nodiscard]] PeakSegmentation segmentPeaks(const float* pattern, std::size_t points, double min_prominence);
 
 }  // namespace phasewise::core

@@ -16,6 +16,12 @@ struct ReferencePatterns {
   std::vector<std::string> names;    // one per phase
   std::vector<double> width_scales;  // the variants' FWHM multipliers
   std::vector<float> patterns;       // phases x variants x points, each variant with maximum 1
+  // The variants' maxima before scaling (phases x variants): for phases from structures the
+  // absolute scale (|F|^2 m LP per cell), which turns fitted heights into scale factors.
+  std::vector<double> raw_maximum;
+  // Per phase: cell mass x cell volume (Z M V, g/mol x A^3) for phases from structures, 0 for
+  // stick lists: the Hill-Howard weight fraction is proportional to scale x Z M V.
+  std::vector<double> cell_mass_volume;
 
   [[nodiscard]] std::size_t phases() const { return names.size(); }
   [[nodiscard]] std::size_t variants() const { return width_scales.size(); }

@@ -1,5 +1,10 @@
 #include "simulate/reference_render.h"
 
+#include <gemmi/elem.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
 #include "simulate/augment.h"
 #include "util/error.h"
 
@@ -16,14 +21,44 @@ ReferencePatterns renderReferencePatterns(const PhaseLibrary& library, const Axi
   out.width_scales = width_scales;
   const std::size_t m = axis.values.size(), v = width_scales.size();
   out.patterns.assign(library.size() * v * m, 0.0F);
-  for (const ReferencePhase& p : library.phases) out.names.push_back(p.name);
+  out.raw_maximum.assign(library.size() * v, 0.0);
+  for (const ReferencePhase& p : library.phases) {
+    out.names.push_back(p.name);
+    double mass = 0;
+    if (p.structure)
+      for (const auto& [element, count] : p.structure->cellContents())
+        mass += count * gemmi::Element(element.c_str()).weight();
+    out.cell_mass_volume.push_back(p.structure ? mass * p.structure->cell.volume() : 0.0);
+  }
   for (std::size_t k = 0; k < v; ++k) {
     AugmentationSettings settings = AugmentationSettings::none();
     settings.width_scale_min = settings.width_scale_max = width_scales[k];
+    settings.normalise = false;          // keep the absolute scale, then scale to a maximum of 1 here
+    settings.kalpha2_probability = 1.0;  // a doublet radiation ("Cu") renders both lines
     const TrainingSetGenerator generator(library, axis, Radiation::parse(radiation), settings);
-    for (std::size_t p = 0; p < library.size(); ++p) generator.augment(p, 0, 1, out.patterns.data() + (p * v + k) * m);
+    for (std::size_t p = 0; p < library.size(); ++p) {
+      float* out_row = out.patterns.data() + (p * v + k) * m;
+      generator.augment(p, 0, 1, out_row);
+      const float top = *std::max_element(out_row, out_row + m);
+      out.raw_maximum[p * v + k] = top;
+      if (top > 0)
+        for (std::size_t j = 0; j < m; ++j) out_row[j] /= top;
+    }
   }
   return out;
+}
+
+ReferencePatterns renderReferencesFor(const PhaseLibrary& library, const Axis& data_axis,
+                                      const std::string& radiation) {
+  Axis q = convertAxis(data_axis, {AxisKind::Q, AxisUnit::InverseNanometre});
+  if (q.values.size() > 1 && q.values.front() > q.values.back()) std::reverse(q.values.begin(), q.values.end());
+  std::string lines = radiation;
+  if (lines.empty()) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.6f", data_axis.wavelength_angstrom.value_or(1.540562));
+    lines = data_axis.wavelength_angstrom ? buffer : "CuKa1";
+  }
+  return renderReferencePatterns(library, q, lines);
 }
 
 }  // namespace phasewise::core

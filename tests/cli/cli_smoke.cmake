@@ -68,6 +68,17 @@ if(NOT lines EQUAL 4)
   message(FATAL_ERROR "refined.csv lacks its provenance header: ${provenance}")
 endif()
 run(1 "${CLI}" identify "${WORK}/bad.xy" "${WORK}/cu_mo.xy")
+# Every phase in a pattern, from the candidate phases themselves: one tab-separated line per
+# phase (file, phase, intensity fraction, weight fraction, lattice scale, confidence), an
+# "unexplained" line and a summary; the same as JSON.
+run(0 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/cu_mo.xy")
+if(NOT last_out MATCHES "cu_mo.xy\tcopper\t1.0000\t1.0000\t[0-9.]+\t[0-9.]+\n[^\n]*cu_mo.xy\tunexplained\t[0-9.]+\t-\t-\t-\n# ")
+  message(FATAL_ERROR "identify --phases-from did not print its table: '${last_out}'")
+endif()
+run(0 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/cu_mo.xy" --json)
+if(NOT last_out MATCHES "^\\[{\"pattern\": \"[^\"]*cu_mo.xy\", \"phases\": \\[{\"phase\": \"copper\", \"intensity_fraction\": 1.0000")
+  message(FATAL_ERROR "identify --phases-from --json: '${last_out}'")
+endif()
 
 # The whole pipeline on the built-in example: reference phases, decomposition, classifier,
 # identification and refinement of the decomposition's candidates, exported with provenance.

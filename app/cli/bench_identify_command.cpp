@@ -1,0 +1,147 @@
+// `phasewise-cli bench identify`: every phase in real powder mixtures (the dara precursor
+// mixtures: PANalytical XRDML scans whose file names give the precursors and their weight
+// fractions) against the 45 shared CIFs. Per file: the precursors present in the library
+// that were named (recall), phases named that are not in the sample (false positives, with
+// their confidence), the unexplained share where a precursor is missing from the library, and
+// the weight-fraction error where every precursor is in it; 8-min scans and 2-min scans.
+
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "arguments.h"
+#include "commands.h"
+#include "decompose/phase_identification.h"
+#include "io/registry.h"
+#include "simulate/reference_render.h"
+#include "util/error.h"
+#include "util/text.h"
+
+namespace phasewise::cli {
+namespace {
+namespace fs = std::filesystem;
+
+// "cod_NiO-Bunsenite.cif" -> "NiO"
+std::string formulaOfFile(const std::string& source) {
+  std::string name = fs::path(source).stem().string();
+  for (const char* prefix : {"cod_", "amcsd_"})
+    if (name.rfind(prefix, 0) == 0) name = name.substr(std::string(prefix).size());
+  return name.substr(0, name.find('-'));
+}
+
+struct Mixture {
+  std::map<std::string, double> weight;  // formula -> weight fraction (normalised)
+  std::string scan;                      // "8min", "2min"
+};
+
+// "NiO_0p6007-Bi2O3_0p4008--8min.xrdml"
+Mixture parseMixture(const std::string& file) {
+  Mixture mix;
+  const std::string stem = fs::path(file).stem().string();
+  const auto split = stem.find("--");
+  mix.scan = split == std::string::npos ? "" : stem.substr(split + 2);
+  std::string rest = stem.substr(0, split);
+  double total = 0;
+  while (!rest.empty()) {
+    const auto dash = rest.find('-');
+    const std::string part = rest.substr(0, dash);
+    rest = dash == std::string::npos ? "" : rest.substr(dash + 1);
+    const auto under = part.rfind('_');
+    std::string value = part.substr(under + 1);
+    for (char& c : value)
+      if (c == 'p') c = '.';
+    const double w = std::stod(value);
+    mix.weight[part.substr(0, under)] = w;
+    total += w;
+  }
+  for (auto& [f, w] : mix.weight) w /= total;
+  return mix;
+}
+
+struct Tally {
+  int present_in_library = 0, named = 0, files = 0;
+  int false_positives = 0, confident_false_positives = 0;
+  double missing_unexplained = 0;
+  int missing_files = 0, missing_flagged = 0;
+  double weight_error = 0;
+  int weight_count = 0;
+};
+}  // namespace
+
+int runBenchIdentify(const CommandContext& context, const Arguments& arguments) {
+  const fs::path data = arguments.value("data").value_or("../shared/data");
+  const fs::path folder = data / "dara-powder/precursor_mixture", cifs = data / "cif";
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) throw core::Error("needs " + folder.string() + " (use --data)");
+  const core::PhaseLibrary phases = collectPhases({cifs.string()}, arguments, nullptr);
+  std::set<std::string> library_formulas;
+  for (const auto& p : phases.phases) library_formulas.insert(formulaOfFile(p.source));
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(folder))
+    if (e.path().extension() == ".xrdml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  core::PhaseIdentificationSettings settings;
+  settings.fit.max_strain = arguments.number("max-strain", settings.fit.max_strain);
+  settings.fit.min_gain = arguments.number("min-gain", settings.fit.min_gain);
+  settings.max_phases = static_cast<int>(arguments.number("max-phases", settings.max_phases));
+  // The scans are Cu K-alpha1 + K-alpha2 (the files say so): the candidates carry the doublet.
+  const std::string radiation = arguments.value("radiation").value_or("Cu");
+  std::map<std::string, Tally> tallies;
+  std::map<std::vector<double>, core::ReferencePatterns> rendered;
+  std::cout << std::fixed << "Library: " << phases.size() << " CIFs of " << cifs.string() << "\n";
+  for (const fs::path& file : files) {
+    const Mixture mix = parseMixture(file.string());
+    const core::Library lib = context.registry.read(file.string()).library;
+    auto it = rendered.find(lib.axis.values);
+    if (it == rendered.end())
+      it = rendered.emplace(lib.axis.values, core::renderReferencesFor(phases, lib.axis, radiation)).first;
+    const core::PatternIdentification r = core::identifyPhases(lib.axis, lib.pattern(0), it->second, settings);
+    Tally& t = tallies[mix.scan];
+    ++t.files;
+    std::map<std::string, double> found_weight;
+    std::cout << file.filename().string() << ":";
+    bool all_in = true;
+    for (const auto& [formula, w] : mix.weight) all_in = all_in && library_formulas.count(formula);
+    for (const core::IdentifiedPhase& p : r.phases) {
+      const std::string formula = formulaOfFile(phases.phases[static_cast<std::size_t>(p.reference)].source);
+      found_weight[formula] += p.weight_fraction.value_or(0.0);
+      const bool right = mix.weight.count(formula) > 0;
+      std::cout << " " << formula << (right ? "" : "(x)") << " " << std::setprecision(2) << p.confidence;
+      if (!right) {
+        ++t.false_positives;
+        t.confident_false_positives += p.confidence >= 0.9;
+      }
+    }
+    for (const auto& [formula, w] : mix.weight) {
+      if (!library_formulas.count(formula)) continue;
+      ++t.present_in_library;
+      t.named += found_weight.count(formula) > 0;
+      if (all_in) {
+        t.weight_error += std::abs(found_weight[formula] - w);
+        ++t.weight_count;
+      }
+    }
+    if (!all_in) {
+      ++t.missing_files;
+      t.missing_unexplained += r.unexplained_share;
+      t.missing_flagged += r.unexplained_share > 0.10;
+    }
+    std::cout << "; unexplained " << std::setprecision(1) << 100 * r.unexplained_share << " %"
+              << (all_in ? "" : " (a precursor is not in the library)") << "\n";
+  }
+  for (const auto& [scan, t] : tallies) {
+    std::cout << scan << " scans (" << t.files << "): recall " << std::setprecision(1)
+              << 100.0 * t.named / std::max(1, t.present_in_library) << " % (" << t.named << " of "
+              << t.present_in_library << " precursors in the library), false positives " << t.false_positives
+              << " (at confidence >= 0.9: " << t.confident_false_positives << "), unexplained where a precursor is "
+              << "missing: mean " << 100.0 * t.missing_unexplained / std::max(1, t.missing_files) << " %, > 10 % in "
+              << t.missing_flagged << " of " << t.missing_files << " files, weight-fraction error (all precursors "
+              << "in the library) " << 100.0 * t.weight_error / std::max(1, t.weight_count) << " wt % over "
+              << t.weight_count << " phases\n";
+  }
+  return 0;
+}
+
+}  // namespace phasewise::cli

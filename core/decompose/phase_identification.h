@@ -1,0 +1,55 @@
+#pragma once
+// Every phase in one measured pattern (a powder, a reaction product): the pattern is fitted as
+// a sparse non-negative combination of candidate phases, each with its own lattice scale and
+// peak width, plus a smooth background (the library-guided fit applied to one sample). Each
+// phase found comes with its intensity fraction, its weight fraction where it has a structure
+// (Hill-Howard: W proportional to scale x Z M V), its lattice scale and a confidence; what no
+// candidate explains is reported as the unexplained share of the diffracted intensity with the
+// positions of the unexplained peaks, instead of being forced onto a wrong phase.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "decompose/library_fit.h"
+#include "model/axis.h"
+#include "model/reference_patterns.h"
+
+namespace phasewise::core {
+
+struct PhaseIdentificationSettings {
+  PhaseIdentificationSettings() { fit.max_strain = 0.01; }  // powders: little strain; look-alikes stay apart
+  LibraryFitSettings fit;
+  int max_phases = 4;             // phases per pattern at most
+  std::size_t log_points = 3000;  // log-Q grid the pattern is fitted on (at most its own points)
+  double min_peak = 0.05;         // an unexplained peak rises this far above its valleys (of the maximum)
+};
+
+struct IdentifiedPhase {
+  std::string name;
+  int reference = -1;
+  double intensity_fraction = 0;          // of the intensity the phases explain
+  std::optional<double> weight_fraction;  // Hill-Howard, when every phase found has a structure
+  double lattice_scale = 1;               // d-spacings x this (1 / the Q scale)
+  double confidence = 0;                  // 0..1 (near-twins among the candidates lower it)
+};
+
+struct UnexplainedPeak {
+  double q_nm = 0;
+  double d_angstrom = 0;
+  std::optional<double> two_theta;  // when the pattern has a wavelength
+  double height = 0;                // of the pattern's maximum
+};
+
+struct PatternIdentification {
+  std::vector<IdentifiedPhase> phases;  // by intensity fraction, largest first
+  double unexplained_share = 0;         // of the diffracted intensity (background excluded)
+  std::vector<UnexplainedPeak> unexplained_peaks;
+};
+
+// pattern: values on `axis` (2-theta needs the axis' wavelength).
+[[nodiscard]] PatternIdentification identifyPhases(const Axis& axis, const float* pattern,
+                                                   const ReferencePatterns& references,
+                                                   const PhaseIdentificationSettings& settings = {});
+
+}  // namespace phasewise::core

@@ -1,0 +1,104 @@
+// Every phase in one pattern: phases found with their fractions, what the library lacks
+// reported as unexplained, and Hill-Howard weight fractions against a hand computation.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "decompose/phase_identification.h"
+#include "simulate/phase_library.h"
+#include "simulate/reference_render.h"
+#include "util/error.h"
+
+namespace phasewise::test {
+namespace {
+using namespace core;
+
+ReferencePhase sticks(const std::string& name, const std::vector<std::pair<double, double>>& lines) {
+  ReferencePhase p;
+  p.name = name;
+  for (const auto& [q, i] : lines) p.sticks.push_back({q, i, std::nullopt});
+  return p;
+}
+
+Axis qAxis(double from, double to, std::size_t n) {
+  Axis a{{AxisKind::Q, AxisUnit::InverseNanometre}, {}, std::nullopt};
+  for (std::size_t i = 0; i < n; ++i) a.values.push_back(from + (to - from) * static_cast<double>(i) / (n - 1));
+  return a;
+}
+
+TEST(PhaseIdentificationTest, ReportsThePhasesItKnowsAndWhatItDoesNot) {
+  PhaseLibrary all;
+  all.phases = {sticks("A", {{20, 100}, {31, 40}, {45, 60}}), sticks("B", {{22, 100}, {35, 70}, {50, 30}}),
+                sticks("C", {{25, 80}, {28, 100}, {60, 50}}), sticks("D", {{18, 60}, {40, 100}, {55, 90}})};
+  const Axis axis = qAxis(15, 65, 2000);
+  const ReferencePatterns rendered = renderReferencePatterns(all, axis);
+  // A + B + C, with C missing from the library the pattern is identified against.
+  std::vector<float> mixture(axis.values.size());
+  for (std::size_t j = 0; j < mixture.size(); ++j)
+    mixture[j] =
+        1.0F * rendered.pattern(0, 1)[j] + 0.6F * rendered.pattern(1, 1)[j] + 0.5F * rendered.pattern(2, 1)[j] + 0.02F;
+  PhaseLibrary known;
+  known.phases = {all.phases[0], all.phases[1], all.phases[3]};
+  const PatternIdentification r = identifyPhases(axis, mixture.data(), renderReferencePatterns(known, axis));
+  ASSERT_EQ(r.phases.size(), 2U);
+  EXPECT_EQ(r.phases[0].name, "A");
+  EXPECT_EQ(r.phases[1].name, "B");
+  EXPECT_GT(r.phases[0].intensity_fraction, r.phases[1].intensity_fraction);
+  EXPECT_FALSE(r.phases[0].weight_fraction) << "stick cards give intensity fractions only";
+  EXPECT_NEAR(r.phases[0].lattice_scale, 1.0, 0.002);
+  EXPECT_GT(r.unexplained_share, 0.10);
+  // C's peaks are the unexplained ones.
+  for (double q : {25.0, 28.0, 60.0})
+    EXPECT_TRUE(std::any_of(r.unexplained_peaks.begin(), r.unexplained_peaks.end(),
+                            [&](const UnexplainedPeak& u) { return std::abs(u.q_nm - q) < 0.3; }))
+        << "no unexplained peak near Q = " << q;
+  for (const UnexplainedPeak& u : r.unexplained_peaks) EXPECT_NEAR(u.d_angstrom, 20.0 * M_PI / u.q_nm, 1e-9);
+}
+
+CrystalStructure primitiveCubic(const std::string& element, double a) {
+  CrystalStructure s;
+  s.name = element;
+  s.cell = {a, a, a, 90, 90, 90};
+  s.space_group = "P 1";
+  s.space_group_number = 1;
+  SymmetryOperation identity;
+  identity.rotation = {{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}};
+  s.operations = {identity};
+  AtomSite site;
+  site.label = element;
+  site.element = element;
+  site.b_iso = 0.5;
+  s.sites = {site};
+  return s;
+}
+
+TEST(PhaseIdentificationTest, WeightFractionsFollowHillHoward) {
+  PhaseLibrary library;
+  library.phases = {phaseFromStructure(primitiveCubic("Cu", 3.0)), phaseFromStructure(primitiveCubic("W", 3.7))};
+  Axis axis{{AxisKind::TwoTheta, AxisUnit::Degree}, {}, 1.540562};
+  for (int i = 0; i < 3000; ++i) axis.values.push_back(20.0 + 80.0 * i / 2999.0);
+  const ReferencePatterns refs = renderReferencesFor(library, axis);
+  // Z M V by hand: one atom per cell (Cu 63.546, W 183.84 g/mol).
+  const double zmv_cu = 63.546 * 27.0, zmv_w = 183.84 * 3.7 * 3.7 * 3.7;
+  EXPECT_NEAR(refs.cell_mass_volume[0], zmv_cu, 1e-3 * zmv_cu);
+  EXPECT_NEAR(refs.cell_mass_volume[1], zmv_w, 1e-3 * zmv_w);
+  // Scale factors 3 and 1 on the absolute (per cell) patterns: W = S Z M V / sum.
+  const double s_cu = 3.0, s_w = 1.0;
+  std::vector<float> mixture(axis.values.size());
+  for (std::size_t j = 0; j < mixture.size(); ++j)
+    mixture[j] = static_cast<float>(s_cu * refs.raw_maximum[0 * refs.variants() + 0] * refs.pattern(0, 0)[j] +
+                                    s_w * refs.raw_maximum[1 * refs.variants() + 0] * refs.pattern(1, 0)[j]);
+  const PatternIdentification r = identifyPhases(axis, mixture.data(), refs);
+  ASSERT_EQ(r.phases.size(), 2U);
+  const double expected_cu = s_cu * zmv_cu / (s_cu * zmv_cu + s_w * zmv_w);
+  for (const IdentifiedPhase& p : r.phases) {
+    ASSERT_TRUE(p.weight_fraction);
+    EXPECT_NEAR(*p.weight_fraction, p.name == "Cu" ? expected_cu : 1.0 - expected_cu, 0.03) << p.name;
+  }
+  EXPECT_LT(r.unexplained_share, 0.05);
+}
+
+}  // namespace
+}  // namespace phasewise::test
