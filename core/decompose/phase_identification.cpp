@@ -86,7 +86,8 @@ PatternIdentification identifyPhases(const Axis& axis, const float* pattern, con
     diffracted += std::max(0.0F, y[j] - background[j]) * log.values[j];
   }
   // Peaks must stand min_peak (of the pattern's maximum, 1) clear of their valleys.
-  const float left_top = *std::max_element(left.begin(), left.end());
+  float left_top = 0;
+  for (float v : left) left_top = std::max(left_top, v);
   const PeakSegmentation peaks =
       segmentPeaks(left.data(), m, left_top > 0 ? std::min(1.0, s.min_peak / left_top) : 1.0);
   double unexplained = 0;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <regex>
+#include <cctype>
 
 #include "util/error.h"
 #include "util/text.h"
@@ -114,11 +114,37 @@ std::optional<AxisSpec> axisFromLabel(std::string_view label) {
 }
 
 std::optional<double> wavelengthFromText(std::string_view text) {
-  static const std::regex pattern(R"((wavelength|lambda|wave length)[^0-9]{0,24}([0-9]*\.?[0-9]+))", std::regex::icase);
-  std::cmatch match;
-  if (std::regex_search(text.data(), text.data() + text.size(), match, pattern)) {
+  // "wavelength", "wave length" or "lambda", at most 24 characters that are not digits, then a
+  // number: one linear pass (a backtracking regex overflowed the stack on a 30,000-digit line).
+  const auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  const auto at = [&](std::size_t i, std::string_view word) {
+    if (i + word.size() > text.size()) return false;
+    for (std::size_t k = 0; k < word.size(); ++k)
+      if (lower(text[i + k]) != word[k]) return false;
+    return true;
+  };
+  const auto digit = [&](std::size_t i) { return i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    std::size_t j = 0;
+    for (std::string_view word : {"wavelength", "wave length", "lambda"})
+      if (at(i, word)) {
+        j = i + word.size();
+        break;
+      }
+    if (j == 0) continue;
+    const std::size_t gap_end = std::min(text.size(), j + 24);
+    while (j < gap_end && !digit(j) && !(text[j] == '.' && digit(j + 1))) ++j;
+    if (!digit(j) && !(j < text.size() && text[j] == '.' && digit(j + 1))) continue;
+    std::size_t end = j;
+    while (digit(end)) ++end;
+    if (end < text.size() && text[end] == '.' && digit(end + 1)) {
+      ++end;
+      while (digit(end)) ++end;
+    }
+    if (end - j > 32) return std::nullopt;  // no wavelength is written with that many digits
     double value = 0;
-    if (parseNumber(match[2].str(), value) && value > 0.01 && value < 10.0) return value;
+    if (parseNumber(text.substr(j, end - j), value) && value > 0.01 && value < 10.0) return value;
+    return std::nullopt;
   }
   return std::nullopt;
 }

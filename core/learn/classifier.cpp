@@ -213,9 +213,11 @@ PhaseClassifier PhaseClassifier::load(const std::filesystem::path& path, const s
     if (version > kFileVersion)
       throw FormatError(file, 0, "version", "written by a newer Phasewise (version " + std::to_string(version) + ")");
     const std::string names = tensorString(get("phase_names"));
+    // One name per line. A list without its final newline (a damaged file) used to wrap the
+    // search position round to 0 and loop forever.
     std::size_t start = 0;
     while (start < names.size()) {
-      const std::size_t end = names.find('\n', start);
+      const std::size_t end = std::min(names.find('\n', start), names.size());
       n.names.push_back(names.substr(start, end - start));
       start = end + 1;
     }
@@ -226,6 +228,8 @@ PhaseClassifier PhaseClassifier::load(const std::filesystem::path& path, const s
     const double wavelength = get("wavelength").item<double>();
     if (!std::isnan(wavelength)) n.grid.wavelength_angstrom = wavelength;
     n.temperature = get("temperature").item<double>();
+    if (!(n.temperature > 0) || !std::isfinite(n.temperature))
+      throw FormatError(file, 0, "temperature", "must be a positive number");
     n.settings.channels = static_cast<int>(get("channels").item<std::int64_t>());
     n.settings.grid = n.grid;
     if (n.names.size() < 2 || n.grid.values.size() < 32 || n.settings.channels < 1 || n.settings.channels > 1024)

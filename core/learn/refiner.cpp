@@ -117,7 +117,7 @@ void checkSettings(const RefinementSettings& s, std::int64_t count, int classes,
     throw Error("the best-target loss needs per-pattern refinement");
   if (s.refiner == RefinerKind::Physical && s.mode != RefinementMode::PerPattern)
     throw Error("the physical refiner works per pattern");
-  if (!(s.lambda >= 0) || !std::isfinite(s.lambda)) throw Error("lambda must be a finite non-negative number");
+  if (!(s.lambda >= 0 && s.lambda <= 1e6)) throw Error("lambda must be a number from 0 to 1e6");
   if (s.steps < 1) throw Error("refinement needs at least one step");
   if (s.ceiling && !(*s.ceiling > 0)) throw Error("the ceiling of refined values must be positive");
 }

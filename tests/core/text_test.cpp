@@ -1,5 +1,7 @@
 #include "util/text.h"
 
+#include "io/column_text.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -64,3 +66,20 @@ TEST(TextTest, LineReaderHandlesAllLineEndingsAndLongLines) {
 
 }  // namespace
 }  // namespace phasewise::core
+
+namespace phasewise::test {
+namespace {
+TEST(WavelengthFromTextTest, ReadsTheStatedWavelengthInOnePass) {
+  EXPECT_DOUBLE_EQ(core::wavelengthFromText("# Wavelength: 1.5406 A").value(), 1.5406);
+  EXPECT_DOUBLE_EQ(core::wavelengthFromText("lambda=.7093").value(), 0.7093);
+  EXPECT_DOUBLE_EQ(core::wavelengthFromText("source Cu, wave length (Angstrom) 1.54").value(), 1.54);
+  EXPECT_FALSE(core::wavelengthFromText("wavelength 42"));  // implausible
+  EXPECT_FALSE(core::wavelengthFromText("no such thing 1.54"));
+  // The hostile-input campaign's case: a 30,000-digit number after "lambda" overflowed the
+  // stack of the regex it replaced; it must be refused quickly, without recursion.
+  const std::string hostile = "# lambda " + std::string(30000, '1');
+  EXPECT_FALSE(core::wavelengthFromText(hostile));
+  EXPECT_FALSE(core::wavelengthFromText("# lambda" + std::string(100000, ' ') + "1.54"));
+}
+}  // namespace
+}  // namespace phasewise::test

@@ -59,6 +59,26 @@ TEST(ClassifierTest, SavesAndLoadsEverythingItNeeds) {
   EXPECT_THROW((void)PhaseClassifier::load(dir / "missing.pt"), FormatError);
 }
 
+TEST(ClassifierTest, ADamagedNameListEndsInsteadOfLoopingForever) {
+  // The hostile-input campaign's case: the name list's final newline changed to another byte.
+  const auto dir = freshTempDir();
+  trained().save(dir / "c.pt");
+  std::ifstream in(dir / "c.pt", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string names = "phase A\nphase B\nphase C\nphase D\n";
+  const auto at = bytes.find(names);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + names.size() - 1] = 'X';
+  std::ofstream(dir / "damaged.pt", std::ios::binary) << bytes;
+  try {
+    const PhaseClassifier c = PhaseClassifier::load(dir / "damaged.pt");
+    EXPECT_EQ(c.phaseNames().size(), 4U);
+    EXPECT_EQ(c.phaseNames().back(), "phase DX");
+  } catch (const FormatError&) {
+    SUCCEED() << "refused cleanly";
+  }
+}
+
 TEST(ClassifierTest, PreparesPatternsFromAnyAxis) {
   const PhaseClassifier& c = trained();
   // The same ideal pattern given on a 2-theta axis (Cu) lands where it should on the Q grid.
