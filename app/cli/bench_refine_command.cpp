@@ -115,6 +115,8 @@ constexpr Variant kVariants[] = {
      core::EvaluationLoss::BestTarget},
     {"physical, prototype", core::RefinerKind::Physical, core::RefinementMode::PerPattern,
      core::EvaluationLoss::Prototype},
+    {"physical, projection", core::RefinerKind::Physical, core::RefinementMode::PerPattern,
+     core::EvaluationLoss::BestTarget},
 };
 
 std::vector<std::vector<int>> tops(const std::vector<core::Prediction>& p) {
@@ -201,6 +203,8 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
     s.lambda = v.refiner == core::RefinerKind::Physical ? o.lambda_physical : o.lambda_additive;
     s.steps = v.mode == core::RefinementMode::Amortised ? o.refiner_epochs : o.steps;
     s.physical = o.physical;
+    // The projection row keeps what the chosen target explains, nothing brought back.
+    if (std::string(v.name) == "physical, projection") s.physical.restore = false;
     start = Clock::now();
     const auto refined = core::refine(c, set.patterns, s);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -154,7 +154,7 @@ int runRefine(const CommandContext& context) {
   auto options = kReadOptions;
   options.insert({"o", "output", "target", "loss", "lambda", "mode", "discrepancy", "steps", "learning-rate", "top",
                   "device", "sweep-lambda", "seed", "refiner", "max-strain", "max-broadening"});
-  const Arguments arguments(context.words, options, {"help", "sparse"});
+  const Arguments arguments(context.words, options, {"help", "sparse", "projection"});
   const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
   if (arguments.flag("help") || arguments.positional().size() != 2 || (!output && !arguments.value("sweep-lambda"))) {
     std::cout << R"(usage: phasewise-cli refine CLASSIFIER RESULT_OR_PATTERNS -o refined.h5|.csv|.xy [options]
@@ -169,6 +169,8 @@ int runRefine(const CommandContext& context) {
                              1 nat; additive default 1.0; larger = smaller changes)
   --max-strain S             physical: largest lattice strain (default 0, off; e.g. 0.03)
   --max-broadening P         physical: largest added Gaussian sigma in grid points (default 0, off)
+  --projection               physical: keep only what the target phase explains (peaks its ideal pattern
+                             lacks removed), even where the classifier did not need them removed
   --discrepancy l1|l2|features   how the additive change is measured (default l1)
   --steps N                  optimiser steps (pattern) or epochs (amortised), default 150 (physical 60)
   --sparse                   additive L1 change as a proximal step: values not needed changed stay exactly
@@ -189,6 +191,7 @@ int runRefine(const CommandContext& context) {
     throw UsageError("--refiner must be physical or additive");
   settings.physical.max_strain = arguments.number("max-strain", settings.physical.max_strain);
   settings.physical.max_broadening = arguments.number("max-broadening", settings.physical.max_broadening);
+  settings.physical.restore = !arguments.flag("projection");
   const std::string mode = arguments.value("mode").value_or("pattern");
   if (mode == "amortised" || mode == "amortized")
     settings.mode = core::RefinementMode::Amortised;

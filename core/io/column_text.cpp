@@ -1,8 +1,8 @@
 #include "io/column_text.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cctype>
+#include <cmath>
 
 #include "util/error.h"
 #include "util/text.h"
@@ -123,7 +123,9 @@ std::optional<double> wavelengthFromText(std::string_view text) {
       if (lower(text[i + k]) != word[k]) return false;
     return true;
   };
-  const auto digit = [&](std::size_t i) { return i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); };
+  const auto digit = [&](std::size_t i) {
+    return i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]));
+  };
   for (std::size_t i = 0; i < text.size(); ++i) {
     std::size_t j = 0;
     for (std::string_view word : {"wavelength", "wave length", "lambda"})

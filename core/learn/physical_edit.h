@@ -30,6 +30,10 @@ struct PhysicalEditSettings {
   // tolerance, supported where the ideal reaches a third of the peak's height), so that a
   // contaminant's peaks can be taken away and the phase's own cannot. Off: any peak may go.
   bool keep_target_peaks = true;
+  // Start from the target's explained part (what its ideal pattern lacks taken away) and let
+  // the classifier bring back what it needs (true), or keep that projection as it is (false):
+  // a cleaner pattern, whether or not the classifier needed it cleaned.
+  bool restore = true;
   double learning_rate = 0.05;  // of the edit parameters (each scaled to [0, 1] or [-1, 1])
 };
 

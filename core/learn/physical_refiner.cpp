@@ -187,7 +187,7 @@ PhysicalSolution PhysicalRefiner::solve(const Evaluation& evaluation, const torc
       // Projection onto the bounds: peaks kept in [0, 1] of their height, strain and
       // broadening within their limits, background non-negative.
       torch::NoGradGuard no_grad;
-      s.mask.copy_(torch::maximum(s.mask.clamp_max(1), s.floor));
+      s.mask.copy_(settings_.restore ? torch::maximum(s.mask.clamp_max(1), s.floor) : s.floor);
       s.strain.clamp_(-1, 1);
       s.broadening.clamp_(0, 1);
       s.background.clamp_(0, 1);
