@@ -47,6 +47,31 @@ std::vector<std::pair<std::int64_t, std::int64_t>> neighbourGraph(const Library&
   return delaunayEdges(x, y);
 }
 
+std::vector<float> sampleL1Loss(const Library& library, const std::vector<float>& reconstruction) {
+  const std::size_t n = library.samples, m = library.points();
+  std::vector<float> loss(n);
+  for (std::size_t s = 0; s < n; ++s) {
+    double l1 = 0;
+    for (std::size_t j = 0; j < m; ++j)
+      l1 += std::abs(double(library.intensities[s * m + j]) - reconstruction[s * m + j]);
+    loss[s] = static_cast<float>(l1);
+  }
+  return loss;
+}
+
+std::vector<float> scaleSamplesToMaximum(Library& library) {
+  const std::size_t n = library.samples, m = library.points();
+  std::vector<float> scale(n, 1.0F);
+  for (std::size_t s = 0; s < n; ++s) {
+    float* row = library.pattern(s);
+    float top = 0;
+    for (std::size_t j = 0; j < m; ++j) top = std::max(top, row[j]);
+    scale[s] = top > 0 ? top : 1.0F;
+    for (std::size_t j = 0; j < m; ++j) row[j] /= scale[s];
+  }
+  return scale;
+}
+
 std::vector<float> purestSamples(const std::vector<float>& y, std::size_t n, std::size_t m, int k) {
   // Successive projection (Gillis & Vavasis): repeatedly take the sample with the largest
   // residual norm and project it out; in a phase map these are the most single-phase samples.
@@ -94,14 +119,8 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
   const auto ku = static_cast<std::size_t>(k);
 
   // Each sample scaled to a maximum of 1, so that strong and weak patterns weigh alike.
-  std::vector<float> scale(n, 1.0F);
   Library scaled = library;
-  for (std::size_t s = 0; s < n; ++s) {
-    float* row = scaled.pattern(s);
-    const float top = *std::max_element(row, row + m);
-    scale[s] = top > 0 ? top : 1.0F;
-    for (std::size_t j = 0; j < m; ++j) row[j] /= scale[s];
-  }
+  const std::vector<float> scale = scaleSamplesToMaximum(scaled);
   const std::size_t log_points = settings.log_points ? settings.log_points : std::min<std::size_t>(m, 1200);
   const LogQLibrary log = toLogQ(scaled, log_points);
   const std::vector<float>& y = log.library.intensities;
@@ -246,13 +265,7 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
     }
     for (std::size_t j = 0; j < m; ++j) recon[j] += result.background_activation[s] * result.background[j];
   }
-  result.sample_loss.resize(n);
-  for (std::size_t s = 0; s < n; ++s) {
-    double l1 = 0;
-    for (std::size_t j = 0; j < m; ++j)
-      l1 += std::abs(double(library.intensities[s * m + j]) - result.reconstruction[s * m + j]);
-    result.sample_loss[s] = static_cast<float>(l1);
-  }
+  result.sample_loss = sampleL1Loss(library, result.reconstruction);
   if (result.background.empty()) result.background.assign(m, 0.0F);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   reportProgress(progress, 1.0, "done");

@@ -13,6 +13,13 @@ namespace phasewise::core {
 [[nodiscard]] DecompositionResult decompose(const Library& library, const DecompositionSettings& settings,
                                             const ProgressCallback& progress = nullptr);
 
+// Per sample, the L1 distance of the data from a reconstruction (samples x points).
+[[nodiscard]] std::vector<float> sampleL1Loss(const Library& library, const std::vector<float>& reconstruction);
+
+// Scales each sample of `library` to a maximum of 1 (so strong and weak patterns weigh alike)
+// and returns the factors (1 for an empty sample).
+std::vector<float> scaleSamplesToMaximum(Library& library);
+
 // The k samples that successive projection finds purest (their patterns, k x m).
 [[nodiscard]] std::vector<float> purestSamples(const std::vector<float>& y, std::size_t n, std::size_t m, int k);
 

@@ -11,6 +11,7 @@
 #include "decompose/nnls.h"
 #include "decompose/parallel.h"
 #include "decompose/shift_model.h"
+#include "model/bernstein.h"
 #include "model/resample.h"
 #include "util/error.h"
 
@@ -31,20 +32,6 @@ float shiftedDot(const float* r, const float* w, std::size_t m, int d) {
   return dot(r, w - d, m - static_cast<std::size_t>(-d));
 }
 
-std::vector<float> bernstein(int terms, std::size_t m) {
-  std::vector<float> b(static_cast<std::size_t>(terms) * m);
-  const int degree = terms - 1;
-  for (int k = 0; k < terms; ++k) {
-    double binomial = 1;
-    for (int i = 1; i <= k; ++i) binomial = binomial * (degree - k + i) / i;
-    for (std::size_t j = 0; j < m; ++j) {
-      const double u = m > 1 ? static_cast<double>(j) / static_cast<double>(m - 1) : 0.0;
-      b[static_cast<std::size_t>(k) * m + j] =
-          static_cast<float>(binomial * std::pow(u, k) * std::pow(1 - u, degree - k));
-    }
-  }
-  return b;
-}
 }  // namespace
 
 LibraryFitter::LibraryFitter(const ReferencePatterns& references, const Axis& log_q, const LibraryFitSettings& s)
@@ -79,7 +66,7 @@ LibraryFitter::LibraryFitter(const ReferencePatterns& references, const Axis& lo
       for (std::size_t j = 0; j < points_; ++j) out[j] = top > 0 ? on[j] / top : 0.0F;
       norms_[p * variants_ + v] = std::sqrt(static_cast<double>(dot(out, out, points_)));
     }
-  basis_ = bernstein(s.background_terms, points_);
+  basis_ = bernsteinBasis(s.background_terms, points_);
 }
 
 const float* LibraryFitter::pattern(int phase, int variant) const {
@@ -138,15 +125,7 @@ double LibraryFitter::solve(const float* y, SampleFit& fit) const {
 double LibraryFitter::confidenceOf(const float* y, const SampleFit& fit, std::size_t which,
                                    const std::vector<int>& rivals) const {
   // What the phase explains: the sample without the other phases and the background.
-  std::vector<float> r(y, y + points_);
-  std::vector<float> part(points_);
-  for (std::size_t i = 0; i < fit.phases.size(); ++i) {
-    if (i == which) continue;
-    contribution(fit.phases[i], part.data());
-    for (std::size_t j = 0; j < points_; ++j) r[j] -= part[j];
-  }
-  background(fit, part.data());
-  for (std::size_t j = 0; j < points_; ++j) r[j] -= part[j];
+  const std::vector<float> r = unexplained(y, fit, which);
   const int own = fit.phases[which].phase;
   const double mine = std::max(0.0, bestShift(r.data(), own).score);
   if (!(mine > 0)) return 0.0;
@@ -159,15 +138,20 @@ double LibraryFitter::confidenceOf(const float* y, const SampleFit& fit, std::si
   return std::clamp((mine - other) / mine, 0.0, 1.0);
 }
 
-double LibraryFitter::residualWith(const float* y, const SampleFit& fit, std::size_t which, int phase) const {
+std::vector<float> LibraryFitter::unexplained(const float* y, const SampleFit& fit, std::size_t skip) const {
   std::vector<float> r(y, y + points_), part(points_);
   for (std::size_t i = 0; i < fit.phases.size(); ++i) {
-    if (i == which) continue;
+    if (i == skip) continue;
     contribution(fit.phases[i], part.data());
     for (std::size_t j = 0; j < points_; ++j) r[j] -= part[j];
   }
   background(fit, part.data());
   for (std::size_t j = 0; j < points_; ++j) r[j] -= part[j];
+  return r;
+}
+
+double LibraryFitter::residualWith(const float* y, const SampleFit& fit, std::size_t which, int phase) const {
+  const std::vector<float> r = unexplained(y, fit, which);
   const Scored s = bestShift(r.data(), phase);
   SampleFit swapped = fit;
   swapped.phases[which] = {phase, s.variant, s.shift, 0.0, 0.0};
@@ -205,16 +189,9 @@ SampleFit LibraryFitter::fit(const float* y, int limit, const std::vector<double
       tried.push_back(static_cast<int>(screened[i].second));
   double residual = solve(y, fit);  // the background alone
   const double needed = settings_.min_gain * fit.norm;
-  std::vector<float> part(points_);
   while (static_cast<int>(fit.phases.size()) < limit) {
     // What is still unexplained, then the candidate that explains most of it.
-    r.assign(y, y + points_);
-    for (const PhaseInSample& p : fit.phases) {
-      contribution(p, part.data());
-      for (std::size_t j = 0; j < points_; ++j) r[j] -= part[j];
-    }
-    background(fit, part.data());
-    for (std::size_t j = 0; j < points_; ++j) r[j] -= part[j];
+    r = unexplained(y, fit, fit.phases.size());
     double best_score = 0;
     PhaseInSample best;
     for (int p : tried) {
@@ -494,14 +471,8 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
     throw Error("the free phase count is out of range");
   const unsigned threads = s.threads ? s.threads : std::max(1U, std::thread::hardware_concurrency());
   // Each sample scaled to a maximum of 1, on a log-Q grid where lattice changes are shifts.
-  std::vector<float> scale(n, 1.0F);
   Library scaled = library;
-  for (std::size_t i = 0; i < n; ++i) {
-    float* row = scaled.pattern(i);
-    const float top = *std::max_element(row, row + m);
-    scale[i] = top > 0 ? top : 1.0F;
-    for (std::size_t j = 0; j < m; ++j) row[j] /= scale[i];
-  }
+  const std::vector<float> scale = scaleSamplesToMaximum(scaled);
   const LogQLibrary log = toLogQ(scaled, s.log_points ? s.log_points : std::min<std::size_t>(m, 1200));
   const LibraryFitter fitter(references, log.library.axis, s);
   const std::vector<int> limits = phaseLimits(library, s.default_phase_limit);
@@ -548,13 +519,7 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
   r.settings.phases = r.phases;
   r.iterations = rounds;
   r.loss_history = history;
-  r.sample_loss.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    double l1 = 0;
-    for (std::size_t j = 0; j < m; ++j)
-      l1 += std::abs(double(library.intensities[i * m + j]) - r.reconstruction[i * m + j]);
-    r.sample_loss[i] = static_cast<float>(l1);
-  }
+  r.sample_loss = sampleL1Loss(library, r.reconstruction);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   reportProgress(progress, 1.0, "done");
   return out;

@@ -85,6 +85,8 @@ class LibraryFitter {
   };
   [[nodiscard]] Scored bestShift(const float* r, int phase) const;
   [[nodiscard]] double solve(const float* y, SampleFit& fit) const;  // NNLS; returns |residual|^2
+  // y less the fit's background and every phase but `skip` (fit.phases.size(): none skipped).
+  [[nodiscard]] std::vector<float> unexplained(const float* y, const SampleFit& fit, std::size_t skip) const;
   [[nodiscard]] double confidenceOf(const float* y, const SampleFit& fit, std::size_t which,
                                     const std::vector<int>& rivals) const;
 

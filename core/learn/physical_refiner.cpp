@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/bernstein.h"
 #include "util/error.h"
 
 namespace phasewise::core {
@@ -16,22 +17,6 @@ torch::Tensor normalised(const torch::Tensor& pattern) {
   return pattern / std::get<0>(pattern.max(1, true)).clamp_min(1e-12);
 }
 
-// Bernstein polynomials of degree terms-1 on [0, 1]: non-negative and summing to 1, so
-// non-negative coefficients give a smooth non-negative background.
-torch::Tensor bernsteinBasis(int terms, std::int64_t points) {
-  torch::Tensor basis = torch::zeros({terms, points});
-  auto* b = basis.data_ptr<float>();
-  const int degree = terms - 1;
-  for (int k = 0; k < terms; ++k) {
-    double binomial = 1;
-    for (int i = 1; i <= k; ++i) binomial = binomial * (degree - k + i) / i;
-    for (std::int64_t j = 0; j < points; ++j) {
-      const double u = points > 1 ? static_cast<double>(j) / static_cast<double>(points - 1) : 0.0;
-      b[k * points + j] = static_cast<float>(binomial * std::pow(u, k) * std::pow(1 - u, degree - k));
-    }
-  }
-  return basis;
-}
 }  // namespace
 
 PhysicalRefiner::PhysicalRefiner(const torch::Tensor& x, const std::vector<double>& q,
@@ -54,7 +39,9 @@ PhysicalRefiner::PhysicalRefiner(const torch::Tensor& x, const std::vector<doubl
   total_ = x_.sum(1, true).clamp_min(1e-12);
   const auto m = x_.size(1), count = x_.size(0);
   q_ = torch::from_blob(const_cast<double*>(q.data()), {m}, torch::kFloat64).to(torch::kFloat32).clone();
-  basis_ = bernsteinBasis(settings.background_terms, m);
+  basis_ = torch::from_blob(bernsteinBasis(settings.background_terms, static_cast<std::size_t>(m)).data(),
+                            {settings.background_terms, m}, torch::kFloat32)
+               .clone();
   segment_ = torch::zeros({count, m}, torch::kInt64);
   for (std::int64_t i = 0; i < count; ++i) {
     const PeakSegmentation s =
