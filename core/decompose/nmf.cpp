@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "util/error.h"
+#include "util/idle_cores.h"
 
 namespace phasewise::core {
 namespace {
@@ -79,7 +80,8 @@ double lossOf(const at::Tensor& x, const at::Tensor& h, const at::Tensor& w, Nmf
 }  // namespace
 
 unsigned setComputeThreads(unsigned threads) {
-  const unsigned count = threads ? threads : std::max(1U, std::thread::hardware_concurrency());
+  // Automatic: the cores free now, so that a core another process holds does not stall the pool.
+  const unsigned count = threads ? threads : idleCores();
   at::set_num_threads(static_cast<int>(count));
   return count;
 }

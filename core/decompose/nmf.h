@@ -39,7 +39,8 @@ struct NmfResult {
 [[nodiscard]] NmfResult nmf(const std::vector<float>& x, std::size_t n, std::size_t m, const NmfOptions& options,
                             const ProgressCallback& progress = nullptr);
 
-// Sets LibTorch's intra-op thread count (0: all cores); returns the count in use.
+// Sets LibTorch's intra-op thread count (0: the cores free now, util/idle_cores.h); returns the
+// count in use.
 unsigned setComputeThreads(unsigned threads);
 
 }  // namespace phasewise::core
