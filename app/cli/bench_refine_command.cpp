@@ -218,6 +218,19 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
              core::scoreRefinement(tops(predictions), confidences(predictions), set.truth, set.patterns, after,
                                    set.pure, m, same),
              seconds);
+    if (std::string(v.name) == "physical, projection") {
+      // The projection's identity is the target whose peaks it kept (the cheapest explanation
+      // among the classifier's first guesses), not the classifier's reading of what is left.
+      std::vector<std::vector<int>> ranked;
+      for (const auto& r : refined) {
+        std::vector<int> order{r.edit.target >= 0 ? r.edit.target : r.after.top.front()};
+        for (int t : r.before.top)
+          if (t != order.front()) order.push_back(t);
+        ranked.push_back(order);
+      }
+      printRow("  ... its target as identity",
+               core::scoreRefinement(ranked, {}, set.truth, set.patterns, after, set.pure, m, same), seconds);
+    }
     if (o.details && v.refiner == core::RefinerKind::Physical && v.loss == core::EvaluationLoss::BestTarget)
       printCandidates(c, set, refined);
   }

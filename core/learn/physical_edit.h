@@ -45,6 +45,7 @@ struct EditedPeak {
 
 struct PhysicalEdit {
   bool applied = false;            // false: the additive refiner (or no refinement)
+  int target = -1;                 // the class whose ideal pattern decided what was kept (-1: none)
   double removed_fraction = 0;     // of the observed intensity, by peaks and background together
   double background_fraction = 0;  // the part of it removed as smooth background
   double strain = 0;               // lattice strain applied: R(x)(Q) = x(Q (1 + strain)), d-spacings x (1 + strain)

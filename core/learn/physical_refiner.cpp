@@ -138,6 +138,7 @@ PhysicalSolution PhysicalRefiner::solve(const Evaluation& evaluation, const torc
   s.background = torch::zeros({count, settings_.background_terms}, options);
   s.strain = torch::zeros({count, 1}, options);
   s.floor = peakFloors(reference);
+  s.reference = reference;
   // Start from what the reference explains (unexplained peaks taken away); the classifier
   // and the cost of removal then decide what comes back.
   s.mask = s.floor.clone();
@@ -201,6 +202,8 @@ void PhysicalRefiner::keepCheaper(PhysicalSolution& best, const PhysicalSolution
   best.broadening = torch::where(better, candidate.broadening, best.broadening);
   best.background = torch::where(better, candidate.background, best.background);
   best.floor = torch::where(better, candidate.floor, best.floor);
+  if (best.reference.defined() && candidate.reference.defined())
+    best.reference = torch::where(better.squeeze(1), candidate.reference, best.reference);
   best.cost = torch::minimum(candidate.cost, best.cost);
 }
 
@@ -219,6 +222,7 @@ std::vector<PhysicalEdit> PhysicalRefiner::describe(const PhysicalSolution& s) c
   for (std::int64_t i = 0; i < count; ++i) {
     PhysicalEdit& edit = out[static_cast<std::size_t>(i)];
     edit.applied = true;
+    if (s.reference.defined()) edit.target = static_cast<int>(s.reference[i].item<std::int64_t>());
     edit.background_fraction = std::max(0.0, static_cast<double>(background_share[i][0].item<float>()));
     edit.strain = settings_.max_strain * strain[i][0].item<float>();
     edit.broadening = settings_.max_broadening * std::sqrt(static_cast<double>(broadening[i][0].item<float>()));

@@ -26,6 +26,7 @@ struct PhysicalSolution {
   torch::Tensor broadening;  // count x 1 (diffusion time / its maximum)
   torch::Tensor background;  // count x terms
   torch::Tensor floor;       // count x peaks: the least of each peak that must stay
+  torch::Tensor reference;   // count: the class whose ideal pattern set the floor (int64), or undefined
   torch::Tensor cost;        // count: evaluation + lambda d
 };
 
