@@ -19,10 +19,13 @@
 #include "commands.h"
 #include "decompose/decomposer.h"
 #include "decompose/evaluation.h"
+#include "decompose/library_fit.h"
 #include "example/synthetic_library.h"
 #include "format_instance/solution_format.h"
 #include "io/npy.h"
 #include "io/registry.h"
+#include "simulate/reference_render.h"
+#include "simulate/stick_tables.h"
 #include "util/error.h"
 
 namespace phasewise::cli {
@@ -104,29 +107,51 @@ Row runPhasewise(const std::string& name, const core::Library& lib, const core::
   return row;
 }
 
-void alLiFe(const CommandContext& context, const fs::path& data, const fs::path& work) {
-  const fs::path folder = data / "drnets/Al-Li-Fe";
-  std::cout << "Al-Li-Fe (231 x 650, K = 6), one run; scores as in shared/tools/score_solution.py\n";
+// The library-guided fit with the folder's own candidate stick library (sticks_lib.tsv).
+Row runLibraryGuided(const core::Library& lib, const fs::path& folder, const fs::path& solution) {
+  const core::PhaseLibrary phases = core::readStickTable(folder / "sticks_lib.tsv");
+  core::LibraryFitSettings settings;
+  const core::LibraryDecomposition fit =
+      core::decomposeWithLibrary(lib, core::renderReferencePatterns(phases, lib.axis), settings);
+  Row row;
+  row.method =
+      "Phasewise library-guided (" + std::to_string(fit.result.phases) + " of " + std::to_string(phases.size()) + ")";
+  row.seconds = fit.result.seconds;
+  row.iterations = fit.rounds;
+  scaledErrors(lib, fit.result, row);
+  plugins::writeSolution(fit.result, {}, solution, false);
+  const plugins::Solution s = plugins::readSolution(solution);
+  row.e = core::evaluate(s.q, s.bases, s.phases, s.activations, core::loadDrnetsTruth(folder));
+  return row;
+}
+
+// One truth set (a DRNets-layout folder with *_sol.npy), every method in one run.
+void truthSet(const CommandContext& context, const fs::path& folder, int k, const fs::path& work) {
+  const core::Library lib0 = context.registry.read(folder).library;
+  std::cout << folder.filename().string() << " (" << lib0.samples << " x " << lib0.points() << ", K = " << k
+            << "), one run; scores as in shared/tools/score_solution.py\n";
   std::cout << "  " << std::left << std::setw(30) << "method" << std::right << std::setw(8) << "time s" << std::setw(7)
             << "iter" << std::setw(8) << "relL1" << std::setw(8) << "relL2" << std::setw(9) << "cosine" << std::setw(9)
             << "fracL1" << std::setw(7) << "Gibbs"
             << "\n";
-  const core::Library lib = context.registry.read(folder).library;
+  const core::Library& lib = lib0;
   core::DecompositionSettings best;
-  best.phases = 6;
+  best.phases = k;
   const Row ours = runPhasewise("Phasewise (default: shifts+Gibbs)", lib, best, folder, work / "phasewise.txt");
   printRow(ours);
   core::DecompositionSettings plain;
-  plain.phases = 6;
+  plain.phases = k;
   plain.shifts = 0;
   plain.gibbs = plain.connectivity = plain.background = false;
   plain.loss = core::NmfLoss::KullbackLeibler;
   plain.max_iterations = 500;
   printRow(runPhasewise("Phasewise plain NMF (KL, MU)", lib, plain, folder, work / "plain.txt"));
+  std::error_code ec;
+  if (fs::exists(folder / "sticks_lib.tsv", ec)) printRow(runLibraryGuided(lib, folder, work / "library.txt"));
   const fs::path script = work / "sklearn_nmf.py";
   { std::ofstream(script) << kSklearnScript; }
-  const std::string command = "/usr/bin/python3 '" + script.string() + "' '" + folder.string() + "' 6 '" +
-                              (work / "sklearn.txt").string() + "' 2>/dev/null";
+  const std::string command = "/usr/bin/python3 '" + script.string() + "' '" + folder.string() + "' " +
+                              std::to_string(k) + " '" + (work / "sklearn.txt").string() + "' 2>/dev/null";
   const std::string output = runCapturing(command);
   const auto at = output.find("RESULT");
   if (at == std::string::npos) {
@@ -218,10 +243,13 @@ int runBenchDecompose(const CommandContext& context, const Arguments& arguments)
   const fs::path work = fs::temp_directory_path() / ("phasewise-bench-decompose-" + std::to_string(::getpid()));
   fs::create_directories(work);
   std::error_code ec;
-  if (fs::exists(data / "drnets/Al-Li-Fe/XRD.npy", ec))
-    alLiFe(context, data, work);
-  else
-    std::cout << "Al-Li-Fe skipped: no " << (data / "drnets/Al-Li-Fe").string() << " (use --data)\n";
+  for (const auto& [folder, k] : {std::pair<fs::path, int>{data / "drnets/Al-Li-Fe", 6},
+                                  std::pair<fs::path, int>{data / "synthetic-spreads/Fe-Ni-Cu", 4}}) {
+    if (fs::exists(folder / "XRD.npy", ec))
+      truthSet(context, folder, k, work);
+    else
+      std::cout << folder.filename().string() << " skipped: no " << folder.string() << " (use --data)\n";
+  }
   if (fs::exists(data / "drnets/Bi-Cu-V-307/XRD.npy", ec))
     biCuV(context, data, work, static_cast<int>(arguments.number("bicuv-phases", 13)));
   if (!arguments.flag("skip-large"))
