@@ -187,8 +187,13 @@ int writeResult(const core::Library& library, const std::optional<core::PhaseLib
     throw UsageError("RESULT must end in .h5 (project file) or .txt (instance solution format)");
   }
   std::cout << "decomposed " << result.samples << " samples into " << result.phases << " phases in " << std::fixed
-            << std::setprecision(2) << result.seconds << " s (" << result.iterations << " iterations); wrote " << out
-            << "\n";
+            << std::setprecision(2) << result.seconds << " s (" << result.iterations << " iterations";
+  // Whether it settled: the last relative change of the objective (the stopping test's measure).
+  const auto& h = result.loss_history;
+  if (h.size() >= 2 && h[h.size() - 2] != 0)
+    std::cout << ", last relative change " << std::scientific << std::setprecision(1)
+              << std::abs(h.back() - h[h.size() - 2]) / std::abs(h[h.size() - 2]) << std::fixed;
+  std::cout << "); wrote " << out << "\n";
   return 0;
 }
 }  // namespace
