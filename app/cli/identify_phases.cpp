@@ -38,8 +38,8 @@ void printTable(const std::string& label, const core::PatternIdentification& r) 
               << (p.weight_fraction ? number(*p.weight_fraction) : "-") << "\t" << number(p.lattice_scale) << "\t"
               << number(p.confidence, 3) << "\n";
   std::cout << label << "\tunexplained\t" << number(r.unexplained_share) << "\t-\t-\t-\n";
-  std::cout << "# " << label << ": " << r.phases.size() << " phases, " << number(100 * r.unexplained_share, 1)
-            << " % of the diffracted intensity unexplained";
+  std::cout << "# " << label << ": " << r.phases.size() << (r.phases.size() == 1 ? " phase, " : " phases, ")
+            << number(100 * r.unexplained_share, 1) << " % of the diffracted intensity unexplained";
   if (!r.unexplained_peaks.empty()) {
     std::cout << "; unexplained peaks at";
     for (const core::UnexplainedPeak& u : r.unexplained_peaks) {
