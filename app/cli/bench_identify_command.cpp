@@ -12,6 +12,7 @@
 #include <set>
 
 #include "arguments.h"
+#include "bench_support.h"
 #include "commands.h"
 #include "decompose/phase_identification.h"
 #include "io/registry.h"
@@ -22,14 +23,6 @@
 namespace phasewise::cli {
 namespace {
 namespace fs = std::filesystem;
-
-// "cod_NiO-Bunsenite.cif" -> "NiO"
-std::string formulaOfFile(const std::string& source) {
-  std::string name = fs::path(source).stem().string();
-  for (const char* prefix : {"cod_", "amcsd_"})
-    if (name.rfind(prefix, 0) == 0) name = name.substr(std::string(prefix).size());
-  return name.substr(0, name.find('-'));
-}
 
 struct Mixture {
   std::map<std::string, double> weight;  // formula -> weight fraction (normalised)
@@ -77,7 +70,7 @@ int runBenchIdentify(const CommandContext& context, const Arguments& arguments) 
   if (!fs::is_directory(folder, ec)) throw core::Error("needs " + folder.string() + " (use --data)");
   const core::PhaseLibrary phases = collectPhases({cifs.string()}, arguments, nullptr);
   std::set<std::string> library_formulas;
-  for (const auto& p : phases.phases) library_formulas.insert(formulaOfFile(p.source));
+  for (const auto& p : phases.phases) library_formulas.insert(formulaOf(fs::path(p.source).filename().string()));
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(folder))
     if (e.path().extension() == ".xrdml") files.push_back(e.path());
@@ -105,7 +98,8 @@ int runBenchIdentify(const CommandContext& context, const Arguments& arguments) 
     bool all_in = true;
     for (const auto& [formula, w] : mix.weight) all_in = all_in && library_formulas.count(formula);
     for (const core::IdentifiedPhase& p : r.phases) {
-      const std::string formula = formulaOfFile(phases.phases[static_cast<std::size_t>(p.reference)].source);
+      const std::string formula =
+          formulaOf(fs::path(phases.phases[static_cast<std::size_t>(p.reference)].source).filename().string());
       found_weight[formula] += p.weight_fraction.value_or(0.0);
       const bool right = mix.weight.count(formula) > 0;
       std::cout << " " << formula << (right ? "" : "(x)") << " " << std::setprecision(2) << p.confidence;

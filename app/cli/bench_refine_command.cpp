@@ -72,17 +72,6 @@ seconds = time.perf_counter() - t
 print("RESULT", count / seconds, torch.__version__)
 )";
 
-// "10+Al2O3_00-046-1215_Orthorhombic.txt" -> "Al2O3"; "cod_NiO-Bunsenite.cif" -> "NiO".
-std::string formulaOf(std::string name) {
-  if (const auto plus = name.find('+'); plus != std::string::npos && plus < 5) name = name.substr(plus + 1);
-  for (const char* prefix : {"cod_", "amcsd_"})
-    if (name.rfind(prefix, 0) == 0) name = name.substr(std::string(prefix).size());
-  for (const char* extension : {".txt", ".cif"})
-    if (const auto at = name.rfind(extension); at != std::string::npos && at + 4 == name.size()) name.resize(at);
-  const auto end = name.find_first_of("_-");
-  return end == std::string::npos ? name : name.substr(0, end);
-}
-
 struct CandidateSet {
   std::string name;
   std::vector<float> patterns, pure;  // count x classifier points

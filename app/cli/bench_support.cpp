@@ -34,4 +34,14 @@ std::uint64_t procStatusBytes(const std::string& key) {
   return 0;
 }
 
+std::string formulaOf(std::string name) {
+  if (const auto plus = name.find('+'); plus != std::string::npos && plus < 5) name = name.substr(plus + 1);
+  for (const char* prefix : {"cod_", "amcsd_"})
+    if (name.rfind(prefix, 0) == 0) name = name.substr(std::string(prefix).size());
+  for (const char* extension : {".txt", ".cif"})
+    if (const auto at = name.rfind(extension); at != std::string::npos && at + 4 == name.size()) name.resize(at);
+  const auto end = name.find_first_of("_-");
+  return end == std::string::npos ? name : name.substr(0, end);
+}
+
 }  // namespace phasewise::cli

@@ -11,6 +11,10 @@ namespace phasewise::cli {
 // whether it started and exited with status 0.
 std::string runCapturing(const std::string& command, bool* succeeded = nullptr);
 
+// The formula in a reference phase's name or file name, for scoring identities by formula:
+// "10+Al2O3_00-046-1215_Orthorhombic.txt" -> "Al2O3"; "cod_NiO-Bunsenite.cif" -> "NiO".
+std::string formulaOf(std::string name);
+
 // VmRSS or VmHWM (peak) of this process, in bytes, from /proc/self/status.
 std::uint64_t procStatusBytes(const std::string& key);
 

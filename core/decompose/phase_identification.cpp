@@ -10,25 +10,25 @@
 
 namespace phasewise::core {
 namespace {
-// The pattern on a log-Q grid over its own range (Q in nm^-1), scaled to a maximum of 1.
+// The pattern on a log-Q grid over its own range (the decomposition's toLogQ, Q in nm^-1),
+// scaled to a maximum of 1.
 std::pair<Axis, std::vector<float>> onLogQ(const Axis& axis, const float* pattern, std::size_t wanted) {
-  std::vector<double> q = convertAxis(axis, {AxisKind::Q, AxisUnit::InverseNanometre}).values;
-  std::vector<float> y(pattern, pattern + axis.values.size());
-  if (q.size() > 1 && q.front() > q.back()) {
-    std::reverse(q.begin(), q.end());
-    std::reverse(y.begin(), y.end());
+  Library one;
+  one.axis = convertAxis(axis, {AxisKind::Q, AxisUnit::InverseNanometre});
+  one.samples = 1;
+  one.intensities.assign(pattern, pattern + axis.values.size());
+  if (one.axis.values.size() > 1 && one.axis.values.front() > one.axis.values.back()) {
+    std::reverse(one.axis.values.begin(), one.axis.values.end());
+    std::reverse(one.intensities.begin(), one.intensities.end());
   }
-  if (q.size() < 16 || !(q.front() > 0))
-    throw Error("phase identification needs a pattern of at least 16 points at Q > 0");
-  const std::size_t n = std::max<std::size_t>(16, std::min(wanted, q.size()));
-  Axis log{{AxisKind::Q, AxisUnit::InverseNanometre}, {}, axis.wavelength_angstrom};
-  const double a = std::log(q.front()), b = std::log(q.back());
-  for (std::size_t i = 0; i < n; ++i) log.values.push_back(std::exp(a + (b - a) * static_cast<double>(i) / (n - 1)));
-  std::vector<float> on = interpolateOrZero(q, y.data(), log.values);
-  const float top = *std::max_element(on.begin(), on.end());
+  if (one.axis.values.size() < 16) throw Error("phase identification needs a pattern of at least 16 points");
+  LogQLibrary log = toLogQ(one, std::max<std::size_t>(16, std::min(wanted, one.axis.values.size())));
+  std::vector<float>& on = log.library.intensities;
+  float top = 0;
+  for (float v : on) top = std::max(top, v);
   if (!(top > 0)) throw Error("the pattern holds no intensity");
   for (float& v : on) v = std::max(0.0F, v / top);
-  return {log, on};
+  return {log.library.axis, on};
 }
 }  // namespace
 
