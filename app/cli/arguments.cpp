@@ -1,6 +1,7 @@
 #include "arguments.h"
 
 #include <cctype>
+#include <cmath>
 
 #include "util/text.h"
 
@@ -46,6 +47,15 @@ double Arguments::number(const std::string& name, double fallback) const {
   double v = 0;
   if (!core::parseNumber(*text, v)) throw UsageError("--" + name + " expects a number, got '" + *text + "'");
   return v;
+}
+
+int Arguments::integer(const std::string& name, int fallback, int low, int high) const {
+  const double v = number(name, fallback);
+  // Checked before the conversion: 1e12 or NaN must not wrap round into a plausible int.
+  if (!(v >= low && v <= high) || v != std::floor(v))
+    throw UsageError("--" + name + " expects a whole number from " + std::to_string(low) + " to " +
+                     std::to_string(high) + ", got '" + value(name).value_or("") + "'");
+  return static_cast<int>(v);
 }
 
 std::vector<double> parseNumberList(const std::string& text, const std::string& option) {

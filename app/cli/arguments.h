@@ -24,6 +24,8 @@ class Arguments {
   [[nodiscard]] const std::vector<std::string>& positional() const { return positional_; }
   [[nodiscard]] std::optional<std::string> value(const std::string& name) const;
   [[nodiscard]] double number(const std::string& name, double fallback) const;
+  // A whole number in [low, high]; UsageError naming the option otherwise.
+  [[nodiscard]] int integer(const std::string& name, int fallback, int low, int high) const;
   [[nodiscard]] bool flag(const std::string& name) const { return flags_.count(name) > 0; }
 
  private:

@@ -78,7 +78,7 @@ int runBenchIdentify(const CommandContext& context, const Arguments& arguments) 
   core::PhaseIdentificationSettings settings;
   settings.fit.max_strain = arguments.number("max-strain", settings.fit.max_strain);
   settings.fit.min_gain = arguments.number("min-gain", settings.fit.min_gain);
-  settings.max_phases = static_cast<int>(arguments.number("max-phases", settings.max_phases));
+  settings.max_phases = arguments.integer("max-phases", settings.max_phases, 1, 12);
   // The scans are Cu K-alpha1 + K-alpha2 (the files say so): the candidates carry the doublet.
   const std::string radiation = arguments.value("radiation").value_or("Cu");
   std::map<std::string, Tally> tallies;

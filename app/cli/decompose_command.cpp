@@ -56,7 +56,7 @@ core::DecompositionResult decomposeWithPhases(const core::Library& library, cons
   core::LibraryFitSettings s;
   s.max_strain = a.number("max-strain", s.max_strain);
   s.min_gain = a.number("min-gain", s.min_gain);
-  s.free_phases = static_cast<int>(a.number("free", 0));
+  s.free_phases = a.integer("free", 0, 0, 64);
   s.connectivity = !a.flag("no-connectivity");
   s.log_points = static_cast<std::size_t>(a.number("log-points", 0));
   s.default_phase_limit = static_cast<int>(a.number("phase-limit", s.default_phase_limit));

@@ -77,7 +77,7 @@ int runIdentifyPhases(const CommandContext& context, const Arguments& arguments)
   if (arguments.positional().empty()) throw UsageError("give at least one pattern file");
   const core::PhaseLibrary phases = collectPhases({*arguments.value("phases-from")}, arguments, nullptr);
   core::PhaseIdentificationSettings settings;
-  settings.max_phases = static_cast<int>(arguments.number("max-phases", settings.max_phases));
+  settings.max_phases = arguments.integer("max-phases", settings.max_phases, 1, 12);
   settings.fit.max_strain = arguments.number("max-strain", settings.fit.max_strain);
   settings.fit.min_gain = arguments.number("min-gain", settings.fit.min_gain);
   const std::string radiation = arguments.value("radiation").value_or("");

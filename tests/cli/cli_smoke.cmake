@@ -75,6 +75,12 @@ run(0 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/cu_mo.xy")
 if(NOT last_out MATCHES "cu_mo.xy\tcopper\t1.0000\t1.0000\t[0-9.]+\t[0-9.]+\n[^\n]*cu_mo.xy\tunexplained\t[0-9.]+\t-\t-\t-\n# ")
   message(FATAL_ERROR "identify --phases-from did not print its table: '${last_out}'")
 endif()
+# Hostile input: absurd counts are usage errors (not wrapped round into an int), an empty
+# pattern is a data error.
+run(2 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/cu_mo.xy" --max-phases 1e12)
+run(2 "${CLI}" decompose "${WORK}/cu_mo.xy" --phases-from "${WORK}/cu.cif" --free nan -o "${WORK}/never.h5")
+file(WRITE "${WORK}/flat.xy" "# q_nm intensity\n20 0\n21 0\n22 0\n23 0\n24 0\n25 0\n26 0\n27 0\n28 0\n29 0\n30 0\n31 0\n32 0\n33 0\n34 0\n35 0\n36 0\n")
+run(1 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/flat.xy")
 run(0 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/cu_mo.xy" --json)
 if(NOT last_out MATCHES "^\\[{\"pattern\": \"[^\"]*cu_mo.xy\", \"phases\": \\[{\"phase\": \"copper\", \"intensity_fraction\": 1.0000")
   message(FATAL_ERROR "identify --phases-from --json: '${last_out}'")
