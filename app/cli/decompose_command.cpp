@@ -28,7 +28,8 @@ constexpr const char* kDecomposeUsage = R"(usage: phasewise-cli decompose LIBRAR
   Gibbs phase rule, connectivity on the composition graph, a smooth background component.
   --shifts S         largest peak shift in log-Q bins each way (default 32; 0 turns shifts off)
   --log-points N     log-Q grid size (default: the library's points, at most 1200)
-  --iterations N     outer iterations (default 60)      --tolerance T  (default 1e-4)
+  --iterations N     at most N outer iterations (default 100)
+  --tolerance T      stop when the loss changes by less than this share (default 1e-4)
   --no-gibbs         allow any number of phases per sample
   --phase-limit L    Gibbs limit where the library gives none (default: elements present)
   --no-connectivity  no contiguity or shift smoothing on the neighbour graph
@@ -154,7 +155,7 @@ core::DecompositionSettings settingsFrom(const Arguments& a) {
   if (s.phases < 1) throw UsageError("--phases K is required (K >= 1)");
   s.shifts = static_cast<int>(a.number("shifts", 32));
   s.log_points = static_cast<std::size_t>(a.number("log-points", 0));
-  s.max_iterations = static_cast<int>(a.number("iterations", 60));
+  s.max_iterations = static_cast<int>(a.number("iterations", 100));
   s.tolerance = a.number("tolerance", 1e-4);
   s.gibbs = !a.flag("no-gibbs");
   s.default_phase_limit = static_cast<int>(a.number("phase-limit", 3));
@@ -189,10 +190,9 @@ int writeResult(const core::Library& library, const std::optional<core::PhaseLib
   std::cout << "decomposed " << result.samples << " samples into " << result.phases << " phases in " << std::fixed
             << std::setprecision(2) << result.seconds << " s (" << result.iterations << " iterations";
   // Whether it settled: the last relative change of the objective (the stopping test's measure).
-  const auto& h = result.loss_history;
-  if (h.size() >= 2 && h[h.size() - 2] != 0)
-    std::cout << ", last relative change " << std::scientific << std::setprecision(1)
-              << std::abs(h.back() - h[h.size() - 2]) / std::abs(h[h.size() - 2]) << std::fixed;
+  if (result.loss_history.size() >= 2)
+    std::cout << ", " << (result.converged ? "converged" : "iteration cap reached") << ", last relative change "
+              << std::scientific << std::setprecision(1) << result.final_change << std::fixed;
   std::cout << "); wrote " << out << "\n";
   return 0;
 }

@@ -19,11 +19,14 @@ int runEvaluate(const CommandContext& context) {
     std::cout << "usage: phasewise-cli evaluate RESULT.txt|RESULT.h5 --truth DIR\n"
                  "  DIR holds Q.npy, decomposition_sol.npy, normalized_weights_sol.npy and degree_of_freedom.npy\n"
                  "  (e.g. ../shared/data/drnets/Al-Li-Fe). Prints matched cosine (Hungarian), phase-fraction L1,\n"
-                 "  Gibbs violations, as shared/tools/score_solution.py defines them.\n";
+                 "  Gibbs violations, as shared/tools/score_solution.py defines them; per phase the pattern\n"
+                 "  cosine, the fraction-map cosine and (a project file against a truth with\n"
+                 "  lattice_scale_sol.npy) the RMS lattice-scale error after one constant per phase.\n";
     return arguments.flag("help") ? 0 : 2;
   }
   const std::string& path = arguments.positional()[0];
   plugins::Solution solution;
+  std::vector<float> shifts;  // project files only
   if (path.size() > 3 && (path.substr(path.size() - 3) == ".h5" || path.substr(path.size() - 5) == ".hdf5")) {
     const plugins::Project project = plugins::readProject(path);
     if (!project.decomposition) throw core::Error(path + ": the project holds no decomposition");
@@ -31,17 +34,24 @@ int runEvaluate(const CommandContext& context) {
     solution.q = core::convertAxis(project.library.axis, {core::AxisKind::Q, core::AxisUnit::InverseNanometre}).values;
     solution.bases = project.decomposition->bases;
     solution.activations = project.decomposition->activations;
+    shifts = project.decomposition->shifts;
   } else {
     solution = plugins::readSolution(path);
   }
   const core::GroundTruth truth = core::loadDrnetsTruth(*arguments.value("truth"));
-  const core::Evaluation e = core::evaluate(solution.q, solution.bases, solution.phases, solution.activations, truth);
+  const core::Evaluation e =
+      core::evaluate(solution.q, solution.bases, solution.phases, solution.activations, truth, shifts);
   std::cout << std::fixed << std::setprecision(4) << "matched_cos=" << e.match.mean_cosine
             << " fracL1=" << e.fraction_l1 << " gibbs_violations=" << e.gibbs_violations << " K=" << e.phases << "\n";
   for (int p = 0; p < e.phases; ++p) {
     const int t = e.match.true_for_found[static_cast<std::size_t>(p)];
     std::cout << "  phase " << p + 1 << " -> " << (t >= 0 ? "true phase " + std::to_string(t + 1) : "unmatched")
-              << "  cosine " << e.match.cosine[static_cast<std::size_t>(p)] << "\n";
+              << "  cosine " << e.match.cosine[static_cast<std::size_t>(p)];
+    if (t >= 0) std::cout << "  fraction-map cosine " << e.map_cosine[static_cast<std::size_t>(p)];
+    if (e.lattice_error[static_cast<std::size_t>(p)] >= 0)
+      std::cout << "  lattice error " << std::setprecision(2) << 100 * e.lattice_error[static_cast<std::size_t>(p)]
+                << " %" << std::setprecision(4);
+    std::cout << "\n";
   }
   return 0;
 }

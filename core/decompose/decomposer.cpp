@@ -164,6 +164,9 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
     a = start.h;
     result.iterations = start.iterations;
     result.loss_history = start.loss;
+    const auto& h = start.loss;
+    if (h.size() >= 2) result.final_change = std::abs(h.back() - h[h.size() - 2]) / std::max(h[h.size() - 2], 1e-300);
+    result.converged = start.iterations < settings.max_iterations;
     // The log-Q view of the bases, for display and for later shift-aware runs.
     result.bases_log.resize(ku * log_points);
     const LinearResampler to_log(own_q.values, result.log_axis.values);
@@ -217,6 +220,8 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
     c = fit.c;
     result.iterations = fit.iterations;
     result.loss_history = fit.loss;
+    result.converged = fit.converged;
+    result.final_change = fit.last_change;
     result.bases_log = w_log;
     // Patterns back onto the library's axis (at their reference lattice parameter).
     result.bases.resize(ku * m);

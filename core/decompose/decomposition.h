@@ -17,7 +17,7 @@ struct DecompositionSettings {
   int shifts = 32;             // largest peak shift in log-Q bins each way; 0: plain NMF (no shifts)
   std::size_t log_points = 0;  // log-Q grid size; 0: the library's point count
   NmfLoss loss = NmfLoss::Frobenius;
-  int max_iterations = 60;      // outer iterations (shift-aware) or NMF iterations (plain)
+  int max_iterations = 100;     // cap on outer iterations (shift-aware) or NMF iterations (plain)
   double tolerance = 1e-4;      // stop when the relative loss change falls below this
   double sparsity = 0.0;        // L1 weight on activations (plain NMF)
   bool gibbs = true;            // at most the sample's phase limit of phases per sample
@@ -58,6 +58,8 @@ struct DecompositionResult {
   std::vector<std::string> phase_names;
   std::vector<float> confidence;
   int iterations = 0;
+  bool converged = false;   // stopped by the relative-change test, not by the cap
+  double final_change = 0;  // the last relative change of the objective (the test's measure)
   double seconds = 0.0;
 
   [[nodiscard]] float fraction(std::size_t sample, int phase) const {

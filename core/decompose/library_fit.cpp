@@ -519,6 +519,10 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
   r.settings.phases = r.phases;
   r.iterations = rounds;
   r.loss_history = history;
+  r.converged = changed == 0;
+  if (history.size() >= 2)
+    r.final_change =
+        std::abs(history.back() - history[history.size() - 2]) / std::max(history[history.size() - 2], 1e-300);
   r.sample_loss = sampleL1Loss(library, r.reconstruction);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   reportProgress(progress, 1.0, "done");

@@ -253,6 +253,10 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
         std::fill(candidate.begin(), candidate.end(), 0);
         for (std::size_t i = 0; i < strength.size() && i < static_cast<std::size_t>(limit + 3); ++i)
           candidate[static_cast<std::size_t>(strength[i].second)] = 1;
+        // The phases the sample holds now stay candidates, so the subset kept is never worse
+        // than the current one (the polish relies on each step lowering the loss).
+        for (int p = 0; p < k; ++p)
+          if (r.a[s * ku + static_cast<std::size_t>(p)] > 0) candidate[static_cast<std::size_t>(p)] = 1;
       }
       for (const auto& set : subsets[static_cast<std::size_t>(limit)]) {
         bool ok = true;
@@ -274,8 +278,9 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
     if (o.background) r.c[s] = static_cast<float>(best_coef.empty() ? 0.0 : best_coef.back());
   };
 
-  // Connectivity: pull shifts towards the neighbours' and keep each phase's largest region.
-  auto enforceConnectivity = [&](bool prune) {
+  // Connectivity: pull shifts towards the neighbours' (exploration only: it is not a descent
+  // step) and keep each phase's largest region.
+  auto enforceConnectivity = [&](bool smooth_shifts, bool prune) {
     if (!o.connectivity || o.edges.empty()) return;
     std::vector<float> smoothed = r.shift;
     for (std::size_t s = 0; s < n; ++s)
@@ -290,7 +295,7 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
           }
         if (count) smoothed[s * ku + p] = static_cast<float>(0.5 * r.shift[s * ku + p] + 0.5 * sum / count);
       }
-    r.shift = smoothed;
+    if (smooth_shifts) r.shift = smoothed;
     if (!prune) return;
     for (int p = 0; p < k; ++p) {
       std::vector<int> component(n, -1);
@@ -399,22 +404,35 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
         weight += r.a[s * ku + p];
       }
       if (weight <= 0) continue;
-      const double mean = sum / weight;
-      if (std::abs(mean) < 0.25) continue;
+      // Whole bins only: a fractional shift would interpolate, and so blur, the pattern.
+      const double mean = std::round(sum / weight);
+      if (mean == 0) continue;
       shiftPattern(&r.w[static_cast<std::size_t>(p) * m], m, mean, tmp.data());
       std::copy(tmp.begin(), tmp.end(), r.w.begin() + static_cast<std::ptrdiff_t>(p * m));
       for (std::size_t s = 0; s < n; ++s) r.shift[s * ku + p] = static_cast<float>(r.shift[s * ku + p] - mean);
     }
   };
 
+  // Two stages. Exploration (the first `explore_iterations`): whole-range shift scans every
+  // tenth iteration, local searches every third, and in between the pattern updates run under
+  // shifts that connectivity has pulled towards the neighbours'; that is not a descent step (the
+  // loss rises and falls with a period of three) but it keeps patterns and shifts from locking
+  // each other into a poor minimum. Polish: a local shift search every iteration and no shift
+  // smoothing, so that each step lowers the loss (the subset search keeps the current phases as
+  // candidates, re-centring moves whole bins), until its relative change falls below the
+  // tolerance, or the cap.
+  const int explore = std::min(o.iterations, std::max(1, o.explore_iterations));
+  const int prune_from = std::max(1, 2 * explore / 3);
   double previous = 1e300;
+  r.converged = false;
   for (int it = 1; it <= o.iterations; ++it) {
-    const int search = (it <= 3 || it % 10 == 0) ? 2 : (it % 3 == 0 ? 1 : 0);
+    const bool polishing = it > explore;
+    const int search = polishing ? 1 : ((it <= 3 || it % 10 == 0) ? 2 : (it % 3 == 0 ? 1 : 0));
     parallelFor(n, std::max(1U, o.threads), [&](std::size_t begin, std::size_t end, unsigned) {
       std::vector<float> scratch;
       for (std::size_t s = begin; s < end; ++s) fitSample(s, search, scratch);
     });
-    enforceConnectivity(it > o.iterations / 3);
+    enforceConnectivity(!polishing, it > prune_from);
     for (int inner = 0; inner < o.pattern_updates; ++inner) updatePatterns();
     if (it % 5 == 0) recentre();
     // The loss of the model as it stood before the last pattern update: good enough to watch
@@ -424,7 +442,11 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
     r.loss.push_back(loss);
     r.iterations = it;
     reportProgress(progress, static_cast<double>(it) / o.iterations, "shift-aware decomposition");
-    if (it > 10 && std::abs(previous - loss) <= o.tolerance * previous) break;
+    if (polishing && previous < 1e300) r.last_change = std::abs(previous - loss) / std::max(previous, kEps);
+    if (polishing && previous < 1e300 && r.last_change <= o.tolerance) {
+      r.converged = true;
+      break;
+    }
     previous = loss;
   }
   // Final activations for the final patterns and shifts.

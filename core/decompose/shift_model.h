@@ -9,6 +9,8 @@
 //   2. connectivity on the neighbour graph: shifts pulled towards their neighbours', and each
 //      phase kept only on its largest connected region;
 //   3. multiplicative updates of the patterns (and background) under the shifts.
+// An exploration stage (a fixed schedule of searches) is followed by a polish that runs until
+// the relative loss change falls below the tolerance, or the iteration cap.
 
 #include <cstdint>
 #include <utility>
@@ -20,18 +22,18 @@ namespace phasewise::core {
 
 struct ShiftModelOptions {
   int phases = 6;
-  int max_shift = 32;  // bins
-  int iterations = 60;
-  double tolerance = 1e-4;
+  int max_shift = 32;           // bins
+  int iterations = 100;         // cap on outer iterations (exploration + polish)
+  int explore_iterations = 30;  // exploration stage before the polish (see fitShiftModel)
+  double tolerance = 1e-4;      // the polish stops when the relative loss change falls below this
   bool gibbs = true;
   std::vector<int> limits;  // per sample, when gibbs
   bool connectivity = true;
   std::vector<std::pair<std::int64_t, std::int64_t>> edges;
   bool background = true;
   unsigned threads = 1;
-  double subset_penalty = 2e-3;
-  int pattern_updates = 3;  // multiplicative updates of the patterns per outer iteration  // residual cost (relative to
-                            // |y|^2) of each extra phase
+  double subset_penalty = 2e-3;  // residual cost (relative to |y|^2) of each extra phase
+  int pattern_updates = 3;       // multiplicative updates of the patterns per outer iteration
   std::vector<float> initial_w;  // phases x points (required)
   std::vector<char> frozen;      // phases whose pattern is held fixed (seeded by the user)
 };
@@ -44,6 +46,8 @@ struct ShiftModelResult {
   std::vector<float> c;      // samples (background activation)
   std::vector<double> loss;  // per iteration: sum of squared residuals
   int iterations = 0;
+  bool converged = false;  // the polish met the tolerance before the cap
+  double last_change = 0;  // relative loss change of the last polish iteration
 };
 
 // y: samples x points (non-negative, each sample scaled to a maximum of 1).

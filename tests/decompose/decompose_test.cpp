@@ -54,6 +54,27 @@ TEST(DecomposeTest, RecoversTheExamplePhasesWithinTheGibbsRule) {
   }
 }
 
+TEST(DecomposeTest, StopsOnTheRelativeChangeTestAndThePolishOnlyDescends) {
+  const SyntheticLibrary ex = example();
+  DecompositionSettings settings;
+  settings.phases = 4;
+  settings.threads = 2;
+  settings.max_iterations = 400;
+  const DecompositionResult r = decompose(ex.library, settings);
+  EXPECT_TRUE(r.converged);
+  EXPECT_LT(r.iterations, 400);
+  EXPECT_LE(r.final_change, settings.tolerance);
+  ASSERT_EQ(r.loss_history.size(), static_cast<std::size_t>(r.iterations));
+  // After the exploration stage (30 iterations) every step lowers the loss.
+  for (std::size_t i = 31; i < r.loss_history.size(); ++i)
+    EXPECT_LE(r.loss_history[i], r.loss_history[i - 1] * (1 + 1e-6)) << "iteration " << i + 1;
+  // A cap below that stops there and says so.
+  settings.max_iterations = 35;
+  const DecompositionResult capped = decompose(ex.library, settings);
+  EXPECT_EQ(capped.iterations, 35);
+  EXPECT_FALSE(capped.converged);
+}
+
 TEST(DecomposeTest, CancellingLeavesNothingHalfDone) {
   const SyntheticLibrary ex = example();
   DecompositionSettings settings;
@@ -128,6 +149,37 @@ TEST(DecomposeTest, RealDataAlLiFeMeetsTheTargets) {
   EXPECT_GE(e.match.mean_cosine, 0.95);
   EXPECT_LE(e.fraction_l1, 0.15);
   EXPECT_EQ(e.gibbs_violations, 0);
+  EXPECT_TRUE(r.converged);
+}
+
+// Away from Al-Li-Fe: a spread simulated independently of Phasewise, with lattice strain,
+// texture and K-alpha doublets; fraction maps, fractions and strains against its truth.
+TEST(DecomposeTest, RealDataFeNiCuFractionsMapsAndStrains) {
+  PHASEWISE_REQUIRE_DATA("synthetic-spreads/Fe-Ni-Cu/lattice_scale_sol.npy");
+  FormatRegistry registry;
+  plugins::registerBuiltinFormats(registry);
+  const Library lib = registry.read(sharedDataDir() / "synthetic-spreads/Fe-Ni-Cu").library;
+  DecompositionSettings settings;
+  settings.phases = 4;
+  const DecompositionResult r = decompose(lib, settings);
+  const GroundTruth truth = loadDrnetsTruth(sharedDataDir() / "synthetic-spreads/Fe-Ni-Cu");
+  ASSERT_EQ(truth.lattice.size(), truth.samples * 4);
+  const std::vector<double> q = convertAxis(lib.axis, {AxisKind::Q, AxisUnit::InverseNanometre}).values;
+  const Evaluation e = evaluate(q, r.bases, 4, r.activations, truth, r.shifts);
+  std::cout << "Fe-Ni-Cu: fraction L1 " << e.fraction_l1 << ", " << r.iterations << " iterations\n";
+  EXPECT_LE(e.fraction_l1, 0.04);
+  EXPECT_EQ(e.gibbs_violations, 0);
+  for (int p = 0; p < 4; ++p) {
+    EXPECT_GE(e.match.true_for_found[static_cast<std::size_t>(p)], 0);
+    EXPECT_GE(e.map_cosine[static_cast<std::size_t>(p)], 0.95) << "phase " << p;
+    EXPECT_GE(e.lattice_error[static_cast<std::size_t>(p)], 0.0);
+    EXPECT_LE(e.lattice_error[static_cast<std::size_t>(p)], 0.003) << "phase " << p;
+  }
+  // The strain measure can fail: without shifts the truth's own spread (0.3-0.6 %) shows.
+  const Evaluation flat = evaluate(q, r.bases, 4, r.activations, truth, std::vector<float>(r.shifts.size(), 1.0F));
+  double worst = 0;
+  for (double err : flat.lattice_error) worst = std::max(worst, err);
+  EXPECT_GT(worst, 0.004);
 }
 
 }  // namespace
