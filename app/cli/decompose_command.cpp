@@ -45,6 +45,12 @@ Library-guided (the candidate phases are known: CIFs, stick tables or a phase li
   Each sample is fitted with at most its Gibbs limit of candidate phases, each with its own
   lattice scale (--max-strain, default 0.02) and peak width, plus a smooth background, with
   connectivity on the composition graph; identities come from the fit, with a confidence.
+  The cards chosen are then measured by the shift-aware decomposition, their patterns free to
+  adapt (texture, widths, solid solutions beyond --max-strain); each keeps its card's name
+  while its adapted pattern still matches it (cosine >= 0.5, printed).
+  --no-refit         report the first stage: the cards' own patterns and fractions
+  --keep-foreign     keep candidates with an element the library does not hold (left out by
+                     default: an Fe-Ni-Cu spread holds no Mn phase; O, N, C, H, S... always pass)
   --free K           K free components for what the library does not explain (default 0)
   --min-gain G       a phase must explain this share of a sample (default 0.01)
   --radiation R      for rendering the candidates' widths (default CuKa1)
@@ -59,6 +65,8 @@ core::DecompositionResult decomposeWithPhases(const core::Library& library, cons
   s.min_gain = a.number("min-gain", s.min_gain);
   s.free_phases = a.integer("free", 0, 0, 64);
   s.connectivity = !a.flag("no-connectivity");
+  s.refit = !a.flag("no-refit");
+  s.keep_foreign = a.flag("keep-foreign");
   s.log_points = static_cast<std::size_t>(a.number("log-points", 0));
   s.default_phase_limit = static_cast<int>(a.number("phase-limit", s.default_phase_limit));
   s.threads = static_cast<unsigned>(a.number("threads", 0));
@@ -68,8 +76,12 @@ core::DecompositionResult decomposeWithPhases(const core::Library& library, cons
   const core::LibraryDecomposition fit = core::decomposeWithLibrary(library, references, s, progress.callback());
   const core::DecompositionResult& r = fit.result;
   std::cout << "library-guided fit: " << phases.size() << " candidate phases, " << r.phases << " found, " << fit.rounds
-            << " rounds (" << (fit.changed_last_round == 0 ? "converged" : "round cap reached") << ")\n"
-            << "phase\tsamples\tmean fraction where present\tmean confidence\tlattice scale range\n";
+            << " rounds (" << (fit.changed_last_round == 0 ? "converged" : "round cap reached") << ")";
+  if (fit.foreign_left_out > 0)
+    std::cout << "; " << fit.foreign_left_out << " candidates left out for elements the library does not hold";
+  if (fit.refit_iterations > 0)
+    std::cout << "; measured with adapted patterns in " << fit.refit_iterations << " iterations";
+  std::cout << "\nphase\tsamples\tmean fraction where present\tmean confidence\tlattice scale range\tcosine to card\n";
   const auto k = static_cast<std::size_t>(r.phases);
   for (std::size_t p = 0; p < k; ++p) {
     int present = 0;
@@ -84,7 +96,7 @@ core::DecompositionResult decomposeWithPhases(const core::Library& library, cons
     }
     std::cout << r.phase_names[p] << "\t" << present << "\t" << std::fixed << std::setprecision(3)
               << fraction / std::max(present, 1) << "\t" << confidence / std::max(present, 1) << "\t" << low << "-"
-              << high << "\n";
+              << high << "\t" << fit.card_cosine[p] << "\n";
   }
   return r;
 }
@@ -203,8 +215,9 @@ int runDecompose(const CommandContext& context) {
   options.insert({"o",          "output",     "sweep",       "seed-from",   "seed-phases", "phases",   "shifts",
                   "log-points", "iterations", "tolerance",   "phase-limit", "loss",        "init",     "seed",
                   "threads",    "device",     "phases-from", "free",        "max-strain",  "min-gain", "radiation"});
-  const Arguments arguments(context.words, options,
-                            {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet", "freeze"});
+  const Arguments arguments(
+      context.words, options,
+      {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet", "freeze", "no-refit", "keep-foreign"});
   const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
   if (arguments.flag("help") || arguments.positional().size() != 1 || (!output && !arguments.value("sweep"))) {
     std::cout << kDecomposeUsage;
@@ -216,7 +229,8 @@ int runDecompose(const CommandContext& context) {
     auto with_k = context.words;
     with_k.insert(with_k.end(), {"--phases", "1"});
     const Arguments again(with_k, options,
-                          {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet", "freeze"});
+                          {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet", "freeze",
+                           "no-refit", "keep-foreign"});
     return sweep(input.library, settingsFrom(again), *arguments.value("sweep"));
   }
   if (const auto from = arguments.value("phases-from")) {

@@ -7,9 +7,11 @@
 #include <thread>
 
 #include "decompose/decomposer.h"
+#include "decompose/library_refit.h"
 #include "decompose/measures.h"
 #include "decompose/nnls.h"
 #include "decompose/parallel.h"
+#include "decompose/phase_chemistry.h"
 #include "decompose/shift_model.h"
 #include "model/bernstein.h"
 #include "model/resample.h"
@@ -167,6 +169,11 @@ double LibraryFitter::similarity(int a, int b) const {
   for (int d = -max_shift_; d <= max_shift_; ++d)
     best = std::max(best, static_cast<double>(shiftedDot(pattern(a, v), pattern(b, v), points_, d)));
   return best / (na * nb);
+}
+
+double LibraryFitter::cosineTo(const float* w, int phase) const {
+  const double norm = std::sqrt(static_cast<double>(dot(w, w, points_)));
+  return norm > 0 ? std::max(0.0, bestShift(w, phase).score) / norm : 0.0;
 }
 
 SampleFit LibraryFitter::fit(const float* y, int limit, const std::vector<double>& bonus,
@@ -484,7 +491,12 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
     }
   const std::vector<float>& y = log.library.intensities;
   reportProgress(progress, 0.0, "fitting the reference phases");
-  std::vector<char> allowed(references.phases(), 1);
+  std::vector<char> allowed =
+      s.keep_foreign ? std::vector<char>(references.phases(), 1) : chemicallyPossible(references, library.elements);
+  const auto foreign = static_cast<int>(std::count(allowed.begin(), allowed.end(), 0));
+  if (foreign == static_cast<int>(references.phases()))
+    throw Error("every candidate phase holds an element the library does not (" + std::to_string(foreign) +
+                " left out); keep them with keep_foreign (--keep-foreign)");
   std::vector<SampleFit> fits =
       fitAll(fitter, y, n, limits, neighbours, nullptr, references.phases(), allowed, s, threads);
   int rounds = 1, changed = 0;
@@ -492,7 +504,7 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
       std::accumulate(fits.begin(), fits.end(), 0.0, [](double t, const SampleFit& f) { return t + f.residual; })};
   std::vector<std::vector<double>> similarity(references.phases(), std::vector<double>(references.phases(), -1.0));
   for (; rounds < s.max_rounds; ++rounds) {
-    reportProgress(progress, 0.8 * rounds / s.max_rounds, "connectivity and near-twins");
+    reportProgress(progress, (s.refit ? 0.6 : 0.8) * rounds / s.max_rounds, "connectivity and near-twins");
     const std::vector<char> before = allowed;
     suppressTwins(fitter, y, fits, s, threads, similarity, allowed);
     if (!s.connectivity && allowed == before) break;
@@ -511,18 +523,27 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
   LibraryDecomposition out = assemble(library, fitter, log.library.axis, fits, scale, references);
   out.rounds = rounds;
   out.changed_last_round = changed;
-  if (s.free_phases > 0) {
+  out.card_cosine.assign(out.reference.size(), 1.0);
+  out.foreign_left_out = foreign;
+  DecompositionResult& first = out.result;
+  first.iterations = rounds;
+  first.loss_history = history;
+  first.converged = changed == 0;
+  if (history.size() >= 2)
+    first.final_change =
+        std::abs(history.back() - history[history.size() - 2]) / std::max(history[history.size() - 2], 1e-300);
+  if (s.refit)
+    out = refitChosenPhases(library, out, fitter, s, [&](double f, std::string_view what) {
+      return !progress || progress(0.6 + 0.25 * f, what);
+    });
+  out.foreign_left_out = foreign;
+  if (s.free_phases > 0 && !s.refit) {  // with refit, free phases join the second stage
     reportProgress(progress, 0.85, "free phases");
     addFreePhases(library, out, s);
+    out.card_cosine.resize(out.reference.size(), 0.0);
   }
   DecompositionResult& r = out.result;
   r.settings.phases = r.phases;
-  r.iterations = rounds;
-  r.loss_history = history;
-  r.converged = changed == 0;
-  if (history.size() >= 2)
-    r.final_change =
-        std::abs(history.back() - history[history.size() - 2]) / std::max(history[history.size() - 2], 1e-300);
   r.sample_loss = sampleL1Loss(library, r.reconstruction);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   reportProgress(progress, 1.0, "done");

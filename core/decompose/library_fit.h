@@ -36,7 +36,13 @@ struct LibraryFitSettings {
   std::size_t log_points = 0;   // log-Q grid; 0: the library's point count, at most 1200
   int free_phases = 0;          // free NMF components for what the library does not explain
   int default_phase_limit = 3;  // Gibbs limit where the library gives none
-  unsigned threads = 0;         // 0: all cores
+  // Second stage: the phases chosen are measured by the shift-aware decomposition, their
+  // patterns free to adapt (texture, widths, solid-solution shifts beyond max_strain); see
+  // library_refit.h. Off: the cards' own patterns and the first stage's fractions.
+  bool refit = true;
+  // Phases with an element foreign to the library (phase_chemistry.h) are left out unless set.
+  bool keep_foreign = false;
+  unsigned threads = 0;  // 0: all cores
 };
 
 // One phase in one sample's fit.
@@ -69,6 +75,8 @@ class LibraryFitter {
   [[nodiscard]] double residualWith(const float* y, const SampleFit& fit, std::size_t which, int phase) const;
   // Cosine of two references' patterns, the best over the strain range (both middle variants).
   [[nodiscard]] double similarity(int a, int b) const;
+  // Cosine of a pattern on the grid with a reference, the best over its widths and the strain range.
+  [[nodiscard]] double cosineTo(const float* w, int phase) const;
   [[nodiscard]] std::size_t phases() const { return phases_; }
   // One phase's contribution to a fit on the grid (activation x shifted variant).
   void contribution(const PhaseInSample& p, float* out) const;
@@ -106,6 +114,10 @@ struct LibraryDecomposition {
   std::vector<int> reference;  // per result phase: index into the references, -1 for free
   int rounds = 0;
   int changed_last_round = 0;  // samples whose phases changed in the last round (0: converged)
+  // With refit: per result phase, the cosine of its adapted pattern with its card (1 without).
+  std::vector<double> card_cosine;
+  int refit_iterations = 0;  // of the second stage (0: none)
+  int foreign_left_out = 0;  // candidates left out for an element the library does not hold
 };
 
 // Throws CancelledError when progress says stop.

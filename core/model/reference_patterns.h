@@ -22,6 +22,9 @@ struct ReferencePatterns {
   // Per phase: cell mass x cell volume (Z M V, g/mol x A^3) for phases from structures, 0 for
   // stick lists: the Hill-Howard weight fraction is proportional to scale x Z M V.
   std::vector<double> cell_mass_volume;
+  // Per phase: its elements (empty when its composition is unknown, e.g. a stick list named
+  // without a formula).
+  std::vector<std::vector<std::string>> elements;
 
   [[nodiscard]] std::size_t phases() const { return names.size(); }
   [[nodiscard]] std::size_t variants() const { return width_scales.size(); }

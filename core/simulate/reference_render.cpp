@@ -24,6 +24,10 @@ ReferencePatterns renderReferencePatterns(const PhaseLibrary& library, const Axi
   out.raw_maximum.assign(library.size() * v, 0.0);
   for (const ReferencePhase& p : library.phases) {
     out.names.push_back(p.name);
+    std::vector<std::string> elements;
+    for (const auto& [element, fraction] : p.composition)
+      if (fraction > 0) elements.push_back(element);
+    out.elements.push_back(std::move(elements));
     double mass = 0;
     if (p.structure)
       for (const auto& [element, count] : p.structure->cellContents())

@@ -1,6 +1,7 @@
 #include "simulate/stick_tables.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 
@@ -35,14 +36,26 @@ ReferencePhase namedPhase(const std::string& name, const std::string& source) {
 std::string formulaFromPhaseName(const std::string& name) {
   std::string text = name;
   if (const auto plus = text.find('+'); plus != std::string::npos) text = text.substr(plus + 1);
-  if (const auto underscore = text.find('_'); underscore != std::string::npos) text = text.substr(0, underscore);
-  if (const auto dot = text.rfind(".txt"); dot != std::string::npos) text = text.substr(0, dot);
-  try {
-    (void)parseFormula(text);
-    return text;
-  } catch (const Error&) {
-    return {};
+  // The first piece between separators that reads as a formula: "(Al2O3)1.333" of an ICDD
+  // name, "FeMnO3" of "cod_FeMnO3-Bixbyite.cif". Lower-case words ("cod"), mineral names
+  // ("Cuprite": no element "Cup...") and card numbers do not read as formulas.
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find_first_of("_- ", start);
+    if (end == std::string::npos) end = text.size();
+    std::string piece = text.substr(start, end - start);
+    for (const char* suffix : {".cif", ".txt", ".tsv"})
+      if (piece.size() > 4 && piece.compare(piece.size() - 4, 4, suffix) == 0) piece.resize(piece.size() - 4);
+    const bool word_like = piece.empty() || !(std::isupper(static_cast<unsigned char>(piece[0])) || piece[0] == '(');
+    if (!word_like) {
+      try {
+        if (!parseFormula(piece).empty()) return piece;
+      } catch (const Error&) {
+      }
+    }
+    start = end + 1;
   }
+  return {};
 }
 
 PhaseLibrary readStickTable(const std::filesystem::path& path, const StickTableOptions& options) {

@@ -24,8 +24,9 @@ struct StickTableOptions {
 // Throws FormatError naming the file, line and column.
 [[nodiscard]] PhaseLibrary readStickTable(const std::filesystem::path& path, const StickTableOptions& options = {});
 
-// Composition from a DRNets/ICDD phase name such as "0+(Al2O3)1.333_01-075-0921_Cubic.txt":
-// the formula is the text between '+' and the first '_'. Empty when it cannot be read.
+// Composition from a phase name: the first piece between '_', '-' or blanks (after any
+// "index+") that reads as a formula, e.g. "(Al2O3)1.333" of "0+(Al2O3)1.333_01-075-0921_Cubic.txt"
+// or "FeMnO3" of "cod_FeMnO3-Bixbyite.cif". Empty when none does.
 [[nodiscard]] std::string formulaFromPhaseName(const std::string& name);
 
 }  // namespace phasewise::core

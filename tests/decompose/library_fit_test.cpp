@@ -78,14 +78,23 @@ TEST(LibraryFitTest, AMissingCardShowsUpAsAFreePhase) {
   LibraryFitSettings s;
   s.threads = 2;
   s.free_phases = 1;
-  const DecompositionResult r = decomposeWithLibrary(ex.library, refs, s).result;
+  const LibraryDecomposition fit = decomposeWithLibrary(ex.library, refs, s);
+  const DecompositionResult& r = fit.result;
   const auto it = std::find(r.phase_names.begin(), r.phase_names.end(), "free 1");
   ASSERT_NE(it, r.phase_names.end());
   EXPECT_EQ(std::find(r.phase_names.begin(), r.phase_names.end(), missing), r.phase_names.end());
   const auto f = static_cast<std::size_t>(it - r.phase_names.begin()), fk = static_cast<std::size_t>(r.phases);
-  // The free phase sits where the missing phase is (measured 0.65: it also takes up residue
-  // the library's phases leave elsewhere).
-  EXPECT_GT(mapCosine(ex.fractions, 0, ex.phase_names.size(), r.fractions, f, fk, ex.library.samples), 0.6);
+  // The free phase sits where the missing phase is, and every true phase the library holds
+  // keeps its name and its region.
+  EXPECT_GT(mapCosine(ex.fractions, 0, ex.phase_names.size(), r.fractions, f, fk, ex.library.samples), 0.9);
+  for (std::size_t t = 1; t < ex.phase_names.size(); ++t) {
+    const auto named = std::find(r.phase_names.begin(), r.phase_names.end(), ex.phase_names[t]);
+    ASSERT_NE(named, r.phase_names.end()) << ex.phase_names[t];
+    const auto p = static_cast<std::size_t>(named - r.phase_names.begin());
+    EXPECT_GT(mapCosine(ex.fractions, t, ex.phase_names.size(), r.fractions, p, fk, ex.library.samples), 0.9)
+        << ex.phase_names[t];
+    EXPECT_GE(fit.card_cosine[p], 0.5);
+  }
 }
 
 TEST(LibraryFitTest, RefusesWhatItCannotFit) {

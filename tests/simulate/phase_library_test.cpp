@@ -23,6 +23,11 @@ TEST(FormulaTest, ReadsCountsBracketsAndBlanks) {
   EXPECT_THROW((void)parseFormula("Xy2"), Error);
   EXPECT_THROW((void)parseFormula("(Fe2"), Error);
   EXPECT_EQ(formulaFromPhaseName("0+(Al2O3)1.333_01-075-0921_Cubic.txt"), "(Al2O3)1.333");
+  EXPECT_EQ(formulaFromPhaseName("111+Li0.5Fe1.5AlO4_04-006-8187_Cubic.txt"), "Li0.5Fe1.5AlO4");
+  EXPECT_EQ(formulaFromPhaseName("cod_FeMnO3-Bixbyite.cif"), "FeMnO3");
+  EXPECT_EQ(formulaFromPhaseName("cod_Fe-Iron-alpha.cif"), "Fe");
+  EXPECT_EQ(formulaFromPhaseName("amcsd_Sapphire.cif"), "");  // a mineral name is no formula
+  EXPECT_EQ(formulaFromPhaseName("Cuprite"), "");
 }
 
 TEST(StickTableTest, PlainTablesNeedToNameTheirPosition) {

@@ -1,0 +1,317 @@
+#include "decompose/library_refit.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <tuple>
+
+#include "decompose/decomposer.h"
+#include "decompose/hungarian.h"
+#include "util/error.h"
+
+namespace phasewise::core {
+namespace {
+constexpr double kNamedCosine = 0.5;  // below this an adapted pattern is no longer its card
+constexpr int kMostPhases = 24;       // the shift-aware model's limit
+constexpr double kMergeCost = 0.05;   // twins merge when the fit without one is this much worse at most
+
+// Rows of a row-major array, in the order given.
+std::vector<float> pickRows(const std::vector<float>& a, std::size_t width, const std::vector<std::size_t>& rows) {
+  std::vector<float> out;
+  out.reserve(rows.size() * width);
+  for (std::size_t r : rows)
+    out.insert(out.end(), a.begin() + static_cast<std::ptrdiff_t>(r * width),
+               a.begin() + static_cast<std::ptrdiff_t>((r + 1) * width));
+  return out;
+}
+
+// Columns (phases) of a samples x phases x width array, in the order given.
+std::vector<float> pickPhases(const std::vector<float>& a, std::size_t samples, std::size_t phases, std::size_t width,
+                              const std::vector<std::size_t>& keep) {
+  if (a.empty()) return a;
+  std::vector<float> out;
+  out.reserve(samples * keep.size() * width);
+  for (std::size_t s = 0; s < samples; ++s)
+    for (std::size_t p : keep)
+      out.insert(out.end(), a.begin() + static_cast<std::ptrdiff_t>((s * phases + p) * width),
+                 a.begin() + static_cast<std::ptrdiff_t>((s * phases + p + 1) * width));
+  return out;
+}
+
+// The first stage's library phases worth measuring: those that are the largest phase of at
+// least `least` samples. A phase of a composition spread has a region where it dominates; a
+// card that only ever helps another one out (a texture or width mismatch, a solid solution
+// beyond the strain bound) does not, and the second stage explains that part itself.
+std::vector<std::size_t> dominantPhases(const LibraryDecomposition& chosen, std::size_t least) {
+  const DecompositionResult& c = chosen.result;
+  const std::size_t n = c.samples, k = static_cast<std::size_t>(c.phases);
+  std::vector<std::size_t> wins(k, 0);
+  std::vector<double> total(k, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const float* f = &c.fractions[i * k];
+    const auto top = static_cast<std::size_t>(std::max_element(f, f + k) - f);
+    if (f[top] > 0) ++wins[top];
+    for (std::size_t p = 0; p < k; ++p) total[p] += f[p];
+  }
+  std::vector<std::size_t> kept;
+  for (std::size_t p = 0; p < k; ++p)
+    if (chosen.reference[p] >= 0 && wins[p] >= least) kept.push_back(p);
+  std::stable_sort(kept.begin(), kept.end(), [&](std::size_t a, std::size_t b) { return total[a] > total[b]; });
+  if (kept.size() > static_cast<std::size_t>(kMostPhases)) kept.resize(static_cast<std::size_t>(kMostPhases));
+  return kept;
+}
+
+// Cosine of two patterns on the log-Q grid, the best over shifts of up to `shifts` bins.
+double shiftedCosine(const float* a, const float* b, std::size_t m, int shifts) {
+  double aa = 0, bb = 0;
+  for (std::size_t j = 0; j < m; ++j) {
+    aa += double(a[j]) * a[j];
+    bb += double(b[j]) * b[j];
+  }
+  if (!(aa > 0) || !(bb > 0)) return 0.0;
+  double best = 0;
+  const auto mm = static_cast<std::ptrdiff_t>(m);
+  for (std::ptrdiff_t d = -shifts; d <= shifts; ++d) {
+    double ab = 0;
+    for (std::ptrdiff_t j = std::max<std::ptrdiff_t>(0, d); j < std::min(mm, mm + d); ++j)
+      ab += double(a[j]) * b[j - d];
+    best = std::max(best, ab);
+  }
+  return best / std::sqrt(aa * bb);
+}
+
+// Per phase of a fit: samples holding it, and its summed fraction.
+struct PhaseUse {
+  std::vector<std::size_t> present;
+  std::vector<double> total;
+};
+PhaseUse useOf(const DecompositionResult& fit) {
+  const std::size_t n = fit.samples, k = static_cast<std::size_t>(fit.phases);
+  PhaseUse u{std::vector<std::size_t>(k, 0), std::vector<double>(k, 0.0)};
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t p = 0; p < k; ++p)
+      if (fit.activations[i * k + p] > 0) {
+        ++u.present[p];
+        u.total[p] += fit.fractions[i * k + p];
+      }
+  return u;
+}
+
+// Possible twins in a fit, the likeliest first: (weaker, stronger) pairs whose adapted patterns
+// agree over the shift range and whose regions meet on the composition graph: one phase seeded
+// twice, or two cards of one solid solution whose lattice the fit can follow across the spread.
+// Look-alikes in separate regions (corundum Al2O3 and Fe2O3 at opposite corners) are not.
+std::vector<std::pair<std::size_t, std::size_t>> twinCandidates(const DecompositionResult& fit,
+                                                                const std::vector<std::vector<std::size_t>>& neighbours,
+                                                                double twin, int shifts) {
+  const std::size_t n = fit.samples, k = static_cast<std::size_t>(fit.phases), lp = fit.log_axis.values.size();
+  const PhaseUse use = useOf(fit);
+  auto holds = [&](std::size_t sample, std::size_t p) { return fit.activations[sample * k + p] > 0; };
+  std::vector<std::tuple<double, std::size_t, std::size_t>> found;
+  for (std::size_t p = 0; p < k; ++p)
+    for (std::size_t q = p + 1; q < k; ++q) {
+      bool meet = false;
+      for (std::size_t i = 0; i < n && !meet; ++i) {
+        if (!holds(i, p)) continue;
+        meet = holds(i, q);
+        for (std::size_t j : neighbours[i]) meet = meet || holds(j, q);
+      }
+      if (!meet) continue;
+      const double cosine = shiftedCosine(&fit.bases_log[p * lp], &fit.bases_log[q * lp], lp, shifts);
+      if (cosine < twin) continue;
+      const bool p_weaker = use.total[p] < use.total[q];
+      found.emplace_back(cosine, p_weaker ? p : q, p_weaker ? q : p);
+    }
+  std::sort(found.rbegin(), found.rend());
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  for (const auto& [cosine, weaker, stronger] : found) out.emplace_back(weaker, stronger);
+  return out;
+}
+}  // namespace
+
+void keepPhases(DecompositionResult& r, const std::vector<std::size_t>& keep) {
+  const std::size_t n = r.samples, k = static_cast<std::size_t>(r.phases);
+  for (std::size_t p : keep)
+    if (p >= k) throw Error("keepPhases: no phase " + std::to_string(p));
+  const std::size_t m = k ? r.bases.size() / k : 0, lp = k ? r.bases_log.size() / k : 0;
+  r.bases = pickRows(r.bases, m, keep);
+  r.bases_log = pickRows(r.bases_log, lp, keep);
+  r.activations = pickPhases(r.activations, n, k, 1, keep);
+  r.fractions = pickPhases(r.fractions, n, k, 1, keep);
+  r.shifts = pickPhases(r.shifts, n, k, 1, keep);
+  r.confidence = pickPhases(r.confidence, n, k, 1, keep);
+  r.per_phase = pickPhases(r.per_phase, n, k, r.per_phase.empty() ? 0 : m, keep);
+  if (!r.phase_names.empty()) {
+    std::vector<std::string> names;
+    for (std::size_t p : keep) names.push_back(r.phase_names[p]);
+    r.phase_names = std::move(names);
+  }
+  r.phases = static_cast<int>(keep.size());
+}
+
+LibraryDecomposition refitChosenPhases(const Library& library, const LibraryDecomposition& chosen,
+                                       const LibraryFitter& fitter, const LibraryFitSettings& s,
+                                       const ProgressCallback& progress) {
+  const DecompositionResult& c = chosen.result;
+  const std::size_t n = c.samples, kc = static_cast<std::size_t>(c.phases), m = library.points();
+  const std::size_t lp = fitter.points();
+  const std::size_t least = std::min(n, s.min_samples ? s.min_samples : std::max<std::size_t>(2, n / 100));
+  const std::vector<std::size_t> dominant = dominantPhases(chosen, least);
+  if (dominant.empty()) return chosen;
+  std::vector<std::vector<std::size_t>> neighbours(n);
+  if (s.connectivity)
+    for (const auto& [a, b] : neighbourGraph(library)) {
+      neighbours[static_cast<std::size_t>(a)].push_back(static_cast<std::size_t>(b));
+      neighbours[static_cast<std::size_t>(b)].push_back(static_cast<std::size_t>(a));
+    }
+
+  DecompositionSettings ds;
+  ds.log_points = lp;  // the first stage's grid, so that patterns compare bin for bin
+  ds.threads = s.threads;
+  ds.default_phase_limit = s.default_phase_limit;
+  ds.connectivity = s.connectivity;
+  // The cards seed the first phases; free ones (what the library lacks) start from the purest
+  // samples. Phases that end up in fewer than `least` samples go; of twins the weaker goes when
+  // the fit without it is hardly worse (its loss within `kMergeCost`): two phases that the data
+  // need (spinels of a miscibility gap) stay apart.
+  constexpr std::size_t kFree = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> source = dominant;  // per phase: the first stage's phase, or kFree
+  source.resize(std::min<std::size_t>(dominant.size() + static_cast<std::size_t>(std::max(0, s.free_phases)),
+                                      std::min<std::size_t>(n, kMostPhases)),
+                kFree);
+  ds.phases = static_cast<int>(source.size());
+  ds.seed_patterns = pickRows(c.bases, m, dominant);
+  auto run = [&](double from, double span) {
+    return decompose(library, ds,
+                     [&](double f, std::string_view what) { return !progress || progress(from + span * f, what); });
+  };
+  DecompositionResult fit = run(0.0, 0.3);
+  auto without = [&](const DecompositionResult& f, const std::vector<std::size_t>& keep) {
+    std::vector<std::size_t> next;
+    for (std::size_t p : keep) next.push_back(source[p]);
+    source = std::move(next);
+    ds.phases = static_cast<int>(keep.size());
+    ds.seed_patterns = pickRows(f.bases, m, keep);
+  };
+  {
+    const PhaseUse use = useOf(fit);
+    std::vector<std::size_t> keep;
+    for (std::size_t p = 0; p < source.size(); ++p)
+      if (use.present[p] >= least) keep.push_back(p);
+    if (!keep.empty() && keep.size() < source.size()) {
+      without(fit, keep);
+      fit = run(0.3, 0.1);
+    }
+  }
+  std::vector<std::pair<std::size_t, std::size_t>> distinct;  // pairs found to be two phases
+  for (int trial = 0; trial < kMostPhases && source.size() > 1; ++trial) {
+    bool merged = false;
+    for (const auto& [weaker, stronger] : twinCandidates(fit, neighbours, s.twin_cosine, ds.shifts)) {
+      const std::pair<std::size_t, std::size_t> pair{source[weaker], source[stronger]};
+      if (pair.first != kFree && std::find(distinct.begin(), distinct.end(), pair) != distinct.end()) continue;
+      std::vector<std::size_t> keep;
+      for (std::size_t p = 0; p < source.size(); ++p)
+        if (p != weaker) keep.push_back(p);
+      const std::vector<std::size_t> before = source;
+      const DecompositionSettings settings_before = ds;
+      without(fit, keep);
+      DecompositionResult trial_fit = run(0.4, 0.1);
+      if (trial_fit.loss_history.back() <= (1 + kMergeCost) * fit.loss_history.back()) {
+        fit = std::move(trial_fit);
+        merged = true;
+        break;
+      }
+      source = before;
+      ds = settings_before;
+      distinct.push_back(pair);
+    }
+    if (!merged) break;
+  }
+  const std::size_t k = source.size();
+  // The same phase count from the purest samples: the lower loss wins (cards with the wrong
+  // texture can hold the fit in a worse minimum than the data's own patterns).
+  ds.phases = static_cast<int>(k);
+  ds.seed_patterns.clear();
+  DecompositionResult plain = run(0.8, 0.2);
+  if (plain.loss_history.back() < fit.loss_history.back()) fit = std::move(plain);
+
+  // Names: the first stage put its cards where it found them; each card goes to the phase whose
+  // fraction map overlaps its map most (one phase per card, Hungarian), so that a look-alike
+  // pattern elsewhere cannot take the name. A phase left without a card, or whose adapted
+  // pattern matches its card below kNamedCosine, is a free phase (a card missing from the
+  // library, or one the data changed beyond recognition).
+  const std::vector<std::size_t>& cards = dominant;
+  const std::size_t kcards = cards.size();
+  std::vector<double> overlap(k * kcards, 0.0);
+  for (std::size_t t = 0; t < n; ++t)
+    for (std::size_t i = 0; i < k; ++i)
+      for (std::size_t j = 0; j < kcards; ++j)
+        overlap[i * kcards + j] += std::min(fit.fractions[t * k + i], c.fractions[t * kc + cards[j]]);
+  const std::vector<int> card_of = maximumAssignment(overlap, static_cast<int>(k), static_cast<int>(kcards));
+  std::vector<double> score(k * kcards, 0.0);
+  for (std::size_t i = 0; i < k; ++i)
+    if (card_of[i] >= 0)
+      score[i * kcards + static_cast<std::size_t>(card_of[i])] =
+          fitter.cosineTo(&fit.bases_log[i * lp], chosen.reference[cards[static_cast<std::size_t>(card_of[i])]]);
+
+  LibraryDecomposition out;
+  out.rounds = chosen.rounds;
+  out.changed_last_round = chosen.changed_last_round;
+  out.refit_iterations = fit.iterations;
+  fit.phase_names.assign(k, "");
+  fit.confidence.assign(n * k, 0.0F);
+  std::vector<std::size_t> present;
+  int unnamed = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    const int j = card_of[i];
+    const double cosine = j >= 0 ? score[i * kcards + static_cast<std::size_t>(j)] : 0.0;
+    const std::size_t from = j >= 0 ? cards[static_cast<std::size_t>(j)] : kc;
+    const bool named = from < kc && cosine >= kNamedCosine;
+    fit.phase_names[i] = named ? c.phase_names[from] : "free " + std::to_string(++unnamed);
+    // Confidence: the first stage's where it had the card, its mean there elsewhere.
+    double mean = 0;
+    std::size_t count = 0;
+    if (named)
+      for (std::size_t t = 0; t < n; ++t)
+        if (c.confidence[t * kc + from] > 0) {
+          mean += c.confidence[t * kc + from];
+          ++count;
+        }
+    mean = count ? mean / static_cast<double>(count) : 0.0;
+    bool used = false;
+    for (std::size_t t = 0; t < n; ++t) {
+      if (!(fit.activations[t * k + i] > 0)) continue;
+      used = true;
+      const float first = named ? c.confidence[t * kc + from] : 0.0F;
+      fit.confidence[t * k + i] = named ? (first > 0 ? first : static_cast<float>(mean)) : 0.0F;
+    }
+    if (used) {
+      present.push_back(i);
+      out.reference.push_back(named ? chosen.reference[from] : -1);
+      out.card_cosine.push_back(named ? cosine : 0.0);
+    }
+  }
+  // Strongest first, as everywhere else.
+  std::vector<double> total(k, 0.0);
+  for (std::size_t t = 0; t < n; ++t)
+    for (std::size_t i = 0; i < k; ++i) total[i] += fit.fractions[t * k + i];
+  std::vector<std::size_t> order(present.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return total[present[a]] > total[present[b]]; });
+  std::vector<std::size_t> keep;
+  std::vector<int> reference;
+  std::vector<double> card_cosine;
+  for (std::size_t o : order) {
+    keep.push_back(present[o]);
+    reference.push_back(out.reference[o]);
+    card_cosine.push_back(out.card_cosine[o]);
+  }
+  out.reference = std::move(reference);
+  out.card_cosine = std::move(card_cosine);
+  keepPhases(fit, keep);
+  out.result = std::move(fit);
+  return out;
+}
+
+}  // namespace phasewise::core
