@@ -34,6 +34,7 @@ constexpr const char* kDecomposeUsage = R"(usage: phasewise-cli decompose LIBRAR
   --phase-limit L    Gibbs limit where the library gives none (default: elements present)
   --no-connectivity  no contiguity or shift smoothing on the neighbour graph
   --no-background    no background component
+  --no-broadening    one peak width per phase (default: each sample may widen a phase's peaks)
   --plain            plain NMF (no shifts, Gibbs, connectivity or background)
   --loss kl|frobenius  NMF loss for the plain/initial stage (default frobenius)
   --init spa|nmf|best  starting patterns: purest samples (default), NMF, or both keeping the better fit
@@ -173,9 +174,10 @@ core::DecompositionSettings settingsFrom(const Arguments& a) {
   s.default_phase_limit = static_cast<int>(a.number("phase-limit", 3));
   s.connectivity = !a.flag("no-connectivity");
   s.background = !a.flag("no-background");
+  s.broadening = !a.flag("no-broadening");
   if (a.flag("plain")) {
     s.shifts = 0;
-    s.gibbs = s.connectivity = s.background = false;
+    s.gibbs = s.connectivity = s.background = s.broadening = false;
     s.max_iterations = static_cast<int>(a.number("iterations", 500));
   }
   const std::string loss = a.value("loss").value_or("frobenius");
@@ -215,9 +217,9 @@ int runDecompose(const CommandContext& context) {
   options.insert({"o",          "output",     "sweep",       "seed-from",   "seed-phases", "phases",   "shifts",
                   "log-points", "iterations", "tolerance",   "phase-limit", "loss",        "init",     "seed",
                   "threads",    "device",     "phases-from", "free",        "max-strain",  "min-gain", "radiation"});
-  const Arguments arguments(
-      context.words, options,
-      {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet", "freeze", "no-refit", "keep-foreign"});
+  const Arguments arguments(context.words, options,
+                            {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet", "freeze",
+                             "no-refit", "keep-foreign", "no-broadening"});
   const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
   if (arguments.flag("help") || arguments.positional().size() != 1 || (!output && !arguments.value("sweep"))) {
     std::cout << kDecomposeUsage;
@@ -230,7 +232,7 @@ int runDecompose(const CommandContext& context) {
     with_k.insert(with_k.end(), {"--phases", "1"});
     const Arguments again(with_k, options,
                           {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet", "freeze",
-                           "no-refit", "keep-foreign"});
+                           "no-refit", "keep-foreign", "no-broadening"});
     return sweep(input.library, settingsFrom(again), *arguments.value("sweep"));
   }
   if (const auto from = arguments.value("phases-from")) {

@@ -48,6 +48,8 @@ std::optional<core::DecompositionSettings> askDecompositionSettings(QWidget* par
                              QObject::tr("Each phase keeps its largest connected region on the composition graph"));
   auto* background = check(QObject::tr("Background component"), d.background,
                            QObject::tr("A shared smooth background fitted alongside the phases"));
+  auto* broadening = check(QObject::tr("Peak widths per sample"), d.broadening,
+                           QObject::tr("Each sample may widen a phase's peaks (grain size, microstrain)"));
   auto* iterations = spin(5, 2000, d.max_iterations, QObject::tr("Outer iterations at most"));
   auto* seed =
       spin(0, 1 << 30, static_cast<int>(d.seed), QObject::tr("Random seed: the same seed gives the same result"));
@@ -56,6 +58,7 @@ std::optional<core::DecompositionSettings> askDecompositionSettings(QWidget* par
   form->addRow(gibbs);
   form->addRow(connectivity);
   form->addRow(background);
+  form->addRow(broadening);
   form->addRow(QObject::tr("Iterations"), iterations);
   form->addRow(QObject::tr("Seed"), seed);
   QCheckBox* frozen = nullptr;
@@ -72,6 +75,7 @@ std::optional<core::DecompositionSettings> askDecompositionSettings(QWidget* par
   s.gibbs = gibbs->isChecked();
   s.connectivity = connectivity->isChecked();
   s.background = background->isChecked();
+  s.broadening = broadening->isChecked();
   s.max_iterations = iterations->value();
   s.seed = static_cast<std::uint64_t>(seed->value());
   return s;

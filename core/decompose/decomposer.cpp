@@ -156,7 +156,8 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
                                     : nmf(y, n, log_points, init, [&](double f, std::string_view s) {
                                       return !progress || progress(0.2 * f, s);
                                     });
-  std::vector<float> w_log, a(n * ku), shifts_bins(n * ku, 0.0F), g_log(log_points, 0.0F), c(n, 0.0F);
+  std::vector<float> w_log, a(n * ku), shifts_bins(n * ku, 0.0F), widths_bins(n * ku, 0.0F), g_log(log_points, 0.0F),
+      c(n, 0.0F);
   if (settings.init != "nmf" && settings.init != "spa" && settings.init != "best")
     throw Error("unknown initialisation '" + settings.init + "' (nmf, spa or best)");
   if (plain) {
@@ -182,6 +183,8 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
     options.connectivity = settings.connectivity;
     if (settings.connectivity) options.edges = neighbourGraph(library);
     options.background = settings.background;
+    if (settings.broadening)
+      for (double sigma : {0.004, 0.008, 0.016}) options.widths.push_back(sigma / log.log_bin_width);
     options.threads = threads;
     std::vector<std::vector<float>> starts;
     if (settings.init != "spa") starts.push_back(start.w);
@@ -216,6 +219,7 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
     w_log = fit.w;
     a = fit.a;
     shifts_bins = fit.shift;
+    widths_bins = fit.width;
     g_log = fit.g;
     c = fit.c;
     result.iterations = fit.iterations;
@@ -230,10 +234,21 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
     to_own.apply(g_log.data(), result.background.data());
   }
   reportProgress(progress, 0.95, "results");
-  // Activations in the data's units; fractions as DESIGN.md defines them.
+  // Activations in the data's units; fractions as DESIGN.md defines them. A broadened phase's
+  // activation is the height of its broadened peaks (activation x pattern maximum stays the
+  // height of the phase's contribution).
   result.activations.resize(n * ku);
+  std::vector<float> broadened(log_points);
   for (std::size_t s = 0; s < n; ++s)
-    for (std::size_t p = 0; p < ku; ++p) result.activations[s * ku + p] = a[s * ku + p] * scale[s];
+    for (std::size_t p = 0; p < ku; ++p) {
+      double height = 1.0;
+      if (!plain && widths_bins[s * ku + p] > 0 && a[s * ku + p] > 0) {
+        broadenPattern(&w_log[p * log_points], log_points, widths_bins[s * ku + p], broadened.data());
+        const float own = *std::max_element(&w_log[p * log_points], &w_log[p * log_points] + log_points);
+        if (own > 0) height = *std::max_element(broadened.begin(), broadened.end()) / own;
+      }
+      result.activations[s * ku + p] = static_cast<float>(a[s * ku + p] * scale[s] * height);
+    }
   result.fractions = fractionsFrom(result.activations, result.bases, n, k, m);
   result.shifts.resize(n * ku);
   // A shift means something only where the phase is present.
@@ -260,10 +275,11 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
     }
     for (std::size_t p = 0; p < ku; ++p) {
       if (result.activations[s * ku + p] <= 0) continue;
-      shiftPattern(&w_log[p * log_points], log_points, shifts_bins[s * ku + p], shifted.data());
+      broadenPattern(&w_log[p * log_points], log_points, widths_bins[s * ku + p], broadened.data());
+      shiftPattern(broadened.data(), log_points, shifts_bins[s * ku + p], shifted.data());
       to_own.apply(shifted.data(), back.data());
       for (std::size_t j = 0; j < m; ++j) {
-        const float v = result.activations[s * ku + p] * back[j];
+        const float v = a[s * ku + p] * scale[s] * back[j];
         recon[j] += v;
         if (keep_per_phase) result.per_phase[(s * ku + p) * m + j] = v;
       }

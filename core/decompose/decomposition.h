@@ -24,6 +24,10 @@ struct DecompositionSettings {
   int default_phase_limit = 3;  // used when the library gives none (an E-cation system: E)
   bool connectivity = true;     // contiguous phase regions, smooth shifts on the neighbour graph
   bool background = true;       // a shared smooth background component
+  // Per-sample peak broadening (shift-aware model): each sample may widen each phase's peaks
+  // by one of a few Gaussian blurs (log-Q sigma 0.004, 0.008, 0.016, i.e. up to about twice the
+  // width of a lab diffractometer's peaks), as grain size and microstrain change across a spread.
+  bool broadening = true;
   // Starting patterns for the shift-aware model: "nmf" (NNDSVD + NMF on log-Q), "spa" (the
   // purest samples by successive projection), or "best" (both; the lower final loss wins).
   std::string init = "spa";

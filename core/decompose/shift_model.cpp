@@ -94,6 +94,27 @@ void shiftPattern(const float* w, std::size_t points, double d, float* out) {
   }
 }
 
+void broadenPattern(const float* w, std::size_t points, double sigma, float* out) {
+  if (!(sigma > 0)) {
+    std::copy(w, w + points, out);
+    return;
+  }
+  const auto half = static_cast<std::ptrdiff_t>(std::ceil(3 * sigma));
+  std::vector<float> kernel(static_cast<std::size_t>(2 * half + 1));
+  double total = 0;
+  for (std::ptrdiff_t i = -half; i <= half; ++i)
+    total += kernel[static_cast<std::size_t>(i + half)] =
+        static_cast<float>(std::exp(-0.5 * static_cast<double>(i * i) / (sigma * sigma)));
+  for (float& v : kernel) v = static_cast<float>(v / total);
+  const auto n = static_cast<std::ptrdiff_t>(points);
+  for (std::ptrdiff_t j = 0; j < n; ++j) {
+    float sum = 0;
+    const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(-half, -j), hi = std::min<std::ptrdiff_t>(half, n - 1 - j);
+    for (std::ptrdiff_t i = lo; i <= hi; ++i) sum += kernel[static_cast<std::size_t>(i + half)] * w[j + i];
+    out[j] = sum;
+  }
+}
+
 ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::size_t m, const ShiftModelOptions& o,
                                const ProgressCallback& progress) {
   const int k = o.phases;
@@ -129,6 +150,23 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
     }
   };
   normalisePatterns();
+  // The broadenings a sample may choose (the first is none), and each pattern under each.
+  std::vector<double> sigmas{0.0};
+  for (double w : o.widths)
+    if (w > 0) sigmas.push_back(w);
+  const std::size_t nv = sigmas.size();
+  std::vector<unsigned char> variant(n * ku, 0);
+  std::vector<float> blurred(ku * nv * m);
+  std::vector<double> blurred_norm(ku * nv);
+  auto pattern = [&](std::size_t p, std::size_t v) { return &blurred[(p * nv + v) * m]; };
+  auto refreshBlurred = [&] {
+    for (std::size_t p = 0; p < ku; ++p)
+      for (std::size_t v = 0; v < nv; ++v) {
+        broadenPattern(&r.w[p * m], m, sigmas[v], pattern(p, v));
+        blurred_norm[p * nv + v] = dot(pattern(p, v), pattern(p, v), m);
+      }
+  };
+  refreshBlurred();
   std::vector<std::vector<int>> neighbours(n);
   for (const auto& [u, v] : o.edges) {
     neighbours[static_cast<std::size_t>(u)].push_back(static_cast<int>(v));
@@ -143,13 +181,28 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
   // One sample: shifts (search or local refinement) and the best subset's activations.
   // search: 0 keeps the shifts, 1 looks within a few bins of the current shift, 2 scans the
   // whole range.
-  auto fitSample = [&](std::size_t s, int search, std::vector<float>& scratch) {
+  bool broaden = false;  // broadenings are searched in the polish only (see below)
+  // |y - model|^2 of one sample as the state stands.
+  auto sampleCost = [&](std::size_t s, std::vector<float>& row, std::vector<float>& tmp) {
+    row.assign(y.begin() + static_cast<std::ptrdiff_t>(s * m), y.begin() + static_cast<std::ptrdiff_t>((s + 1) * m));
+    tmp.resize(m);
+    for (std::size_t j = 0; j < m; ++j) row[j] -= r.c[s] * r.g[j];
+    for (std::size_t p = 0; p < ku; ++p) {
+      const float a = r.a[s * ku + p];
+      if (a <= 0) continue;
+      shiftPattern(pattern(p, variant[s * ku + p]), m, r.shift[s * ku + p], tmp.data());
+      for (std::size_t j = 0; j < m; ++j) row[j] -= a * tmp[j];
+    }
+    return static_cast<double>(dot(row.data(), row.data(), m));
+  };
+  auto fitSampleOnce = [&](std::size_t s, int search, std::vector<float>& scratch) {
     const float* ys = &y[s * m];
     scratch.assign((ku + 2) * m, 0.0F);         // shifted patterns, one residual, the full residual
     float* shifted = scratch.data();            // k patterns
     float* residual = scratch.data() + ku * m;  // one
     for (int p = 0; p < k; ++p)
-      shiftPattern(&r.w[static_cast<std::size_t>(p) * m], m, r.shift[s * ku + p], shifted + p * m);
+      shiftPattern(pattern(static_cast<std::size_t>(p), variant[s * ku + static_cast<std::size_t>(p)]), m,
+                   r.shift[s * ku + p], shifted + p * m);
     if (search) {
       // The full residual once; each phase's own contribution is added back in turn.
       float* full = scratch.data() + (ku + 1) * m;
@@ -158,37 +211,57 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
         for (int q = 0; q < k; ++q) v -= r.a[s * ku + q] * shifted[q * m + j];
         full[j] = v;
       }
+      std::vector<double> score(static_cast<std::size_t>(2 * window + 1));
+      std::vector<double> best_scores;
       for (int p = 0; p < k; ++p) {
         if (!allowed[s * ku + static_cast<std::size_t>(p)]) continue;
         const float own = r.a[s * ku + p];
         for (std::size_t j = 0; j < m; ++j) residual[j] = full[j] + own * shifted[p * m + j];
-        const float* w = &r.w[static_cast<std::size_t>(p) * m];
-        const double norm = dot(w, w, m);
-        if (norm <= 0) continue;
-        // Correlation at each integer shift; the best positive one wins.
-        std::vector<double> score(static_cast<std::size_t>(2 * window + 1), -1e300);
+        // For each broadening, the correlation at each integer shift: what a single column
+        // explains, c|c| / |column|^2; the best positive one wins.
         const int current = static_cast<int>(std::lround(r.shift[s * ku + static_cast<std::size_t>(p)]));
         const int from = search == 2 ? -window : std::max(-window, current - 4);
         const int to = search == 2 ? window : std::min(window, current + 4);
         int best = from;
-        for (int d = from; d <= to; ++d) {
-          const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, d),
-                               hi = std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(m),
-                                                             static_cast<std::ptrdiff_t>(m) + d);
-          const double c = hi > lo ? dot(residual + lo, w + (lo - d), static_cast<std::size_t>(hi - lo)) : 0.0;
-          score[static_cast<std::size_t>(d + window)] = c > 0 ? c * c : -c * c;
-          if (score[static_cast<std::size_t>(d + window)] > score[static_cast<std::size_t>(best + window)]) best = d;
+        std::size_t best_v = variant[s * ku + static_cast<std::size_t>(p)];
+        double best_score = -1e300;
+        for (std::size_t v = 0; v < (broaden ? nv : 1); ++v) {
+          const double norm = blurred_norm[static_cast<std::size_t>(p) * nv + v];
+          if (!(norm > 0)) continue;
+          const float* w = pattern(static_cast<std::size_t>(p), v);
+          std::fill(score.begin(), score.end(), -1e300);
+          bool better = false;
+          for (int d = from; d <= to; ++d) {
+            const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, d),
+                                 hi = std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(m),
+                                                               static_cast<std::ptrdiff_t>(m) + d);
+            const double c = hi > lo ? dot(residual + lo, w + (lo - d), static_cast<std::size_t>(hi - lo)) : 0.0;
+            const double value = (c > 0 ? c * c : -c * c) / norm;
+            score[static_cast<std::size_t>(d + window)] = value;
+            if (value > best_score) {
+              best_score = value;
+              best = d;
+              better = true;
+            }
+          }
+          if (better) {
+            best_v = v;
+            best_scores = score;
+          }
         }
+        if (best_scores.empty()) continue;
         double refined = best;
         if (best > from && best < to) {
-          const double a = score[static_cast<std::size_t>(best + window - 1)],
-                       b = score[static_cast<std::size_t>(best + window)],
-                       c = score[static_cast<std::size_t>(best + window + 1)];
+          const double a = best_scores[static_cast<std::size_t>(best + window - 1)],
+                       b = best_scores[static_cast<std::size_t>(best + window)],
+                       c = best_scores[static_cast<std::size_t>(best + window + 1)];
           const double denom = a - 2 * b + c;
           if (denom < 0) refined = best + std::clamp(0.5 * (a - c) / denom, -0.5, 0.5);
         }
+        best_scores.clear();
         r.shift[s * ku + static_cast<std::size_t>(p)] = static_cast<float>(refined);
-        shiftPattern(w, m, refined, shifted + p * m);
+        variant[s * ku + static_cast<std::size_t>(p)] = static_cast<unsigned char>(best_v);
+        shiftPattern(pattern(static_cast<std::size_t>(p), best_v), m, refined, shifted + p * m);
         for (std::size_t j = 0; j < m; ++j) full[j] = residual[j] - own * shifted[p * m + j];
       }
     }
@@ -277,6 +350,28 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
       r.a[s * ku + static_cast<std::size_t>(best_set[i])] = static_cast<float>(best_coef[i]);
     if (o.background) r.c[s] = static_cast<float>(best_coef.empty() ? 0.0 : best_coef.back());
   };
+  // In the polish a sample's new shifts, broadenings and phases are kept only if they lower its
+  // residual (each choice is greedy per phase, so a jump between broadenings could raise it).
+  bool guard = false;
+  auto fitSample = [&](std::size_t s, int search, std::vector<float>& scratch) {
+    if (!guard || !search) {
+      fitSampleOnce(s, search, scratch);
+      return;
+    }
+    std::vector<float> row, tmp;
+    const auto first = static_cast<std::ptrdiff_t>(s * ku), last = static_cast<std::ptrdiff_t>((s + 1) * ku);
+    const std::vector<float> a(r.a.begin() + first, r.a.begin() + last),
+        shift(r.shift.begin() + first, r.shift.begin() + last);
+    const std::vector<unsigned char> var(variant.begin() + first, variant.begin() + last);
+    const float c = r.c[s];
+    const double before = sampleCost(s, row, tmp);
+    fitSampleOnce(s, search, scratch);
+    if (sampleCost(s, row, tmp) <= before) return;
+    std::copy(a.begin(), a.end(), r.a.begin() + first);
+    std::copy(shift.begin(), shift.end(), r.shift.begin() + first);
+    std::copy(var.begin(), var.end(), variant.begin() + first);
+    r.c[s] = c;
+  };
 
   // Connectivity: pull shifts towards the neighbours' (exploration only: it is not a descent
   // step) and keep each phase's largest region.
@@ -338,29 +433,35 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
         for (int p = 0; p < k; ++p) {
           const float a = r.a[s * ku + p];
           if (a <= 0) continue;
-          shiftPattern(&r.w[static_cast<std::size_t>(p) * m], m, r.shift[s * ku + p], tmp.data());
+          shiftPattern(pattern(static_cast<std::size_t>(p), variant[s * ku + static_cast<std::size_t>(p)]), m,
+                       r.shift[s * ku + p], tmp.data());
           for (std::size_t j = 0; j < m; ++j) row[j] += a * tmp[j];
         }
       }
     });
   };
   auto updatePatterns = [&] {
+    refreshBlurred();
     computeModel(model);
     const unsigned threads = std::max(1U, o.threads);
-    std::vector<std::vector<double>> numerator(threads, std::vector<double>(ku * m + m, 0.0)),
-        denominator(threads, std::vector<double>(ku * m + m, 0.0));
+    // Per phase and broadening, then blurred back (the blur is its own transpose) and summed.
+    const std::size_t bg = ku * nv * m;  // the background's slot
+    std::vector<std::vector<double>> numerator(threads, std::vector<double>(bg + m, 0.0)),
+        denominator(threads, std::vector<double>(bg + m, 0.0));
     parallelFor(n, threads, [&](std::size_t begin, std::size_t end, unsigned t) {
       for (std::size_t s = begin; s < end; ++s) {
         for (int p = 0; p < k; ++p) {
           const float a = r.a[s * ku + p];
           if (a <= 0) continue;
-          shiftTransposeAdd2(&y[s * m], &model[s * m], m, r.shift[s * ku + p], a, numerator[t].data() + p * m,
-                             denominator[t].data() + p * m);
+          const std::size_t slot =
+              (static_cast<std::size_t>(p) * nv + variant[s * ku + static_cast<std::size_t>(p)]) * m;
+          shiftTransposeAdd2(&y[s * m], &model[s * m], m, r.shift[s * ku + p], a, numerator[t].data() + slot,
+                             denominator[t].data() + slot);
         }
         if (o.background)
           for (std::size_t j = 0; j < m; ++j) {
-            numerator[t][ku * m + j] += r.c[s] * y[s * m + j];
-            denominator[t][ku * m + j] += r.c[s] * model[s * m + j];
+            numerator[t][bg + j] += r.c[s] * y[s * m + j];
+            denominator[t][bg + j] += r.c[s] * model[s * m + j];
           }
       }
     });
@@ -369,19 +470,37 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
         numerator[0][i] += numerator[t][i];
         denominator[0][i] += denominator[t][i];
       }
+    std::vector<float> part(m), blurred_part(m);
+    std::vector<double> num(m), den(m);
     for (int p = 0; p < k; ++p) {
       if (!o.frozen.empty() && o.frozen[static_cast<std::size_t>(p)]) continue;
+      std::fill(num.begin(), num.end(), 0.0);
+      std::fill(den.begin(), den.end(), 0.0);
+      for (std::size_t v = 0; v < nv; ++v) {
+        const std::size_t slot = (static_cast<std::size_t>(p) * nv + v) * m;
+        for (int which = 0; which < 2; ++which) {
+          const double* source = (which == 0 ? numerator[0].data() : denominator[0].data()) + slot;
+          std::vector<double>& target = which == 0 ? num : den;
+          if (v == 0) {
+            for (std::size_t j = 0; j < m; ++j) target[j] += source[j];
+            continue;
+          }
+          for (std::size_t j = 0; j < m; ++j) part[j] = static_cast<float>(source[j]);
+          broadenPattern(part.data(), m, sigmas[v], blurred_part.data());
+          for (std::size_t j = 0; j < m; ++j) target[j] += blurred_part[j];
+        }
+      }
       for (std::size_t j = 0; j < m; ++j) {
         const std::size_t i = static_cast<std::size_t>(p) * m + j;
         // A floor keeps multiplicative updates away from denormal numbers (which are slow
         // and never come back); 1e-9 of a pattern's maximum is invisible in any plot.
-        r.w[i] = std::max(1e-9F, static_cast<float>(r.w[i] * (numerator[0][i] + kEps) / (denominator[0][i] + kEps)));
+        r.w[i] = std::max(1e-9F, static_cast<float>(r.w[i] * (num[j] + kEps) / (den[j] + kEps)));
       }
     }
     if (o.background) {
       for (std::size_t j = 0; j < m; ++j)
-        r.g[j] = std::max(1e-9F, static_cast<float>(r.g[j] * (numerator[0][ku * m + j] + kEps) /
-                                                    (denominator[0][ku * m + j] + kEps)));
+        r.g[j] = std::max(1e-9F,
+                          static_cast<float>(r.g[j] * (numerator[0][bg + j] + kEps) / (denominator[0][bg + j] + kEps)));
       smooth(r.g, std::max(2.0, static_cast<double>(m) / 40.0));
       const float top = *std::max_element(r.g.begin(), r.g.end());
       if (top > 0) {
@@ -428,6 +547,9 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
   for (int it = 1; it <= o.iterations; ++it) {
     const bool polishing = it > explore;
     const int search = polishing ? 1 : ((it <= 3 || it % 10 == 0) ? 2 : (it % 3 == 0 ? 1 : 0));
+    refreshBlurred();  // the patterns changed (updates, re-centring) since the last refresh
+    broaden = polishing;
+    guard = polishing;
     parallelFor(n, std::max(1U, o.threads), [&](std::size_t begin, std::size_t end, unsigned) {
       std::vector<float> scratch;
       for (std::size_t s = begin; s < end; ++s) fitSample(s, search, scratch);
@@ -450,10 +572,13 @@ ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::
     previous = loss;
   }
   // Final activations for the final patterns and shifts.
+  refreshBlurred();
   parallelFor(n, std::max(1U, o.threads), [&](std::size_t begin, std::size_t end, unsigned) {
     std::vector<float> scratch;
     for (std::size_t s = begin; s < end; ++s) fitSample(s, 0, scratch);
   });
+  r.width.resize(n * ku);
+  for (std::size_t i = 0; i < n * ku; ++i) r.width[i] = static_cast<float>(sigmas[variant[i]]);
   return r;
 }
 

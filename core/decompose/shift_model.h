@@ -9,6 +9,8 @@
 //   2. connectivity on the neighbour graph: shifts pulled towards their neighbours', and each
 //      phase kept only on its largest connected region;
 //   3. multiplicative updates of the patterns (and background) under the shifts.
+// Optionally each sample also picks, per phase, one of a few Gaussian broadenings B(v):
+//   y_n ~ sum_k a_nk T(d_nk) B(v_nk) w_k + c_n g.
 // An exploration stage (a fixed schedule of searches) is followed by a polish that runs until
 // the relative loss change falls below the tolerance, or the iteration cap.
 
@@ -34,6 +36,10 @@ struct ShiftModelOptions {
   unsigned threads = 1;
   double subset_penalty = 2e-3;  // residual cost (relative to |y|^2) of each extra phase
   int pattern_updates = 3;       // multiplicative updates of the patterns per outer iteration
+  // Per-sample peak broadening: Gaussian blurs (sigma in bins) that a sample may apply to a
+  // phase's pattern, besides none (peak widths change across a spread with grain size and
+  // microstrain; without this, two shifted copies of one phase imitate a broad peak).
+  std::vector<double> widths;
   std::vector<float> initial_w;  // phases x points (required)
   std::vector<char> frozen;      // phases whose pattern is held fixed (seeded by the user)
 };
@@ -42,6 +48,7 @@ struct ShiftModelResult {
   std::vector<float> w;      // phases x points, max 1
   std::vector<float> a;      // samples x phases
   std::vector<float> shift;  // samples x phases, bins (+: towards higher Q)
+  std::vector<float> width;  // samples x phases: the blur applied (sigma, bins; 0: none)
   std::vector<float> g;      // points (background pattern, max 1)
   std::vector<float> c;      // samples (background activation)
   std::vector<double> loss;  // per iteration: sum of squared residuals
@@ -56,5 +63,9 @@ struct ShiftModelResult {
 
 // T(d) w on the same grid: w(m - d) by linear interpolation, zero outside.
 void shiftPattern(const float* w, std::size_t points, double d, float* out);
+
+// w blurred by a Gaussian of `sigma` bins (0: a copy); a symmetric operator (zero outside the
+// grid, kernel summing to 1), so it is its own transpose.
+void broadenPattern(const float* w, std::size_t points, double sigma, float* out);
 
 }  // namespace phasewise::core
