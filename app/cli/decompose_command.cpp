@@ -10,6 +10,7 @@
 #include "decompose/evaluation.h"
 #include "decompose/library_fit.h"
 #include "decompose/measures.h"
+#include "decompose_seeds.h"
 #include "format_hdf5/project_file.h"
 #include "format_instance/solution_format.h"
 #include "library_summary.h"
@@ -38,7 +39,10 @@ constexpr const char* kDecomposeUsage = R"(usage: phasewise-cli decompose LIBRAR
   --plain            plain NMF (no shifts, Gibbs, connectivity or background)
   --loss kl|frobenius  NMF loss for the plain/initial stage (default frobenius)
   --init spa|nmf|best  starting patterns: purest samples (default), NMF, or both keeping the better fit
-  --seed-from R      start the first phases from the patterns of an earlier RESULT (.txt or .h5)
+  --seed-from R      start the first phases from an earlier RESULT (.txt or .h5: its phases) or
+                     from patterns (refine's refined.h5, .xy, ...: one phase each, named by
+                     their identity); prints how far each moved and, against an earlier
+                     result of this library, how its fractions and the residual changed
   --seed-phases 1,3  which of its phases (default: all);  --freeze  hold the seeded patterns fixed
   --seed N  --threads N  --device cpu|cuda
 Library-guided (the candidate phases are known: CIFs, stick tables or a phase library file):
@@ -100,46 +104,6 @@ core::DecompositionResult decomposeWithPhases(const core::Library& library, cons
               << high << "\t" << fit.card_cosine[p] << "\n";
   }
   return r;
-}
-
-// Patterns (count x library points) from an earlier result, on the library's axis.
-std::vector<float> seededPatterns(const std::string& path, const std::string& which, const core::Library& library) {
-  std::vector<double> q;
-  std::vector<float> bases;
-  int k = 0;
-  if (core::lowercase(std::filesystem::path(path).extension().string()) == ".txt") {
-    const plugins::Solution s = plugins::readSolution(path);
-    q = s.q;
-    bases = s.bases;
-    k = s.phases;
-  } else {
-    const plugins::Project p = plugins::readProject(path);
-    if (!p.decomposition) throw core::Error(path + ": the project holds no decomposition to seed from");
-    q = core::convertAxis(p.library.axis, {core::AxisKind::Q, core::AxisUnit::InverseNanometre}).values;
-    bases = p.decomposition->bases;
-    k = p.decomposition->phases;
-  }
-  std::vector<int> chosen;
-  if (which.empty()) {
-    for (int i = 0; i < k; ++i) chosen.push_back(i);
-  } else {
-    std::vector<std::string_view> fields;
-    core::splitFields(which, ",", fields);
-    for (std::string_view f : fields) {
-      double v = 0;
-      if (!core::parseNumber(f, v) || v < 1 || v > k)
-        throw UsageError("--seed-phases: '" + std::string(f) + "' is not a phase 1.." + std::to_string(k));
-      chosen.push_back(static_cast<int>(v) - 1);
-    }
-  }
-  const std::vector<double> own =
-      core::convertAxis(library.axis, {core::AxisKind::Q, core::AxisUnit::InverseNanometre}).values;
-  std::vector<float> out;
-  for (int i : chosen) {
-    const std::vector<float> row = core::interpolateOrZero(q, &bases[static_cast<std::size_t>(i) * q.size()], own);
-    out.insert(out.end(), row.begin(), row.end());
-  }
-  return out;
 }
 
 int sweep(const core::Library& library, core::DecompositionSettings settings, const std::string& range) {
@@ -244,14 +208,17 @@ int runDecompose(const CommandContext& context) {
   }
   core::DecompositionSettings settings = settingsFrom(arguments);
   const core::ReadResult input = readInput(context, arguments, arguments.positional()[0]);
+  Seeds seeds;
   if (const auto from = arguments.value("seed-from")) {
-    settings.seed_patterns = seededPatterns(*from, arguments.value("seed-phases").value_or(""), input.library);
-    settings.frozen.assign(settings.seed_patterns.size() / input.library.points(), arguments.flag("freeze") ? 1 : 0);
+    seeds = readSeeds(context, arguments, *from, arguments.value("seed-phases").value_or(""), input.library);
+    settings.seed_patterns = seeds.patterns;
+    settings.frozen.assign(seeds.names.size(), arguments.flag("freeze") ? 1 : 0);
   }
-  const core::DecompositionResult result = [&] {
+  core::DecompositionResult result = [&] {
     TerminalProgress progress(arguments.flag("quiet"));
     return core::decompose(input.library, settings, progress.callback());
   }();
+  reportSeededRound(std::cout, seeds, result);
   return writeResult(input.library, std::nullopt, result, *output);
 }
 

@@ -100,3 +100,16 @@ run(0 "${CLI}" info "${WORK}/ex_refined.h5")
 if(NOT last_out MATCHES "samples: +4")
   message(FATAL_ERROR "the refined export does not hold the 4 candidates: ${last_out}")
 endif()
+# The loop closed: the refined candidates seed the next decomposition, which reports what the
+# round changed against the decomposition they came from, and names its phases after them.
+run(0 "${CLI}" decompose "${WORK}/ex.h5" --phases 4 --seed-from "${WORK}/ex_refined.h5" --quiet
+    -o "${WORK}/ex_round2.h5")
+if(NOT last_out MATCHES "seeded phase\tcosine to its seed\tmean fraction\tmean fraction change"
+   OR NOT last_out MATCHES "mean residual \\(L1 per sample\\): [0-9.]+ -> [0-9.]+")
+  message(FATAL_ERROR "the seeded round does not report its changes: ${last_out}")
+endif()
+run(0 "${CLI}" decompose "${WORK}/ex.h5" --phases 4 --seed-from "${WORK}/ex_round2.h5" --seed-phases 2 --quiet
+    -o "${WORK}/ex_round3.txt")
+if(NOT last_out MATCHES "\n[^\t\n]+ \\([a-z]+\\)\t0\\.9[0-9]+\t")
+  message(FATAL_ERROR "the phase names did not survive the project file: ${last_out}")
+endif()
