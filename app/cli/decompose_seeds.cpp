@@ -8,6 +8,7 @@
 
 #include "format_hdf5/project_file.h"
 #include "format_instance/solution_format.h"
+#include "learn/refinement_score.h"
 #include "library_summary.h"
 #include "model/resample.h"
 #include "util/error.h"
@@ -34,16 +35,6 @@ std::vector<int> chosenPhases(const std::string& which, int k) {
     chosen.push_back(static_cast<int>(v) - 1);
   }
   return chosen;
-}
-
-double cosine(const float* a, const float* b, std::size_t n) {
-  double ab = 0, aa = 0, bb = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    ab += double(a[i]) * b[i];
-    aa += double(a[i]) * a[i];
-    bb += double(b[i]) * b[i];
-  }
-  return aa > 0 && bb > 0 ? ab / std::sqrt(aa * bb) : 0.0;
 }
 
 double mean(const std::vector<float>& v) {
@@ -136,7 +127,7 @@ void reportSeededRound(std::ostream& out, const Seeds& seeds, core::Decompositio
         if (pe < ke) change += std::abs(result.fractions[s * k + p] - e.fractions[s * ke + pe]);
       }
     }
-    out << result.phase_names[p] << "\t" << cosine(&seeds.patterns[p * m], &result.bases[p * m], m) << "\t"
+    out << result.phase_names[p] << "\t" << core::cosineOf(&seeds.patterns[p * m], &result.bases[p * m], m) << "\t"
         << fraction / static_cast<double>(n);
     if (compare) out << "\t" << change / static_cast<double>(n);
     out << "\n";
