@@ -2,7 +2,8 @@
 # The README's test command, and exactly what CI runs (.ci/run): install, build, and run the
 # whole test suite (unit, command-line and real-data tests), then build the same tests with
 # AddressSanitizer + UndefinedBehaviorSanitizer and run them again, malformed-input corpus
-# included. Real-data tests skip cleanly when ../shared/data is absent.
+# included; last, every reader is fuzzed for 10 s with libFuzzer (scripts/fuzz.sh). Real-data
+# tests skip cleanly when ../shared/data is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -16,3 +17,5 @@ cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Asan -DPHASEWISE_BUILD_TEST
 cmake --build build/asan -j"$jobs" --target phasewise_core_tests phasewise_formats_tests phasewise_simulate_tests phasewise_decompose_tests phasewise_learn_tests phasewise_digits_tests phasewise-cli
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan -j"$jobs" --output-on-failure --label-exclude slow
+
+bash scripts/fuzz.sh "${PHASEWISE_FUZZ_SECONDS:-10}"

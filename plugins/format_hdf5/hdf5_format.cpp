@@ -1,6 +1,7 @@
 #include "format_hdf5/hdf5_format.h"
 
 #include "format_hdf5/hdf5_handles.h"
+#include "format_hdf5/hdf5_integrity.h"
 #include "util/error.h"
 
 namespace phasewise::plugins {
@@ -24,7 +25,10 @@ Hdf5Writer::Hdf5Writer() { h5::silenceErrorStack(); }
 
 int Hdf5Reader::confidence(const FileProbe& probe) const {
   if (probe.is_directory) return 0;
-  const bool signature = probe.head.compare(0, 8, kSignature) == 0;
+  // At the start, or after the 512-byte user block Phasewise writes (hdf5_integrity.h).
+  const bool signature =
+      probe.head.compare(0, 8, kSignature) == 0 ||
+      (probe.head.size() >= h5::kUserBlockBytes + 8 && probe.head.compare(h5::kUserBlockBytes, 8, kSignature) == 0);
   const bool ext = hasExtension(extensions(), probe.extension);
   if (signature) return ext ? 95 : 80;
   return ext ? 20 : 0;
@@ -52,13 +56,20 @@ void writePhasewiseRoot(hid_t file) {
   h5::writeStringAttribute(file, "software", "Phasewise");
 }
 
-ReadResult Hdf5Reader::readImpl(const std::filesystem::path& path, const ReadOptions& options) const {
-  const std::string file = path.string();
+namespace {
+Library readLibraryFile(const std::string& file) {
   const h5::Reader r(file);
   Handle f = openPhasewiseFile(file, r);
+  return readLibraryGroup(f.id(), r);
+}
+}  // namespace
+
+ReadResult Hdf5Reader::readImpl(const std::filesystem::path& path, const ReadOptions& options) const {
+  const std::string file = path.string();
+  h5::checkBeforeReading(path, [&] { (void)readLibraryFile(file); });
   reportProgress(options.progress, 0.0, "reading HDF5");
   ReadResult result;
-  result.library = readLibraryGroup(f.id(), r);
+  result.library = readLibraryFile(file);
   return result;
 }
 
@@ -155,11 +166,14 @@ Library readLibraryGroup(hid_t file, const h5::Reader& r) {
 }
 
 void Hdf5Writer::writeImpl(const Library& lib, const std::filesystem::path& temporary_path) const {
-  Handle f(H5Fcreate(temporary_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
-  if (!f.valid()) throw Error("HDF5 cannot create " + temporary_path.string());
-  writePhasewiseRoot(f.id());
-  writeLibraryGroup(f.id(), lib);
-  if (H5Fflush(f.id(), H5F_SCOPE_GLOBAL) < 0) throw Error("HDF5 could not flush " + temporary_path.string());
+  {
+    Handle f(H5Fcreate(temporary_path.c_str(), H5F_ACC_TRUNC, h5::creationProperties().id(), H5P_DEFAULT), H5Fclose);
+    if (!f.valid()) throw Error("HDF5 cannot create " + temporary_path.string());
+    writePhasewiseRoot(f.id());
+    writeLibraryGroup(f.id(), lib);
+    if (H5Fflush(f.id(), H5F_SCOPE_GLOBAL) < 0) throw Error("HDF5 could not flush " + temporary_path.string());
+  }
+  h5::sealFile(temporary_path);
 }
 
 void writeLibraryGroup(hid_t file, const Library& lib) {

@@ -2,6 +2,7 @@
 
 #include "format_hdf5/hdf5_format.h"
 #include "format_hdf5/hdf5_handles.h"
+#include "format_hdf5/hdf5_integrity.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -257,26 +258,44 @@ void writePhaseLibraryFile(const PhaseLibrary& library, const std::filesystem::p
   h5::silenceErrorStack();
   AtomicFile out(path);
   {
-    Handle f(H5Fcreate(out.temporaryPath().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    Handle f(H5Fcreate(out.temporaryPath().c_str(), H5F_ACC_TRUNC, h5::creationProperties().id(), H5P_DEFAULT),
+             H5Fclose);
     if (!f.valid()) throw Error("HDF5 cannot create " + path.string());
     writePhasewiseRoot(f.id());
     writePhaseLibraryGroup(f.id(), library);
     if (H5Fflush(f.id(), H5F_SCOPE_GLOBAL) < 0) throw Error("HDF5 could not flush " + path.string());
   }
+  h5::sealFile(out.temporaryPath());
   out.commit();
 }
 
-PhaseLibrary readPhaseLibraryFile(const std::filesystem::path& path) {
+namespace {
+PhaseLibrary readPhaseLibraryUnchecked(const std::filesystem::path& path) {
   const h5::Reader r(path.string());
   Handle f = openPhasewiseFile(path.string(), r);
   return readPhaseLibraryGroup(f.id(), path.string());
 }
 
-bool holdsPhaseLibrary(const std::filesystem::path& path) {
+bool holdsPhaseLibraryUnchecked(const std::filesystem::path& path) {
   h5::silenceErrorStack();
   if (H5Fis_hdf5(path.c_str()) <= 0) return false;
   Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   return f.valid() && H5Lexists(f.id(), kGroup, H5P_DEFAULT) > 0;
+}
+}  // namespace
+
+PhaseLibrary readPhaseLibraryFile(const std::filesystem::path& path) {
+  h5::checkBeforeReading(path, [&] { (void)readPhaseLibraryUnchecked(path); });
+  return readPhaseLibraryUnchecked(path);
+}
+
+bool holdsPhaseLibrary(const std::filesystem::path& path) {
+  try {
+    h5::checkBeforeReading(path, [&] { (void)holdsPhaseLibraryUnchecked(path); });
+  } catch (const Error&) {
+    return false;  // damaged: not a phase library anyone can use
+  }
+  return holdsPhaseLibraryUnchecked(path);
 }
 
 }  // namespace phasewise::plugins

@@ -1,6 +1,7 @@
 #include "format_hdf5/project_file.h"
 
 #include "format_hdf5/hdf5_format.h"
+#include "format_hdf5/hdf5_integrity.h"
 #include "format_hdf5/phase_library_file.h"
 #include "format_hdf5/refinement_group.h"
 #include "util/atomic_file.h"
@@ -139,7 +140,8 @@ void writeProject(const Project& project, const std::filesystem::path& path) {
   h5::silenceErrorStack();
   AtomicFile out(path);
   {
-    Handle f(H5Fcreate(out.temporaryPath().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+    Handle f(H5Fcreate(out.temporaryPath().c_str(), H5F_ACC_TRUNC, h5::creationProperties().id(), H5P_DEFAULT),
+             H5Fclose);
     if (!f.valid()) throw Error("HDF5 cannot create " + path.string());
     writePhasewiseRoot(f.id());
     writeLibraryGroup(f.id(), project.library);
@@ -153,10 +155,16 @@ void writeProject(const Project& project, const std::filesystem::path& path) {
     }
     if (H5Fflush(f.id(), H5F_SCOPE_GLOBAL) < 0) throw Error("HDF5 could not flush " + path.string());
   }
+  h5::sealFile(out.temporaryPath());
   out.commit();
 }
 
 Project readProject(const std::filesystem::path& path) {
+  h5::checkBeforeReading(path, [&] { (void)readProjectUnchecked(path); });
+  return readProjectUnchecked(path);
+}
+
+Project readProjectUnchecked(const std::filesystem::path& path) {
   const std::string file = path.string();
   const h5::Reader r(file);
   Handle f = openPhasewiseFile(file, r);

@@ -22,6 +22,9 @@ struct Project {
 };
 
 void writeProject(const Project& project, const std::filesystem::path& path);
+// Checked first (hdf5_integrity.h): a damaged file ends in a FormatError, never a crash.
 [[nodiscard]] Project readProject(const std::filesystem::path& path);
+// Without that check: for a caller that has just made it.
+[[nodiscard]] Project readProjectUnchecked(const std::filesystem::path& path);
 
 }  // namespace phasewise::plugins

@@ -6,10 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 
 #include "builtin_formats.h"
 #include "format_hdf5/hdf5_handles.h"
+#include "format_hdf5/phase_library_file.h"
+#include "format_hdf5/project_file.h"
 #include "io/npy.h"
 #include "io/registry.h"
 #include "sample_files.h"
@@ -253,6 +256,70 @@ INSTANTIATE_TEST_SUITE_P(Corpus, MalformedInputTest, ::testing::ValuesIn(corpus(
                          [](const auto& info) { return info.param.name; });
 
 TEST(MalformedCorpusTest, HoldsAtLeastThirtyCases) { EXPECT_GE(corpus().size(), 30U); }
+
+// The libFuzzer seed corpus (scripts/fuzz.sh): valid files of every format and the malformed
+// cases above, one folder per fuzz target, under $PHASEWISE_FUZZ_SEED_DIR (a temporary folder
+// when unset, so that the writing itself is tested on every run).
+TEST(FuzzSeedsTest, WritesASeedCorpusForEveryFuzzTarget) {
+  const char* env = std::getenv("PHASEWISE_FUZZ_SEED_DIR");
+  const fs::path root = env && *env ? fs::path(env) : freshTempDir() / "seeds";
+  const fs::path work = freshTempDir() / "work";
+  fs::create_directories(work);
+  int count = 0;
+  auto keep = [&](const std::string& target, const fs::path& file) {
+    if (!fs::is_regular_file(file)) return;
+    fs::create_directories(root / target);
+    fs::copy_file(file, root / target / (std::to_string(++count) + file.extension().string()),
+                  fs::copy_options::overwrite_existing);
+  };
+  keep("xy", writeXy(work));
+  keep("xy", writeXye(work));
+  keep("csv", writeCsv(work));
+  keep("chi", writeChi(work));
+  keep("xrdml", writeXrdml(work, 1));
+  keep("xrdml", writeXrdml(work, 2, "p2.xrdml"));
+  keep("instance", writeInstance(work));
+  keep("hdf5", writeHdf5(work));
+  keep("registry", writeXy(work, "r.xy"));
+  for (const auto& entry : fs::directory_iterator(writeNpyFolder(work / "npy"))) keep("npy", entry.path());
+  const core::Library library = makeRegistry().read(writeHdf5(work)).library;
+  plugins::writeProject({library, std::nullopt, std::nullopt, std::nullopt}, work / "project.h5");
+  keep("project", work / "project.h5");
+  core::PhaseLibrary phases;
+  core::ReferencePhase phase;
+  phase.name = "Fe2O3";
+  phase.formula = "Fe2O3";
+  phase.sticks = {{24.1, 30.0, std::nullopt}, {33.2, 100.0, std::array<int, 3>{1, 0, 4}}};
+  phases.phases.push_back(phase);
+  plugins::writePhaseLibraryFile(phases, work / "phases.h5");
+  keep("phase_library", work / "phases.h5");
+  writeText(work / "si.cif",
+            "data_Si\n_cell_length_a 5.431\n_cell_length_b 5.431\n_cell_length_c 5.431\n"
+            "_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n"
+            "_symmetry_space_group_name_H-M 'F d -3 m'\nloop_\n_atom_site_label\n_atom_site_type_symbol\n"
+            "_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nSi1 Si 0 0 0\n");
+  keep("cif", work / "si.cif");
+  writeText(work / "sticks.tsv",
+            "# phase_index\tphase_name\tQ_nm^-1\tintensity\n0\t0+Fe2O3_01\t23.3\t0.3\n0\t0+Fe2O3_01\t"
+            "32.1\t1\n1\t1+NiO_02\t30.0\t1\n");
+  keep("sticks", work / "sticks.tsv");
+  writeText(work / "solution.txt", "K=1\nQ=10,11,12\nBName1=a\nB1=0,1,0\nC1=1\nC2=0.5\n");
+  keep("solution", work / "solution.txt");
+  for (const Malformed& m : corpus()) {
+    const fs::path dir = work / m.name;
+    fs::create_directories(dir);
+    const fs::path file = m.make(dir);
+    const std::string target = m.reader == "phasewise-h5" ? "hdf5" : m.reader == "npy-folder" ? "npy" : m.reader;
+    if (fs::is_regular_file(file)) keep(target, file);
+    if (fs::is_directory(file))
+      for (const auto& entry : fs::directory_iterator(file))
+        if (entry.path().extension() == ".npy") keep("npy", entry.path());
+    keep("registry", file);
+  }
+  for (const char* target : {"xy", "csv", "chi", "xrdml", "instance", "hdf5", "project", "phase_library", "npy", "cif",
+                             "sticks", "solution", "registry"})
+    EXPECT_TRUE(fs::is_directory(root / target) && !fs::is_empty(root / target)) << target;
+}
 
 }  // namespace
 }  // namespace phasewise::test
