@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include "builtin_formats.h"
@@ -22,6 +23,7 @@
 #include "format_instance/solution_format.h"
 #include "format_xrdml/xrdml_format.h"
 #include "format_xy/xy_format.h"
+#include "format_xylib/xylib_format.h"
 #include "io/npy.h"
 #include "io/registry.h"
 #include "simulate/cif_reader.h"
@@ -38,42 +40,46 @@ std::string extensionOf(const std::string& target) {
   if (target == "hdf5" || target == "project" || target == "phase_library") return ".h5";
   if (target == "sticks") return ".tsv";
   if (target == "registry") return ".dat";
+  if (target == "xylib_raw") return ".raw";
+  if (target == "xylib_text") return ".uxd";
   return "." + target;
 }
 
-void readOne(const std::filesystem::path& path) {
-  if (kTarget == "xy")
-    (void)plugins::XyReader().read(path);
-  else if (kTarget == "csv")
-    (void)plugins::CsvReader().read(path);
-  else if (kTarget == "chi")
-    (void)plugins::ChiReader().read(path);
-  else if (kTarget == "xrdml")
-    (void)plugins::XrdmlReader().read(path);
-  else if (kTarget == "instance")
-    (void)plugins::InstanceReader().read(path);
-  else if (kTarget == "hdf5")
-    (void)plugins::Hdf5Reader().read(path);
-  else if (kTarget == "project")
-    (void)plugins::readProject(path);
-  else if (kTarget == "phase_library")
-    (void)plugins::readPhaseLibraryFile(path);
-  else if (kTarget == "npy")
-    (void)core::readNpy(path);
-  else if (kTarget == "cif")
-    (void)core::readCif(path);
-  else if (kTarget == "sticks")
-    (void)core::readStickTable(path);
-  else if (kTarget == "solution")
-    (void)plugins::readSolution(path);
-  else if (kTarget == "registry") {
-    static core::FormatRegistry registry;
-    static const bool registered = (plugins::registerBuiltinFormats(registry), true);
-    (void)registered;
-    (void)registry.read(path);
-  } else {
-    __builtin_trap();  // an unknown target is a build mistake
-  }
+using Read = void (*)(const std::filesystem::path&);
+
+template <class Reader>
+void through(const std::filesystem::path& path) {
+  (void)Reader().read(path);
+}
+
+void throughRegistry(const std::filesystem::path& path) {
+  static core::FormatRegistry registry;
+  static const bool registered = (plugins::registerBuiltinFormats(registry), true);
+  (void)registered;
+  (void)registry.read(path);
+}
+
+Read readerFor(const std::string& target) {
+  static const std::map<std::string, Read> readers = {
+      {"xy", through<plugins::XyReader>},
+      {"csv", through<plugins::CsvReader>},
+      {"chi", through<plugins::ChiReader>},
+      {"xrdml", through<plugins::XrdmlReader>},
+      {"instance", through<plugins::InstanceReader>},
+      {"hdf5", through<plugins::Hdf5Reader>},
+      {"xylib_raw", through<plugins::XylibReader>},
+      {"xylib_text", through<plugins::XylibReader>},
+      {"project", [](const std::filesystem::path& p) { (void)plugins::readProject(p); }},
+      {"phase_library", [](const std::filesystem::path& p) { (void)plugins::readPhaseLibraryFile(p); }},
+      {"npy", [](const std::filesystem::path& p) { (void)core::readNpy(p); }},
+      {"cif", [](const std::filesystem::path& p) { (void)core::readCif(p); }},
+      {"sticks", [](const std::filesystem::path& p) { (void)core::readStickTable(p); }},
+      {"solution", [](const std::filesystem::path& p) { (void)plugins::readSolution(p); }},
+      {"registry", throughRegistry},
+  };
+  const auto it = readers.find(target);
+  if (it == readers.end()) __builtin_trap();  // an unknown target is a build mistake
+  return it->second;
 }
 }  // namespace
 
@@ -86,7 +92,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   }
   try {
-    readOne(path);
+    static const Read read = readerFor(kTarget);
+    read(path);
   } catch (const core::Error&) {
     // The reader said what is wrong with the file: the expected outcome.
   }

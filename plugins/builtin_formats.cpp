@@ -10,6 +10,7 @@
 #include "format_npy_folder/npy_folder_format.h"
 #include "format_xrdml/xrdml_format.h"
 #include "format_xy/xy_format.h"
+#include "format_xylib/xylib_format.h"
 #include "io/registry.h"
 
 namespace phasewise::plugins {
@@ -23,6 +24,7 @@ void registerBuiltinFormats(core::FormatRegistry& registry) {
   registry.addReader(std::make_unique<ChiReader>());
   registry.addReader(std::make_unique<CsvReader>());
   registry.addReader(std::make_unique<XyReader>());
+  registry.addReader(std::make_unique<XylibReader>());
 
   registry.addWriter(std::make_unique<Hdf5Writer>());
   registry.addWriter(std::make_unique<InstanceWriter>());

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-10}
 jobs=${PHASEWISE_JOBS:-2}
-targets=(xy csv chi xrdml instance hdf5 project phase_library npy cif sticks solution registry)
+targets=(xy csv chi xrdml instance hdf5 project phase_library npy cif sticks solution registry xylib_raw xylib_text)
 if (($# > 1)); then targets=("${@:2}"); fi  # bash scripts/fuzz.sh 60 hdf5 project: some targets only
 
 seed_writer=build/release/tests/phasewise_formats_tests
@@ -35,15 +35,16 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus" "$findings"
   log=build/fuzz/$target.log
   # 64 KiB inputs; no single allocation over 64 MB (4 x the largest input plus the HDF5
-  # library's own buffers), 1 GB resident at most, 10 s per input.
+  # library's own buffers), 1 GB resident at most, 20 s per input (a damaged HDF5 file may use the
+  # 5 s a child process gets to read it, twice through the registry).
   # allocator_may_return_null: a huge allocation fails as it does in a release build (libhdf5
   # then reports an error; our code would throw, which is a finding). HDF5 files that are not
   # sealed are read in a child process first (hdf5_integrity.h): a crash contained there
   # leaves an artifact from the child but is not a finding; the parent's exit status decides.
-  if ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 LSAN_OPTIONS=suppressions=$PWD/fuzz/lsan.supp \
+  if ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 LSAN_OPTIONS=suppressions=$PWD/cmake/lsan.supp \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "build/fuzz/fuzz/fuzz_$target" "$corpus" "$seeds/$target" -max_total_time="$seconds" -max_len=65536 \
-    -rss_limit_mb=1024 -malloc_limit_mb=64 -timeout=10 -artifact_prefix="$findings/" -print_final_stats=1 \
+    -rss_limit_mb=1024 -malloc_limit_mb=64 -timeout=20 -artifact_prefix="$findings/" -print_final_stats=1 \
     >"$log" 2>&1; then
     runs=$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
     echo "fuzz: $target: $runs inputs in ${seconds} s ($((runs / seconds))/s), no finding"

@@ -1,5 +1,6 @@
 #include "io/npy.h"
 
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <limits>
@@ -98,7 +99,8 @@ std::vector<std::size_t> parseShape(std::string_view rest, const std::string& fi
     if (p.empty()) continue;                  // "(5,)" has a trailing comma
     if (p.back() == 'L') p.remove_suffix(1);  // Python 2 longs
     double v = 0;
-    if (!parseNumber(p, v) || v < 0 || v != static_cast<double>(static_cast<std::uint64_t>(v)) || v > 9.0e18)
+    // Range first: converting a double beyond 2^64 to an integer is undefined (found by fuzzing).
+    if (!parseNumber(p, v) || !(v >= 0 && v <= 9.0e18) || v != std::floor(v))
       fail(file, "shape", "'" + std::string(p) + "' is not a dimension size");
     shape.push_back(static_cast<std::size_t>(v));
   }

@@ -316,8 +316,24 @@ TEST(FuzzSeedsTest, WritesASeedCorpusForEveryFuzzTarget) {
         if (entry.path().extension() == ".npy") keep("npy", entry.path());
     keep("registry", file);
   }
+  writeText(work / "scan.uxd",
+            "_FILEVERSION=2\n_WL1=1.5406\n_ANODE='Cu'\n_DRIVE='COUPLED'\n_STEPSIZE=0.02\n_START=10\n_2THETACOUNTS\n"
+            "10.00\t5\n10.02\t7\n10.04\t9\n10.06\t4\n");
+  keep("xylib_text", work / "scan.uxd");
+  keep("registry", work / "scan.uxd");
+  // Real vendor files, when the shared data is there (copied into the build tree only).
+  const fs::path vendor = sharedDataDir().empty() ? fs::path() : sharedDataDir() / "instrument-samples";
+  if (!vendor.empty() && fs::is_directory(vendor))
+    for (const auto& entry : fs::directory_iterator(vendor)) {
+      const std::string ext = entry.path().extension().string();
+      if (ext == ".raw") keep("xylib_raw", entry.path());
+      if (ext == ".UXD" || ext == ".dat") keep("xylib_text", entry.path());
+    }
+  // Without them, a RAW v1 header the fuzzer can grow from.
+  writeText(work / "v1.raw", std::string("RAW ") + std::string(200, '\0'));
+  keep("xylib_raw", work / "v1.raw");
   for (const char* target : {"xy", "csv", "chi", "xrdml", "instance", "hdf5", "project", "phase_library", "npy", "cif",
-                             "sticks", "solution", "registry"})
+                             "sticks", "solution", "registry", "xylib_raw", "xylib_text"})
     EXPECT_TRUE(fs::is_directory(root / target) && !fs::is_empty(root / target)) << target;
 }
 
