@@ -11,7 +11,7 @@ packages=(
   libhdf5-dev libgtest-dev libgmock-dev
   gemmi-dev tao-pegtl-dev libstb-dev zlib1g-dev
   libxrl-dev xvfb xauth qt6-svg-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev libxy-dev
   fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-freefont-ttf
 )
 
