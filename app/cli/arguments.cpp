@@ -45,8 +45,17 @@ double Arguments::number(const std::string& name, double fallback) const {
   const auto text = value(name);
   if (!text) return fallback;
   double v = 0;
-  if (!core::parseNumber(*text, v)) throw UsageError("--" + name + " expects a number, got '" + *text + "'");
+  if (!core::parseNumber(*text, v) || !std::isfinite(v))
+    throw UsageError("--" + name + " expects a finite number, got '" + *text + "'");
   return v;
+}
+
+std::string Arguments::device() const {
+  const std::string d = value("device").value_or("cpu");
+  const bool cuda = d == "cuda" || (d.rfind("cuda:", 0) == 0 && d.size() > 5 &&
+                                    d.find_first_not_of("0123456789", 5) == std::string::npos);
+  if (d != "cpu" && !cuda) throw UsageError("--device expects cpu, cuda or cuda:N, got '" + d + "'");
+  return d;
 }
 
 int Arguments::integer(const std::string& name, int fallback, int low, int high) const {

@@ -26,6 +26,8 @@ class Arguments {
   [[nodiscard]] double number(const std::string& name, double fallback) const;
   // A whole number in [low, high]; UsageError naming the option otherwise.
   [[nodiscard]] int integer(const std::string& name, int fallback, int low, int high) const;
+  // --device: cpu (default), cuda or cuda:N; UsageError otherwise.
+  [[nodiscard]] std::string device() const;
   [[nodiscard]] bool flag(const std::string& name) const { return flags_.count(name) > 0; }
 
  private:

@@ -251,11 +251,11 @@ int runBenchDecompose(const CommandContext& context, const Arguments& arguments)
       std::cout << folder.filename().string() << " skipped: no " << folder.string() << " (use --data)\n";
   }
   if (fs::exists(data / "drnets/Bi-Cu-V-307/XRD.npy", ec))
-    biCuV(context, data, work, static_cast<int>(arguments.number("bicuv-phases", 13)));
+    biCuV(context, data, work, static_cast<int>(arguments.integer("bicuv-phases", static_cast<int>(13), 1, 24)));
   if (!arguments.flag("skip-large"))
-    atScale(context, work, static_cast<std::size_t>(arguments.number("samples", 5000)),
-            static_cast<std::size_t>(arguments.number("points", 4000)),
-            static_cast<int>(arguments.number("large-phases", 12)));
+    atScale(context, work, static_cast<std::size_t>(arguments.integer("samples", static_cast<int>(5000), 1, 10000000)),
+            static_cast<std::size_t>(arguments.integer("points", static_cast<int>(4000), 2, 1000000)),
+            static_cast<int>(arguments.integer("large-phases", static_cast<int>(12), 1, 24)));
   fs::remove_all(work, ec);
   return 0;
 }

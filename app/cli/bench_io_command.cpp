@@ -84,9 +84,9 @@ int runBenchIoChild(const CommandContext& context) {
 
 int runBenchIo(const CommandContext& context, const Arguments& arguments) {
   core::SyntheticLibrarySpec spec;
-  spec.samples = static_cast<std::size_t>(arguments.number("samples", 5000));
-  spec.points = static_cast<std::size_t>(arguments.number("points", 4000));
-  const int runs = std::max(1, static_cast<int>(arguments.number("runs", 3)));
+  spec.samples = static_cast<std::size_t>(arguments.integer("samples", static_cast<int>(5000), 1, 10000000));
+  spec.points = static_cast<std::size_t>(arguments.integer("points", static_cast<int>(4000), 2, 1000000));
+  const int runs = std::max(1, static_cast<int>(arguments.integer("runs", static_cast<int>(3), 1, 1000)));
   const std::filesystem::path dir = arguments.value("dir").value_or(
       (std::filesystem::temp_directory_path() / ("phasewise-bench-" + std::to_string(::getpid()))).string());
   std::filesystem::create_directories(dir);

@@ -228,11 +228,12 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
 core::ClassifierSettings classifierSettings(const Arguments& arguments, double q_min, double q_max) {
   core::ClassifierSettings settings;
   settings.grid.spec = {core::AxisKind::Q, core::AxisUnit::InverseNanometre};
-  const auto points = static_cast<int>(arguments.number("points", 1024));
+  const auto points = static_cast<int>(arguments.integer("points", static_cast<int>(1024), 2, 1000000));
   for (int i = 0; i < points; ++i) settings.grid.values.push_back(q_min + (q_max - q_min) * i / (points - 1));
-  settings.patterns_per_phase = static_cast<std::size_t>(arguments.number("per-phase", 100));
-  settings.epochs = static_cast<int>(arguments.number("epochs", 8));
-  settings.threads = static_cast<unsigned>(arguments.number("threads", 0));
+  settings.patterns_per_phase =
+      static_cast<std::size_t>(arguments.integer("per-phase", static_cast<int>(100), 1, 1000000));
+  settings.epochs = static_cast<int>(arguments.integer("epochs", static_cast<int>(8), 1, 10000));
+  settings.threads = static_cast<unsigned>(arguments.integer("threads", static_cast<int>(0), 0, 1024));
   settings.candidate_share = arguments.number("candidate-share", 0.5);
   settings.calibrate_on_candidates = settings.candidate_share >= 0;
   return settings;
@@ -334,14 +335,14 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
   if (!fs::exists(alfe / "sticks_lib.tsv", ec))
     throw core::Error("needs " + (alfe / "sticks_lib.tsv").string() + " (use --data)");
   BenchOptions o;
-  o.steps = static_cast<int>(arguments.number("steps", 40));
+  o.steps = static_cast<int>(arguments.integer("steps", static_cast<int>(40), 1, 100000));
   o.lambda_physical = arguments.number("lambda", core::defaultLambda(core::RefinerKind::Physical));
   o.lambda_additive = arguments.number("lambda-additive", 1.0);
-  o.refiner_epochs = static_cast<int>(arguments.number("epochs-refiner", 10));
+  o.refiner_epochs = static_cast<int>(arguments.integer("epochs-refiner", static_cast<int>(10), 1, 10000));
   o.physical.max_strain = arguments.number("max-strain", o.physical.max_strain);
   o.physical.max_broadening = arguments.number("max-broadening", o.physical.max_broadening);
   o.physical.strain_cost = arguments.number("strain-cost", o.physical.strain_cost);
-  const auto count = static_cast<std::size_t>(arguments.number("candidates", 2000));
+  const auto count = static_cast<std::size_t>(arguments.integer("candidates", static_cast<int>(2000), 1, 10000000));
   std::cout << "Rows: additive lambda " << o.lambda_additive << ", physical lambda " << o.lambda_physical << ", "
             << o.steps << " steps per pattern (best-target: each of 3 guesses), amortised " << o.refiner_epochs
             << " epochs. Identity by formula; 'rose': candidates whose cosine to the truth rose; 'worst': the "

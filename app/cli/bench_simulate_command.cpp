@@ -79,10 +79,11 @@ std::map<std::string, double> runPymatgen(const std::vector<std::filesystem::pat
 
 int runBenchSimulate(const CommandContext&, const Arguments& arguments) {
   const std::filesystem::path dir = arguments.value("cif-dir").value_or("../shared/data/cif");
-  const int repeats = static_cast<int>(arguments.number("repeats", 20));
-  const auto per_structure = static_cast<std::size_t>(arguments.number("per-structure", 100));
-  const auto points = static_cast<std::size_t>(arguments.number("points", 4000));
-  const unsigned threads = static_cast<unsigned>(arguments.number("threads", 0));
+  const int repeats = static_cast<int>(arguments.integer("repeats", static_cast<int>(20), 1, 100000));
+  const auto per_structure =
+      static_cast<std::size_t>(arguments.integer("per-structure", static_cast<int>(100), 1, 1000000));
+  const auto points = static_cast<std::size_t>(arguments.integer("points", static_cast<int>(4000), 2, 1000000));
+  const unsigned threads = static_cast<unsigned>(arguments.integer("threads", static_cast<int>(0), 0, 1024));
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec))
     throw core::Error("no CIF folder at " + dir.string() + " (use --cif-dir)");

@@ -72,9 +72,9 @@ core::DecompositionResult decomposeWithPhases(const core::Library& library, cons
   s.connectivity = !a.flag("no-connectivity");
   s.refit = !a.flag("no-refit");
   s.keep_foreign = a.flag("keep-foreign");
-  s.log_points = static_cast<std::size_t>(a.number("log-points", 0));
-  s.default_phase_limit = static_cast<int>(a.number("phase-limit", s.default_phase_limit));
-  s.threads = static_cast<unsigned>(a.number("threads", 0));
+  s.log_points = static_cast<std::size_t>(a.integer("log-points", static_cast<int>(0), 0, 65536));
+  s.default_phase_limit = static_cast<int>(a.integer("phase-limit", static_cast<int>(s.default_phase_limit), 1, 24));
+  s.threads = static_cast<unsigned>(a.integer("threads", static_cast<int>(0), 0, 1024));
   const core::ReferencePatterns references =
       core::renderReferencePatterns(phases, library.axis, a.value("radiation").value_or("CuKa1"));
   TerminalProgress progress(a.flag("quiet"));
@@ -128,21 +128,22 @@ int sweep(const core::Library& library, core::DecompositionSettings settings, co
 
 core::DecompositionSettings settingsFrom(const Arguments& a) {
   core::DecompositionSettings s;
-  s.phases = static_cast<int>(a.number("phases", 0));
+  s.phases = static_cast<int>(a.integer("phases", static_cast<int>(0), 1, 200));
   if (s.phases < 1) throw UsageError("--phases K is required (K >= 1)");
-  s.shifts = static_cast<int>(a.number("shifts", 32));
-  s.log_points = static_cast<std::size_t>(a.number("log-points", 0));
-  s.max_iterations = static_cast<int>(a.number("iterations", 100));
+  s.shifts = static_cast<int>(a.integer("shifts", static_cast<int>(32), 0, 4096));
+  s.log_points = static_cast<std::size_t>(a.integer("log-points", static_cast<int>(0), 0, 65536));
+  s.max_iterations = static_cast<int>(a.integer("iterations", static_cast<int>(100), 1, 100000));
   s.tolerance = a.number("tolerance", 1e-4);
+  if (!(s.tolerance >= 0 && s.tolerance < 1)) throw UsageError("--tolerance expects a number from 0 to 1");
   s.gibbs = !a.flag("no-gibbs");
-  s.default_phase_limit = static_cast<int>(a.number("phase-limit", 3));
+  s.default_phase_limit = static_cast<int>(a.integer("phase-limit", static_cast<int>(3), 1, 24));
   s.connectivity = !a.flag("no-connectivity");
   s.background = !a.flag("no-background");
   s.broadening = !a.flag("no-broadening");
   if (a.flag("plain")) {
     s.shifts = 0;
     s.gibbs = s.connectivity = s.background = s.broadening = false;
-    s.max_iterations = static_cast<int>(a.number("iterations", 500));
+    s.max_iterations = static_cast<int>(a.integer("iterations", static_cast<int>(500), 1, 100000));
   }
   const std::string loss = a.value("loss").value_or("frobenius");
   if (loss == "kl")
@@ -150,9 +151,9 @@ core::DecompositionSettings settingsFrom(const Arguments& a) {
   else if (loss != "frobenius")
     throw UsageError("--loss must be kl or frobenius");
   s.init = a.value("init").value_or("spa");
-  s.seed = static_cast<std::uint64_t>(a.number("seed", 1));
-  s.threads = static_cast<unsigned>(a.number("threads", 0));
-  s.device = a.value("device").value_or("cpu");
+  s.seed = static_cast<std::uint64_t>(a.integer("seed", static_cast<int>(1), 0, 2147483647));
+  s.threads = static_cast<unsigned>(a.integer("threads", static_cast<int>(0), 0, 1024));
+  s.device = a.device();
   return s;
 }
 int writeResult(const core::Library& library, const std::optional<core::PhaseLibrary>& phases,

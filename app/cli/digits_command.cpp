@@ -60,16 +60,18 @@ digit, and FROM -> TO), prints the figures and writes PNG grids and digits-summa
   if (const auto fonts = arguments.value("fonts")) s.font_folders = {*fonts};
   s.any_font_in_folders = arguments.flag("any-font");
   if (const auto lambdas = arguments.value("lambdas")) s.lambdas = parseNumberList(*lambdas, "--lambdas");
-  s.steps = static_cast<int>(arguments.number("steps", s.steps));
+  s.steps = static_cast<int>(arguments.integer("steps", static_cast<int>(s.steps), 1, 100000));
   s.learning_rate = arguments.number("learning-rate", s.learning_rate);
-  s.limit = static_cast<std::size_t>(arguments.number("limit", 0));
-  s.per_face = static_cast<int>(arguments.number("per-face", s.per_face));
+  if (!(s.learning_rate > 0 && s.learning_rate <= 10))
+    throw UsageError("--learning-rate expects a number above 0 and at most 10");
+  s.limit = static_cast<std::size_t>(arguments.integer("limit", static_cast<int>(0), 0, 100000000));
+  s.per_face = static_cast<int>(arguments.integer("per-face", static_cast<int>(s.per_face), 1, 10000));
   s.validation_per_face = std::max(3, s.per_face / 8);
-  s.classifier.epochs = static_cast<int>(arguments.number("epochs", s.classifier.epochs));
-  s.classifier.seed = static_cast<std::uint64_t>(arguments.number("seed", 1));
-  s.classifier.threads = static_cast<unsigned>(arguments.number("threads", 0));
-  s.classifier.device = arguments.value("device").value_or("cpu");
-  s.grid_columns = static_cast<int>(arguments.number("columns", s.grid_columns));
+  s.classifier.epochs = static_cast<int>(arguments.integer("epochs", static_cast<int>(s.classifier.epochs), 1, 10000));
+  s.classifier.seed = static_cast<std::uint64_t>(arguments.integer("seed", static_cast<int>(1), 0, 2147483647));
+  s.classifier.threads = static_cast<unsigned>(arguments.integer("threads", static_cast<int>(0), 0, 1024));
+  s.classifier.device = arguments.device();
+  s.grid_columns = static_cast<int>(arguments.integer("columns", static_cast<int>(s.grid_columns), 1, 100));
   if (const auto retarget = arguments.value("retarget")) {
     const auto colon = retarget->find(':');
     double from = -1, to = -1;

@@ -22,9 +22,9 @@ int runExample(const CommandContext& context) {
     return arguments.flag("help") ? 0 : 2;
   }
   core::SyntheticLibrarySpec spec;
-  spec.grid_divisions = static_cast<std::size_t>(arguments.number("divisions", 20));
-  spec.points = static_cast<std::size_t>(arguments.number("points", 650));
-  spec.seed = static_cast<std::uint32_t>(arguments.number("seed", 1));
+  spec.grid_divisions = static_cast<std::size_t>(arguments.integer("divisions", static_cast<int>(20), 1, 2000));
+  spec.points = static_cast<std::size_t>(arguments.integer("points", static_cast<int>(650), 2, 1000000));
+  spec.seed = static_cast<std::uint32_t>(arguments.integer("seed", static_cast<int>(1), 0, 2147483647));
   if (spec.grid_divisions < 1 || spec.grid_divisions > 500) throw UsageError("--divisions must be 1..500");
   const core::SyntheticLibrary example = core::makeSyntheticLibrary(spec);
   context.registry.writerFor(*output).write(example.library, *output);

@@ -51,8 +51,10 @@ core::Axis parseGrid(const std::string& text, const Arguments& arguments) {
   core::splitFields(text, ":", parts);
   double low = 0, high = 0, points = 0;
   if (parts.size() != 4 || !core::parseNumber(parts[1], low) || !core::parseNumber(parts[2], high) ||
-      !core::parseNumber(parts[3], points) || !(high > low) || points < 32)
-    throw UsageError("--grid expects AXIS:MIN:MAX:POINTS (e.g. q_nm:15:80:1024), got '" + text + "'");
+      !core::parseNumber(parts[3], points) || !(high > low) || !(points >= 32 && points <= 65536) ||
+      points != std::floor(points) || !std::isfinite(low) || !std::isfinite(high))
+    throw UsageError("--grid expects AXIS:MIN:MAX:POINTS with 32 to 65536 points (e.g. q_nm:15:80:1024), got '" + text +
+                     "'");
   core::Axis grid;
   grid.spec = core::AxisSpec::parse(std::string(parts[0]));
   for (int i = 0; i < static_cast<int>(points); ++i) grid.values.push_back(low + (high - low) * i / (points - 1));
@@ -89,17 +91,21 @@ int runTrain(const CommandContext& context) {
   const core::PhaseLibrary library = collectPhases(arguments.positional(), arguments, nullptr);
   core::ClassifierSettings settings;
   settings.grid = parseGrid(*arguments.value("grid"), arguments);
-  settings.patterns_per_phase = static_cast<std::size_t>(arguments.number("per-phase", 200));
-  settings.validation_per_phase = static_cast<std::size_t>(arguments.number("validation-per-phase", 30));
-  settings.epochs = static_cast<int>(arguments.number("epochs", 12));
-  settings.patience = static_cast<int>(arguments.number("patience", 3));
-  settings.batch_size = static_cast<int>(arguments.number("batch", 128));
+  settings.patterns_per_phase =
+      static_cast<std::size_t>(arguments.integer("per-phase", static_cast<int>(200), 1, 1000000));
+  settings.validation_per_phase =
+      static_cast<std::size_t>(arguments.integer("validation-per-phase", static_cast<int>(30), 0, 1000000));
+  settings.epochs = static_cast<int>(arguments.integer("epochs", static_cast<int>(12), 1, 10000));
+  settings.patience = static_cast<int>(arguments.integer("patience", static_cast<int>(3), 0, 10000));
+  settings.batch_size = static_cast<int>(arguments.integer("batch", static_cast<int>(128), 1, 65536));
   settings.learning_rate = arguments.number("learning-rate", 2e-3);
-  settings.channels = static_cast<int>(arguments.number("channels", 16));
+  if (!(settings.learning_rate > 0 && settings.learning_rate <= 10))
+    throw UsageError("--learning-rate expects a number above 0 and at most 10");
+  settings.channels = static_cast<int>(arguments.integer("channels", static_cast<int>(16), 1, 1024));
   settings.radiation = arguments.value("radiation").value_or("Cu");
-  settings.seed = static_cast<std::uint64_t>(arguments.number("seed", 1));
-  settings.threads = static_cast<unsigned>(arguments.number("threads", 0));
-  settings.device = arguments.value("device").value_or("cpu");
+  settings.seed = static_cast<std::uint64_t>(arguments.integer("seed", static_cast<int>(1), 0, 2147483647));
+  settings.threads = static_cast<unsigned>(arguments.integer("threads", static_cast<int>(0), 0, 1024));
+  settings.device = arguments.device();
   if (const auto checkpoint = arguments.value("checkpoint")) settings.checkpoint = *checkpoint;
   core::TrainingReport report;
   const core::PhaseClassifier classifier = [&] {
@@ -140,11 +146,10 @@ int runIdentify(const CommandContext& context) {
     return arguments.flag("help") ? 0 : 2;
   }
   if (phases_from) return runIdentifyPhases(context, arguments);
-  const core::PhaseClassifier classifier =
-      core::PhaseClassifier::load(arguments.positional()[0], arguments.value("device").value_or("cpu"));
+  const core::PhaseClassifier classifier = core::PhaseClassifier::load(arguments.positional()[0], arguments.device());
   const core::Candidates candidates = loadCandidates(context, arguments, arguments.positional()[1]);
-  const auto predictions =
-      classifier.predict(core::prepareCandidates(classifier, candidates), static_cast<int>(arguments.number("top", 3)));
+  const auto predictions = classifier.predict(core::prepareCandidates(classifier, candidates),
+                                              static_cast<int>(arguments.integer("top", static_cast<int>(3), 1, 1000)));
   for (std::size_t i = 0; i < predictions.size(); ++i)
     std::cout << i + 1 << "\t" << topLine(classifier, predictions[i]) << "\n";
   return 0;
@@ -179,8 +184,7 @@ int runRefine(const CommandContext& context) {
     return arguments.flag("help") ? 0 : 2;
   }
   const std::string classifier_path = arguments.positional()[0];
-  const core::PhaseClassifier classifier =
-      core::PhaseClassifier::load(classifier_path, arguments.value("device").value_or("cpu"));
+  const core::PhaseClassifier classifier = core::PhaseClassifier::load(classifier_path, arguments.device());
   const core::Candidates candidates = loadCandidates(context, arguments, arguments.positional()[1]);
   const std::vector<float> x = core::prepareCandidates(classifier, candidates);
   core::RefinementSettings settings;
@@ -220,11 +224,13 @@ int runRefine(const CommandContext& context) {
     settings.discrepancy = core::Discrepancy::Features;
   else if (discrepancy != "l1")
     throw UsageError("--discrepancy must be l1, l2 or features");
-  settings.steps =
-      static_cast<int>(arguments.number("steps", settings.refiner == core::RefinerKind::Physical ? 60 : 150));
+  settings.steps = static_cast<int>(arguments.integer(
+      "steps", static_cast<int>(settings.refiner == core::RefinerKind::Physical ? 60 : 150), 1, 100000));
   settings.learning_rate = arguments.number("learning-rate", 0.01);
-  settings.top_k = static_cast<int>(arguments.number("top", 3));
-  settings.seed = static_cast<std::uint64_t>(arguments.number("seed", 1));
+  if (!(settings.learning_rate > 0 && settings.learning_rate <= 10))
+    throw UsageError("--learning-rate expects a number above 0 and at most 10");
+  settings.top_k = static_cast<int>(arguments.integer("top", static_cast<int>(3), 1, 1000));
+  settings.seed = static_cast<std::uint64_t>(arguments.integer("seed", static_cast<int>(1), 0, 2147483647));
   settings.sparse_changes = arguments.flag("sparse");
   if (const auto sweep = arguments.value("sweep-lambda")) {
     const std::vector<double> lambdas = parseNumberList(*sweep, "--sweep-lambda");

@@ -151,7 +151,7 @@ int runSimulate(const CommandContext& context) {
   profile.w = arguments.number("w", 0.01);
   profile.eta = arguments.number("eta", 0.5);
   profile.crystallite_size_nm = arguments.number("size", 0);
-  const auto points = static_cast<std::size_t>(arguments.number("points", 4001));
+  const auto points = static_cast<std::size_t>(arguments.integer("points", static_cast<int>(4001), 2, 1000000));
   if (points < 2) throw UsageError("--points must be at least 2");
   core::Library library;
   library.name = phase.name + " (simulated)";

@@ -113,3 +113,16 @@ run(0 "${CLI}" decompose "${WORK}/ex.h5" --phases 4 --seed-from "${WORK}/ex_roun
 if(NOT last_out MATCHES "\n[^\t\n]+ \\([a-z]+\\)\t0\\.9[0-9]+\t")
   message(FATAL_ERROR "the phase names did not survive the project file: ${last_out}")
 endif()
+# Numbers from the command line are checked before anything is allocated or computed: each of
+# these ends in a one-line usage error (exit 2) naming the option.
+foreach(bad "--phases;2.5" "--tolerance;nan" "--device;banana" "--threads;-1" "--log-points;100000000"
+            "--iterations;-5")
+  run(2 "${CLI}" decompose "${WORK}/ex.h5" --phases 4 ${bad} -o "${WORK}/bad.h5")
+  list(GET bad 0 option)
+  if(NOT last_err MATCHES "${option} expects")
+    message(FATAL_ERROR "'${bad}' was not refused by name: ${last_err}")
+  endif()
+endforeach()
+run(2 "${CLI}" train "${WORK}/ex_phases.h5" --grid q_nm:15:80:20000000 -o "${WORK}/bad.pt")
+run(2 "${CLI}" train "${WORK}/ex_phases.h5" --grid q_nm:15:80:256 --epochs -1 -o "${WORK}/bad.pt")
+run(2 "${CLI}" train "${WORK}/ex_phases.h5" --grid q_nm:15:80:256 --learning-rate nan -o "${WORK}/bad.pt")
