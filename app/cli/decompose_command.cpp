@@ -86,22 +86,32 @@ core::DecompositionResult decomposeWithPhases(const core::Library& library, cons
     std::cout << "; " << fit.foreign_left_out << " candidates left out for elements the library does not hold";
   if (fit.refit_iterations > 0)
     std::cout << "; measured with adapted patterns in " << fit.refit_iterations << " iterations";
-  std::cout << "\nphase\tsamples\tmean fraction where present\tmean confidence\tlattice scale range\tcosine to card\n";
+  // Intensity fractions always (peak-height shares, DESIGN.md); weight fractions (Hill-Howard)
+  // only when every identified phase comes from a structure.
+  const bool weights = !r.weight_fractions.empty();
+  std::cout << "\nphase\tsamples\tmean intensity fraction where present\tmean weight fraction where present\t"
+               "mean confidence\tlattice scale range\tcosine to card\n";
   const auto k = static_cast<std::size_t>(r.phases);
   for (std::size_t p = 0; p < k; ++p) {
     int present = 0;
-    double fraction = 0, confidence = 0, low = 1e9, high = -1e9;
+    double fraction = 0, weight = 0, confidence = 0, low = 1e9, high = -1e9;
     for (std::size_t i = 0; i < r.samples; ++i) {
       if (r.activations[i * k + p] <= 0) continue;
       ++present;
       fraction += r.fractions[i * k + p];
+      if (weights) weight += r.weight_fractions[i * k + p];
       confidence += r.confidence[i * k + p];
       low = std::min(low, 1.0 / r.shifts[i * k + p]);  // Q x s  <=>  lattice x 1/s
       high = std::max(high, 1.0 / r.shifts[i * k + p]);
     }
     std::cout << r.phase_names[p] << "\t" << present << "\t" << std::fixed << std::setprecision(3)
-              << fraction / std::max(present, 1) << "\t" << confidence / std::max(present, 1) << "\t" << low << "-"
-              << high << "\t" << fit.card_cosine[p] << "\n";
+              << fraction / std::max(present, 1) << "\t";
+    if (weights && fit.reference[p] >= 0)
+      std::cout << weight / std::max(present, 1);
+    else
+      std::cout << "-";
+    std::cout << "\t" << confidence / std::max(present, 1) << "\t" << low << "-" << high << "\t" << fit.card_cosine[p]
+              << "\n";
   }
   return r;
 }

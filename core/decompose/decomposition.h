@@ -61,6 +61,9 @@ struct DecompositionResult {
   // free component) and, per sample, the confidence in it (samples x phases, 0 where absent).
   std::vector<std::string> phase_names;
   std::vector<float> confidence;
+  // Library-guided fits with phases from structures: Hill-Howard weight fractions (samples x
+  // phases, weight_fractions.h); empty otherwise (stick cards give intensity fractions only).
+  std::vector<float> weight_fractions;
   int iterations = 0;
   bool converged = false;   // stopped by the relative-change test, not by the cap
   double final_change = 0;  // the last relative change of the objective (the test's measure)

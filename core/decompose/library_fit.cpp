@@ -13,6 +13,7 @@
 #include "decompose/parallel.h"
 #include "decompose/phase_chemistry.h"
 #include "decompose/shift_model.h"
+#include "decompose/weight_fractions.h"
 #include "model/bernstein.h"
 #include "model/resample.h"
 #include "util/error.h"
@@ -464,6 +465,26 @@ void addFreePhases(const Library& library, LibraryDecomposition& out, const Libr
   }
   r.fractions = fractionsFrom(r.activations, r.bases, n, r.phases, m);
 }
+// The first stage's weight fractions carried to the final phases by card, renormalised per
+// sample over the cards that remain (a merged twin's share goes to the cards kept).
+std::vector<float> weightsByCard(const std::vector<float>& weights, const std::vector<int>& from,
+                                 const std::vector<int>& to, std::size_t samples) {
+  if (weights.empty()) return {};
+  const std::size_t kf = from.size(), kt = to.size();
+  std::vector<float> out(samples * kt, 0.0F);
+  for (std::size_t s = 0; s < samples; ++s) {
+    double total = 0;
+    for (std::size_t p = 0; p < kt; ++p) {
+      const auto at = std::find(from.begin(), from.end(), to[p]);
+      if (to[p] < 0 || at == from.end()) continue;
+      out[s * kt + p] = weights[s * kf + static_cast<std::size_t>(at - from.begin())];
+      total += out[s * kt + p];
+    }
+    if (total > 0)
+      for (std::size_t p = 0; p < kt; ++p) out[s * kt + p] = static_cast<float>(out[s * kt + p] / total);
+  }
+  return out;
+}
 }  // namespace
 
 LibraryDecomposition decomposeWithLibrary(const Library& library, const ReferencePatterns& references,
@@ -532,6 +553,11 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
   if (history.size() >= 2)
     first.final_change =
         std::abs(history.back() - history[history.size() - 2]) / std::max(history[history.size() - 2], 1e-300);
+  // Weight fractions from the first stage: its scale factors are fitted against the cards'
+  // own absolute patterns (the second stage's adapted patterns may mix phases where peaks
+  // overlap, which leaves intensity fractions fine but scale factors not).
+  const std::vector<float> first_weights = hillHowardFractions(first, out.reference, references);
+  const std::vector<int> first_reference = out.reference;
   if (s.refit)
     out = refitChosenPhases(library, out, fitter, s, [&](double f, std::string_view what) {
       return !progress || progress(0.6 + 0.25 * f, what);
@@ -544,6 +570,7 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
   }
   DecompositionResult& r = out.result;
   r.settings.phases = r.phases;
+  r.weight_fractions = weightsByCard(first_weights, first_reference, out.reference, r.samples);
   r.sample_loss = sampleL1Loss(library, r.reconstruction);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   reportProgress(progress, 1.0, "done");

@@ -140,6 +140,7 @@ void keepPhases(DecompositionResult& r, const std::vector<std::size_t>& keep) {
   r.fractions = pickPhases(r.fractions, n, k, 1, keep);
   r.shifts = pickPhases(r.shifts, n, k, 1, keep);
   r.confidence = pickPhases(r.confidence, n, k, 1, keep);
+  r.weight_fractions = pickPhases(r.weight_fractions, n, k, 1, keep);
   r.per_phase = pickPhases(r.per_phase, n, k, r.per_phase.empty() ? 0 : m, keep);
   if (!r.phase_names.empty()) {
     std::vector<std::string> names;

@@ -68,6 +68,7 @@ void writeDecomposition(hid_t file, const DecompositionResult& d) {
   writeFloats(id, "sample_loss", d.sample_loss, {n});
   if (!d.phase_names.empty()) h5::writeStrings(id, "phase_names", d.phase_names);
   writeFloats(id, "confidence", d.confidence, {n, k});
+  writeFloats(id, "weight_fractions", d.weight_fractions, {n, k});
   if (!d.loss_history.empty())
     h5::writeDataset(id, "loss_history", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {d.loss_history.size()},
                      d.loss_history.data());
@@ -121,6 +122,7 @@ DecompositionResult readDecomposition(hid_t file, const h5::Reader& r, const Lib
   d.background_activation = readFloats(r, id, "background_activation", {n});
   d.sample_loss = readFloats(r, id, "sample_loss", {n});
   d.confidence = readFloats(r, id, "confidence", {n, k}, false);
+  d.weight_fractions = readFloats(r, id, "weight_fractions", {n, k}, false);
   if (r.has(id, "phase_names")) {
     const auto dims = r.dims(id, "phase_names", H5T_STRING);
     if (dims.size() != 1 || dims[0] != k) r.fail("phase_names", "does not name every phase");

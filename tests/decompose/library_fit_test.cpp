@@ -12,6 +12,7 @@
 #include "example/synthetic_library.h"
 #include "simulate/example_phases.h"
 #include "simulate/reference_render.h"
+#include "test_structures.h"
 #include "util/error.h"
 
 namespace phasewise::test {
@@ -107,6 +108,51 @@ TEST(LibraryFitTest, RefusesWhatItCannotFit) {
   s.max_rounds = 0;
   EXPECT_THROW((void)decomposeWithLibrary(ex.library, refs, s), Error);
   EXPECT_THROW((void)decomposeWithLibrary(ex.library, ReferencePatterns{}, LibraryFitSettings{}), Error);
+}
+
+// Weight fractions from the fit's scale factors (Hill-Howard), against the mixing truth of a
+// spread of two phases from structures whose scale factors change along the library.
+TEST(LibraryFitTest, WeightFractionsFollowHillHoward) {
+  PhaseLibrary phases;
+  phases.phases = {phaseFromStructure(primitiveCubic("Cu", 3.0)), phaseFromStructure(primitiveCubic("W", 3.7))};
+  Library lib;
+  lib.name = "Cu-W";
+  lib.axis = Axis{{AxisKind::Q, AxisUnit::InverseNanometre}, {}, std::nullopt};
+  for (int i = 0; i < 1200; ++i) lib.axis.values.push_back(15.0 + 60.0 * i / 1199.0);
+  const ReferencePatterns refs = renderReferencePatterns(phases, lib.axis);
+  const double zmv[2] = {refs.cell_mass_volume[0], refs.cell_mass_volume[1]};
+  lib.elements = {"Cu", "W"};
+  constexpr std::size_t n = 11;
+  std::vector<double> truth;
+  for (std::size_t s = 0; s < n; ++s) {
+    const double scale[2] = {0.2 + 2.0 * static_cast<double>(s) / (n - 1),
+                             1.5 - 1.2 * static_cast<double>(s) / (n - 1)};
+    truth.push_back(scale[0] * zmv[0] / (scale[0] * zmv[0] + scale[1] * zmv[1]));
+    for (std::size_t j = 0; j < lib.axis.values.size(); ++j)
+      lib.intensities.push_back(
+          static_cast<float>(scale[0] * refs.raw_maximum[0] * refs.pattern(0, 0)[j] +
+                             scale[1] * refs.raw_maximum[refs.variants()] * refs.pattern(1, 0)[j]));
+    const double cu = 0.1 + 0.8 * static_cast<double>(s) / (n - 1);  // both elements everywhere
+    lib.composition.push_back(cu);
+    lib.composition.push_back(1.0 - cu);
+    lib.provenance.push_back({"generated", static_cast<std::int64_t>(s)});
+  }
+  lib.samples = n;
+  LibraryFitSettings settings;
+  settings.threads = 2;
+  settings.default_phase_limit = 2;
+  const LibraryDecomposition fit = decomposeWithLibrary(lib, refs, settings);
+  const DecompositionResult& r = fit.result;
+  ASSERT_EQ(r.weight_fractions.size(), n * static_cast<std::size_t>(r.phases));
+  const auto cu =
+      static_cast<std::size_t>(std::find(r.phase_names.begin(), r.phase_names.end(), "Cu") - r.phase_names.begin());
+  ASSERT_LT(cu, static_cast<std::size_t>(r.phases));
+  for (std::size_t s = 0; s < n; ++s)
+    EXPECT_NEAR(r.weight_fractions[s * static_cast<std::size_t>(r.phases) + cu], truth[s], 0.05) << "sample " << s;
+  // Stick cards have no Z M V: no weight fractions, rather than invented ones.
+  ReferencePatterns sticks = refs;
+  sticks.cell_mass_volume.assign(2, 0.0);
+  EXPECT_TRUE(decomposeWithLibrary(lib, sticks, settings).result.weight_fractions.empty());
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_structures.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -55,23 +57,6 @@ TEST(PhaseIdentificationTest, ReportsThePhasesItKnowsAndWhatItDoesNot) {
                             [&](const UnexplainedPeak& u) { return std::abs(u.q_nm - q) < 0.3; }))
         << "no unexplained peak near Q = " << q;
   for (const UnexplainedPeak& u : r.unexplained_peaks) EXPECT_NEAR(u.d_angstrom, 20.0 * M_PI / u.q_nm, 1e-9);
-}
-
-CrystalStructure primitiveCubic(const std::string& element, double a) {
-  CrystalStructure s;
-  s.name = element;
-  s.cell = {a, a, a, 90, 90, 90};
-  s.space_group = "P 1";
-  s.space_group_number = 1;
-  SymmetryOperation identity;
-  identity.rotation = {{{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}};
-  s.operations = {identity};
-  AtomSite site;
-  site.label = element;
-  site.element = element;
-  site.b_iso = 0.5;
-  s.sites = {site};
-  return s;
 }
 
 TEST(PhaseIdentificationTest, WeightFractionsFollowHillHoward) {
