@@ -52,9 +52,7 @@ core::ReferencePhase loadPhase(const std::string& input, const Arguments& argume
 }
 
 void writeSticks(const core::StickPattern& sticks, const core::ReferencePhase& phase, const std::string& out) {
-  core::AtomicFile file(out);
-  {
-    std::ofstream text(file.temporaryPath());
+  core::writeStreamAtomically(out, [&](std::ostream& text) {
     text << "# Phasewise stick pattern of " << phase.name << " (" << phase.formula << ") from " << phase.source << "\n";
     text << "# radiation: " << sticks.radiation.name;
     for (const auto& line : sticks.radiation.lines)
@@ -77,9 +75,7 @@ void writeSticks(const core::StickPattern& sticks, const core::ReferencePhase& p
       if (p.hkls.empty()) text << '-';
       text << '\n';
     }
-    if (!text) throw core::Error("cannot write " + out);
-  }
-  file.commit();
+  });
 }
 }  // namespace
 

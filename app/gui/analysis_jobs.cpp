@@ -249,10 +249,10 @@ JobWork saveProjectJob(ProjectDocument* document, const QString& path) {
   project->phases = document->referencePhases();
   project->decomposition = document->decomposition();
   project->refinement = document->refinement();
-  return [project, path](const core::ProgressCallback& progress) -> JobResult {
+  return [document, project, path](const core::ProgressCallback& progress) -> JobResult {
     core::reportProgress(progress, 0.0, "saving");
     plugins::writeProject(*project, path.toStdString());
-    return {nullptr, QObject::tr("Saved %1").arg(path)};
+    return {onDocument(document, [path](ProjectDocument& d) { d.markSaved(path); }), QObject::tr("Saved %1").arg(path)};
   };
 }
 

@@ -79,6 +79,8 @@ int main(int argc, char** argv) {
   }
 
   window.show();
+  // A session that crashed left an autosave: offer it before anything else.
+  if (!window.recoverableAutosaves().empty()) window.offerRecovery();
   if (has(argc, argv, "--example"))
     window.runExamplePipeline();
   else if (args.size() > 1)

@@ -10,10 +10,12 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -23,6 +25,7 @@
 #include "analysis_jobs.h"
 #include "composition_map_view.h"
 #include "format_hdf5/hdf5_format.h"
+#include "format_hdf5/project_file.h"
 #include "pattern_view.h"
 #include "phases_panel.h"
 #include "plot_style.h"
@@ -49,7 +52,8 @@ MainWindow::MainWindow(const core::FormatRegistry& registry, QWidget* parent)
       log_(new QPlainTextEdit),
       jobs_(new JobController(this)),
       progress_(new QProgressBar),
-      cancel_(new QPushButton(tr("Cancel"))) {
+      cancel_(new QPushButton(tr("Cancel"))),
+      autosave_(new Autosave(document_, Autosave::defaultFolder(), this)) {
   setWindowTitle(tr("Phasewise"));
   setAcceptDrops(true);
   setCentralWidget(patterns_);
@@ -83,6 +87,18 @@ MainWindow::MainWindow(const core::FormatRegistry& registry, QWidget* parent)
   });
   connect(jobs_, &JobController::finished, this, &MainWindow::jobFinished);
   connect(document_, &ProjectDocument::libraryChanged, this, &MainWindow::describeLibrary);
+  connect(document_, &ProjectDocument::problem, this, [this](const QString& message) {
+    log(message);
+    statusBar()->showMessage(message);
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Phasewise"), message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+  });
+  connect(autosave_, &Autosave::failed, this, [this](const QString& message) {
+    log(message);
+    statusBar()->showMessage(message);
+  });
+  connect(document_, &ProjectDocument::unsavedChanged, this, &MainWindow::updateActions);
   for (auto signal : {&ProjectDocument::libraryChanged, &ProjectDocument::runsChanged,
                       &ProjectDocument::classifierChanged, &ProjectDocument::decompositionChanged})
     connect(document_, signal, this, &MainWindow::updateActions);
@@ -210,8 +226,10 @@ void MainWindow::updateActions() {
                              : tr("&Undo run"));
   redo_->setText(document_->canRedoRun() ? tr("&Redo run (%1)").arg(runs[static_cast<std::size_t>(current + 1)].name)
                                          : tr("&Redo run"));
-  setWindowTitle(document_->hasLibrary() ? tr("Phasewise - %1").arg(QFileInfo(document_->fileName()).fileName())
+  // "[*]" shows unsaved runs the desktop's way (an asterisk in the title).
+  setWindowTitle(document_->hasLibrary() ? tr("Phasewise - %1[*]").arg(QFileInfo(document_->fileName()).fileName())
                                          : tr("Phasewise"));
+  setWindowModified(document_->hasUnsavedRuns());
 }
 
 void MainWindow::log(const QString& message) {
@@ -225,6 +243,8 @@ bool MainWindow::startJob(const QString& title, const std::function<JobWork()>& 
     statusBar()->showMessage(tr("Busy with %1; wait for it or cancel it (Esc).").arg(jobs_->title()));
     return false;
   }
+  // Jobs read the identities and use the classifier: the background identification first.
+  document_->waitForIdentification();
   JobWork work;
   try {
     work = make();  // takes the job's snapshot; may refuse (no classifier, no decomposition...)
@@ -275,6 +295,7 @@ bool MainWindow::openFile(const QString& path) {
     box->open();
     return false;
   }
+  if (!confirmDiscardingRuns(tr("opening %1").arg(QFileInfo(path).fileName()))) return false;
   QSettings().setValue(QStringLiteral("files/lastFolder"), QFileInfo(path).absolutePath());
   rememberRecent(path);
   return startJob(tr("Opening %1").arg(QFileInfo(path).fileName()),
@@ -282,6 +303,7 @@ bool MainWindow::openFile(const QString& path) {
 }
 
 bool MainWindow::openExample() {
+  if (!confirmDiscardingRuns(tr("opening the example"))) return false;
   return startJob(tr("Opening the built-in example"), [this] { return openExampleJob(document_); });
 }
 
@@ -367,9 +389,17 @@ void MainWindow::runExamplePipeline() {
 bool MainWindow::waitUntilIdle(int milliseconds) {
   QElapsedTimer timer;
   timer.start();
-  while (pipelineRunning() && timer.elapsed() < milliseconds) jobs_->waitForFinished(100);
+  const auto busy = [this] { return pipelineRunning() || document_->identifying(); };
+  while (busy() && timer.elapsed() < milliseconds) {
+    if (jobs_->running()) {
+      jobs_->waitForFinished(100);
+    } else {
+      document_->waitForIdentification();
+      QApplication::processEvents();
+    }
+  }
   QApplication::processEvents();
-  return !pipelineRunning();
+  return !busy();
 }
 
 void MainWindow::rememberRecent(const QString& path) {
@@ -389,7 +419,77 @@ void MainWindow::rebuildRecentMenu() {
   recent_menu_->setEnabled(!recent.isEmpty());
 }
 
+bool MainWindow::confirmDiscardingRuns(const QString& action) {
+  if (!document_->hasUnsavedRuns()) return true;
+  QMessageBox box(QMessageBox::Warning, tr("Phasewise"),
+                  tr("The current project has runs that are not saved. Save them before %1?").arg(action),
+                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+  box.setDefaultButton(QMessageBox::Save);
+  const int answer = box.exec();
+  if (answer == QMessageBox::Discard) return true;
+  if (answer != QMessageBox::Save) return false;
+  if (jobs_->running()) {  // its result would not be in the saved file
+    jobs_->cancel();
+    jobs_->waitForFinished(60000);
+  }
+  QString path = document_->fileName();
+  if (!path.endsWith(QStringLiteral(".h5"), Qt::CaseInsensitive) || !QFileInfo(path).isFile())
+    path = QFileDialog::getSaveFileName(this, tr("Save project"), QString(), tr("Phasewise project (*.h5)"));
+  if (path.isEmpty() || !saveProject(path)) return false;
+  jobs_->waitForFinished(600000);
+  return !document_->hasUnsavedRuns();  // a failed save says why in its own message
+}
+
+std::vector<OrphanedAutosave> MainWindow::recoverableAutosaves() const {
+  return Autosave::orphans(autosave_->folder());
+}
+
+bool MainWindow::recoverAutosave(const OrphanedAutosave& orphan) {
+  return startJob(tr("Recovering the autosave of %1").arg(orphan.source), [this, orphan] {
+    return [document = QPointer<ProjectDocument>(document_), orphan](const core::ProgressCallback& progress) {
+      core::reportProgress(progress, 0.0, "reading the autosave");
+      auto project = std::make_shared<plugins::Project>(plugins::readProject(orphan.project.toStdString()));
+      return JobResult{[document, project, orphan] {
+                         if (!document) return;
+                         document->setProject(std::move(project->library), std::move(project->phases),
+                                              std::move(project->decomposition), std::move(project->refinement),
+                                              orphan.source);
+                         document->markUnsaved();  // recovered, not yet in a file the user chose
+                         Autosave::remove(orphan);
+                       },
+                       tr("Recovered %1 (%2), autosaved %3; save it to keep it")
+                           .arg(orphan.source, orphan.run, QLocale().toString(orphan.saved, QLocale::ShortFormat))};
+    };
+  });
+}
+
+void MainWindow::offerRecovery() {
+  const std::vector<OrphanedAutosave> orphans = recoverableAutosaves();
+  if (orphans.empty()) return;
+  const OrphanedAutosave& newest = orphans.front();
+  QMessageBox box(QMessageBox::Question, tr("Recover unsaved work"),
+                  tr("Phasewise did not close normally. The autosave of %1 (%2, %3) can be recovered.")
+                      .arg(newest.source, newest.run, QLocale().toString(newest.saved, QLocale::ShortFormat)),
+                  QMessageBox::NoButton, this);
+  QPushButton* recover = box.addButton(tr("Recover"), QMessageBox::AcceptRole);
+  QPushButton* discard = box.addButton(tr("Discard"), QMessageBox::DestructiveRole);
+  box.addButton(tr("Not now"), QMessageBox::RejectRole);
+  box.setDefaultButton(recover);
+  box.exec();
+  if (box.clickedButton() == recover) {
+    recoverAutosave(newest);
+  } else if (box.clickedButton() == discard) {
+    Autosave::remove(newest);
+    log(tr("Discarded the autosave of %1").arg(newest.source));
+  }
+  if (orphans.size() > 1) log(tr("%1 older autosave(s) remain in %2").arg(orphans.size() - 1).arg(autosave_->folder()));
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!confirmDiscardingRuns(tr("closing"))) {
+    event->ignore();
+    return;
+  }
   if (jobs_->running()) jobs_->cancel();  // results of a cancelled job are never half-applied
   QSettings settings;
   settings.setValue(QStringLiteral("window/geometry"), saveGeometry());

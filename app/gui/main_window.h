@@ -10,6 +10,7 @@
 #include <functional>
 #include <vector>
 
+#include "autosave.h"
 #include "decompose/decomposition.h"
 #include "job_controller.h"
 #include "learn/classifier.h"
@@ -71,6 +72,14 @@ class MainWindow : public QMainWindow {
 
   void log(const QString& message);
 
+  // Crash recovery: autosaves of sessions that did not end normally, newest first; recovering
+  // one opens it as the current project with its runs marked unsaved, and removes it.
+  [[nodiscard]] std::vector<OrphanedAutosave> recoverableAutosaves() const;
+  bool recoverAutosave(const OrphanedAutosave& orphan);
+  // Asks the user about the newest recoverable autosave, if there is one (interactive start).
+  void offerRecovery();
+  [[nodiscard]] Autosave* autosave() const { return autosave_; }
+
  protected:
   void closeEvent(QCloseEvent* event) override;
   void dragEnterEvent(QDragEnterEvent* event) override;
@@ -85,6 +94,9 @@ class MainWindow : public QMainWindow {
   void rebuildRecentMenu();
   void describeLibrary();
   void showAbout();
+  // Before unsaved runs would be lost (closing, opening another file): save, discard or
+  // cancel. True when it is fine to go on.
+  bool confirmDiscardingRuns(const QString& action);
   [[nodiscard]] QCustomPlot* plotNamed(const QString& which) const;
 
   const core::FormatRegistry& registry_;
@@ -96,6 +108,7 @@ class MainWindow : public QMainWindow {
   JobController* jobs_;
   QProgressBar* progress_;
   QPushButton* cancel_;
+  Autosave* autosave_;
   QMenu* recent_menu_ = nullptr;
   QAction* undo_ = nullptr;
   QAction* redo_ = nullptr;

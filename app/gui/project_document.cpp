@@ -1,5 +1,7 @@
 #include "project_document.h"
 
+#include <QtConcurrent/QtConcurrent>
+
 #include <algorithm>
 
 #include "learn/candidates.h"
@@ -10,13 +12,30 @@ const std::optional<core::DecompositionResult> kNoDecomposition;
 const std::optional<RefinementRun> kNoRefinement;
 }  // namespace
 
-ProjectDocument::ProjectDocument(QObject* parent) : QObject(parent) {}
+ProjectDocument::ProjectDocument(QObject* parent) : QObject(parent) {
+  connect(&identification_, &QFutureWatcher<Identification>::finished, this, &ProjectDocument::finishIdentification);
+}
+
+void ProjectDocument::setUnsaved(bool unsaved) {
+  if (unsaved == unsaved_) return;
+  unsaved_ = unsaved;
+  emit unsavedChanged(unsaved);
+}
+
+void ProjectDocument::markSaved(const QString& path) {
+  file_name_ = path;
+  setUnsaved(false);
+}
+
+void ProjectDocument::markUnsaved() { setUnsaved(true); }
 
 void ProjectDocument::setLibrary(core::Library library, const QString& file_name) {
   library_ = std::move(library);
   file_name_ = file_name;
   runs_.clear();
   current_ = -1;
+  ++generation_;
+  setUnsaved(false);
   selected_ = library_.samples > 0 ? 0 : -1;
   selected_samples_.clear();
   if (selected_ >= 0) selected_samples_.push_back(selected_);
@@ -39,19 +58,60 @@ void ProjectDocument::pushRun(Run run) {
   runs_.resize(static_cast<std::size_t>(current_ + 1));  // a new run drops the undone ones
   runs_.push_back(std::move(run));
   current_ = static_cast<int>(runs_.size()) - 1;
+  ++generation_;
+  setUnsaved(true);
   announceRun();
 }
 
 void ProjectDocument::identifyCandidates() {
   if (current_ < 0 || !classifier_) return;
-  Run& run = runs_[static_cast<std::size_t>(current_)];
+  const Run& run = runs_[static_cast<std::size_t>(current_)];
   if (!run.decomposition || (run.refinement && run.refinement->class_names == classifier_->phaseNames())) return;
-  try {
-    run.refinement = core::identifyCandidates(
-        *classifier_, core::candidatesFromDecomposition(*run.decomposition, file_name_.toStdString()),
-        classifier_description_.toStdString());
-  } catch (const std::exception&) {
-    run.refinement.reset();  // a classifier that cannot take these patterns identifies nothing
+  if (identifying_) {  // one at a time; the current run is looked at again when it is done
+    identify_again_ = true;
+    return;
+  }
+  // A snapshot: the document may change while the classifier reads the candidates.
+  auto classifier = classifier_;
+  auto candidates = std::make_shared<core::Candidates>(
+      core::candidatesFromDecomposition(*run.decomposition, file_name_.toStdString()));
+  const std::string description = classifier_description_.toStdString();
+  identifying_ = true;
+  identification_generation_ = generation_;
+  identification_run_ = current_;
+  identification_.setFuture(QtConcurrent::run([classifier, candidates, description]() -> Identification {
+    try {
+      return {core::identifyCandidates(*classifier, *candidates, description), {}};
+    } catch (const std::exception& e) {
+      return {std::nullopt, QString::fromUtf8(e.what())};
+    }
+  }));
+}
+
+void ProjectDocument::finishIdentification() {
+  if (!identifying_) return;  // already taken by waitForIdentification
+  identifying_ = false;
+  const QFuture<Identification> future = identification_.future();
+  if (future.resultCount() > 0 && identification_generation_ == generation_) {
+    Identification outcome = future.result();
+    if (outcome.record) {
+      runs_[static_cast<std::size_t>(identification_run_)].refinement = std::move(outcome.record);
+      if (identification_run_ == current_) emit refinementChanged();
+    } else {
+      // Not fatal (the decomposition stands), but never silent.
+      emit problem(tr("The classifier could not identify the phases: %1").arg(outcome.error));
+    }
+  }
+  if (identify_again_ || identification_generation_ != generation_) {
+    identify_again_ = false;
+    identifyCandidates();
+  }
+}
+
+void ProjectDocument::waitForIdentification() {
+  while (identifying_) {
+    identification_.waitForFinished();
+    finishIdentification();
   }
 }
 
@@ -83,6 +143,8 @@ void ProjectDocument::setRefinement(RefinementRun refinement, const QString& nam
     Run& run = runs_[static_cast<std::size_t>(current_)];
     run.name = name;
     run.refinement = std::move(refinement);
+    ++generation_;
+    setUnsaved(true);
     announceRun();
     return;
   }
@@ -107,6 +169,7 @@ void ProjectDocument::setProject(core::Library library, std::optional<core::Phas
     pushRun(std::move(run));
     emit phaseSelectionChanged(selected_phase_);
   }
+  setUnsaved(false);  // what was opened is what the file holds
 }
 
 void ProjectDocument::undoRun() {
@@ -131,6 +194,7 @@ void ProjectDocument::setClassifier(std::shared_ptr<const core::PhaseClassifier>
                                     const QString& description) {
   classifier_ = std::move(classifier);
   classifier_description_ = description;
+  ++generation_;
   emit classifierChanged();
   identifyCandidates();
   emit refinementChanged();

@@ -4,9 +4,11 @@
 // changes. Views read from it; jobs write to it on the GUI thread. Every decomposition or
 // refinement is a new entry in a run history the user can step back and forth in.
 
+#include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -35,6 +37,12 @@ class ProjectDocument : public QObject {
   explicit ProjectDocument(QObject* parent = nullptr);
 
   [[nodiscard]] bool hasLibrary() const { return library_.samples > 0; }
+  // Runs (decompositions, refinements) made since the project was opened or last saved.
+  [[nodiscard]] bool hasUnsavedRuns() const { return unsaved_; }
+  // The project was written to `path` (it becomes the document's file).
+  void markSaved(const QString& path);
+  // After recovering an autosave: the runs are not in any file the user chose.
+  void markUnsaved();
   [[nodiscard]] const core::Library& library() const { return library_; }
   [[nodiscard]] const QString& fileName() const { return file_name_; }
   void setLibrary(core::Library library, const QString& file_name);
@@ -75,6 +83,11 @@ class ProjectDocument : public QObject {
   void setSelectedSamples(std::vector<int> samples);  // the first becomes the primary
   void setSelectedPhase(int phase);
 
+  // The candidates' identities are computed off the GUI thread (LibTorch inference): whether
+  // that is still under way, and waiting for it (jobs that read or use the classifier do).
+  [[nodiscard]] bool identifying() const { return identifying_; }
+  void waitForIdentification();
+
   // Human in the loop: phases of the current decomposition the user keeps for the next run
   // (seeded as starting patterns, optionally frozen). Reset whenever the current run changes.
   [[nodiscard]] bool phaseKept(int phase) const;
@@ -91,6 +104,9 @@ class ProjectDocument : public QObject {
   void selectionChanged(int sample);
   void phaseSelectionChanged(int phase);
   void keptPhasesChanged();
+  void unsavedChanged(bool unsaved);
+  // Something went wrong outside a job (e.g. the classifier could not read the candidates).
+  void problem(const QString& message);
 
  private:
   void pushRun(Run run);
@@ -98,6 +114,13 @@ class ProjectDocument : public QObject {
   // With a classifier and a decomposition but no refinement yet, the current run gets the
   // candidates' identities (fast: one prediction per candidate), so they show at once.
   void identifyCandidates();
+  void finishIdentification();
+  void setUnsaved(bool unsaved);
+
+  struct Identification {
+    std::optional<RefinementRun> record;
+    QString error;
+  };
 
   core::Library library_;
   QString file_name_;
@@ -111,6 +134,14 @@ class ProjectDocument : public QObject {
   std::vector<int> selected_samples_;
   int selected_phase_ = -1;
   std::vector<char> kept_;
+  bool unsaved_ = false;
+  // Bumped whenever the runs or the classifier change, so that an identification finishing
+  // late never lands on a run it was not computed for.
+  std::uint64_t generation_ = 0;
+  QFutureWatcher<Identification> identification_;
+  bool identifying_ = false, identify_again_ = false;
+  std::uint64_t identification_generation_ = 0;
+  int identification_run_ = -1;
 };
 
 }  // namespace phasewise::gui

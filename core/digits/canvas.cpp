@@ -54,13 +54,8 @@ void Canvas::savePng(const std::filesystem::path& file) const {
   };
   if (stbi_write_png_to_func(append, &png, width_, height_, 3, rgb_.data(), width_ * 3) == 0)
     throw Error("could not encode the figure " + file.string() + " as PNG");
-  AtomicFile atomic(file);
-  {
-    std::ofstream out(atomic.temporaryPath(), std::ios::binary);
-    out.write(png.data(), static_cast<std::streamsize>(png.size()));
-    if (!out) throw Error("could not write " + file.string());
-  }
-  atomic.commit();
+  writeStreamAtomically(
+      file, [&](std::ostream& out) { out.write(png.data(), static_cast<std::streamsize>(png.size())); }, true);
 }
 
 Rgb inkColour(float value) {

@@ -226,18 +226,14 @@ DigitsReport runDigitsExperiment(const DigitsSettings& s, const std::filesystem:
     }
   report.refine_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-  AtomicFile summary(out / "digits-summary.tsv");
-  {
-    std::ofstream tsv(summary.temporaryPath());
+  writeStreamAtomically(out / "digits-summary.tsv", [&](std::ostream& tsv) {
     tsv << "# typeset-trained classifier on " << report.handwritten_images
         << " handwritten digits: top-1 before refinement " << report.handwritten_accuracy << "\n";
     tsv << "mode\tlambda\tdigits\tsuccess_before\tsuccess_after\tmean_relative_L1_change\tfigure\n";
     for (const DigitsModeResult& r : report.results)
       tsv << r.mode << '\t' << r.lambda << '\t' << r.images << '\t' << r.success_before << '\t' << r.success << '\t'
           << r.mean_relative_change << '\t' << r.figure.filename().string() << '\n';
-    if (!tsv) throw Error("could not write " + (out / "digits-summary.tsv").string());
-  }
-  summary.commit();
+  });
   return report;
 }
 

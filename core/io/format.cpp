@@ -75,15 +75,7 @@ ReadResult FormatReader::read(const std::filesystem::path& path, const ReadOptio
 
 void FormatWriter::write(const Library& library, const std::filesystem::path& path) const {
   library.validate();
-  AtomicFile file(path);
-  try {
-    writeImpl(library, file.temporaryPath());
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw Error("cannot write " + path.string() + " as " + id() + ": " + e.what());
-  }
-  file.commit();
+  writeAtomically(path, [&](const std::filesystem::path& temporary) { writeImpl(library, temporary); });
 }
 
 }  // namespace phasewise::core

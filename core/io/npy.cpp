@@ -5,6 +5,7 @@
 #include <fstream>
 #include <limits>
 
+#include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -322,70 +323,72 @@ void writeNpy(const std::filesystem::path& path, const NpyWriteSpec& spec, const
   const std::size_t prefix = spec.version == 1 ? 10 : 12;
   while ((prefix + header.size() + 1) % 64 != 0) header += ' ';
   header += '\n';
-  std::ofstream out(path, std::ios::binary);
-  if (!out) throw Error("cannot write " + path.string());
-  out.write(kMagic, 6);
-  out.put(static_cast<char>(spec.version));
-  out.put(0);
-  const std::uint32_t len = static_cast<std::uint32_t>(header.size());
-  out.put(static_cast<char>(len & 0xFFU));
-  out.put(static_cast<char>((len >> 8U) & 0xFFU));
-  if (spec.version != 1) {
-    out.put(static_cast<char>((len >> 16U) & 0xFFU));
-    out.put(static_cast<char>((len >> 24U) & 0xFFU));
-  }
-  out << header;
-  auto store = [&](const auto value) {
-    unsigned char bytes[sizeof(value)];
-    std::memcpy(bytes, &value, sizeof(value));
-    if (dtype.big_endian)
-      for (std::size_t i = 0; i < sizeof(value) / 2; ++i) std::swap(bytes[i], bytes[sizeof(value) - 1 - i]);
-    out.write(reinterpret_cast<const char*>(bytes), sizeof(value));
-  };
-  const bool reorder = spec.fortran_order && shape.size() > 1;
-  std::vector<std::size_t> order(count);
-  for (std::size_t c = 0; c < count; ++c) order[reorder ? fortranIndex(c, shape) : c] = c;
-  for (std::size_t f = 0; f < count; ++f) {
-    const std::size_t c = order[f];
-    if (dtype.kind == 'U') {
-      const auto cps = decodeUtf8(strings[c]);
-      for (std::size_t k = 0; k < dtype.item_size / 4; ++k)
-        store(static_cast<std::uint32_t>(k < cps.size() ? cps[k] : 0));
-      continue;
-    }
-    const double v = numbers[c];
-    switch (dtype.kind) {
-      case 'f':
-        if (dtype.item_size == 4)
-          store(static_cast<float>(v));
-        else
-          store(v);
-        break;
-      case 'b':
-        store(static_cast<std::uint8_t>(v != 0.0));
-        break;
-      case 'i':
-        if (dtype.item_size == 1)
-          store(static_cast<std::int8_t>(v));
-        else if (dtype.item_size == 2)
-          store(static_cast<std::int16_t>(v));
-        else if (dtype.item_size == 4)
-          store(static_cast<std::int32_t>(v));
-        else
-          store(static_cast<std::int64_t>(v));
-        break;
-      default:
-        if (dtype.item_size == 1)
-          store(static_cast<std::uint8_t>(v));
-        else if (dtype.item_size == 2)
-          store(static_cast<std::uint16_t>(v));
-        else if (dtype.item_size == 4)
-          store(static_cast<std::uint32_t>(v));
-        else
-          store(static_cast<std::uint64_t>(v));
-    }
-  }
-  if (!out) throw Error("cannot write " + path.string());
+  writeStreamAtomically(
+      path,
+      [&](std::ostream& out) {
+        out.write(kMagic, 6);
+        out.put(static_cast<char>(spec.version));
+        out.put(0);
+        const std::uint32_t len = static_cast<std::uint32_t>(header.size());
+        out.put(static_cast<char>(len & 0xFFU));
+        out.put(static_cast<char>((len >> 8U) & 0xFFU));
+        if (spec.version != 1) {
+          out.put(static_cast<char>((len >> 16U) & 0xFFU));
+          out.put(static_cast<char>((len >> 24U) & 0xFFU));
+        }
+        out << header;
+        auto store = [&](const auto value) {
+          unsigned char bytes[sizeof(value)];
+          std::memcpy(bytes, &value, sizeof(value));
+          if (dtype.big_endian)
+            for (std::size_t i = 0; i < sizeof(value) / 2; ++i) std::swap(bytes[i], bytes[sizeof(value) - 1 - i]);
+          out.write(reinterpret_cast<const char*>(bytes), sizeof(value));
+        };
+        const bool reorder = spec.fortran_order && shape.size() > 1;
+        std::vector<std::size_t> order(count);
+        for (std::size_t c = 0; c < count; ++c) order[reorder ? fortranIndex(c, shape) : c] = c;
+        for (std::size_t f = 0; f < count; ++f) {
+          const std::size_t c = order[f];
+          if (dtype.kind == 'U') {
+            const auto cps = decodeUtf8(strings[c]);
+            for (std::size_t k = 0; k < dtype.item_size / 4; ++k)
+              store(static_cast<std::uint32_t>(k < cps.size() ? cps[k] : 0));
+            continue;
+          }
+          const double v = numbers[c];
+          switch (dtype.kind) {
+            case 'f':
+              if (dtype.item_size == 4)
+                store(static_cast<float>(v));
+              else
+                store(v);
+              break;
+            case 'b':
+              store(static_cast<std::uint8_t>(v != 0.0));
+              break;
+            case 'i':
+              if (dtype.item_size == 1)
+                store(static_cast<std::int8_t>(v));
+              else if (dtype.item_size == 2)
+                store(static_cast<std::int16_t>(v));
+              else if (dtype.item_size == 4)
+                store(static_cast<std::int32_t>(v));
+              else
+                store(static_cast<std::int64_t>(v));
+              break;
+            default:
+              if (dtype.item_size == 1)
+                store(static_cast<std::uint8_t>(v));
+              else if (dtype.item_size == 2)
+                store(static_cast<std::uint16_t>(v));
+              else if (dtype.item_size == 4)
+                store(static_cast<std::uint32_t>(v));
+              else
+                store(static_cast<std::uint64_t>(v));
+          }
+        }
+      },
+      true);
 }
 
 }  // namespace phasewise::core

@@ -185,9 +185,7 @@ void PhaseClassifier::save(const std::filesystem::path& path) const {
   const Network& n = phaseNetwork();
   torch::serialize::OutputArchive archive;
   writeArchive(n, archive);
-  AtomicFile file(path);
-  archive.save_to(file.temporaryPath().string());
-  file.commit();
+  saveArchive(archive, path);
 }
 
 PhaseClassifier PhaseClassifier::load(const std::filesystem::path& path, const std::string& device) {

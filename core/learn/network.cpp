@@ -13,6 +13,7 @@
 #include <map>
 #include <numeric>
 #include <random>
+#include <sstream>
 
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -77,6 +78,14 @@ std::int64_t product(const std::vector<std::int64_t>& shape) {
   return std::accumulate(shape.begin(), shape.end(), std::int64_t{1}, std::multiplies<>());
 }
 }  // namespace
+
+void saveArchive(torch::serialize::OutputArchive& archive, const std::filesystem::path& path) {
+  std::ostringstream bytes;
+  archive.save_to(bytes);
+  const std::string data = std::move(bytes).str();
+  writeStreamAtomically(
+      path, [&](std::ostream& out) { out.write(data.data(), static_cast<std::streamsize>(data.size())); }, true);
+}
 
 torch::Device deviceFrom(const std::string& name) {
   try {
@@ -242,9 +251,7 @@ void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const Labelled
       archive.write("network", weights);
       archive.write("optimizer", state);
       archive.write("epoch", torch::tensor(static_cast<std::int64_t>(epoch)));
-      AtomicFile file(loop.checkpoint);
-      archive.save_to(file.temporaryPath().string());
-      file.commit();
+      saveArchive(archive, loop.checkpoint);
     }
   }
   if (!best.empty()) {

@@ -84,6 +84,10 @@ struct PhaseClassifier::Network : ClassifierNetwork {
 
 torch::Device deviceFrom(const std::string& name);
 
+// Writes an archive atomically. It is serialised in memory first: LibTorch's file writer
+// aborts the process (an exception from a destructor) when the disk fills up mid-file.
+void saveArchive(torch::serialize::OutputArchive& archive, const std::filesystem::path& path);
+
 // Rows `order[begin..end)` of a row-major set of inputs as a batch (end-begin x input_shape).
 torch::Tensor batchOf(const std::vector<float>& inputs, const std::vector<std::size_t>& order, std::size_t begin,
                       std::size_t end, const std::vector<std::int64_t>& input_shape, const torch::Device& device);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <string>
 
 #include "util/error.h"
@@ -44,6 +45,34 @@ void AtomicFile::commit() {
     throw Error("cannot write " + target_.string() + ": " + std::strerror(errno));
   committed_ = true;
   syncPath(target_.has_parent_path() ? target_.parent_path() : ".", O_RDONLY | O_DIRECTORY);
+}
+
+void writeAtomically(const std::filesystem::path& target,
+                     const std::function<void(const std::filesystem::path& temporary)>& write) {
+  AtomicFile file(target);
+  const std::string name = target.string();
+  try {
+    write(file.temporaryPath());
+  } catch (const std::exception& e) {
+    const std::string what = e.what();
+    // Messages that already name the file pass as they are.
+    if (what.find(name) != std::string::npos) throw;
+    throw Error("cannot write " + name + ": " + what);
+  }
+  file.commit();
+}
+
+void writeStreamAtomically(const std::filesystem::path& target, const std::function<void(std::ostream& out)>& write,
+                           bool binary) {
+  writeAtomically(target, [&](const std::filesystem::path& temporary) {
+    std::ofstream out(temporary, binary ? std::ios::binary | std::ios::out : std::ios::out);
+    if (!out) throw Error(std::string("cannot create a file there: ") + std::strerror(errno));
+    write(out);
+    out.flush();
+    if (!out) throw Error("the write failed part-way (is the disk full?)");
+    out.close();
+    if (out.fail()) throw Error("the write failed part-way (is the disk full?)");
+  });
 }
 
 }  // namespace phasewise::core

@@ -165,15 +165,20 @@ Library readLibraryGroup(hid_t file, const h5::Reader& r) {
   return lib;
 }
 
-void Hdf5Writer::writeImpl(const Library& lib, const std::filesystem::path& temporary_path) const {
+void writePhasewiseFile(const std::filesystem::path& target, const std::filesystem::path& temporary,
+                        const std::function<void(hid_t file)>& fill) {
   {
-    Handle f(H5Fcreate(temporary_path.c_str(), H5F_ACC_TRUNC, h5::creationProperties().id(), H5P_DEFAULT), H5Fclose);
-    if (!f.valid()) throw Error("HDF5 cannot create " + temporary_path.string());
+    Handle f(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, h5::creationProperties().id(), H5P_DEFAULT), H5Fclose);
+    if (!f.valid()) throw Error("HDF5 cannot create " + target.string());
     writePhasewiseRoot(f.id());
-    writeLibraryGroup(f.id(), lib);
-    if (H5Fflush(f.id(), H5F_SCOPE_GLOBAL) < 0) throw Error("HDF5 could not flush " + temporary_path.string());
+    fill(f.id());
+    if (H5Fflush(f.id(), H5F_SCOPE_GLOBAL) < 0) throw Error("HDF5 could not flush " + target.string());
   }
-  h5::sealFile(temporary_path);
+  h5::sealFile(temporary);
+}
+
+void Hdf5Writer::writeImpl(const Library& lib, const std::filesystem::path& temporary_path) const {
+  writePhasewiseFile(temporary_path, temporary_path, [&](hid_t file) { writeLibraryGroup(file, lib); });
 }
 
 void writeLibraryGroup(hid_t file, const Library& lib) {

@@ -4,6 +4,9 @@
 
 #include <hdf5.h>
 
+#include <filesystem>
+#include <functional>
+
 #include "format_hdf5/hdf5_handles.h"
 #include "io/format.h"
 
@@ -39,6 +42,10 @@ class Hdf5Writer final : public core::FormatWriter {
 // Opens a file after checking it is Phasewise HDF5 of a schema this version reads.
 [[nodiscard]] h5::Handle openPhasewiseFile(const std::string& file, const h5::Reader& reader);
 void writePhasewiseRoot(hid_t file);
+// A whole Phasewise file at `temporary` (an atomic write's): the root attributes, what `fill`
+// writes, flushed and sealed (hdf5_integrity.h). Errors name `target`, the file meant.
+void writePhasewiseFile(const std::filesystem::path& target, const std::filesystem::path& temporary,
+                        const std::function<void(hid_t file)>& fill);
 // The HDF5 library version in use ("1.10.8").
 [[nodiscard]] std::string hdf5Version();
 [[nodiscard]] core::Library readLibraryGroup(hid_t file, const h5::Reader& reader);

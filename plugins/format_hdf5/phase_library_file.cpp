@@ -256,17 +256,9 @@ PhaseLibrary readPhaseLibraryGroup(hid_t file, const std::string& file_name) {
 
 void writePhaseLibraryFile(const PhaseLibrary& library, const std::filesystem::path& path) {
   h5::silenceErrorStack();
-  AtomicFile out(path);
-  {
-    Handle f(H5Fcreate(out.temporaryPath().c_str(), H5F_ACC_TRUNC, h5::creationProperties().id(), H5P_DEFAULT),
-             H5Fclose);
-    if (!f.valid()) throw Error("HDF5 cannot create " + path.string());
-    writePhasewiseRoot(f.id());
-    writePhaseLibraryGroup(f.id(), library);
-    if (H5Fflush(f.id(), H5F_SCOPE_GLOBAL) < 0) throw Error("HDF5 could not flush " + path.string());
-  }
-  h5::sealFile(out.temporaryPath());
-  out.commit();
+  writeAtomically(path, [&](const std::filesystem::path& temporary) {
+    writePhasewiseFile(path, temporary, [&](hid_t file) { writePhaseLibraryGroup(file, library); });
+  });
 }
 
 namespace {

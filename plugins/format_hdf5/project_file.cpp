@@ -140,25 +140,19 @@ DecompositionResult readDecomposition(hid_t file, const h5::Reader& r, const Lib
 void writeProject(const Project& project, const std::filesystem::path& path) {
   project.library.validate();
   h5::silenceErrorStack();
-  AtomicFile out(path);
-  {
-    Handle f(H5Fcreate(out.temporaryPath().c_str(), H5F_ACC_TRUNC, h5::creationProperties().id(), H5P_DEFAULT),
-             H5Fclose);
-    if (!f.valid()) throw Error("HDF5 cannot create " + path.string());
-    writePhasewiseRoot(f.id());
-    writeLibraryGroup(f.id(), project.library);
-    if (project.phases) writePhaseLibraryGroup(f.id(), *project.phases);
-    if (project.decomposition) writeDecomposition(f.id(), *project.decomposition);
-    if (project.refinement) {
-      if (!project.decomposition ||
-          project.refinement->count() != static_cast<std::size_t>(project.decomposition->phases))
-        throw Error("a refinement is saved with the decomposition whose candidates it refines");
-      writeRefinementGroup(f.id(), *project.refinement);
-    }
-    if (H5Fflush(f.id(), H5F_SCOPE_GLOBAL) < 0) throw Error("HDF5 could not flush " + path.string());
-  }
-  h5::sealFile(out.temporaryPath());
-  out.commit();
+  writeAtomically(path, [&](const std::filesystem::path& temporary) {
+    writePhasewiseFile(path, temporary, [&](hid_t file) {
+      writeLibraryGroup(file, project.library);
+      if (project.phases) writePhaseLibraryGroup(file, *project.phases);
+      if (project.decomposition) writeDecomposition(file, *project.decomposition);
+      if (project.refinement) {
+        if (!project.decomposition ||
+            project.refinement->count() != static_cast<std::size_t>(project.decomposition->phases))
+          throw Error("a refinement is saved with the decomposition whose candidates it refines");
+        writeRefinementGroup(file, *project.refinement);
+      }
+    });
+  });
 }
 
 Project readProject(const std::filesystem::path& path) {

@@ -12,7 +12,7 @@ namespace phasewise::plugins {
 using namespace core;
 namespace {
 template <typename T>
-void row(std::ofstream& out, const std::string& key, const T* values, std::size_t count, std::string& buffer) {
+void row(std::ostream& out, const std::string& key, const T* values, std::size_t count, std::string& buffer) {
   buffer.clear();
   buffer += key;
   buffer += '=';
@@ -43,34 +43,35 @@ void writeSolution(const DecompositionResult& r, const std::vector<std::string>&
                    const std::filesystem::path& path, bool per_phase) {
   const Axis q = convertAxis(r.axis, AxisSpec{AxisKind::Q, AxisUnit::InverseNanometre});
   const std::size_t m = q.values.size(), k = static_cast<std::size_t>(r.phases);
-  AtomicFile file(path);
-  {
-    std::ofstream out(file.temporaryPath(), std::ios::binary);
-    std::string buffer;
-    out << "// Phasewise decomposition: " << r.phases << " phases, " << r.samples << " samples, shifts up to "
-        << r.settings.shifts << " log-Q bins, Gibbs " << (r.settings.gibbs ? "on" : "off") << ", connectivity "
-        << (r.settings.connectivity ? "on" : "off") << ", seed " << r.settings.seed << "\n";
-    out << "K=" << r.phases << "\nParams=[R,C],[Q,B,C,S]\n\n// Number of phases\n";
-    for (std::size_t p = 0; p < k; ++p)
-      out << "BName" << p + 1 << "=" << (p < names.size() ? names[p] : "phase " + std::to_string(p + 1)) << "\n";
-    out << "\n// Phase patterns (basis)\n";
-    row(out, "Q", q.values.data(), m, buffer);
-    for (std::size_t p = 0; p < k; ++p) row(out, "B" + std::to_string(p + 1), &r.bases[p * m], m, buffer);
-    if (per_phase && !r.per_phase.empty()) {
-      out << "\n// Per-phase model for each sample\n";
-      for (std::size_t s = 0; s < r.samples; ++s)
+  writeStreamAtomically(
+      path,
+      [&](std::ostream& out) {
+        std::string buffer;
+        out << "// Phasewise decomposition: " << r.phases << " phases, " << r.samples << " samples, shifts up to "
+            << r.settings.shifts << " log-Q bins, Gibbs " << (r.settings.gibbs ? "on" : "off") << ", connectivity "
+            << (r.settings.connectivity ? "on" : "off") << ", seed " << r.settings.seed << "\n";
+        out << "K=" << r.phases << "\nParams=[R,C],[Q,B,C,S]\n\n// Number of phases\n";
         for (std::size_t p = 0; p < k; ++p)
-          row(out, "R" + std::to_string(s + 1) + "_" + std::to_string(p + 1), &r.per_phase[(s * k + p) * m], m, buffer);
-    }
-    out << "\n// Phase concentrations at each sample\n";
-    for (std::size_t s = 0; s < r.samples; ++s) row(out, "C" + std::to_string(s + 1), &r.activations[s * k], k, buffer);
-    out << "\n// Phase shifts at each sample\n";
-    for (std::size_t s = 0; s < r.samples; ++s) row(out, "S" + std::to_string(s + 1), &r.shifts[s * k], k, buffer);
-    out << "\n// Per-sample contribution (L1 loss)\n";
-    row(out, "L", r.sample_loss.data(), r.samples, buffer);
-    if (!out) throw Error("cannot write " + path.string());
-  }
-  file.commit();
+          out << "BName" << p + 1 << "=" << (p < names.size() ? names[p] : "phase " + std::to_string(p + 1)) << "\n";
+        out << "\n// Phase patterns (basis)\n";
+        row(out, "Q", q.values.data(), m, buffer);
+        for (std::size_t p = 0; p < k; ++p) row(out, "B" + std::to_string(p + 1), &r.bases[p * m], m, buffer);
+        if (per_phase && !r.per_phase.empty()) {
+          out << "\n// Per-phase model for each sample\n";
+          for (std::size_t s = 0; s < r.samples; ++s)
+            for (std::size_t p = 0; p < k; ++p)
+              row(out, "R" + std::to_string(s + 1) + "_" + std::to_string(p + 1), &r.per_phase[(s * k + p) * m], m,
+                  buffer);
+        }
+        out << "\n// Phase concentrations at each sample\n";
+        for (std::size_t s = 0; s < r.samples; ++s)
+          row(out, "C" + std::to_string(s + 1), &r.activations[s * k], k, buffer);
+        out << "\n// Phase shifts at each sample\n";
+        for (std::size_t s = 0; s < r.samples; ++s) row(out, "S" + std::to_string(s + 1), &r.shifts[s * k], k, buffer);
+        out << "\n// Per-sample contribution (L1 loss)\n";
+        row(out, "L", r.sample_loss.data(), r.samples, buffer);
+      },
+      true);
 }
 
 Solution readSolution(const std::filesystem::path& path) {

@@ -43,9 +43,7 @@ void writeRefinedPatterns(const core::RefinedSet& set, const std::filesystem::pa
     return;
   }
   // Text exports carry their provenance in a comment header.
-  core::AtomicFile file(path);
-  {
-    std::ofstream text(file.temporaryPath());
+  core::writeStreamAtomically(path, [&](std::ostream& text) {
     text << "# Phasewise refined patterns\n# source: " << set.source << "\n# classifier: " << set.classifier
          << "\n# refinement: " << set.settings << "\n# axis: " << out.axis.spec.name();
     if (out.axis.wavelength_angstrom) text << ", wavelength " << *out.axis.wavelength_angstrom << " A";
@@ -67,9 +65,7 @@ void writeRefinedPatterns(const core::RefinedSet& set, const std::filesystem::pa
       for (std::size_t i = 0; i < set.count(); ++i) text << sep << core::formatNumber(set.pattern(i)[j]);
       text << "\n";
     }
-    if (!text) throw core::Error("could not write " + path.string());
-  }
-  file.commit();
+  });
 }
 
 }  // namespace phasewise::plugins
