@@ -4,16 +4,21 @@
 // else (a crash, a sanitizer report, another exception, a leak, a time-out, memory beyond
 // libFuzzer's limits) is a finding.
 
+#include <sanitizer/allocator_interface.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
 
 #include "builtin_formats.h"
+#include "digits/handwritten_digits.h"
 #include "format_chi/chi_format.h"
 #include "format_csv/csv_format.h"
 #include "format_hdf5/hdf5_format.h"
@@ -42,6 +47,7 @@ std::string extensionOf(const std::string& target) {
   if (target == "registry") return ".dat";
   if (target == "xylib_raw") return ".raw";
   if (target == "xylib_text") return ".uxd";
+  if (target == "digits") return ".csv";
   return "." + target;
 }
 
@@ -52,11 +58,30 @@ void through(const std::filesystem::path& path) {
   (void)Reader().read(path);
 }
 
-void throughRegistry(const std::filesystem::path& path) {
-  static core::FormatRegistry registry;
-  static const bool registered = (plugins::registerBuiltinFormats(registry), true);
-  (void)registered;
-  (void)registry.read(path);
+const core::FormatRegistry& registry() {
+  static core::FormatRegistry* made = [] {
+    auto* r = new core::FormatRegistry();
+    plugins::registerBuiltinFormats(*r);
+    return r;
+  }();
+  return *made;
+}
+
+void throughRegistry(const std::filesystem::path& path) { (void)registry().read(path); }
+
+// The folder reader: the input is the composition table of a folder that holds two fixed,
+// valid pattern files (a.xy, b.xy); the table decides what is read and how it is assembled.
+void throughFolder(const std::filesystem::path& table) {
+  const std::filesystem::path folder = table.parent_path();
+  static const bool patterns_written = [&] {
+    for (const char* name : {"a.xy", "b.xy"}) {
+      std::ofstream out(folder / name);
+      out << "# wavelength 1.5406\n10 1\n10.5 3\n11 8\n11.5 2\n12 1\n";
+    }
+    return true;
+  }();
+  (void)patterns_written;
+  (void)registry().read(folder);
 }
 
 Read readerFor(const std::string& target) {
@@ -76,26 +101,66 @@ Read readerFor(const std::string& target) {
       {"sticks", [](const std::filesystem::path& p) { (void)core::readStickTable(p); }},
       {"solution", [](const std::filesystem::path& p) { (void)plugins::readSolution(p); }},
       {"registry", throughRegistry},
+      {"folder", throughFolder},
+      {"digits", [](const std::filesystem::path& p) { (void)core::readOptdigits(p); }},
   };
   const auto it = readers.find(target);
   if (it == readers.end()) __builtin_trap();  // an unknown target is a build mistake
   return it->second;
 }
+
+// The memory rule: a reader holds at most 4 x the file's size plus a constant at any moment
+// (the constant covers libhdf5's caches and the registry's first use). The sanitizer's
+// allocation hooks keep the live heap and its peak while a read runs.
+constexpr std::size_t kMemoryConstant = std::size_t{24} << 20;
+std::atomic<std::size_t> live_bytes{0}, peak_bytes{0};
+std::atomic<bool> counting{false};
+
+void onAllocation(const volatile void*, std::size_t size) {
+  if (!counting.load(std::memory_order_relaxed)) return;
+  const std::size_t now = live_bytes.fetch_add(size, std::memory_order_relaxed) + size;
+  std::size_t peak = peak_bytes.load(std::memory_order_relaxed);
+  while (now > peak && !peak_bytes.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+  }
+}
+void onFree(const volatile void* pointer) {
+  if (!counting.load(std::memory_order_relaxed) || pointer == nullptr) return;
+  // Memory allocated before counting began is not in live_bytes: never go below zero.
+  const std::size_t size = __sanitizer_get_allocated_size(const_cast<const void*>(pointer));
+  std::size_t now = live_bytes.load(std::memory_order_relaxed);
+  while (!live_bytes.compare_exchange_weak(now, now > size ? now - size : 0, std::memory_order_relaxed)) {
+  }
+}
+const bool hooks_installed = __sanitizer_install_malloc_and_free_hooks(onAllocation, onFree) != 0;
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::filesystem::path path =
-      std::filesystem::temp_directory_path() /
-      ("phasewise-fuzz-" + kTarget + "-" + std::to_string(::getpid()) + extensionOf(kTarget));
+  static const std::filesystem::path path = [] {
+    const std::string stem = "phasewise-fuzz-" + kTarget + "-" + std::to_string(::getpid());
+    if (kTarget != "folder") return std::filesystem::temp_directory_path() / (stem + extensionOf(kTarget));
+    const std::filesystem::path folder = std::filesystem::temp_directory_path() / stem;
+    std::filesystem::create_directories(folder);
+    return folder / "composition.csv";
+  }();
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   }
+  static const Read read = readerFor(kTarget);
+  live_bytes = 0;
+  peak_bytes = 0;
+  counting = hooks_installed;
   try {
-    static const Read read = readerFor(kTarget);
     read(path);
   } catch (const core::Error&) {
     // The reader said what is wrong with the file: the expected outcome.
+  }
+  counting = false;
+  const std::size_t allowed = 4 * size + kMemoryConstant;
+  if (peak_bytes > allowed) {
+    std::fprintf(stderr, "==memory rule== the reader held %zu bytes at its peak for a %zu-byte file (allowed %zu)\n",
+                 peak_bytes.load(), size, allowed);
+    std::abort();  // a finding, with the input kept by libFuzzer
   }
   return 0;
 }

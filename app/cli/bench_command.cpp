@@ -32,7 +32,8 @@ int runBench(const CommandContext& context) {
                             {"help", "keep", "skip-large", "skip-synthetic", "skip-pytorch"});
   const std::string what = arguments.positional().empty() ? "" : arguments.positional()[0];
   if (arguments.flag("help") || arguments.positional().size() != 1 ||
-      (what != "io" && what != "simulate" && what != "decompose" && what != "refine" && what != "identify")) {
+      (what != "io" && what != "simulate" && what != "decompose" && what != "refine" && what != "identify" &&
+       what != "threads")) {
     std::cout
         << "usage: phasewise-cli bench io [--samples 5000] [--points 4000] [--runs 3] [--dir DIR] [--keep]\n"
            "       phasewise-cli bench simulate [--cif-dir ../shared/data/cif] [--repeats 20]\n"
@@ -43,13 +44,15 @@ int runBench(const CommandContext& context) {
            "                                  [--candidates 2000] [--steps 40] [--lambda 10] [--lambda-additive 1]\n"
            "                                  [--epochs-refiner 10] [--candidate-share 0.5] [--skip-synthetic]\n"
            "                                  [--skip-pytorch]\n"
-           "       phasewise-cli bench identify [--data ../shared/data]   (every phase in the dara mixtures)\n";
+           "       phasewise-cli bench identify [--data ../shared/data]   (every phase in the dara mixtures)\n"
+           "       phasewise-cli bench threads [--per-phase 150] [--epochs 3]   (training with one core busy)\n";
     return arguments.flag("help") ? 0 : 2;
   }
   if (what == "io") return runBenchIo(context, arguments);
   if (what == "simulate") return runBenchSimulate(context, arguments);
   if (what == "refine") return runBenchRefine(context, arguments);
   if (what == "identify") return runBenchIdentify(context, arguments);
+  if (what == "threads") return runBenchThreads(context, arguments);
   return runBenchDecompose(context, arguments);
 }
 

@@ -47,5 +47,6 @@ int runBenchDecompose(const CommandContext& context, const Arguments& arguments)
 int runBenchDecomposeChild(const CommandContext& context);
 int runBenchRefine(const CommandContext& context, const Arguments& arguments);
 int runBenchIdentify(const CommandContext& context, const Arguments& arguments);
+int runBenchThreads(const CommandContext& context, const Arguments& arguments);
 
 }  // namespace phasewise::cli

@@ -329,11 +329,24 @@ TEST(FuzzSeedsTest, WritesASeedCorpusForEveryFuzzTarget) {
       if (ext == ".raw") keep("xylib_raw", entry.path());
       if (ext == ".UXD" || ext == ".dat") keep("xylib_text", entry.path());
     }
+  // The folder target's table names its two fixed pattern files (fuzz/read_fuzzer.cpp).
+  writeText(work / "composition.csv", "file,Fe,Ni,x,y\na.xy,0.25,0.75,1.5,2.5\nb.xy,0.6,0.4,3.5,4.5\n");
+  keep("folder", work / "composition.csv");
+  writeText(work / "composition-elements.csv", "filename,Fe,Ni,Cu\nb.xy,1,0,0\na.xy,0.2,0.3,0.5\n");
+  keep("folder", work / "composition-elements.csv");
+  // Two handwritten digits in the UCI layout (64 pixel counts, then the label).
+  std::string digits;
+  for (int image = 0; image < 2; ++image) {
+    for (int p = 0; p < 64; ++p) digits += std::to_string((p * 7 + image * 3) % 17) + ",";
+    digits += std::to_string(image + 3) + "\n";
+  }
+  writeText(work / "digits.csv", digits);
+  keep("digits", work / "digits.csv");
   // Without them, a RAW v1 header the fuzzer can grow from.
   writeText(work / "v1.raw", std::string("RAW ") + std::string(200, '\0'));
   keep("xylib_raw", work / "v1.raw");
   for (const char* target : {"xy", "csv", "chi", "xrdml", "instance", "hdf5", "project", "phase_library", "npy", "cif",
-                             "sticks", "solution", "registry", "xylib_raw", "xylib_text"})
+                             "sticks", "solution", "registry", "xylib_raw", "xylib_text", "folder", "digits"})
     EXPECT_TRUE(fs::is_directory(root / target) && !fs::is_empty(root / target)) << target;
 }
 
