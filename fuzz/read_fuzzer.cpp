@@ -22,6 +22,7 @@
 #include "format_chi/chi_format.h"
 #include "format_csv/csv_format.h"
 #include "format_hdf5/hdf5_format.h"
+#include "format_hdf5/nexus_format.h"
 #include "format_hdf5/phase_library_file.h"
 #include "format_hdf5/project_file.h"
 #include "format_instance/instance_format.h"
@@ -48,6 +49,7 @@ std::string extensionOf(const std::string& target) {
   if (target == "xylib_raw") return ".raw";
   if (target == "xylib_text") return ".uxd";
   if (target == "digits") return ".csv";
+  if (target == "nexus") return ".nxs";
   return "." + target;
 }
 
@@ -92,6 +94,7 @@ Read readerFor(const std::string& target) {
       {"xrdml", through<plugins::XrdmlReader>},
       {"instance", through<plugins::InstanceReader>},
       {"hdf5", through<plugins::Hdf5Reader>},
+      {"nexus", through<plugins::NexusReader>},
       {"xylib_raw", through<plugins::XylibReader>},
       {"xylib_text", through<plugins::XylibReader>},
       {"project", [](const std::filesystem::path& p) { (void)plugins::readProject(p); }},

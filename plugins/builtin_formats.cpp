@@ -6,6 +6,7 @@
 #include "format_csv/csv_format.h"
 #include "format_folder/folder_format.h"
 #include "format_hdf5/hdf5_format.h"
+#include "format_hdf5/nexus_format.h"
 #include "format_instance/instance_format.h"
 #include "format_npy_folder/npy_folder_format.h"
 #include "format_xrdml/xrdml_format.h"
@@ -17,6 +18,7 @@ namespace phasewise::plugins {
 
 void registerBuiltinFormats(core::FormatRegistry& registry) {
   registry.addReader(std::make_unique<Hdf5Reader>());
+  registry.addReader(std::make_unique<NexusReader>());
   registry.addReader(std::make_unique<InstanceReader>());
   registry.addReader(std::make_unique<NpyFolderReader>());
   registry.addReader(std::make_unique<FolderReader>(registry));

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 jobs=${PHASEWISE_JOBS:-2}
 targets=(xy csv chi xrdml instance hdf5 project phase_library npy cif sticks solution registry xylib_raw xylib_text
-  folder digits)
+  folder digits nexus)
 if (($# > 1)); then targets=("${@:2}"); fi  # bash scripts/fuzz.sh 60 hdf5 project: some targets only
 
 seed_writer=build/release/tests/phasewise_formats_tests

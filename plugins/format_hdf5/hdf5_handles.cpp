@@ -15,6 +15,17 @@ Handle stringType(std::size_t fixed_size = 0) {
   H5Tset_cset(type.id(), H5T_CSET_UTF8);
   return type;
 }
+}  // namespace
+
+Handle readingStringType(hid_t file_type) {
+  // The same character set as the file's: HDF5 will not convert ASCII <-> UTF-8 strings.
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.id(), H5Tis_variable_str(file_type) > 0 ? H5T_VARIABLE : H5Tget_size(file_type));
+  H5Tset_cset(type.id(), H5Tget_cset(file_type));
+  return type;
+}
+
+namespace {
 void check(herr_t status, const std::string& what) {
   if (status < 0) throw Error("HDF5 could not write " + what);
 }
@@ -79,7 +90,7 @@ std::optional<std::string> Reader::stringAttribute(hid_t object, const std::stri
   Handle file_type(H5Aget_type(attribute.id()), H5Tclose);
   if (H5Tget_class(file_type.id()) != H5T_STRING) fail(name, "attribute is not a string");
   if (H5Tis_variable_str(file_type.id()) > 0) {
-    Handle type = stringType();
+    Handle type = readingStringType(file_type.id());
     char* text = nullptr;
     if (H5Aread(attribute.id(), type.id(), &text) < 0) fail(name, "attribute cannot be read");
     std::string value = text ? text : "";
@@ -87,7 +98,7 @@ std::optional<std::string> Reader::stringAttribute(hid_t object, const std::stri
     return value;
   }
   const std::size_t size = H5Tget_size(file_type.id());
-  Handle type = stringType(size);
+  Handle type = readingStringType(file_type.id());
   std::string value(size, '\0');
   if (H5Aread(attribute.id(), type.id(), value.data()) < 0) fail(name, "attribute cannot be read");
   value.resize(std::strlen(value.c_str()));
@@ -131,11 +142,45 @@ std::vector<hsize_t> Reader::dims(hid_t group, const std::string& name, H5T_clas
   return d;
 }
 
+std::vector<hsize_t> Reader::numericDims(hid_t group, const std::string& name) const {
+  if (!has(group, name)) fail(name, "dataset is missing");
+  Handle dataset(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!dataset.valid()) fail(name, "is not a readable dataset");
+  Handle type(H5Dget_type(dataset.id()), H5Tclose);
+  return dims(group, name, H5Tget_class(type.id()) == H5T_INTEGER ? H5T_INTEGER : H5T_FLOAT);
+}
+
+std::vector<double> Reader::numbers(hid_t group, const std::string& name) const {
+  const std::vector<hsize_t> d = numericDims(group, name);
+  hsize_t count = 1;
+  for (hsize_t v : d) {
+    if (v != 0 && count > (hsize_t{1} << 34) / v) fail(name, "dataset is too large (" + dimsText(d) + ")");
+    count *= v;
+  }
+  {
+    // Memory follows what the file holds: compressed chunks expand at most ~1,000-fold
+    // (deflate's limit), and a dataset with nothing stored would read as silent fill values.
+    Handle dataset(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
+    const hsize_t stored = H5Dget_storage_size(dataset.id());
+    if (count > 0 && (stored == 0 || count * sizeof(double) / 1024 > stored))
+      fail(name, "dataset declares " + dimsText(d) + " values but the file stores " + std::to_string(stored) +
+                     " bytes of them: truncated or damaged");
+  }
+  std::vector<double> values(static_cast<std::size_t>(count));
+  readStored(group, name, d, H5T_NATIVE_DOUBLE, values.data());
+  return values;
+}
+
 void Reader::read(hid_t group, const std::string& name, hid_t memory_type, const std::vector<hsize_t>& expected,
                   void* out) const {
   const H5T_class_t klass = H5Tget_class(memory_type);
   const std::vector<hsize_t> d = dims(group, name, klass);
   if (d != expected) fail(name, "dataset has shape " + dimsText(d) + ", expected " + dimsText(expected));
+  readStored(group, name, d, memory_type, out);
+}
+
+void Reader::readStored(hid_t group, const std::string& name, const std::vector<hsize_t>& d, hid_t memory_type,
+                        void* out) const {
   Handle dataset(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
   Handle plist(H5Dget_create_plist(dataset.id()), H5Pclose);
   hsize_t elements = 1;
@@ -158,7 +203,7 @@ std::vector<std::string> Reader::strings(hid_t group, const std::string& name, s
   Handle file_type(H5Dget_type(dataset.id()), H5Tclose);
   std::vector<std::string> values(expected);
   if (H5Tis_variable_str(file_type.id()) > 0) {
-    Handle type = stringType();
+    Handle type = readingStringType(file_type.id());
     std::vector<char*> pointers(expected, nullptr);
     if (expected > 0 && H5Dread(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()) < 0)
       fail(name, "dataset cannot be read (damaged file?)");
@@ -167,7 +212,7 @@ std::vector<std::string> Reader::strings(hid_t group, const std::string& name, s
     if (expected > 0) H5Dvlen_reclaim(type.id(), space.id(), H5P_DEFAULT, pointers.data());
   } else {
     const std::size_t size = H5Tget_size(file_type.id());
-    Handle type = stringType(size);
+    Handle type = readingStringType(file_type.id());
     std::vector<char> buffer(size * expected + 1, '\0');
     if (expected > 0 && H5Dread(dataset.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) < 0)
       fail(name, "dataset cannot be read (damaged file?)");

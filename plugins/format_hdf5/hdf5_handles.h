@@ -52,6 +52,9 @@ void writeDataset(hid_t group, const std::string& name, hid_t memory_type, hid_t
 void writeStrings(hid_t group, const std::string& name, const std::vector<std::string>& values);
 
 // Reading, with the file path for messages (throw core::FormatError on failure).
+// A memory type to read strings of `file_type` into (variable or fixed length, its character set).
+[[nodiscard]] Handle readingStringType(hid_t file_type);
+
 class Reader {
  public:
   Reader(std::string file) : file_(std::move(file)) {}
@@ -66,9 +69,16 @@ class Reader {
   void read(hid_t group, const std::string& name, hid_t memory_type, const std::vector<hsize_t>& expected,
             void* out) const;
   [[nodiscard]] std::vector<std::string> strings(hid_t group, const std::string& name, std::size_t expected) const;
+  // Dimensions of a numeric dataset (floating-point or integer: detector counts are often
+  // integers), and the whole dataset converted to double after the same storage check as read().
+  [[nodiscard]] std::vector<hsize_t> numericDims(hid_t group, const std::string& name) const;
+  [[nodiscard]] std::vector<double> numbers(hid_t group, const std::string& name) const;
   [[noreturn]] void fail(const std::string& field, const std::string& problem) const;
 
  private:
+  // Reads dataset `name` of dimensions `d` whole, after checking its bytes are in the file.
+  void readStored(hid_t group, const std::string& name, const std::vector<hsize_t>& d, hid_t memory_type,
+                  void* out) const;
   std::string file_;
 };
 
