@@ -68,6 +68,12 @@ int runBenchThreads(const CommandContext&, const Arguments& arguments) {
   std::cout << "Training throughput (" << phases.size() << " example phases, " << settings.patterns_per_phase
             << " patterns each, " << settings.epochs << " epochs, 1024 points), " << cores << " cores\n"
             << std::fixed << std::setprecision(0);
+  {
+    // One-time costs (LibTorch's first kernels, the allocator) would fall on the first row.
+    core::ClassifierSettings warm_up = settings;
+    warm_up.epochs = 1;
+    (void)throughput(phases, warm_up, 1);
+  }
   const double quiet_one = throughput(phases, settings, 1);
   std::cout << "  quiet, 1 thread                 " << std::setw(7) << quiet_one << " patterns/s\n";
   const double quiet_auto = throughput(phases, settings, 0);
