@@ -139,9 +139,13 @@ const bool hooks_installed = __sanitizer_install_malloc_and_free_hooks(onAllocat
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::filesystem::path path = [] {
+    // Memory-backed when there is one: a disk-backed folder costs a quarter of the rate.
+    const std::filesystem::path temporary = std::filesystem::is_directory("/dev/shm")
+                                                ? std::filesystem::path("/dev/shm")
+                                                : std::filesystem::temp_directory_path();
     const std::string stem = "phasewise-fuzz-" + kTarget + "-" + std::to_string(::getpid());
-    if (kTarget != "folder") return std::filesystem::temp_directory_path() / (stem + extensionOf(kTarget));
-    const std::filesystem::path folder = std::filesystem::temp_directory_path() / stem;
+    if (kTarget != "folder") return temporary / (stem + extensionOf(kTarget));
+    const std::filesystem::path folder = temporary / stem;
     std::filesystem::create_directories(folder);
     return folder / "composition.csv";
   }();

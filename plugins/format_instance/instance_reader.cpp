@@ -225,7 +225,11 @@ ReadResult InstanceReader::readImpl(const std::filesystem::path& path, const Rea
       result.warnings.push_back("compositions are given in percent; converted to fractions");
   }
   std::vector<std::string> deposition_keys = {"X", "Y"};
-  if (auto keys = take("Deposition")) deposition_keys = splitNames(keys->text);
+  if (auto keys = take("Deposition")) {
+    deposition_keys = splitNames(keys->text);
+    if (deposition_keys.size() == 2 && deposition_keys[0] == deposition_keys[1])
+      throw FormatError(file, keys->line, "Deposition", "names the row " + deposition_keys[0] + " for both X and Y");
+  }
   if (deposition_keys.size() == 2 && raw.count(deposition_keys[0]) && raw.count(deposition_keys[1])) {
     const RawValue xs = *take(deposition_keys[0]);
     const RawValue ys = *take(deposition_keys[1]);

@@ -157,6 +157,9 @@ std::vector<Malformed> corpus() {
       {"InstanceDuplicateKey", "instance", "appears twice", text("g.txt", kInstanceHead + "Q=1,2\nQ=1,2\n")},
       {"InstanceCompositionLength", "instance", "has 3 values, expected 2",
        text("h.txt", replaced(kInstanceHead, "CFe=1,0.5", "CFe=1,0.5,0") + "Q=1,2\nI1=1,2\nI2=1,2\n")},
+      // Found by fuzzing: both positions from one row (the second read found it taken).
+      {"InstanceDepositionTwice", "instance", "for both X and Y",
+       text("k.txt", kInstanceHead + "Deposition=X,X\nX=1,2\nQ=1,2\nI1=1,2\nI2=1,2\n")},
       {"InstanceNoEquals", "instance", "expected key=value", text("i.txt", kInstanceHead + "Q=1,2\ngarbage line\n")},
       {"InstanceNaN", "instance", "is not a finite number", text("j.txt", kInstanceHead + "Q=1,2\nI1=1,nan\nI2=1,2\n")},
       {"InstanceDecreasingQ", "instance", "must increase strictly",
