@@ -26,6 +26,7 @@
 #include "composition_map_view.h"
 #include "format_hdf5/hdf5_format.h"
 #include "format_hdf5/project_file.h"
+#include "heat_map_view.h"
 #include "pattern_view.h"
 #include "phases_panel.h"
 #include "plot_style.h"
@@ -47,6 +48,7 @@ MainWindow::MainWindow(const core::FormatRegistry& registry, QWidget* parent)
       registry_(registry),
       document_(new ProjectDocument(this)),
       map_(new CompositionMapView(document_)),
+      heat_map_(new HeatMapView(document_)),
       patterns_(new PatternView(document_)),
       phases_(new PhasesPanel(document_)),
       log_(new QPlainTextEdit),
@@ -65,6 +67,10 @@ MainWindow::MainWindow(const core::FormatRegistry& registry, QWidget* parent)
     return d;
   };
   QDockWidget* map_dock = dock(tr("Composition map"), QStringLiteral("composition-map"), map_, Qt::LeftDockWidgetArea);
+  // The heat map shares the map's place (a tab): both look at the whole library.
+  QDockWidget* heat_dock = dock(tr("Heat map"), QStringLiteral("heat-map"), heat_map_, Qt::LeftDockWidgetArea);
+  tabifyDockWidget(map_dock, heat_dock);
+  map_dock->raise();
   QDockWidget* phases_dock = dock(tr("Phases"), QStringLiteral("phases"), phases_, Qt::RightDockWidgetArea);
   log_->setReadOnly(true);
   log_->setMaximumBlockCount(5000);
@@ -164,7 +170,8 @@ void MainWindow::createMenus() {
   QMenu* figures = file->addMenu(tr("Export &figure"));
   for (const auto& [which, title] : {std::pair<QString, QString>{QStringLiteral("patterns"), tr("Pattern view...")},
                                      {QStringLiteral("map"), tr("Composition map...")},
-                                     {QStringLiteral("phase"), tr("Selected phase...")}}) {
+                                     {QStringLiteral("phase"), tr("Selected phase...")},
+                                     {QStringLiteral("heat"), tr("Heat map...")}}) {
     const QString name = which;
     figures->addAction(title, this, [this, name] {
       const QString path = QFileDialog::getSaveFileName(this, tr("Export figure"), name,
@@ -352,6 +359,7 @@ bool MainWindow::exportRefined(const QString& path) {
 QCustomPlot* MainWindow::plotNamed(const QString& which) const {
   if (which == QLatin1String("map")) return map_->plot();
   if (which == QLatin1String("phase")) return phases_->plot();
+  if (which == QLatin1String("heat")) return heat_map_->plot();
   return patterns_->plot();
 }
 

@@ -31,6 +31,7 @@ namespace phasewise::gui {
 
 class ProjectDocument;
 class CompositionMapView;
+class HeatMapView;
 class PatternView;
 class PhasesPanel;
 
@@ -42,6 +43,7 @@ class MainWindow : public QMainWindow {
 
   [[nodiscard]] ProjectDocument* document() const { return document_; }
   [[nodiscard]] CompositionMapView* compositionMap() const { return map_; }
+  [[nodiscard]] HeatMapView* heatMap() const { return heat_map_; }
   [[nodiscard]] PatternView* patternView() const { return patterns_; }
   [[nodiscard]] PhasesPanel* phasesPanel() const { return phases_; }
   [[nodiscard]] JobController* jobs() const { return jobs_; }
@@ -59,7 +61,7 @@ class MainWindow : public QMainWindow {
   bool loadReferencePhases(const QString& path);
   bool refine(const core::RefinementSettings& settings, int candidate, bool preview = false);
   bool exportRefined(const QString& path);
-  // Writes a plot to PNG/PDF/SVG: "patterns", "map" or "phase" (synchronous: it is quick).
+  // Writes a plot to PNG/PDF/SVG: "patterns", "map", "phase" or "heat" (synchronous: it is quick).
   bool exportFigure(const QString& which, const QString& path);
   // The built-in example through the whole pipeline: open, decompose (K = 4), train a quick
   // classifier on the example's reference phases, refine every phase. Runs job after job.
@@ -102,6 +104,7 @@ class MainWindow : public QMainWindow {
   const core::FormatRegistry& registry_;
   ProjectDocument* document_;
   CompositionMapView* map_;
+  HeatMapView* heat_map_;
   PatternView* patterns_;
   PhasesPanel* phases_;
   QPlainTextEdit* log_;

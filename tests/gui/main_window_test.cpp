@@ -18,10 +18,14 @@
 #include <QThread>
 #include <QTimer>
 
+#include <set>
+
 #include "analysis_jobs.h"
 #include "autosave.h"
 #include "builtin_formats.h"
 #include "composition_map_view.h"
+#include "decompose/sample_quantities.h"
+#include "heat_map_view.h"
 #include "io/registry.h"
 #include "job_controller.h"
 #include "main_window.h"
@@ -280,6 +284,34 @@ TEST(MainWindowTest, MapColouringRubberBandWaterfallAndAxes) {
   window.patternView()->setDisplayAxis(core::DisplayAxis::DSpacingAngstrom);
   EXPECT_TRUE(window.patternView()->plot()->xAxis->label().startsWith(QStringLiteral("d")));
   ASSERT_TRUE(window.exportFigure(QStringLiteral("patterns"), artefact(QStringLiteral("gui-patterns-d.png"))));
+}
+
+TEST(MainWindowTest, HeatMapOrdersRowsMarksPhaseBoundariesAndSelects) {
+  MainWindow window(registry());
+  window.resize(1500, 920);
+  window.show();
+  ASSERT_NO_FATAL_FAILURE(openExampleDecomposed(window));
+  HeatMapView* heat = window.heatMap();
+  ASSERT_EQ(heat->rows().size(), 231U);
+  EXPECT_EQ(heat->columns(), static_cast<int>(window.document()->library().points()));
+  // By dominant phase: rows grouped, one boundary between consecutive groups.
+  heat->setOrder(HeatMapView::Order::DominantPhase);
+  const auto dominant = core::sampleQuantity(window.document()->library(), &*window.document()->decomposition(),
+                                             core::SampleQuantity::DominantPhase);
+  std::set<double> groups(dominant.begin(), dominant.end());
+  EXPECT_EQ(heat->boundaries().size(), groups.size() - 1);
+  for (std::size_t r = 1; r < heat->rows().size(); ++r)
+    EXPECT_LE(dominant[static_cast<std::size_t>(heat->rows()[r - 1])],
+              dominant[static_cast<std::size_t>(heat->rows()[r])]);
+  // A click on a row selects its sample everywhere.
+  heat->selectRowAt(100.2);
+  EXPECT_EQ(window.document()->selectedSample(), heat->rows()[100]);
+  // The map's selection becomes the row order (a path through the composition space).
+  heat->setOrder(HeatMapView::Order::Selection);
+  window.document()->setSelectedSamples({5, 3, 200, 42});
+  EXPECT_EQ(heat->rows(), (std::vector<int>{5, 3, 200, 42}));
+  heat->setOrder(HeatMapView::Order::DominantPhase);
+  ASSERT_TRUE(window.exportFigure(QStringLiteral("heat"), artefact(QStringLiteral("gui-heat-map.png"))));
 }
 
 // A fresh, empty folder for autosaves under the build tree.
