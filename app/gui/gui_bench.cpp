@@ -3,6 +3,7 @@
 #include <qcustomplot.h>
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QTimer>
@@ -50,19 +51,26 @@ Row measure(const core::FormatRegistry& registry, const QString& name, const QSt
   row.samples = window.document()->library().samples;
   row.points = window.document()->library().points();
   std::vector<double> map, pattern, heat;
+  auto* map_dock = window.findChild<QDockWidget*>(QStringLiteral("composition-map"));
+  auto* heat_dock = window.findChild<QDockWidget*>(QStringLiteral("heat-map"));
   for (int i = 0; i < 15; ++i) {
     window.document()->setSelectedSample(static_cast<int>((i * 7919) % std::max<std::size_t>(row.samples, 1)));
+    map_dock->raise();  // the map and the heat map share a place: each measured in view
+    QApplication::processEvents();
     timer.restart();
     window.compositionMap()->replotNow();
     map.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
     timer.restart();
     window.patternView()->plot()->replot(QCustomPlot::rpImmediateRefresh);
     pattern.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
+    heat_dock->raise();  // built on first view (not timed), then only redrawn
+    QApplication::processEvents();
     timer.restart();
     window.heatMap()->replotNow();
     heat.push_back(static_cast<double>(timer.nsecsElapsed()) / 1e6);
   }
   row.heat_ms = median(heat);
+  map_dock->raise();
   row.map_ms = median(map);
   row.pattern_ms = median(pattern);
   // Let the redraws queued above drain first, so that what follows measures the decomposition.

@@ -72,7 +72,14 @@ HeatMapView::HeatMapView(ProjectDocument* document, QWidget* parent)
     if (event->button() == Qt::LeftButton) selectRowAt(plot_->yAxis->pixelToCoord(event->pos().y()));
   });
   connect(document_, &ProjectDocument::libraryChanged, this, &HeatMapView::rebuild);
-  connect(document_, &ProjectDocument::decompositionChanged, this, &HeatMapView::rebuild);
+  connect(document_, &ProjectDocument::decompositionChanged, this, [this] {
+    if (order() == Order::DominantPhase) {
+      rebuild();
+    } else if (!stale_) {
+      drawBoundaries();
+      plot_->replot(QCustomPlot::rpQueuedReplot);
+    }
+  });
   connect(document_, &ProjectDocument::selectionChanged, this, [this] {
     // The selection order follows the map's selection; otherwise only the outline moves.
     if (order() == Order::Selection)
@@ -92,11 +99,23 @@ void HeatMapView::setOrder(Order order) { order_->setCurrentIndex(order_->findDa
 int HeatMapView::columns() const { return map_->data()->keySize(); }
 
 void HeatMapView::rebuild() {
+  stale_ = true;
+  if (isVisible()) rebuildNow();
+}
+
+void HeatMapView::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  if (stale_) rebuildNow();
+}
+
+void HeatMapView::rebuildNow() {
+  stale_ = false;
   const core::Library& lib = document_->library();
   const auto& d = document_->decomposition();
   rows_.clear();
   boundaries_.clear();
   plot_->clearItems();
+  boundary_lines_.clear();
   selected_ = nullptr;
   if (lib.samples == 0 || lib.points() < 2) {
     map_->data()->clear();
@@ -138,21 +157,29 @@ void HeatMapView::rebuild() {
   plot_->yAxis->setLabel(order() == Order::DominantPhase ? tr("row (by dominant phase)")
                          : order() == Order::Selection   ? tr("row (selection order)")
                                                          : tr("sample"));
-  // Phase boundaries: where the dominant phase changes from one row to the next.
-  if (!dominant.empty()) {
-    for (int r = 0; r + 1 < rows; ++r) {
-      if (dominant[static_cast<std::size_t>(rows_[static_cast<std::size_t>(r)])] ==
-          dominant[static_cast<std::size_t>(rows_[static_cast<std::size_t>(r + 1)])])
-        continue;
-      boundaries_.push_back(r);
-      auto* line = new QCPItemStraightLine(plot_);
-      line->point1->setCoords(lib.axis.values.front(), r + 0.5);
-      line->point2->setCoords(lib.axis.values.back(), r + 0.5);
-      line->setPen(QPen(QColor(255, 255, 255, 200), 1, Qt::DashLine));
-    }
-  }
+  drawBoundaries();
   plot_->rescaleAxes();
   showSelection();
+}
+
+void HeatMapView::drawBoundaries() {
+  for (QCPItemStraightLine* line : boundary_lines_) plot_->removeItem(line);
+  boundary_lines_.clear();
+  boundaries_.clear();
+  const core::Library& lib = document_->library();
+  const auto& d = document_->decomposition();
+  if (!d || d->samples != lib.samples || rows_.empty()) return;
+  // Where the dominant phase changes from one row to the next.
+  const std::vector<double> dominant = core::sampleQuantity(lib, &*d, core::SampleQuantity::DominantPhase);
+  for (std::size_t r = 0; r + 1 < rows_.size(); ++r) {
+    if (dominant[static_cast<std::size_t>(rows_[r])] == dominant[static_cast<std::size_t>(rows_[r + 1])]) continue;
+    boundaries_.push_back(static_cast<int>(r));
+    auto* line = new QCPItemStraightLine(plot_);
+    line->point1->setCoords(0, static_cast<double>(r) + 0.5);
+    line->point2->setCoords(1, static_cast<double>(r) + 0.5);
+    line->setPen(QPen(QColor(255, 255, 255, 200), 1, Qt::DashLine));
+    boundary_lines_.push_back(line);
+  }
 }
 
 void HeatMapView::showSelection() {

@@ -6,7 +6,9 @@
 // selects that row's sample everywhere; the selected sample's row is outlined.
 //
 // The colour image is built once per library, order or scale change (a non-uniform axis is
-// resampled onto at most kColumns uniform columns); redraws then only paint the cached image.
+// resampled onto at most kColumns uniform columns), and only while the view is visible (a
+// hidden tab catches up when shown); a new decomposition redraws only the boundary lines
+// unless the rows are ordered by it. Redraws paint the cached image.
 
 #include <QWidget>
 
@@ -45,8 +47,11 @@ class HeatMapView : public QWidget {
   void replotNow();
 
  private:
-  void rebuild();
+  void rebuild();  // rows, image and lines, now if visible (else when shown)
+  void rebuildNow();
+  void drawBoundaries();  // the phase boundaries for the current rows and decomposition
   void showSelection();
+  void showEvent(QShowEvent* event) override;
 
   ProjectDocument* document_;
   QCustomPlot* plot_;
@@ -56,6 +61,8 @@ class HeatMapView : public QWidget {
   QCheckBox* log_;
   QCPItemStraightLine* selected_ = nullptr;
   std::vector<int> rows_, boundaries_;
+  std::vector<QCPItemStraightLine*> boundary_lines_;
+  bool stale_ = true;
 };
 
 }  // namespace phasewise::gui

@@ -9,6 +9,7 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QDir>
+#include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QMessageBox>
@@ -292,6 +293,9 @@ TEST(MainWindowTest, HeatMapOrdersRowsMarksPhaseBoundariesAndSelects) {
   window.show();
   ASSERT_NO_FATAL_FAILURE(openExampleDecomposed(window));
   HeatMapView* heat = window.heatMap();
+  // Built when its tab is in view (hidden tabs wait): the user opens it.
+  window.findChild<QDockWidget*>(QStringLiteral("heat-map"))->raise();  // the user opens its tab
+  QApplication::processEvents();
   ASSERT_EQ(heat->rows().size(), 231U);
   EXPECT_EQ(heat->columns(), static_cast<int>(window.document()->library().points()));
   // By dominant phase: rows grouped, one boundary between consecutive groups.
