@@ -57,6 +57,13 @@ CompositionMapView::CompositionMapView(ProjectDocument* document, QWidget* paren
   plot_->selectionRect()->setBrush(QColor(0, 0, 0, 25));
   connect(plot_->selectionRect(), &QCPSelectionRect::accepted, this, &CompositionMapView::selectionRectangle);
   plot_->installEventFilter(this);
+  plot_->setMouseTracking(true);
+  connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
+    if (!hover_) return;
+    hover_->setText(
+        compositionAt(plot_->xAxis->pixelToCoord(event->pos().x()), plot_->yAxis->pixelToCoord(event->pos().y())));
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+  });
   connect(document_, &ProjectDocument::libraryChanged, this, &CompositionMapView::rebuild);
   connect(document_, &ProjectDocument::decompositionChanged, this, &CompositionMapView::recolour);
   connect(document_, &ProjectDocument::selectionChanged, this, &CompositionMapView::showSelection);
@@ -101,24 +108,94 @@ void CompositionMapView::rebuild() {
       y_.push_back(0.0);
     }
   }
-  if (ternary) {
-    plot_->xAxis->setLabel(
-        QString::fromStdString(lib.elements[1] + " + " + lib.elements[2] + "/2  (" + lib.elements[0] + " at 0)"));
-    plot_->yAxis->setLabel(QString::fromStdString(lib.elements[2] + " \u00D7 \u221A3/2"));
-  } else {
+  if (!ternary) {  // a ternary plot is labelled at its corners (drawTernaryFrame)
     plot_->xAxis->setLabel(lib.x.empty() ? tr("sample") : tr("x (mm)"));
     plot_->yAxis->setLabel(lib.x.empty() ? QString() : tr("y (mm)"));
   }
+  ternary_ = ternary;
+  drawTernaryFrame();
   recolour();
   fitAxes();
   plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void CompositionMapView::drawTernaryFrame() {
+  plot_->clearItems();
+  hover_ = nullptr;
+  // The cartesian axes mean nothing on a ternary plot: the frame and grid say it all.
+  for (QCPAxis* axis : plot_->axisRect()->axes()) {
+    axis->setTicks(!ternary_);
+    axis->setTickLabels(!ternary_ && (axis == plot_->xAxis || axis == plot_->yAxis));
+    axis->setBasePen(ternary_ ? Qt::NoPen : QPen(Qt::black));
+    axis->grid()->setVisible(!ternary_);
+  }
+  if (!ternary_) return;
+  plot_->xAxis->setLabel(QString());
+  plot_->yAxis->setLabel(QString());
+  const core::Library& lib = document_->library();
+  constexpr double h = 0.8660254037844386;               // sqrt(3)/2
+  const QPointF corner[3] = {{0, 0}, {1, 0}, {0.5, h}};  // where each element is pure
+  auto line = [&](QPointF a, QPointF b, const QPen& pen) {
+    auto* l = new QCPItemLine(plot_);
+    l->start->setCoords(a);
+    l->end->setCoords(b);
+    l->setPen(pen);
+    l->setLayer(QStringLiteral("grid"));  // under the samples
+  };
+  const QPen grid(QColor(190, 190, 190), 1, Qt::DashLine);
+  for (int e = 0; e < 3; ++e) {
+    const QPointF& a = corner[e];
+    const QPointF& b = corner[(e + 1) % 3];
+    const QPointF& c = corner[(e + 2) % 3];
+    line(a, b, QPen(Qt::black, 1.2));
+    // Element e's fraction f is constant on the segment between the other two edges at f.
+    for (int k = 1; k < 5; ++k) {
+      const double f = 0.2 * k;
+      line(a * f + b * (1 - f), a * f + c * (1 - f), grid);
+    }
+    auto* label = new QCPItemText(plot_);
+    label->setText(QString::fromStdString(lib.elements[static_cast<std::size_t>(e)]));
+    label->position->setCoords(a.x() + (e == 0 ? -0.03 : e == 1 ? 0.03 : 0.0), a.y() + (e == 2 ? 0.04 : -0.04));
+    label->setFont(QFont(font().family(), 11, QFont::Bold));
+    label->setClipToAxisRect(false);
+  }
+  hover_ = new QCPItemText(plot_);
+  hover_->setPositionAlignment(Qt::AlignTop | Qt::AlignRight);
+  hover_->position->setType(QCPItemPosition::ptAxisRectRatio);
+  hover_->position->setCoords(0.99, 0.01);
+  hover_->setText(QString());
+}
+
+QString CompositionMapView::compositionAt(double x, double y) const {
+  if (!ternary_ || x_.empty()) return {};
+  const double f2 = y / 0.8660254037844386, f1 = x - 0.5 * f2, f0 = 1 - f1 - f2;
+  constexpr double slack = 1e-9;
+  if (f0 < -slack || f1 < -slack || f2 < -slack) return {};
+  const core::Library& lib = document_->library();
+  std::size_t nearest = 0;
+  double best = 1e300;
+  for (std::size_t s = 0; s < x_.size(); ++s)
+    if (const double d = std::hypot(x_[s] - x, y_[s] - y); d < best) {
+      best = d;
+      nearest = s;
+    }
+  return QStringLiteral("%1 %2  %3 %4  %5 %6\nnearest: sample %7")
+      .arg(QString::fromStdString(lib.elements[0]))
+      .arg(std::max(0.0, f0), 0, 'f', 2)
+      .arg(QString::fromStdString(lib.elements[1]))
+      .arg(std::max(0.0, f1), 0, 'f', 2)
+      .arg(QString::fromStdString(lib.elements[2]))
+      .arg(std::max(0.0, f2), 0, 'f', 2)
+      .arg(nearest + 1);
 }
 
 void CompositionMapView::fitAxes() {
   if (x_.empty()) return;
   const auto [x_low, x_high] = std::minmax_element(x_.begin(), x_.end());
   const auto [y_low, y_high] = std::minmax_element(y_.begin(), y_.end());
-  const double xm = 0.05 * std::max(*x_high - *x_low, 1e-9), ym = 0.05 * std::max(*y_high - *y_low, 1e-9);
+  // A ternary plot leaves room for the element names at its corners.
+  const double margin = ternary_ ? 0.1 : 0.05;
+  const double xm = margin * std::max(*x_high - *x_low, 1e-9), ym = margin * std::max(*y_high - *y_low, 1e-9);
   plot_->xAxis->setRange(*x_low - xm, *x_high + xm);
   plot_->yAxis->setRange(*y_low - ym, *y_high + ym);
   const core::Library& lib = document_->library();

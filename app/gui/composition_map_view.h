@@ -1,7 +1,8 @@
 #pragma once
-// The composition map: every sample at its composition (ternary triangle for three elements,
-// wafer x/y otherwise), coloured by a chosen quantity (dominant phase, total intensity, a
-// phase's share or shift, the residual) with a colour scale. A click selects the nearest
+// The composition map: every sample at its composition (a true ternary plot for three
+// elements: triangle frame, element names at the corners, fraction grid lines every 0.2 and a
+// hover read-out of the composition under the cursor; wafer x/y otherwise), coloured by a chosen quantity (dominant
+// phase, total intensity, a phase's share or shift, the residual) with a colour scale. A click selects the nearest
 // sample; a drag selects every sample inside the rectangle (shown as a waterfall).
 
 #include <QWidget>
@@ -10,6 +11,7 @@
 
 class QCustomPlot;
 class QCPColorScale;
+class QCPItemText;
 class QComboBox;
 class QSpinBox;
 class QMouseEvent;
@@ -34,6 +36,11 @@ class CompositionMapView : public QWidget {
   [[nodiscard]] QPointF position(int sample) const;
   // Redraws at once (not queued); for the redraw benchmark.
   void replotNow();
+  [[nodiscard]] bool ternary() const { return ternary_; }
+  // The composition at a point of the ternary plot ("Fe 0.20  Ni 0.50  Cu 0.30", and the
+  // nearest sample), empty outside the triangle or when the map is not ternary; what hovering
+  // shows.
+  [[nodiscard]] QString compositionAt(double x, double y) const;
 
  private:
   void rebuild();
@@ -41,6 +48,7 @@ class CompositionMapView : public QWidget {
   void showSelection();
   void selectionRectangle(const QRect& rect, QMouseEvent* event);
   void fitAxes();  // data in view, equal scale on both axes where they share a unit
+  void drawTernaryFrame();
   bool eventFilter(QObject* watched, QEvent* event) override;
 
   ProjectDocument* document_;
@@ -49,6 +57,8 @@ class CompositionMapView : public QWidget {
   QComboBox* quantity_;
   QSpinBox* phase_;
   std::vector<double> x_, y_;
+  bool ternary_ = false;
+  QCPItemText* hover_ = nullptr;
 };
 
 }  // namespace phasewise::gui

@@ -265,6 +265,18 @@ TEST(MainWindowTest, MapColouringRubberBandWaterfallAndAxes) {
   window.show();
   ASSERT_NO_FATAL_FAILURE(openExampleDecomposed(window));
   CompositionMapView* map = window.compositionMap();
+  // A true ternary plot: frame, grid every 0.2 for each element, the elements at the corners,
+  // and the composition under the cursor.
+  ASSERT_TRUE(map->ternary());
+  EXPECT_EQ(map->plot()->itemCount(), 3 * (1 + 4 + 1) + 1);  // per element: edge, 4 grid lines, label; read-out
+  EXPECT_TRUE(map->compositionAt(0.9, 0.6).isEmpty()) << "outside the triangle";
+  const auto& lib = window.document()->library();
+  const QPointF sample = map->position(17);
+  const QString here = map->compositionAt(sample.x(), sample.y());
+  EXPECT_TRUE(here.contains(QStringLiteral("nearest: sample 18"))) << here.toStdString();
+  EXPECT_TRUE(here.contains(QString::fromStdString(lib.elements[0]) + QStringLiteral(" ") +
+                            QString::number(lib.fraction(17, 0), 'f', 2)))
+      << here.toStdString();
   map->setColouring(core::SampleQuantity::PhaseShare, 1);
   EXPECT_EQ(map->colouring(), core::SampleQuantity::PhaseShare);
   EXPECT_GT(map->plot()->graphCount(), 40);  // colour classes
