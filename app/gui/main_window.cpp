@@ -28,6 +28,7 @@
 #include "format_hdf5/project_file.h"
 #include "heat_map_view.h"
 #include "pattern_view.h"
+#include "phase_maps_view.h"
 #include "phases_panel.h"
 #include "plot_style.h"
 #include "project_document.h"
@@ -49,6 +50,7 @@ MainWindow::MainWindow(const core::FormatRegistry& registry, QWidget* parent)
       document_(new ProjectDocument(this)),
       map_(new CompositionMapView(document_)),
       heat_map_(new HeatMapView(document_)),
+      phase_maps_(new PhaseMapsView(document_, map_)),
       patterns_(new PatternView(document_)),
       phases_(new PhasesPanel(document_)),
       log_(new QPlainTextEdit),
@@ -70,6 +72,9 @@ MainWindow::MainWindow(const core::FormatRegistry& registry, QWidget* parent)
   // The heat map shares the map's place (a tab): both look at the whole library.
   QDockWidget* heat_dock = dock(tr("Heat map"), QStringLiteral("heat-map"), heat_map_, Qt::LeftDockWidgetArea);
   tabifyDockWidget(map_dock, heat_dock);
+  QDockWidget* phase_maps_dock =
+      dock(tr("Phase maps"), QStringLiteral("phase-maps"), phase_maps_, Qt::LeftDockWidgetArea);
+  tabifyDockWidget(heat_dock, phase_maps_dock);
   map_dock->raise();
   QDockWidget* phases_dock = dock(tr("Phases"), QStringLiteral("phases"), phases_, Qt::RightDockWidgetArea);
   log_->setReadOnly(true);
@@ -171,7 +176,8 @@ void MainWindow::createMenus() {
   for (const auto& [which, title] : {std::pair<QString, QString>{QStringLiteral("patterns"), tr("Pattern view...")},
                                      {QStringLiteral("map"), tr("Composition map...")},
                                      {QStringLiteral("phase"), tr("Selected phase...")},
-                                     {QStringLiteral("heat"), tr("Heat map...")}}) {
+                                     {QStringLiteral("heat"), tr("Heat map...")},
+                                     {QStringLiteral("phase-maps"), tr("Phase maps...")}}) {
     const QString name = which;
     figures->addAction(title, this, [this, name] {
       const QString path = QFileDialog::getSaveFileName(this, tr("Export figure"), name,
@@ -360,6 +366,7 @@ QCustomPlot* MainWindow::plotNamed(const QString& which) const {
   if (which == QLatin1String("map")) return map_->plot();
   if (which == QLatin1String("phase")) return phases_->plot();
   if (which == QLatin1String("heat")) return heat_map_->plot();
+  if (which == QLatin1String("phase-maps")) return phase_maps_->plot();
   return patterns_->plot();
 }
 

@@ -32,6 +32,7 @@ namespace phasewise::gui {
 class ProjectDocument;
 class CompositionMapView;
 class HeatMapView;
+class PhaseMapsView;
 class PatternView;
 class PhasesPanel;
 
@@ -44,6 +45,7 @@ class MainWindow : public QMainWindow {
   [[nodiscard]] ProjectDocument* document() const { return document_; }
   [[nodiscard]] CompositionMapView* compositionMap() const { return map_; }
   [[nodiscard]] HeatMapView* heatMap() const { return heat_map_; }
+  [[nodiscard]] PhaseMapsView* phaseMaps() const { return phase_maps_; }
   [[nodiscard]] PatternView* patternView() const { return patterns_; }
   [[nodiscard]] PhasesPanel* phasesPanel() const { return phases_; }
   [[nodiscard]] JobController* jobs() const { return jobs_; }
@@ -105,6 +107,7 @@ class MainWindow : public QMainWindow {
   ProjectDocument* document_;
   CompositionMapView* map_;
   HeatMapView* heat_map_;
+  PhaseMapsView* phase_maps_;
   PatternView* patterns_;
   PhasesPanel* phases_;
   QPlainTextEdit* log_;

@@ -31,6 +31,7 @@
 #include "job_controller.h"
 #include "main_window.h"
 #include "pattern_view.h"
+#include "phase_maps_view.h"
 #include "phase_table_model.h"
 #include "phases_panel.h"
 #include "project_document.h"
@@ -328,6 +329,16 @@ TEST(MainWindowTest, HeatMapOrdersRowsMarksPhaseBoundariesAndSelects) {
   EXPECT_EQ(heat->rows(), (std::vector<int>{5, 3, 200, 42}));
   heat->setOrder(HeatMapView::Order::DominantPhase);
   ASSERT_TRUE(window.exportFigure(QStringLiteral("heat"), artefact(QStringLiteral("gui-heat-map.png"))));
+  // One small map per phase; a click on the third selects phase 3 and the nearest sample.
+  window.findChild<QDockWidget*>(QStringLiteral("phase-maps"))->raise();
+  QApplication::processEvents();
+  PhaseMapsView* maps = window.phaseMaps();
+  ASSERT_EQ(maps->mapCount(), 4);
+  maps->plot()->replot(QCustomPlot::rpImmediateRefresh);  // lays the maps out
+  auto* third = maps->plot()->axisRects().at(2);
+  maps->clickAt(third->rect().center());
+  EXPECT_EQ(window.document()->selectedPhase(), 2);
+  ASSERT_TRUE(window.exportFigure(QStringLiteral("phase-maps"), artefact(QStringLiteral("gui-phase-maps.png"))));
 }
 
 // A fresh, empty folder for autosaves under the build tree.
