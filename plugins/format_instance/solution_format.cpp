@@ -1,6 +1,7 @@
 #include "format_instance/solution_format.h"
 
 #include <cctype>
+#include <cmath>
 #include <fstream>
 #include <map>
 
@@ -11,6 +12,8 @@
 namespace phasewise::plugins {
 using namespace core;
 namespace {
+constexpr double kMostPhases = 10000;  // K, BName<i>, B<i>
+constexpr double kMostSamples = 1e7;   // C<i>, S<i>
 template <typename T>
 void row(std::ostream& out, const std::string& key, const T* values, std::size_t count, std::string& buffer) {
   buffer.clear();
@@ -87,27 +90,31 @@ Solution readSolution(const std::filesystem::path& path) {
     if (eq == std::string_view::npos) throw FormatError(file, reader.lineNumber(), "", "expected key=value");
     const std::string key(trim(content.substr(0, eq)));
     const std::string value(trim(content.substr(eq + 1)));
-    auto index = [&](std::size_t prefix) {
+    // Counts and indices are whole numbers in a range, checked before they size anything.
+    auto index = [&](std::size_t prefix, double most) {
       double v = 0;
-      if (!parseNumber(key.substr(prefix), v) || v < 1) throw FormatError(file, reader.lineNumber(), key, "bad index");
+      if (!parseNumber(key.substr(prefix), v) || v < 1 || v > most || v != std::floor(v))
+        throw FormatError(file, reader.lineNumber(), key,
+                          "bad index (a whole number from 1 to " + formatNumber(most) + ")");
       return static_cast<std::size_t>(v);
     };
     if (key == "K") {
       double v = 0;
-      if (!parseNumber(value, v) || v < 1) throw FormatError(file, reader.lineNumber(), "K", "is not a phase count");
+      if (!parseNumber(value, v) || v < 1 || v > kMostPhases || v != std::floor(v))
+        throw FormatError(file, reader.lineNumber(), "K", "is not a phase count (1 to 10000)");
       s.phases = static_cast<int>(v);
     } else if (key == "Q") {
       s.q = numbers(value, file, reader.lineNumber(), key);
     } else if (key.rfind("BName", 0) == 0) {
-      const std::size_t i = index(5);
+      const std::size_t i = index(5, kMostPhases);
       if (s.names.size() < i) s.names.resize(i);
       s.names[i - 1] = value;
     } else if (key.size() > 1 && key[0] == 'B' && std::isdigit(static_cast<unsigned char>(key[1]))) {
-      bases[index(1)] = numbers(value, file, reader.lineNumber(), key);
+      bases[index(1, kMostPhases)] = numbers(value, file, reader.lineNumber(), key);
     } else if (key.size() > 1 && key[0] == 'C' && std::isdigit(static_cast<unsigned char>(key[1]))) {
-      c[index(1)] = numbers(value, file, reader.lineNumber(), key);
+      c[index(1, kMostSamples)] = numbers(value, file, reader.lineNumber(), key);
     } else if (key.size() > 1 && key[0] == 'S' && std::isdigit(static_cast<unsigned char>(key[1]))) {
-      shifts[index(1)] = numbers(value, file, reader.lineNumber(), key);
+      shifts[index(1, kMostSamples)] = numbers(value, file, reader.lineNumber(), key);
     } else if (key == "L") {
       for (double v : numbers(value, file, reader.lineNumber(), key)) s.loss.push_back(static_cast<float>(v));
     }

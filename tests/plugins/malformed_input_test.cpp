@@ -13,6 +13,7 @@
 #include "format_hdf5/hdf5_handles.h"
 #include "format_hdf5/phase_library_file.h"
 #include "format_hdf5/project_file.h"
+#include "format_instance/solution_format.h"
 #include "io/npy.h"
 #include "io/registry.h"
 #include "sample_files.h"
@@ -263,6 +264,26 @@ TEST(MalformedCorpusTest, HoldsAtLeastThirtyCases) { EXPECT_GE(corpus().size(), 
 // The libFuzzer seed corpus (scripts/fuzz.sh): valid files of every format and the malformed
 // cases above, one folder per fuzz target, under $PHASEWISE_FUZZ_SEED_DIR (a temporary folder
 // when unset, so that the writing itself is tested on every run).
+// Found by fuzzing in CI: K=1111111111111111111111111 was converted to int (undefined
+// behaviour), and a huge BName index would have sized the name list.
+TEST(SolutionFileTest, HugeCountsAndIndicesAreRefusedBeforeAnythingIsSized) {
+  const fs::path dir = freshTempDir();
+  for (const auto& [text, key] :
+       std::vector<std::pair<std::string, std::string>>{{"K=1111111111111111111111111\nQ=1,2\n", "K"},
+                                                        {"K=2.5\nQ=1,2\n", "K"},
+                                                        {"K=1\nQ=1,2\nBName99999999999=a\n", "BName99999999999"},
+                                                        {"K=1\nQ=1,2\nB1=0,1\nC1e30=1\n", "C1e30"},
+                                                        {"K=1\nQ=1,2\nB1=0,1\nC1=1\nS2.5=1\n", "S2.5"}}) {
+    writeText(dir / "s.txt", text);
+    try {
+      (void)plugins::readSolution(dir / "s.txt");
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const core::FormatError& e) {
+      EXPECT_NE(std::string(e.what()).find(key), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(FuzzSeedsTest, WritesASeedCorpusForEveryFuzzTarget) {
   const char* env = std::getenv("PHASEWISE_FUZZ_SEED_DIR");
   const fs::path root = env && *env ? fs::path(env) : freshTempDir() / "seeds";
