@@ -102,7 +102,10 @@ PhaseLibrary readStickTable(const std::filesystem::path& path, const StickTableO
       return v;
     };
     if (layout == Layout::DrnetsLibrary || layout == Layout::DrnetsBases) {
-      const long index = static_cast<long>(number(0, "phase_index"));
+      const double value = number(0, "phase_index");
+      if (value < 0 || value > 1e9 || value != std::floor(value))
+        throw FormatError(file, reader.lineNumber(), "phase_index", "is not a whole number from 0 to 1e9");
+      const auto index = static_cast<long>(value);
       const bool named = layout == Layout::DrnetsLibrary;
       if (named && fields.size() != 4)
         throw FormatError(file, reader.lineNumber(), "", "expected 4 tab-separated columns");

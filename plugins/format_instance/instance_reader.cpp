@@ -140,8 +140,16 @@ ReadResult InstanceReader::readImpl(const std::filesystem::path& path, const Rea
       if (!declared_n && index > 10'000'000)
         throw FormatError(file, reader.lineNumber(), key, "implausible sample number");
       const std::size_t m = lib.axis.values.size();
+      // A row holds m numbers of at least two bytes each (with the separator): the file's size
+      // bounds the rows it can hold, so memory follows the file, not the numbers it claims.
+      const std::size_t most_rows = static_cast<std::size_t>(reader.fileSize() / (2 * m)) + 1;
+      if (index > most_rows)
+        throw FormatError(file, reader.lineNumber(), key,
+                          "sample " + std::to_string(index) + " is more than a file of " +
+                              std::to_string(reader.fileSize()) + " bytes can hold");
       // Knowing N lets the matrix be allocated once, at its final size.
-      if (declared_n && lib.intensities.capacity() < *declared_n * m) lib.intensities.reserve(*declared_n * m);
+      const std::size_t rows = declared_n ? std::min(*declared_n, most_rows) : 0;
+      if (lib.intensities.capacity() < rows * m) lib.intensities.reserve(rows * m);
       if (index > intensity_line.size()) {
         intensity_line.resize(index, 0);
         lib.intensities.resize(index * m, 0.0F);

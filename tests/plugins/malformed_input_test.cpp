@@ -161,6 +161,8 @@ std::vector<Malformed> corpus() {
       // Found by fuzzing: both positions from one row (the second read found it taken).
       {"InstanceDepositionTwice", "instance", "for both X and Y",
        text("k.txt", kInstanceHead + "Deposition=X,X\nX=1,2\nQ=1,2\nI1=1,2\nI2=1,2\n")},
+      // Found by fuzzing: I1888888= in a 40-byte file sized the matrix for 1.9 million samples.
+      {"InstanceSampleNumberBeyondTheFile", "instance", "bytes can hold", text("l.txt", "Q=1,2\nI1888888=1,2\n")},
       {"InstanceNoEquals", "instance", "expected key=value", text("i.txt", kInstanceHead + "Q=1,2\ngarbage line\n")},
       {"InstanceNaN", "instance", "is not a finite number", text("j.txt", kInstanceHead + "Q=1,2\nI1=1,nan\nI2=1,2\n")},
       {"InstanceDecreasingQ", "instance", "must increase strictly",

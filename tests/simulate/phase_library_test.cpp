@@ -51,6 +51,15 @@ TEST(StickTableTest, PlainTablesNeedToNameTheirPosition) {
   EXPECT_DOUBLE_EQ(sticks.peaks[1].intensity, 100.0);
   writeText(dir / "bad.txt", "# q_nm intensity\n20 abc\n");
   EXPECT_THROW((void)readStickTable(dir / "bad.txt"), FormatError);
+  // Found by fuzzing: a phase index of 5.6e28 was converted to long (undefined behaviour).
+  writeText(dir / "huge.tsv",
+            "# phase_index\tphase_name\tQ_nm^-1\tintensity\n55555555555555555555555555555\ta\t23\t1\n");
+  try {
+    (void)readStickTable(dir / "huge.tsv");
+    ADD_FAILURE() << "a phase index of 5.6e28 was accepted";
+  } catch (const FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("phase_index"), std::string::npos) << e.what();
+  }
 }
 
 TEST(StickTableTest, RealDataDrnetsStickLibraries) {
