@@ -139,6 +139,23 @@ std::vector<hsize_t> Reader::dims(hid_t group, const std::string& name, H5T_clas
   if (rank < 0 || rank > 8) fail(name, "dataset has an unreadable shape");
   std::vector<hsize_t> d(static_cast<std::size_t>(rank));
   H5Sget_simple_extent_dims(space.id(), d.data(), nullptr);
+  // Callers size their buffers from these dimensions, so they must be backed by what the file
+  // holds: a contiguous dataset has all its bytes stored (else a truncated file reads as silent
+  // fill values); compressed chunks expand at most ~1,000-fold (deflate's limit).
+  hsize_t elements = 1;
+  for (hsize_t v : d) {
+    if (v != 0 && elements > (hsize_t{1} << 40) / v) fail(name, "dataset is too large " + dimsText(d));
+    elements *= v;
+  }
+  if (elements > 0) {
+    const hsize_t bytes = elements * H5Tget_size(type.id());
+    const hsize_t stored = H5Dget_storage_size(dataset.id());
+    Handle plist(H5Dget_create_plist(dataset.id()), H5Pclose);
+    const bool contiguous = H5Pget_layout(plist.id()) == H5D_CONTIGUOUS;
+    if (contiguous ? stored < bytes : (stored == 0 || bytes / 1024 > stored))
+      fail(name, "dataset declares " + dimsText(d) + " values but the file stores " + std::to_string(stored) +
+                     " bytes of them: truncated or damaged");
+  }
   return d;
 }
 
@@ -151,23 +168,11 @@ std::vector<hsize_t> Reader::numericDims(hid_t group, const std::string& name) c
 }
 
 std::vector<double> Reader::numbers(hid_t group, const std::string& name) const {
-  const std::vector<hsize_t> d = numericDims(group, name);
+  const std::vector<hsize_t> d = numericDims(group, name);  // checked against what is stored
   hsize_t count = 1;
-  for (hsize_t v : d) {
-    if (v != 0 && count > (hsize_t{1} << 34) / v) fail(name, "dataset is too large (" + dimsText(d) + ")");
-    count *= v;
-  }
-  {
-    // Memory follows what the file holds: compressed chunks expand at most ~1,000-fold
-    // (deflate's limit), and a dataset with nothing stored would read as silent fill values.
-    Handle dataset(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
-    const hsize_t stored = H5Dget_storage_size(dataset.id());
-    if (count > 0 && (stored == 0 || count * sizeof(double) / 1024 > stored))
-      fail(name, "dataset declares " + dimsText(d) + " values but the file stores " + std::to_string(stored) +
-                     " bytes of them: truncated or damaged");
-  }
+  for (hsize_t v : d) count *= v;
   std::vector<double> values(static_cast<std::size_t>(count));
-  readStored(group, name, d, H5T_NATIVE_DOUBLE, values.data());
+  readWhole(group, name, H5T_NATIVE_DOUBLE, values.data());
   return values;
 }
 
@@ -176,21 +181,12 @@ void Reader::read(hid_t group, const std::string& name, hid_t memory_type, const
   const H5T_class_t klass = H5Tget_class(memory_type);
   const std::vector<hsize_t> d = dims(group, name, klass);
   if (d != expected) fail(name, "dataset has shape " + dimsText(d) + ", expected " + dimsText(expected));
-  readStored(group, name, d, memory_type, out);
+  readWhole(group, name, memory_type, out);
 }
 
-void Reader::readStored(hid_t group, const std::string& name, const std::vector<hsize_t>& d, hid_t memory_type,
-                        void* out) const {
+void Reader::readWhole(hid_t group, const std::string& name, hid_t memory_type, void* out) const {
+  // dims() has checked the dataset against what the file stores, before the caller allocated.
   Handle dataset(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
-  Handle plist(H5Dget_create_plist(dataset.id()), H5Pclose);
-  hsize_t elements = 1;
-  for (hsize_t v : d) elements *= v;
-  Handle type(H5Dget_type(dataset.id()), H5Tclose);
-  // A contiguous dataset must have its bytes in the file; a truncated file would otherwise
-  // read as fill values (silent zeros).
-  if (H5Pget_layout(plist.id()) == H5D_CONTIGUOUS && elements > 0 &&
-      H5Dget_storage_size(dataset.id()) < elements * H5Tget_size(type.id()))
-    fail(name, "dataset's data is not (fully) stored in the file: truncated or damaged");
   if (H5Dread(dataset.id(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
     fail(name, "dataset cannot be read (damaged file?)");
 }

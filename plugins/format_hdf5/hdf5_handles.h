@@ -76,9 +76,8 @@ class Reader {
   [[noreturn]] void fail(const std::string& field, const std::string& problem) const;
 
  private:
-  // Reads dataset `name` of dimensions `d` whole, after checking its bytes are in the file.
-  void readStored(hid_t group, const std::string& name, const std::vector<hsize_t>& d, hid_t memory_type,
-                  void* out) const;
+  // Reads dataset `name` whole (after dims() checked it).
+  void readWhole(hid_t group, const std::string& name, hid_t memory_type, void* out) const;
   std::string file_;
 };
 
