@@ -66,10 +66,13 @@ Library readLibraryFile(const std::string& file) {
 
 ReadResult Hdf5Reader::readImpl(const std::filesystem::path& path, const ReadOptions& options) const {
   const std::string file = path.string();
-  h5::checkBeforeReading(path, [&] { (void)readLibraryFile(file); });
+  const h5::Hdf5Source source(path, [&](const std::filesystem::path& copy) {
+    Hdf5Writer().write(readLibraryFile(file), copy);
+    return std::string();
+  });
   reportProgress(options.progress, 0.0, "reading HDF5");
   ReadResult result;
-  result.library = readLibraryFile(file);
+  result.library = readLibraryFile(source.path().string());
   return result;
 }
 

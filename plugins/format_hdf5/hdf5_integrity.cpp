@@ -1,7 +1,9 @@
 #include "hdf5_integrity.h"
 
+#include <unistd.h>
 #include <zlib.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -34,25 +36,25 @@ std::uint32_t checksumFrom(std::ifstream& in, std::uint64_t offset) {
   throw core::FormatError(file.string(), 0, "", why);
 }
 
-// Runs `read` in a child process first (child_process.h).
-void readInChild(const std::filesystem::path& file, const std::function<void()>& read,
-                 std::chrono::milliseconds patience) {
+// Runs `convert` in a child process (child_process.h) and returns what it returned.
+std::string convertInChild(const std::filesystem::path& file, const std::filesystem::path& copy,
+                           const Hdf5Source::Convert& convert, std::chrono::milliseconds patience) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(file, ec);
   try {
     // Generous for a sound file (HDF5 reads hundreds of MB/s), short for a hang; memory: the
     // address space in use, plus 512 MB and 8 bytes per byte of file.
-    (void)runInChild(
-        [&] {
-          read();
-          return std::string();
-        },
-        patience + std::chrono::seconds(ec ? 0 : size / (20 << 20)), (512ULL << 20) + 8ULL * (ec ? 0 : size));
+    return runInChild([&] { return convert(copy); }, patience + std::chrono::seconds(ec ? 0 : size / (20 << 20)),
+                      (512ULL << 20) + 8ULL * (ec ? 0 : size));
   } catch (const ChildFailure& failure) {
     damaged(file, std::string("damaged: reading it ") + failure.what());
-  } catch (const core::Error&) {
-    // Refused cleanly: the caller's own read says why.
   }
+}
+
+std::filesystem::path temporaryCopyPath() {
+  static std::atomic<unsigned> counter{0};
+  return std::filesystem::temp_directory_path() /
+         ("phasewise-hdf5-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".h5");
 }
 }  // namespace
 
@@ -77,8 +79,8 @@ void sealFile(const std::filesystem::path& file) {
   if (!io) throw core::Error("cannot seal " + file.string());
 }
 
-void checkBeforeReading(const std::filesystem::path& file, const std::function<void()>& read,
-                        std::chrono::milliseconds patience) {
+Hdf5Source::Hdf5Source(const std::filesystem::path& file, const Convert& convert, std::chrono::milliseconds patience)
+    : file_(file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) damaged(file, "cannot be opened");
   std::string head(kUserBlockBytes, '\0');
@@ -97,7 +99,14 @@ void checkBeforeReading(const std::filesystem::path& file, const std::function<v
     if (checksumFrom(in, kUserBlockBytes) != crc) damaged(file, "damaged: checksum mismatch (changed since written)");
     return;  // sealed and intact: libhdf5 reads what Phasewise wrote
   }
-  readInChild(file, read, patience);
+  copy_ = temporaryCopyPath();
+  note_ = convertInChild(file, copy_, convert, patience);
+}
+
+Hdf5Source::~Hdf5Source() {
+  if (copy_.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove(copy_, ec);
 }
 
 }  // namespace phasewise::plugins::h5

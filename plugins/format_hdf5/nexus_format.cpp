@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "format_hdf5/hdf5_format.h"
 #include "format_hdf5/hdf5_handles.h"
 #include "format_hdf5/hdf5_integrity.h"
 #include "util/error.h"
@@ -281,10 +282,24 @@ int NexusReader::confidence(const FileProbe& probe) const {
 
 ReadResult NexusReader::readImpl(const std::filesystem::path& path, const ReadOptions& options) const {
   const std::string file = path.string();
-  // libhdf5 can crash or loop on a damaged file: a first read in a child process.
-  h5::checkBeforeReading(path, [&] { (void)readNexus(file); });
+  // libhdf5 can crash, loop or blow up memory on a damaged file: the child reads it and hands
+  // back a sealed Phasewise copy, with the warnings one per line.
+  const h5::Hdf5Source source(path, [&](const std::filesystem::path& copy) {
+    const ReadResult read = readNexus(file);
+    Hdf5Writer().write(read.library, copy);
+    std::string warnings;
+    for (const std::string& w : read.warnings) warnings += w + "\n";
+    return warnings;
+  });
   reportProgress(options.progress, 0.0, "reading NeXus");
-  return readNexus(file);
+  if (source.sealed()) return readNexus(file);  // a sealed file is Phasewise's, not NeXus: says so
+  ReadResult result;
+  result.library = Hdf5Reader().read(source.path()).library;
+  std::vector<std::string_view> lines;
+  splitFields(source.note(), "\n", lines);
+  for (std::string_view w : lines)
+    if (!w.empty()) result.warnings.emplace_back(w);
+  return result;
 }
 
 }  // namespace phasewise::plugins

@@ -277,17 +277,23 @@ bool holdsPhaseLibraryUnchecked(const std::filesystem::path& path) {
 }  // namespace
 
 PhaseLibrary readPhaseLibraryFile(const std::filesystem::path& path) {
-  h5::checkBeforeReading(path, [&] { (void)readPhaseLibraryUnchecked(path); });
-  return readPhaseLibraryUnchecked(path);
+  const h5::Hdf5Source source(path, [&](const std::filesystem::path& copy) {
+    writePhaseLibraryFile(readPhaseLibraryUnchecked(path), copy);
+    return std::string();
+  });
+  return readPhaseLibraryUnchecked(source.path());
 }
 
 bool holdsPhaseLibrary(const std::filesystem::path& path) {
   try {
-    h5::checkBeforeReading(path, [&] { (void)holdsPhaseLibraryUnchecked(path); });
+    // An unsealed file is asked about in the child, which answers without writing a copy.
+    const h5::Hdf5Source source(path, [&](const std::filesystem::path&) {
+      return std::string(holdsPhaseLibraryUnchecked(path) ? "yes" : "no");
+    });
+    return source.sealed() ? holdsPhaseLibraryUnchecked(path) : source.note() == "yes";
   } catch (const Error&) {
     return false;  // damaged: not a phase library anyone can use
   }
-  return holdsPhaseLibraryUnchecked(path);
 }
 
 }  // namespace phasewise::plugins

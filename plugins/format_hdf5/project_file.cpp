@@ -156,8 +156,11 @@ void writeProject(const Project& project, const std::filesystem::path& path) {
 }
 
 Project readProject(const std::filesystem::path& path) {
-  h5::checkBeforeReading(path, [&] { (void)readProjectUnchecked(path); });
-  return readProjectUnchecked(path);
+  const h5::Hdf5Source source(path, [&](const std::filesystem::path& copy) {
+    writeProject(readProjectUnchecked(path), copy);
+    return std::string();
+  });
+  return readProjectUnchecked(source.path());
 }
 
 Project readProjectUnchecked(const std::filesystem::path& path) {

@@ -7,6 +7,9 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "util/error.h"
 
@@ -49,7 +52,7 @@ void writeAll(int fd, const std::string& bytes) {
 }
 
 // Result framing: one byte of outcome, then the payload or the message.
-constexpr char kDone = 'D', kRefused = 'R', kOther = 'X';
+constexpr char kDone = 'D', kRefused = 'R', kFileRefused = 'F', kOther = 'X';
 }  // namespace
 
 std::string runInChild(const std::function<std::string()>& work, std::chrono::milliseconds patience,
@@ -69,6 +72,9 @@ std::string runInChild(const std::function<std::string()>& work, std::chrono::mi
     std::string message;
     try {
       message = kDone + work();
+    } catch (const core::FormatError& e) {
+      // Its parts, so that the parent throws the same type (callers tell file problems apart).
+      message = kFileRefused + e.file() + '\0' + std::to_string(e.line()) + '\0' + e.field() + '\0' + e.problem();
     } catch (const core::Error& e) {
       message = kRefused + std::string(e.what());
     } catch (...) {
@@ -119,6 +125,15 @@ std::string runInChild(const std::function<std::string()>& work, std::chrono::mi
   if (received.empty()) throw ChildFailure("the reading library stopped without a result");
   if (received[0] == kDone) return received.substr(1);
   if (received[0] == kRefused) throw core::Error(received.substr(1));
+  if (received[0] == kFileRefused) {
+    std::vector<std::string> parts;
+    std::size_t start = 1;
+    for (std::size_t end; parts.size() < 3 && (end = received.find('\0', start)) != std::string::npos; start = end + 1)
+      parts.push_back(received.substr(start, end - start));
+    if (parts.size() == 3)
+      throw core::FormatError(parts[0], std::strtoull(parts[1].c_str(), nullptr, 10), parts[2], received.substr(start));
+    throw ChildFailure("sent back an unreadable refusal");
+  }
   throw ChildFailure("needs more memory than the file can justify");
 }
 

@@ -28,7 +28,7 @@ std::string readBytes(const fs::path& path) {
 std::string errorOf(const std::function<void()>& f) {
   try {
     f();
-  } catch (const core::FormatError& e) {
+  } catch (const core::Error& e) {  // FormatError (a damaged file) or the reader's own refusal
     return e.what();
   }
   return "";
@@ -62,19 +62,41 @@ TEST(Hdf5IntegrityTest, AnUnsealedFileThatCrashesHangsOrExhaustsTheReaderIsRefus
   const fs::path dir = freshTempDir();
   writeText(dir / "old.h5", "not really HDF5");
   const fs::path file = dir / "old.h5";
-  const std::string crashed = errorOf([&] { plugins::h5::checkBeforeReading(file, [] { std::raise(SIGSEGV); }); });
+  using Copy = const fs::path&;
+  const auto source = [&](const plugins::h5::Hdf5Source::Convert& convert,
+                          std::chrono::milliseconds patience = std::chrono::seconds(5)) {
+    return errorOf([&] { const plugins::h5::Hdf5Source s(file, convert, patience); });
+  };
+  const std::string crashed = source([](Copy) -> std::string {
+    std::raise(SIGSEGV);
+    return {};
+  });
   EXPECT_NE(crashed.find("damaged"), std::string::npos) << crashed;
   EXPECT_NE(crashed.find(file.string()), std::string::npos);
-  const std::string hung = errorOf([&] {
-    plugins::h5::checkBeforeReading(
-        file, [] { std::this_thread::sleep_for(std::chrono::hours(1)); }, std::chrono::milliseconds(300));
-  });
+  const std::string hung = source(
+      [](Copy) {
+        std::this_thread::sleep_for(std::chrono::hours(1));
+        return std::string();
+      },
+      std::chrono::milliseconds(300));
   EXPECT_NE(hung.find("did not finish"), std::string::npos) << hung;
-  const std::string hungry = errorOf([&] { plugins::h5::checkBeforeReading(file, [] { throw std::bad_alloc(); }); });
+  const std::string hungry = source([](Copy) -> std::string { throw std::bad_alloc(); });
   EXPECT_NE(hungry.find("more memory"), std::string::npos) << hungry;
-  // A read that succeeds, or refuses the file itself, lets the caller go on.
-  EXPECT_EQ(errorOf([&] { plugins::h5::checkBeforeReading(file, [] {}); }), "");
-  EXPECT_EQ(errorOf([&] { plugins::h5::checkBeforeReading(file, [] { throw core::Error("no"); }); }), "");
+  // The child's own refusal reaches the caller as it was.
+  EXPECT_EQ(source([](Copy) -> std::string { throw core::Error("no"); }), "no");
+  // A child that reads the file hands back a copy to read here (removed afterwards) and a note.
+  fs::path kept;
+  {
+    const plugins::h5::Hdf5Source s(file, [](Copy copy) {
+      writeText(copy, "copy");
+      return std::string("note");
+    });
+    EXPECT_FALSE(s.sealed());
+    EXPECT_EQ(readBytes(s.path()), "copy");
+    EXPECT_EQ(s.note(), "note");
+    kept = s.path();
+  }
+  EXPECT_FALSE(fs::exists(kept));
 }
 
 }  // namespace
