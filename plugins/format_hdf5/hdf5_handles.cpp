@@ -84,25 +84,38 @@ void Reader::fail(const std::string& field, const std::string& problem) const {
 
 bool Reader::has(hid_t group, const std::string& name) const { return H5Lexists(group, name.c_str(), H5P_DEFAULT) > 0; }
 
-std::optional<std::string> Reader::stringAttribute(hid_t object, const std::string& name) const {
-  if (H5Aexists(object, name.c_str()) <= 0) return std::nullopt;
+std::vector<std::string> Reader::stringAttributes(hid_t object, const std::string& name) const {
+  if (H5Aexists(object, name.c_str()) <= 0) return {};
   Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
   Handle file_type(H5Aget_type(attribute.id()), H5Tclose);
   if (H5Tget_class(file_type.id()) != H5T_STRING) fail(name, "attribute is not a string");
+  Handle space(H5Aget_space(attribute.id()), H5Sclose);
+  // Sized from the file: bounded before anything is allocated.
+  const hssize_t count = H5Sget_simple_extent_npoints(space.id());
+  if (count < 0 || count > 1024) fail(name, "attribute holds " + std::to_string(count) + " strings");
+  const Handle type = readingStringType(file_type.id());
+  std::vector<std::string> values;
   if (H5Tis_variable_str(file_type.id()) > 0) {
-    Handle type = readingStringType(file_type.id());
-    char* text = nullptr;
-    if (H5Aread(attribute.id(), type.id(), &text) < 0) fail(name, "attribute cannot be read");
-    std::string value = text ? text : "";
-    H5free_memory(text);
-    return value;
+    std::vector<char*> pointers(static_cast<std::size_t>(count), nullptr);
+    if (count > 0 && H5Aread(attribute.id(), type.id(), pointers.data()) < 0) fail(name, "attribute cannot be read");
+    for (char* p : pointers) values.emplace_back(p ? p : "");
+    if (count > 0) H5Dvlen_reclaim(type.id(), space.id(), H5P_DEFAULT, pointers.data());
+    return values;
   }
   const std::size_t size = H5Tget_size(file_type.id());
-  Handle type = readingStringType(file_type.id());
-  std::string value(size, '\0');
-  if (H5Aread(attribute.id(), type.id(), value.data()) < 0) fail(name, "attribute cannot be read");
-  value.resize(std::strlen(value.c_str()));
-  return value;
+  if (size == 0 || size > 65536) fail(name, "attribute's strings have an unreadable size");
+  std::vector<char> buffer(size * static_cast<std::size_t>(count), '\0');
+  if (count > 0 && H5Aread(attribute.id(), type.id(), buffer.data()) < 0) fail(name, "attribute cannot be read");
+  for (hssize_t k = 0; k < count; ++k)
+    values.emplace_back(buffer.data() + k * size, strnlen(buffer.data() + k * size, size));
+  return values;
+}
+
+std::optional<std::string> Reader::stringAttribute(hid_t object, const std::string& name) const {
+  if (H5Aexists(object, name.c_str()) <= 0) return std::nullopt;
+  std::vector<std::string> values = stringAttributes(object, name);
+  if (values.size() != 1) fail(name, "attribute should be one string, not " + std::to_string(values.size()));
+  return std::move(values.front());
 }
 
 std::optional<std::int64_t> Reader::intAttribute(hid_t object, const std::string& name) const {

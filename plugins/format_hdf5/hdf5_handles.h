@@ -60,6 +60,9 @@ class Reader {
   Reader(std::string file) : file_(std::move(file)) {}
   [[nodiscard]] bool has(hid_t group, const std::string& name) const;
   [[nodiscard]] std::optional<std::string> stringAttribute(hid_t object, const std::string& name) const;
+  // A string attribute holding one string or a list of them (e.g. NeXus `axes`); empty when
+  // absent. At most 1,024 strings of at most 64 KiB each (fixed length).
+  [[nodiscard]] std::vector<std::string> stringAttributes(hid_t object, const std::string& name) const;
   [[nodiscard]] std::optional<std::int64_t> intAttribute(hid_t object, const std::string& name) const;
   [[nodiscard]] std::optional<double> doubleAttribute(hid_t object, const std::string& name) const;
   // Dimensions of a dataset; checks its type class (H5T_FLOAT, H5T_INTEGER, H5T_STRING).

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <cstring>
 
 #include "format_hdf5/hdf5_format.h"
 #include "format_hdf5/hdf5_handles.h"
@@ -48,38 +47,9 @@ std::vector<std::string> children(hid_t group, const h5::Reader& r) {
   return names;
 }
 
-// A string attribute that may be one string or a list of them (NeXus `axes`).
-std::vector<std::string> stringList(hid_t object, const std::string& name, const h5::Reader& r) {
-  if (H5Aexists(object, name.c_str()) <= 0) return {};
-  Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
-  Handle space(H5Aget_space(attribute.id()), H5Sclose);
-  const hssize_t count = H5Sget_simple_extent_npoints(space.id());
-  if (count <= 1) return {r.stringAttribute(object, name).value_or("")};
-  if (count > 32) r.fail(name, "attribute lists " + std::to_string(count) + " names (at most 32 axes)");
-  Handle file_type(H5Aget_type(attribute.id()), H5Tclose);
-  if (H5Tget_class(file_type.id()) != H5T_STRING) r.fail(name, "attribute is not a string");
-  std::vector<std::string> values;
-  if (H5Tis_variable_str(file_type.id()) > 0) {
-    const Handle type = h5::readingStringType(file_type.id());
-    std::vector<char*> pointers(static_cast<std::size_t>(count), nullptr);
-    if (H5Aread(attribute.id(), type.id(), pointers.data()) < 0) r.fail(name, "attribute cannot be read");
-    for (char* p : pointers) values.emplace_back(p ? p : "");
-    H5Dvlen_reclaim(type.id(), space.id(), H5P_DEFAULT, pointers.data());
-  } else {
-    const std::size_t size = H5Tget_size(file_type.id());
-    if (size == 0 || size > 4096) r.fail(name, "attribute has unreadable strings");
-    const Handle type = h5::readingStringType(file_type.id());
-    std::vector<char> buffer(size * static_cast<std::size_t>(count), '\0');
-    if (H5Aread(attribute.id(), type.id(), buffer.data()) < 0) r.fail(name, "attribute cannot be read");
-    for (hssize_t i = 0; i < count; ++i)
-      values.emplace_back(buffer.data() + i * size, strnlen(buffer.data() + i * size, size));
-  }
-  return values;
-}
-
 std::string nxClass(hid_t object, const h5::Reader& r) {
-  if (H5Aexists(object, "NX_class") <= 0) return {};
-  return stringList(object, "NX_class", r).front();
+  const std::vector<std::string> values = r.stringAttributes(object, "NX_class");
+  return values.empty() ? std::string() : values.front();
 }
 
 // The child group of `parent` named by its `default` attribute, or the first of class `wanted`.
@@ -175,7 +145,8 @@ std::optional<double> findWavelength(hid_t group, int depth, const h5::Reader& r
 // The signal's name and its axes' names (one per dimension, "." for none), new or old style.
 std::pair<std::string, std::vector<std::string>> signalAndAxes(hid_t data, const h5::Reader& r) {
   std::string signal = r.stringAttribute(data, "signal").value_or("");
-  std::vector<std::string> axes = stringList(data, "axes", r);
+  std::vector<std::string> axes = r.stringAttributes(data, "axes");
+  if (axes.size() > 32) r.fail("axes", "lists " + std::to_string(axes.size()) + " names (at most 32 axes)");
   if (signal.empty()) {
     for (const std::string& name : children(data, r)) {
       const Handle child = openObject(data, name);

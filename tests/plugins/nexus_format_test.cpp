@@ -262,6 +262,14 @@ TEST(NexusTest, DamagedOrIncompleteFilesAreRefusedNamingTheFile) {
          base(f);
          f.attribute("entry/data", "signal", "missing").attribute("entry/data", "axes", "q");
        }},
+      // Read into one string's buffer, a list of strings overflowed it (every HDF5 reader).
+      {"signal as a list",
+       [&](NexusFile& f) {
+         base(f);
+         f.data("entry/data/i", good_i, {10})
+             .attributes("entry/data", "signal", {"i", "q"})
+             .attribute("entry/data", "axes", "q");
+       }},
       {"4-D data",
        [&](NexusFile& f) {
          base(f);
