@@ -7,10 +7,8 @@
 #include "arguments.h"
 #include "commands.h"
 #include "format_hdf5/phase_library_file.h"
-#include "simulate/cif_reader.h"
-#include "simulate/stick_tables.h"
+#include "phase_sources/phase_sources.h"
 #include "util/error.h"
-#include "util/text.h"
 
 namespace phasewise::cli {
 namespace {
@@ -23,59 +21,18 @@ constexpr const char* kUsage =
   A file that cannot be read stops the build, unless --skip-bad (then it is reported and left out).
 )";
 
-bool isStickTable(const std::filesystem::path& p) {
-  const std::string ext = core::lowercase(p.extension().string());
-  return ext == ".tsv" || ext == ".txt" || ext == ".csv";
-}
-
 }  // namespace
 
 core::PhaseLibrary collectPhases(const std::vector<std::string>& inputs, const Arguments& arguments, int* skipped) {
-  std::vector<std::filesystem::path> files;
-  for (const std::string& name : inputs) {
-    const std::filesystem::path input = name;
-    std::error_code ec;
-    if (std::filesystem::is_directory(input, ec)) {
-      std::vector<std::filesystem::path> found;
-      for (const auto& entry : std::filesystem::directory_iterator(input))
-        if (core::lowercase(entry.path().extension().string()) == ".cif") found.push_back(entry.path());
-      std::sort(found.begin(), found.end());
-      files.insert(files.end(), found.begin(), found.end());
-    } else if (std::filesystem::exists(input, ec)) {
-      files.push_back(input);
-    } else {
-      throw core::Error(input.string() + ": does not exist");
-    }
-  }
-  core::StickTableOptions options;
-  if (arguments.value("stick-wavelength")) options.wavelength_angstrom = arguments.number("stick-wavelength", 0);
-  core::PhaseLibrary library;
-  if (skipped) *skipped = 0;
-  for (const auto& file : files) {
-    try {
-      const std::string ext = core::lowercase(file.extension().string());
-      if (ext == ".cif") {
-        const core::CifResult cif = core::readCif(file);
-        for (const std::string& w : cif.warnings) std::cerr << "warning: " << file.string() << ": " << w << "\n";
-        library.phases.push_back(core::phaseFromStructure(cif.structure));
-      } else if (ext == ".h5" || ext == ".hdf5") {
-        core::PhaseLibrary stored = plugins::readPhaseLibraryFile(file);
-        for (auto& p : stored.phases) library.phases.push_back(std::move(p));
-      } else if (isStickTable(file)) {
-        core::PhaseLibrary sticks = core::readStickTable(file, options);
-        for (auto& p : sticks.phases) library.phases.push_back(std::move(p));
-      } else {
-        throw core::Error(file.string() +
-                          ": neither a .cif, a phase library (.h5) nor a stick table (.tsv, .txt, .csv)");
-      }
-    } catch (const core::Error& e) {
-      if (!arguments.flag("skip-bad")) throw;
-      std::cerr << "skipped: " << e.what() << "\n";
-      if (skipped) ++*skipped;
-    }
-  }
-  if (library.phases.empty()) throw core::Error("no phases were read");
-  return library;
+  plugins::PhaseSourceOptions options;
+  if (arguments.value("stick-wavelength")) options.stick_wavelength_angstrom = arguments.number("stick-wavelength", 0);
+  options.keep_going = arguments.flag("skip-bad");
+  plugins::CollectedPhases collected = plugins::collectPhases({inputs.begin(), inputs.end()}, options);
+  for (const std::string& w : collected.warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& failure : collected.failures) std::cerr << "skipped: " << failure.reason << "\n";
+  if (skipped) *skipped = static_cast<int>(collected.failures.size());
+  if (collected.library.phases.empty()) throw core::Error("no phases were read");
+  return std::move(collected.library);
 }
 
 namespace {

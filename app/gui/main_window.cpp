@@ -32,6 +32,7 @@
 #include "phases_panel.h"
 #include "plot_style.h"
 #include "project_document.h"
+#include "reference_phases_dialog.h"
 #include "settings_dialogs.h"
 #include "simulate/cif_reader.h"
 #include "util/error.h"
@@ -115,19 +116,10 @@ MainWindow::MainWindow(const core::FormatRegistry& registry, QWidget* parent)
     connect(document_, signal, this, &MainWindow::updateActions);
   connect(phases_, &PhasesPanel::refineRequested, this,
           [this](const core::RefinementSettings& s, int candidate, bool preview) { refine(s, candidate, preview); });
-  connect(phases_, &PhasesPanel::trainRequested, this, [this] {
-    if (const auto s = askClassifierSettings(this, defaultClassifierSettings(*document_))) trainClassifier(*s);
-  });
-  connect(phases_, &PhasesPanel::loadClassifierRequested, this, [this] {
-    const QString path =
-        QFileDialog::getOpenFileName(this, tr("Load classifier"), QString(), tr("Phasewise classifier (*.pt)"));
-    if (!path.isEmpty()) loadClassifier(path);
-  });
-  connect(phases_, &PhasesPanel::loadReferencePhasesRequested, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Load reference phases"), QString(),
-                                                      tr("Phase library (*.h5);;All files (*)"));
-    if (!path.isEmpty()) loadReferencePhases(path);
-  });
+  // The panel's buttons and the menu's entries run the same code.
+  connect(phases_, &PhasesPanel::trainRequested, this, &MainWindow::askAndTrainClassifier);
+  connect(phases_, &PhasesPanel::loadClassifierRequested, this, &MainWindow::chooseClassifier);
+  connect(phases_, &PhasesPanel::loadReferencePhasesRequested, this, &MainWindow::showReferencePhasesDialog);
 
   QSettings settings;
   if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) resize(1400, 860);
@@ -148,11 +140,7 @@ void MainWindow::createMenus() {
   });
   recent_menu_ = file->addMenu(tr("Open &recent"));
   rebuildRecentMenu();
-  file->addAction(tr("Open reference &phases..."), this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Load reference phases"), QString(),
-                                                      tr("Phase library (*.h5);;All files (*)"));
-    if (!path.isEmpty()) loadReferencePhases(path);
-  });
+  file->addAction(tr("Reference &phases..."), this, &MainWindow::showReferencePhasesDialog);
   file->addSeparator();
   QAction* save = file->addAction(tr("&Save project..."), QKeySequence::Save, this, [this] {
     QString path = document_->fileName();
@@ -203,14 +191,8 @@ void MainWindow::createMenus() {
     if (const auto s = askDecompositionSettings(this, defaults, kept, &freeze))
       decompose(withKeptPhases(*document_, *s, freeze));
   });
-  analysis->addAction(tr("&Train classifier..."), this, [this] {
-    if (const auto s = askClassifierSettings(this, defaultClassifierSettings(*document_))) trainClassifier(*s);
-  });
-  analysis->addAction(tr("&Load classifier..."), this, [this] {
-    const QString path =
-        QFileDialog::getOpenFileName(this, tr("Load classifier"), QString(), tr("Phasewise classifier (*.pt)"));
-    if (!path.isEmpty()) loadClassifier(path);
-  });
+  analysis->addAction(tr("&Train classifier..."), this, &MainWindow::askAndTrainClassifier);
+  analysis->addAction(tr("&Load classifier..."), this, &MainWindow::chooseClassifier);
   analysis->addAction(tr("&Refine all phases"), QKeySequence(tr("Ctrl+R")), this,
                       [this] { refine(phases_->settings(), -1); });
   analysis->addAction(tr("Refinement &settings..."), this, [this] {
@@ -345,6 +327,29 @@ bool MainWindow::trainClassifier(const core::ClassifierSettings& settings) {
 
 bool MainWindow::loadClassifier(const QString& path) {
   return startJob(tr("Loading the classifier"), [this, path] { return loadClassifierJob(document_, path); });
+}
+
+void MainWindow::askAndTrainClassifier() {
+  if (const auto s = askClassifierSettings(this, defaultClassifierSettings(*document_))) trainClassifier(*s);
+}
+
+void MainWindow::chooseClassifier() {
+  const QString path =
+      QFileDialog::getOpenFileName(this, tr("Load classifier"), QString(), tr("Phasewise classifier (*.pt)"));
+  if (!path.isEmpty()) loadClassifier(path);
+}
+
+ReferencePhasesDialog* MainWindow::showReferencePhasesDialog() {
+  auto* dialog = new ReferencePhasesDialog(document_->library().elements, this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &QDialog::accepted, this, [this, dialog] {
+    const QString description = dialog->description();
+    document_->setReferencePhases(dialog->chosenPhases(), description);
+    log(tr("Reference phases: %1.").arg(description));
+    statusBar()->showMessage(tr("Reference phases: %1.").arg(description));
+  });
+  dialog->open();
+  return dialog;
 }
 
 bool MainWindow::loadReferencePhases(const QString& path) {

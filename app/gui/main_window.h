@@ -35,6 +35,7 @@ class HeatMapView;
 class PhaseMapsView;
 class PatternView;
 class PhasesPanel;
+class ReferencePhasesDialog;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
@@ -60,7 +61,12 @@ class MainWindow : public QMainWindow {
   bool decompose(int phases);
   bool trainClassifier(const core::ClassifierSettings& settings);
   bool loadClassifier(const QString& path);
-  bool loadReferencePhases(const QString& path);
+  bool loadReferencePhases(const QString& path);  // a phase-library file, without the dialog
+  // "Reference phases...": the dialog, open (not modal-blocking); what the user ticks there
+  // becomes the project's reference phases when they press OK. Returned for scripted use.
+  ReferencePhasesDialog* showReferencePhasesDialog();
+  void askAndTrainClassifier();
+  void chooseClassifier();
   bool refine(const core::RefinementSettings& settings, int candidate, bool preview = false);
   bool exportRefined(const QString& path);
   // Writes a plot to PNG/PDF/SVG: "patterns", "map", "phase" or "heat" (synchronous: it is quick).

@@ -108,7 +108,7 @@ void PhaseMapsView::keepShapes() {
   for (QCPAxisRect* rect : rects_) {
     QCPAxis* x = rect->axis(QCPAxis::atBottom);
     QCPAxis* y = rect->axis(QCPAxis::atLeft);
-    const QCPRange xr = x->range(), yr = y->range();
+    const QCPRange yr = y->range();
     y->setScaleRatio(x, 1.0);
     if (y->range().lower > yr.lower || y->range().upper < yr.upper) {
       y->setRange(yr);

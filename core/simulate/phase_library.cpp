@@ -7,6 +7,7 @@
 
 #include "simulate/formula.h"
 #include "util/error.h"
+#include "util/text.h"
 
 namespace phasewise::core {
 
@@ -26,6 +27,18 @@ std::vector<std::string> PhaseLibrary::elements() const {
   for (const ReferencePhase& p : phases)
     for (const auto& [el, f] : p.composition) all.insert(el);
   return {all.begin(), all.end()};
+}
+
+std::vector<std::string> elementsOutside(const ReferencePhase& phase, const std::vector<std::string>& library_elements,
+                                         const std::vector<std::string>& also_allowed) {
+  if (library_elements.empty()) return {};
+  std::set<std::string> allowed;
+  for (const auto* list : {&library_elements, &also_allowed})
+    for (const std::string& e : *list) allowed.insert(lowercase(e));
+  std::vector<std::string> outside;
+  for (const auto& [element, fraction] : phase.composition)
+    if (fraction > 0 && !allowed.count(lowercase(element))) outside.push_back(element);
+  return outside;
 }
 
 ReferencePhase phaseFromStructure(const CrystalStructure& structure) {

@@ -41,6 +41,14 @@ struct PhaseLibrary {
   [[nodiscard]] std::vector<std::string> elements() const;
 };
 
+// The elements of `phase` that are neither among `library_elements` (a spread's chemical
+// system) nor in `also_allowed` (e.g. O for an oxide spread, whose composition names the
+// cations only), compared without regard to case. Empty when the phase fits the system, or
+// when `library_elements` is empty (a library that names no elements rules nothing out).
+[[nodiscard]] std::vector<std::string> elementsOutside(const ReferencePhase& phase,
+                                                       const std::vector<std::string>& library_elements,
+                                                       const std::vector<std::string>& also_allowed);
+
 // A reference phase from a crystal structure (composition from the unit-cell contents).
 [[nodiscard]] ReferencePhase phaseFromStructure(const CrystalStructure& structure);
 

@@ -16,8 +16,10 @@
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTableWidget>
 #include <QThread>
 #include <QTimer>
+#include <QTreeWidget>
 
 #include <set>
 
@@ -35,6 +37,8 @@
 #include "phase_table_model.h"
 #include "phases_panel.h"
 #include "project_document.h"
+#include "reference_phases_dialog.h"
+#include "small_cifs.h"
 #include "test_support.h"
 
 namespace phasewise::gui {
@@ -339,6 +343,80 @@ TEST(MainWindowTest, HeatMapOrdersRowsMarksPhaseBoundariesAndSelects) {
   maps->clickAt(third->rect().center());
   EXPECT_EQ(window.document()->selectedPhase(), 2);
   ASSERT_TRUE(window.exportFigure(QStringLiteral("phase-maps"), artefact(QStringLiteral("gui-phase-maps.png"))));
+}
+
+TEST(ReferencePhasesDialogTest, ReadsACifFolderFiltersByElementsAndKeepsThePhasesInTheProject) {
+  const auto dir = test::freshTempDir();
+  test::writeSmallCifFolder(dir);  // copper, iron, rutile, a broken CIF, a note
+  MainWindow window(registry());
+  window.show();
+  ASSERT_TRUE(window.openExample());  // Fe-Co-Ni
+  ASSERT_TRUE(settle(window));
+  ReferencePhasesDialog* dialog = window.showReferencePhasesDialog();
+  dialog->addSources({QString::fromStdString(dir.string()), QStringLiteral("/nonexistent/cifs")});
+  ASSERT_TRUE(dialog->waitUntilRead(60000));
+  EXPECT_EQ(dialog->phaseCount(), 3);
+  EXPECT_EQ(dialog->failureCount(), 2);  // broken.cif, and the folder that is not there
+  ASSERT_EQ(dialog->failureList()->topLevelItemCount(), 2);
+  EXPECT_EQ(dialog->chosenCount(), 1);  // iron: copper and rutile are outside Fe-Co-Ni(-O)
+  QTableWidget* table = dialog->phaseTable();
+  ASSERT_EQ(table->rowCount(), 3);
+  EXPECT_EQ(table->item(0, 1)->text(), QStringLiteral("Cu"));
+  EXPECT_TRUE(table->item(0, 4)->text().contains(QStringLiteral("Cu"))) << table->item(0, 4)->text().toStdString();
+  EXPECT_TRUE(table->item(2, 2)->text().contains(QStringLiteral("136"))) << table->item(2, 2)->text().toStdString();
+  EXPECT_TRUE(table->item(2, 3)->text().contains(QStringLiteral("4.5937"))) << table->item(2, 3)->text().toStdString();
+  dialog->setIncludeOtherElements(true);
+  EXPECT_EQ(dialog->chosenCount(), 3);
+  table->item(0, 0)->setCheckState(Qt::Unchecked);  // the user leaves copper out by hand...
+  dialog->setAlsoAllowedElements(QStringLiteral("O N"));
+  EXPECT_EQ(dialog->chosenCount(), 2);  // ...and it stays out when the filter changes
+  ASSERT_TRUE(dialog->grab().save(artefact(QStringLiteral("gui-reference-phases.png"))));
+  dialog->accept();
+  QApplication::processEvents();
+  ASSERT_TRUE(window.document()->referencePhases());
+  ASSERT_EQ(window.document()->referencePhases()->size(), 2U);
+  EXPECT_EQ(window.document()->referencePhases()->phases[0].formula, "Fe");
+  EXPECT_EQ(window.document()->referencePhases()->phases[1].formula, "Ti O2");
+  // Kept in the project.
+  const QString project = artefact(QStringLiteral("reference-phases-project.h5"));
+  ASSERT_TRUE(window.saveProject(project));
+  ASSERT_TRUE(settle(window));
+  MainWindow again(registry());
+  ASSERT_TRUE(again.openFile(project));
+  ASSERT_TRUE(settle(again));
+  ASSERT_TRUE(again.document()->referencePhases()) << again.logText().toStdString();
+  EXPECT_EQ(again.document()->referencePhases()->size(), 2U);
+}
+
+TEST(ReferencePhasesDialogTest, CancellingAReadKeepsWhatWasReadBefore) {
+  const auto small = test::freshTempDir() / "small";
+  std::filesystem::create_directories(small);
+  test::writeSmallCifFolder(small);
+  const auto many = small.parent_path() / "many";
+  std::filesystem::create_directories(many);
+  for (int i = 0; i < 400; ++i)
+    std::filesystem::copy_file(small / "rutile.cif", many / ("rutile-" + std::to_string(i) + ".cif"));
+  ReferencePhasesDialog dialog({"Ti"});
+  dialog.addSources({QString::fromStdString(small.string())});
+  ASSERT_TRUE(dialog.waitUntilRead(60000));
+  ASSERT_EQ(dialog.phaseCount(), 3);
+  dialog.addSources({QString::fromStdString(many.string())});
+  dialog.cancelReading();
+  ASSERT_TRUE(dialog.waitUntilRead(60000));
+  EXPECT_EQ(dialog.phaseCount(), 3);    // nothing of the cancelled folder, nothing lost
+  EXPECT_EQ(dialog.failureCount(), 2);  // broken.cif, and the cancelled folder
+  EXPECT_EQ(dialog.chosenCount(), 1);   // rutile: Ti with O
+}
+
+TEST(MainWindowRealDataTest, ReferencePhasesFromTheSharedCifs) {
+  PHASEWISE_REQUIRE_DATA("cif");
+  ReferencePhasesDialog dialog({"Fe", "Co", "Ni"});
+  dialog.addSources({QString::fromStdString((test::sharedDataDir() / "cif").string())});
+  ASSERT_TRUE(dialog.waitUntilRead(120000));
+  EXPECT_EQ(dialog.phaseCount(), 45);
+  EXPECT_EQ(dialog.failureCount(), 0);
+  // Co, CoFe, CoFe2O4, CoO, alpha-Fe, gamma-Fe, Fe2O3, FeO, Ni, NiFe2O4, NiO (MANIFEST.tsv).
+  EXPECT_EQ(dialog.chosenCount(), 11);
 }
 
 // A fresh, empty folder for autosaves under the build tree.

@@ -30,6 +30,21 @@ TEST(FormulaTest, ReadsCountsBracketsAndBlanks) {
   EXPECT_EQ(formulaFromPhaseName("Cuprite"), "");
 }
 
+TEST(PhaseLibraryTest, ElementsOutsideTheLibrarysSystem) {
+  ReferencePhase zirconia;
+  zirconia.composition = atomicFractions(parseFormula("ZrO2"));
+  ReferencePhase hematite;
+  hematite.composition = atomicFractions(parseFormula("Fe2O3"));
+  const std::vector<std::string> spread = {"Fe", "Ni", "Cu"};
+  EXPECT_EQ(elementsOutside(hematite, spread, {"O"}), std::vector<std::string>{});
+  EXPECT_EQ(elementsOutside(hematite, spread, {}), std::vector<std::string>{"O"});  // a metal spread
+  EXPECT_EQ(elementsOutside(zirconia, spread, {"O"}), std::vector<std::string>{"Zr"});
+  EXPECT_EQ(elementsOutside(zirconia, {"fe", "zr"}, {"o"}), std::vector<std::string>{});  // case does not matter
+  EXPECT_EQ(elementsOutside(zirconia, {}, {}), std::vector<std::string>{});  // no system named: nothing ruled out
+  ReferencePhase unknown;                                                    // a stick card without a formula
+  EXPECT_EQ(elementsOutside(unknown, spread, {}), std::vector<std::string>{});
+}
+
 TEST(StickTableTest, PlainTablesNeedToNameTheirPosition) {
   const auto dir = freshTempDir();
   writeText(dir / "Fe2O3.txt", "# two_theta intensity h k l\n24.1 30 0 1 2\n33.2 100 1 0 4\n");
