@@ -6,11 +6,12 @@
 #include <numeric>
 #include <ostream>
 
+#include "format_hdf5/phasewise_contents.h"
 #include "format_hdf5/project_file.h"
-#include "format_instance/solution_format.h"
 #include "learn/refinement_score.h"
 #include "library_summary.h"
 #include "model/resample.h"
+#include "result_files/decomposition_file.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -50,25 +51,19 @@ Seeds readSeeds(const CommandContext& context, const Arguments& arguments, const
   int k = 0;
   Seeds seeds;
   std::vector<int> earlier_phase;  // per pattern of the source: its phase in seeds.earlier
-  const std::string extension = core::lowercase(std::filesystem::path(path).extension().string());
-  std::optional<plugins::Project> project;
-  if (extension == ".h5" || extension == ".hdf5") project = plugins::readProject(path);
-  if (extension == ".txt") {
-    const plugins::Solution s = plugins::readSolution(path);
-    q = s.q;
-    bases = s.bases;
-    k = s.phases;
-  } else if (project && project->decomposition) {
-    const core::DecompositionResult& d = *project->decomposition;
-    q = qOf(project->library.axis);
-    bases = d.bases;
-    k = d.phases;
-    names = d.phase_names;
-    if (d.samples == library.samples) seeds.earlier = d;
+  if (const auto read = plugins::readDecompositionFile(path)) {
+    q = read->solution.q;
+    bases = read->solution.bases;
+    k = read->solution.phases;
+    if (read->project) {
+      const core::DecompositionResult& d = *read->project->decomposition;
+      names = d.phase_names;
+      if (d.samples == library.samples) seeds.earlier = d;
+    }
   } else {
     // Patterns, one seed each: refined patterns (named by their identity after refinement), or
     // any file the registry reads.
-    const core::Library patterns = project ? project->library : readInput(context, arguments, path).library;
+    const core::Library patterns = readInput(context, arguments, path).library;
     q = qOf(patterns.axis);
     bases = patterns.intensities;
     k = static_cast<int>(patterns.samples);
@@ -77,18 +72,14 @@ Seeds readSeeds(const CommandContext& context, const Arguments& arguments, const
     // Refined candidates of a decomposition of this library: that decomposition is the round
     // before (each pattern's provenance names its phase there).
     const auto source = patterns.metadata.find("source");
-    std::error_code ec;
+    // (Candidates from pattern files have no such project: nothing to compare with.)
     if (source != patterns.metadata.end() && patterns.provenance.size() == patterns.samples &&
-        std::filesystem::is_regular_file(source->second, ec)) {
-      try {
-        const plugins::Project before = plugins::readProject(source->second);
-        if (before.decomposition && before.decomposition->samples == library.samples) {
-          seeds.earlier = *before.decomposition;
-          earlier_phase.clear();
-          for (const auto& origin : patterns.provenance) earlier_phase.push_back(static_cast<int>(origin.index));
-        }
-      } catch (const core::Error&) {
-        // Not a project (the candidates came from pattern files): nothing to compare with.
+        plugins::phasewiseContents(source->second).decomposition) {
+      const plugins::Project before = plugins::readProject(source->second);
+      if (before.decomposition->samples == library.samples) {
+        seeds.earlier = *before.decomposition;
+        earlier_phase.clear();
+        for (const auto& origin : patterns.provenance) earlier_phase.push_back(static_cast<int>(origin.index));
       }
     }
   }

@@ -7,8 +7,7 @@
 #include "arguments.h"
 #include "commands.h"
 #include "decompose/evaluation.h"
-#include "format_hdf5/project_file.h"
-#include "format_instance/solution_format.h"
+#include "result_files/decomposition_file.h"
 #include "util/error.h"
 
 namespace phasewise::cli {
@@ -25,19 +24,12 @@ int runEvaluate(const CommandContext& context) {
     return arguments.flag("help") ? 0 : 2;
   }
   const std::string& path = arguments.positional()[0];
-  plugins::Solution solution;
-  std::vector<float> shifts;  // project files only
-  if (path.size() > 3 && (path.substr(path.size() - 3) == ".h5" || path.substr(path.size() - 5) == ".hdf5")) {
-    const plugins::Project project = plugins::readProject(path);
-    if (!project.decomposition) throw core::Error(path + ": the project holds no decomposition");
-    solution.phases = project.decomposition->phases;
-    solution.q = core::convertAxis(project.library.axis, {core::AxisKind::Q, core::AxisUnit::InverseNanometre}).values;
-    solution.bases = project.decomposition->bases;
-    solution.activations = project.decomposition->activations;
-    shifts = project.decomposition->shifts;
-  } else {
-    solution = plugins::readSolution(path);
-  }
+  const auto read = plugins::readDecompositionFile(path);
+  if (!read)
+    throw core::Error(path + ": holds no decomposition (expected a project with one, or an instance solution)");
+  const plugins::Solution& solution = read->solution;
+  // Lattice scales are compared for projects only (a solution's S= lines are not the same fit).
+  const std::vector<float> shifts = read->project ? solution.shifts : std::vector<float>{};
   const core::GroundTruth truth = core::loadDrnetsTruth(*arguments.value("truth"));
   const core::Evaluation e =
       core::evaluate(solution.q, solution.bases, solution.phases, solution.activations, truth, shifts);

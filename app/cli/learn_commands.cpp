@@ -8,14 +8,13 @@
 
 #include "arguments.h"
 #include "commands.h"
-#include "format_hdf5/project_file.h"
-#include "format_instance/solution_format.h"
 #include "format_refined/refined_export.h"
 #include "io/registry.h"
 #include "learn/candidates.h"
 #include "learn/classifier.h"
 #include "learn/refiner.h"
 #include "library_summary.h"
+#include "result_files/decomposition_file.h"
 #include "terminal_progress.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -25,22 +24,14 @@ namespace phasewise::cli {
 namespace {
 // Patterns to identify or refine: decomposition results (their phase patterns) or any library.
 core::Candidates loadCandidates(const CommandContext& context, const Arguments& arguments, const std::string& path) {
-  const std::string ext = core::lowercase(std::filesystem::path(path).extension().string());
-  if (ext == ".txt") {
-    const std::string head = core::readHead(path, 4096);
-    if (head.find("\nK=") != std::string::npos || head.rfind("K=", 0) == 0) {
-      const plugins::Solution s = plugins::readSolution(path);
-      core::Candidates c;
-      c.source = path;
-      c.axis = {{core::AxisKind::Q, core::AxisUnit::InverseNanometre}, s.q, std::nullopt};
-      c.patterns = s.bases;
-      for (int i = 0; i < s.phases; ++i) c.labels.push_back("phase " + std::to_string(i + 1));
-      return c;
-    }
-  }
-  if (ext == ".h5" || ext == ".hdf5") {
-    const plugins::Project project = plugins::readProject(path);
-    if (project.decomposition) return core::candidatesFromDecomposition(*project.decomposition, path);
+  if (auto read = plugins::readDecompositionFile(path)) {
+    if (read->project) return core::candidatesFromDecomposition(*read->project->decomposition, path);
+    core::Candidates c;
+    c.source = path;
+    c.axis = {{core::AxisKind::Q, core::AxisUnit::InverseNanometre}, read->solution.q, std::nullopt};
+    c.patterns = std::move(read->solution.bases);
+    for (int i = 0; i < read->solution.phases; ++i) c.labels.push_back("phase " + std::to_string(i + 1));
+    return c;
   }
   return core::candidatesFromLibrary(readInput(context, arguments, path).library, path);
 }

@@ -10,6 +10,7 @@
 #include "decompose/nmf.h"
 #include "example/synthetic_library.h"
 #include "format_hdf5/phase_library_file.h"
+#include "format_hdf5/phasewise_contents.h"
 #include "format_hdf5/project_file.h"
 #include "format_refined/refined_export.h"
 #include "io/registry.h"
@@ -44,8 +45,17 @@ JobWork openFileJob(ProjectDocument* document, const core::FormatRegistry& regis
     core::reportProgress(progress, 0.0, "reading");
     const std::string file = path.toStdString();
     const QString name = QFileInfo(path).fileName();
-    if (path.endsWith(QStringLiteral(".h5"), Qt::CaseInsensitive) ||
-        path.endsWith(QStringLiteral(".hdf5"), Qt::CaseInsensitive)) {
+    const plugins::PhasewiseContents contents = plugins::phasewiseContents(file);
+    if (contents.phases && !contents.library) {  // a phase library: the reference phases, not samples
+      auto phases = std::make_shared<core::PhaseLibrary>(plugins::readPhaseLibraryFile(file));
+      const QString message = QObject::tr("%1 is a phase library: loaded its %2 phases as the reference phases")
+                                  .arg(name)
+                                  .arg(phases->size());
+      return {
+          onDocument(document, [phases, path](ProjectDocument& d) { d.setReferencePhases(std::move(*phases), path); }),
+          message};
+    }
+    if (contents.project()) {
       auto project = std::make_shared<plugins::Project>(plugins::readProject(file));
       const QString message = QObject::tr("Opened %1: %2 samples%3")
                                   .arg(name)

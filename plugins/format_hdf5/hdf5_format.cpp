@@ -8,7 +8,6 @@ namespace phasewise::plugins {
 using namespace core;
 using h5::Handle;
 namespace {
-constexpr char kSignature[] = "\x89HDF\r\n\x1a\n";
 constexpr const char* kLibraryGroup = "library";
 
 std::string unitText(AxisUnit unit) { return unitName(unit); }
@@ -26,9 +25,7 @@ Hdf5Writer::Hdf5Writer() { h5::silenceErrorStack(); }
 int Hdf5Reader::confidence(const FileProbe& probe) const {
   if (probe.is_directory) return 0;
   // At the start, or after the 512-byte user block Phasewise writes (hdf5_integrity.h).
-  const bool signature =
-      probe.head.compare(0, 8, kSignature) == 0 ||
-      (probe.head.size() >= h5::kUserBlockBytes + 8 && probe.head.compare(h5::kUserBlockBytes, 8, kSignature) == 0);
+  const bool signature = h5::hasHdf5Signature(probe.head);
   const bool ext = hasExtension(extensions(), probe.extension);
   if (signature) return ext ? 95 : 80;
   return ext ? 20 : 0;

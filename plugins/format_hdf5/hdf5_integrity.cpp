@@ -15,6 +15,12 @@
 #include "util/error.h"
 
 namespace phasewise::plugins::h5 {
+
+bool hasHdf5Signature(std::string_view head) {
+  constexpr std::string_view kSignature("\x89HDF\r\n\x1a\n", 8);
+  return head.substr(0, 8) == kSignature ||
+         (head.size() >= kUserBlockBytes + 8 && head.substr(kUserBlockBytes, 8) == kSignature);
+}
 namespace {
 constexpr const char* kMagic = "PHASEWISE-HDF5-SEAL 1\n";
 

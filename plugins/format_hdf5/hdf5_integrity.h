@@ -16,12 +16,17 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <string_view>
 
 #include "hdf5_handles.h"
 
 namespace phasewise::plugins::h5 {
 
 inline constexpr hsize_t kUserBlockBytes = 512;
+
+// Whether the first bytes of a file are HDF5's signature, at the start or after the user
+// block Phasewise writes (`head`: at least the first kUserBlockBytes + 8 bytes, when the file has them).
+[[nodiscard]] bool hasHdf5Signature(std::string_view head);
 
 // File-creation properties with the user block; pass to H5Fcreate.
 [[nodiscard]] Handle creationProperties();

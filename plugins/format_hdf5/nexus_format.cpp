@@ -14,7 +14,6 @@ namespace phasewise::plugins {
 using namespace core;
 using h5::Handle;
 namespace {
-constexpr char kSignature[] = "\x89HDF\r\n\x1a\n";
 constexpr std::size_t kMostChildren = 10000;  // a group with more is not a NeXus tree we read
 constexpr double kPi = 3.14159265358979323846;
 
@@ -242,9 +241,7 @@ ReadResult readNexus(const std::string& file) {
 
 int NexusReader::confidence(const FileProbe& probe) const {
   if (probe.is_directory) return 0;
-  const bool signature =
-      probe.head.compare(0, 8, kSignature) == 0 ||
-      (probe.head.size() >= h5::kUserBlockBytes + 8 && probe.head.compare(h5::kUserBlockBytes, 8, kSignature) == 0);
+  const bool signature = h5::hasHdf5Signature(probe.head);
   if (!signature) return 0;
   // NeXus trees label their groups: NX_class is near the start of any such file.
   if (probe.head.find("NX_class") != std::string::npos) return 97;

@@ -268,12 +268,6 @@ PhaseLibrary readPhaseLibraryUnchecked(const std::filesystem::path& path) {
   return readPhaseLibraryGroup(f.id(), path.string());
 }
 
-bool holdsPhaseLibraryUnchecked(const std::filesystem::path& path) {
-  h5::silenceErrorStack();
-  if (H5Fis_hdf5(path.c_str()) <= 0) return false;
-  Handle f(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
-  return f.valid() && H5Lexists(f.id(), kGroup, H5P_DEFAULT) > 0;
-}
 }  // namespace
 
 PhaseLibrary readPhaseLibraryFile(const std::filesystem::path& path) {
@@ -282,18 +276,6 @@ PhaseLibrary readPhaseLibraryFile(const std::filesystem::path& path) {
     return std::string();
   });
   return readPhaseLibraryUnchecked(source.path());
-}
-
-bool holdsPhaseLibrary(const std::filesystem::path& path) {
-  try {
-    // An unsealed file is asked about in the child, which answers without writing a copy.
-    const h5::Hdf5Source source(path, [&](const std::filesystem::path&) {
-      return std::string(holdsPhaseLibraryUnchecked(path) ? "yes" : "no");
-    });
-    return source.sealed() ? holdsPhaseLibraryUnchecked(path) : source.note() == "yes";
-  } catch (const Error&) {
-    return false;  // damaged: not a phase library anyone can use
-  }
 }
 
 }  // namespace phasewise::plugins

@@ -17,7 +17,5 @@ void writePhaseLibraryGroup(hid_t file, const core::PhaseLibrary& library);
 // A file holding only a phase library. Throws core::Error / core::FormatError.
 void writePhaseLibraryFile(const core::PhaseLibrary& library, const std::filesystem::path& path);
 [[nodiscard]] core::PhaseLibrary readPhaseLibraryFile(const std::filesystem::path& path);
-// True when the file is a Phasewise HDF5 file with a /phases group.
-[[nodiscard]] bool holdsPhaseLibrary(const std::filesystem::path& path);
 
 }  // namespace phasewise::plugins

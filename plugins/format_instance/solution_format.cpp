@@ -77,6 +77,17 @@ void writeSolution(const DecompositionResult& r, const std::vector<std::string>&
       true);
 }
 
+bool holdsSolution(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  try {
+    const std::string head = readHead(path, 4096);
+    return head.rfind("K=", 0) == 0 || head.find("\nK=") != std::string::npos;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 Solution readSolution(const std::filesystem::path& path) {
   const std::string file = path.string();
   LineReader reader(path);

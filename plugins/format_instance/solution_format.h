@@ -27,5 +27,8 @@ struct Solution {
 void writeSolution(const core::DecompositionResult& result, const std::vector<std::string>& phase_names,
                    const std::filesystem::path& path, bool per_phase = true);
 [[nodiscard]] Solution readSolution(const std::filesystem::path& path);
+// Whether the file is a solution, by content: a line "K=" among its first 4 KiB (a
+// library in the instance format has none).
+[[nodiscard]] bool holdsSolution(const std::filesystem::path& path);
 
 }  // namespace phasewise::plugins

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "format_hdf5/phase_library_file.h"
+#include "format_hdf5/phasewise_contents.h"
 #include "simulate/cif_reader.h"
 #include "simulate/stick_tables.h"
 #include "util/error.h"
@@ -22,14 +23,16 @@ void readOne(const std::filesystem::path& file, const PhaseSourceOptions& option
     const core::CifResult cif = core::readCif(file);
     for (const std::string& w : cif.warnings) out.warnings.push_back(file.string() + ": " + w);
     out.library.phases.push_back(core::phaseFromStructure(cif.structure));
-  } else if (ext == ".h5" || ext == ".hdf5") {
+  } else if (phasewiseContents(file).phases) {  // a phase library, or a project's reference phases
     append(readPhaseLibraryFile(file));
   } else if (ext == ".tsv" || ext == ".txt" || ext == ".csv") {
     core::StickTableOptions sticks;
     sticks.wavelength_angstrom = options.stick_wavelength_angstrom;
     append(core::readStickTable(file, sticks));
   } else {
-    throw core::Error(file.string() + ": neither a .cif, a phase library (.h5) nor a stick table (.tsv, .txt, .csv)");
+    throw core::Error(
+        file.string() +
+        ": neither a .cif, a Phasewise file with reference phases (.h5) nor a stick table (.tsv, .txt, .csv)");
   }
 }
 

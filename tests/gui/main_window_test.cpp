@@ -28,6 +28,7 @@
 #include "builtin_formats.h"
 #include "composition_map_view.h"
 #include "decompose/sample_quantities.h"
+#include "format_hdf5/phase_library_file.h"
 #include "heat_map_view.h"
 #include "io/registry.h"
 #include "job_controller.h"
@@ -386,6 +387,16 @@ TEST(ReferencePhasesDialogTest, ReadsACifFolderFiltersByElementsAndKeepsThePhase
   ASSERT_TRUE(settle(again));
   ASSERT_TRUE(again.document()->referencePhases()) << again.logText().toStdString();
   EXPECT_EQ(again.document()->referencePhases()->size(), 2U);
+  // File > Open on a phase library (decided by its content) loads reference phases, not samples.
+  core::PhaseLibrary one;
+  one.phases.push_back(again.document()->referencePhases()->phases[0]);
+  const QString phases_file = artefact(QStringLiteral("one-phase.h5"));
+  plugins::writePhaseLibraryFile(one, phases_file.toStdString());
+  ASSERT_TRUE(again.openFile(phases_file));
+  ASSERT_TRUE(settle(again));
+  EXPECT_EQ(again.document()->library().samples, 231U) << again.logText().toStdString();
+  ASSERT_TRUE(again.document()->referencePhases());
+  EXPECT_EQ(again.document()->referencePhases()->size(), 1U);
 }
 
 TEST(ReferencePhasesDialogTest, CancellingAReadKeepsWhatWasReadBefore) {

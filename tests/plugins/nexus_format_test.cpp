@@ -14,6 +14,9 @@
 #include <functional>
 #include <iterator>
 
+#include "format_hdf5/phase_library_file.h"
+#include "format_hdf5/phasewise_contents.h"
+#include "format_hdf5/project_file.h"
 #include "io/registry.h"
 #include "sample_files.h"
 #include "test_support.h"
@@ -309,6 +312,35 @@ TEST(NexusTest, DamagedOrIncompleteFilesAreRefusedNamingTheFile) {
 
 // Seeds for the nexus fuzz target (scripts/fuzz.sh sets PHASEWISE_FUZZ_SEED_DIR): the layouts
 // above, each checked to read.
+// "Is this .h5 ours, and what does it hold?" is decided by content: a NeXus file named like a
+// project is not one, a Phasewise file named .dat is one.
+TEST(PhasewiseContentsTest, DecidedByContentNotByName) {
+  const fs::path dir = freshTempDir();
+  EXPECT_FALSE(plugins::phasewiseContents(writePyFaiPattern(dir, "project.h5")).phasewise());
+  const core::Library library = registry().read(writePyFaiPattern(dir)).library;
+  plugins::writeProject({library, std::nullopt, std::nullopt, std::nullopt}, dir / "library.dat");
+  const auto contents = plugins::phasewiseContents(dir / "library.dat");
+  EXPECT_TRUE(contents.project());
+  EXPECT_FALSE(contents.phases || contents.decomposition || contents.refinement);
+  core::PhaseLibrary phases;
+  phases.phases.push_back({});
+  phases.phases.back().name = "made-up";
+  phases.phases.back().sticks = {{20.0, 100.0, std::nullopt}};
+  plugins::writePhaseLibraryFile(phases, dir / "phases.h5");
+  const auto phase_file = plugins::phasewiseContents(dir / "phases.h5");
+  EXPECT_TRUE(phase_file.phases);
+  EXPECT_FALSE(phase_file.project());
+  writeText(dir / "text.h5", "not HDF5\n");
+  EXPECT_FALSE(plugins::phasewiseContents(dir / "text.h5").phasewise());
+  EXPECT_FALSE(plugins::phasewiseContents(dir / "absent.h5").phasewise());
+  EXPECT_FALSE(plugins::phasewiseContents(dir).phasewise());
+  // Damaged (truncated): holds nothing; the reader chosen next says why.
+  const auto bytes = fs::file_size(dir / "library.dat");
+  fs::copy_file(dir / "library.dat", dir / "cut.h5");
+  fs::resize_file(dir / "cut.h5", bytes / 2);
+  EXPECT_FALSE(plugins::phasewiseContents(dir / "cut.h5").phasewise());
+}
+
 TEST(FuzzSeedsTest, WritesNexusSeeds) {
   const char* env = std::getenv("PHASEWISE_FUZZ_SEED_DIR");
   const fs::path root = (env && *env ? fs::path(env) : freshTempDir() / "seeds") / "nexus";

@@ -1,5 +1,7 @@
 #include "format_hdf5/phase_library_file.h"
 
+#include "format_hdf5/phasewise_contents.h"
+
 #include <gtest/gtest.h>
 
 #include "simulate/cif_reader.h"
@@ -34,7 +36,7 @@ TEST(PhaseLibraryFileTest, RoundTripKeepsStructuresAndSticks) {
   const auto path = freshTempDir() / "phases.h5";
   const PhaseLibrary library = mixedLibrary();
   plugins::writePhaseLibraryFile(library, path);
-  EXPECT_TRUE(plugins::holdsPhaseLibrary(path));
+  EXPECT_TRUE(plugins::phasewiseContents(path).phases);
   const PhaseLibrary back = plugins::readPhaseLibraryFile(path);
   ASSERT_EQ(back.size(), 2U);
   EXPECT_EQ(back.phases[0].name, library.phases[0].name);
@@ -64,7 +66,7 @@ TEST(PhaseLibraryFileTest, ASampleLibraryFileIsNotAPhaseLibrary) {
   const auto dir = freshTempDir();
   writeText(dir / "not.h5", "plain text");
   EXPECT_THROW((void)plugins::readPhaseLibraryFile(dir / "not.h5"), FormatError);
-  EXPECT_FALSE(plugins::holdsPhaseLibrary(dir / "not.h5"));
+  EXPECT_FALSE(plugins::phasewiseContents(dir / "not.h5").phases);
 }
 
 }  // namespace
