@@ -29,8 +29,6 @@ int runTrain(const CommandContext& context);
 int runIdentify(const CommandContext& context);
 int runRefine(const CommandContext& context);
 int runDigits(const CommandContext& context);
-int runBench(const CommandContext& context);
-int runBenchIoChild(const CommandContext& context);  // internal: one measured read in a fresh process
 
 class Arguments;
 }  // namespace phasewise::cli
@@ -41,12 +39,5 @@ namespace phasewise::cli {
 // Reference phases from CIFs (files or folders), phase-library files (.h5) and stick tables.
 core::PhaseLibrary collectPhases(const std::vector<std::string>& inputs, const Arguments& arguments, int* skipped);
 int runIdentifyPhases(const CommandContext& context, const Arguments& arguments);  // identify --phases-from
-int runBenchIo(const CommandContext& context, const Arguments& arguments);
-int runBenchSimulate(const CommandContext& context, const Arguments& arguments);
-int runBenchDecompose(const CommandContext& context, const Arguments& arguments);
-int runBenchDecomposeChild(const CommandContext& context);
-int runBenchRefine(const CommandContext& context, const Arguments& arguments);
-int runBenchIdentify(const CommandContext& context, const Arguments& arguments);
-int runBenchThreads(const CommandContext& context, const Arguments& arguments);
 
 }  // namespace phasewise::cli

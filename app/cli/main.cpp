@@ -27,10 +27,6 @@ commands:
   digits --out DIR              the same refinement on handwritten digits, classifier trained on typeset ones
   example -o FILE               write Phasewise's built-in synthetic example library
   formats                       list the formats Phasewise reads and writes
-  bench io                      measure HDF5 and text I/O on a generated 5,000 x 4,000 library
-  bench simulate                stick lists vs pymatgen, and augmented-profile throughput
-  bench decompose               Al-Li-Fe vs scikit-learn, Bi-Cu-V-307 vs DRNets, 5,000 x 4,000 at scale
-  bench refine                  classifier + refinement: Al-Li-Fe end to end, 2,000 synthetic, vs PyTorch
 
 common options:
   --wavelength A                wavelength in Angstrom for files that do not state one
@@ -47,22 +43,11 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::map<std::string, int (*)(const cli::CommandContext&)> commands = {
-      {"info", cli::runInfo},
-      {"convert", cli::runConvert},
-      {"example", cli::runExample},
-      {"formats", cli::runFormats},
-      {"resample", cli::runResample},
-      {"simulate", cli::runSimulate},
-      {"library", cli::runLibrary},
-      {"decompose", cli::runDecompose},
-      {"evaluate", cli::runEvaluate},
-      {"train", cli::runTrain},
-      {"identify", cli::runIdentify},
-      {"refine", cli::runRefine},
+      {"info", cli::runInfo},       {"convert", cli::runConvert},     {"example", cli::runExample},
+      {"formats", cli::runFormats}, {"resample", cli::runResample},   {"simulate", cli::runSimulate},
+      {"library", cli::runLibrary}, {"decompose", cli::runDecompose}, {"evaluate", cli::runEvaluate},
+      {"train", cli::runTrain},     {"identify", cli::runIdentify},   {"refine", cli::runRefine},
       {"digits", cli::runDigits},
-      {"bench", cli::runBench},
-      {"bench-io-child", cli::runBenchIoChild},
-      {"bench-decompose-child", cli::runBenchDecomposeChild},
   };
   const auto command = commands.find(argv[1]);
   if (command == commands.end()) {

@@ -1,4 +1,4 @@
-// `phasewise-cli bench refine`: the classifier and imitation refinement, measured against the
+// `phasewise-bench refine`: the classifier and imitation refinement, measured against the
 // truth. One classifier per reference library, every refiner as a row of one table, on:
 //  (a) synthetic imperfect candidates (>= 2,000, fixed seed) and a harder variant (2-3
 //      contaminants, strain up to 3 %, broadened peaks), from the Al-Li-Fe stick library;
@@ -22,8 +22,8 @@
 #include <thread>
 
 #include "arguments.h"
+#include "bench_commands.h"
 #include "bench_support.h"
-#include "commands.h"
 #include "decompose/decomposer.h"
 #include "decompose/evaluation.h"
 #include "io/npy.h"
@@ -42,35 +42,6 @@ namespace phasewise::cli {
 namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-constexpr const char* kTorchScript = R"(
-import sys, time
-try:
-    import torch, torch.nn as nn, torch.nn.functional as F
-except Exception as e:
-    print("UNAVAILABLE", e); sys.exit(0)
-points, channels, phases, count, batch, threads = map(int, sys.argv[1:7])
-torch.set_num_threads(threads); torch.manual_seed(0)
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        c = channels
-        self.c1 = nn.Conv1d(1, c, 9, padding=4); self.c2 = nn.Conv1d(c, 2*c, 9, padding=4)
-        self.c3 = nn.Conv1d(2*c, 2*c, 9, padding=4); self.c4 = nn.Conv1d(2*c, 2*c, 9, padding=4)
-        self.hidden = nn.Linear(2*c*(points//16), 128); self.out = nn.Linear(128, phases); self.drop = nn.Dropout(0.3)
-    def forward(self, x):
-        for conv in (self.c1, self.c2, self.c3, self.c4): x = F.max_pool1d(F.relu(conv(x)), 2)
-        return self.out(self.drop(F.relu(self.hidden(x.flatten(1)))))
-net = Net(); opt = torch.optim.Adam(net.parameters(), lr=2e-3)
-X = torch.rand(count, 1, points); Y = torch.randint(0, phases, (count,))
-net.train(); t = time.perf_counter()
-perm = torch.randperm(count)
-for b in range(0, count, batch):
-    idx = perm[b:b+batch]
-    opt.zero_grad(); loss = F.cross_entropy(net(X[idx]), Y[idx]); loss.backward(); opt.step()
-seconds = time.perf_counter() - t
-print("RESULT", count / seconds, torch.__version__)
-)";
 
 struct CandidateSet {
   std::string name;
@@ -302,8 +273,7 @@ CandidateSet imperfectSet(const std::string& name, const core::PhaseLibrary& lib
 
 void compareTrainingWithPyTorch(const core::PhaseLibrary& library, const core::ClassifierSettings& settings,
                                 const core::TrainingReport& training) {
-  const fs::path script = fs::temp_directory_path() / ("phasewise-torch-" + std::to_string(::getpid()) + ".py");
-  { std::ofstream(script) << kTorchScript; }
+  const fs::path script = peerScript("torch_refiner.py");
   const unsigned threads = settings.threads ? settings.threads : std::max(1U, std::thread::hardware_concurrency());
   const std::string command = "/usr/bin/python3 '" + script.string() + "' " +
                               std::to_string(settings.grid.values.size()) + " " + std::to_string(settings.channels) +
@@ -311,8 +281,6 @@ void compareTrainingWithPyTorch(const core::PhaseLibrary& library, const core::C
                               std::to_string(settings.patterns_per_phase * library.size()) + " " +
                               std::to_string(settings.batch_size) + " " + std::to_string(threads) + " 2>/dev/null";
   const std::string output = runCapturing(command);
-  std::error_code ec;
-  fs::remove(script, ec);
   const auto at = output.find("RESULT");
   if (at == std::string::npos) {
     std::cout << "PyTorch column skipped: "

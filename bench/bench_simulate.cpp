@@ -1,4 +1,4 @@
-// `phasewise-cli bench simulate`: stick lists of every structure in a CIF folder, timed
+// `phasewise-bench simulate`: stick lists of every structure in a CIF folder, timed
 // against pymatgen's XRDCalculator in the same run (when /usr/bin/python3 has pymatgen), and
 // the throughput of augmented training profiles on a 4,000-point grid.
 
@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "arguments.h"
+#include "bench_commands.h"
 #include "bench_support.h"
-#include "commands.h"
 #include "simulate/augment.h"
 #include "simulate/cif_reader.h"
 #include "simulate/powder_pattern.h"
@@ -27,34 +27,10 @@ namespace phasewise::cli {
 namespace {
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* kPymatgenScript = R"(
-import sys, time, warnings
-warnings.filterwarnings("ignore")
-try:
-    from pymatgen.io.cif import CifParser
-    from pymatgen.analysis.diffraction.xrd import XRDCalculator
-except Exception as e:
-    print("UNAVAILABLE", e); sys.exit(0)
-repeats = int(sys.argv[1])
-calc = XRDCalculator(wavelength=1.540562)
-for path in sys.argv[2:]:
-    try:
-        s = CifParser(path).get_structures(primitive=False)[0]
-    except Exception as e:
-        print("FAILED", path, type(e).__name__); continue
-    calc.get_pattern(s, two_theta_range=(10, 90))
-    t = time.perf_counter()
-    for _ in range(repeats):
-        calc.get_pattern(s, two_theta_range=(10, 90))
-    print("TIME", path, (time.perf_counter() - t) / repeats)
-)";
-
 std::map<std::string, double> runPymatgen(const std::vector<std::filesystem::path>& cifs, int repeats,
                                           std::string& status) {
   std::map<std::string, double> times;
-  const std::filesystem::path script =
-      std::filesystem::temp_directory_path() / ("phasewise-pymatgen-" + std::to_string(::getpid()) + ".py");
-  { std::ofstream(script) << kPymatgenScript; }
+  const std::filesystem::path script = peerScript("pymatgen_sticks.py");
   std::string command = "/usr/bin/python3 '" + script.string() + "' " + std::to_string(repeats);
   for (const auto& c : cifs) command += " '" + c.string() + "'";
   command += " 2>/dev/null";
@@ -71,7 +47,6 @@ std::map<std::string, double> runPymatgen(const std::vector<std::filesystem::pat
       times[path] = seconds;
     }
   }
-  std::filesystem::remove(script);
   if (times.empty() && status.empty()) status = "/usr/bin/python3 with pymatgen did not run";
   return times;
 }

@@ -1,4 +1,4 @@
-// `phasewise-cli bench identify`: every phase in real powder mixtures (the dara precursor
+// `phasewise-bench identify`: every phase in real powder mixtures (the dara precursor
 // mixtures: PANalytical XRDML scans whose file names give the precursors and their weight
 // fractions) against the 45 shared CIFs. Per file: the precursors present in the library
 // that were named (recall), phases named that are not in the sample (false positives, with
@@ -12,10 +12,11 @@
 #include <set>
 
 #include "arguments.h"
+#include "bench_commands.h"
 #include "bench_support.h"
-#include "commands.h"
 #include "decompose/phase_identification.h"
 #include "io/registry.h"
+#include "phase_sources/phase_sources.h"
 #include "simulate/reference_render.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -68,7 +69,7 @@ int runBenchIdentify(const CommandContext& context, const Arguments& arguments) 
   const fs::path folder = data / "dara-powder/precursor_mixture", cifs = data / "cif";
   std::error_code ec;
   if (!fs::is_directory(folder, ec)) throw core::Error("needs " + folder.string() + " (use --data)");
-  const core::PhaseLibrary phases = collectPhases({cifs.string()}, arguments, nullptr);
+  const core::PhaseLibrary phases = plugins::collectPhases({cifs}, {}).library;
   std::set<std::string> library_formulas;
   for (const auto& p : phases.phases) library_formulas.insert(formulaOf(fs::path(p.source).filename().string()));
   std::vector<fs::path> files;

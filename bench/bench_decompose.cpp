@@ -1,4 +1,4 @@
-// `phasewise-cli bench decompose`: Phasewise against scikit-learn's NMF on Al-Li-Fe in the same
+// `phasewise-bench decompose`: Phasewise against scikit-learn's NMF on Al-Li-Fe in the same
 // run, Phasewise on Bi-Cu-V-307 against DRNets' published solution, and Phasewise at scale on a
 // generated 5,000 x 4,000 library (time and peak memory, in a child process).
 
@@ -15,8 +15,8 @@
 #include <sstream>
 
 #include "arguments.h"
+#include "bench_commands.h"
 #include "bench_support.h"
-#include "commands.h"
 #include "decompose/decomposer.h"
 #include "decompose/evaluation.h"
 #include "decompose/library_fit.h"
@@ -31,32 +31,6 @@
 namespace phasewise::cli {
 namespace {
 namespace fs = std::filesystem;
-
-constexpr const char* kSklearnScript = R"(
-import sys, time, warnings
-warnings.filterwarnings("ignore")
-try:
-    import numpy as np
-    from sklearn.decomposition import NMF
-except Exception as e:
-    print("UNAVAILABLE", e); sys.exit(0)
-folder, k, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-X = np.load(folder + "/XRD.npy").astype(np.float64)
-Q = np.load(folder + "/Q.npy").astype(np.float64)
-X = X / np.maximum(X.max(1, keepdims=True), 1e-300)
-t = time.perf_counter()
-model = NMF(n_components=k, solver="mu", beta_loss="kullback-leibler", init="nndsvda", max_iter=500, random_state=0)
-H = model.fit_transform(X)
-W = model.components_
-seconds = time.perf_counter() - t
-R = H @ W
-with open(out, "w") as f:
-    f.write("K=%d\n" % k)
-    f.write("Q=" + ",".join("%.6f" % q for q in Q) + "\n")
-    for i in range(k): f.write("B%d=" % (i + 1) + ",".join("%.8g" % v for v in W[i]) + "\n")
-    for n in range(X.shape[0]): f.write("C%d=" % (n + 1) + ",".join("%.8g" % v for v in H[n]) + "\n")
-print("RESULT", seconds, model.n_iter_, np.abs(X - R).sum() / np.abs(X).sum(), np.linalg.norm(X - R) / np.linalg.norm(X))
-)";
 
 struct Row {
   std::string method;
@@ -148,8 +122,7 @@ void truthSet(const CommandContext& context, const fs::path& folder, int k, cons
   printRow(runPhasewise("Phasewise plain NMF (KL, MU)", lib, plain, folder, work / "plain.txt"));
   std::error_code ec;
   if (fs::exists(folder / "sticks_lib.tsv", ec)) printRow(runLibraryGuided(lib, folder, work / "library.txt"));
-  const fs::path script = work / "sklearn_nmf.py";
-  { std::ofstream(script) << kSklearnScript; }
+  const fs::path script = peerScript("sklearn_nmf.py");
   const std::string command = "/usr/bin/python3 '" + script.string() + "' '" + folder.string() + "' " +
                               std::to_string(k) + " '" + (work / "sklearn.txt").string() + "' 2>/dev/null";
   const std::string output = runCapturing(command);
@@ -214,7 +187,7 @@ void atScale(const CommandContext& context, const fs::path& work, std::size_t sa
   const fs::path file = work / "large.h5";
   context.registry.writer("phasewise-h5").write(core::makeSyntheticLibrary(spec).library, file);
   const std::string self = fs::read_symlink("/proc/self/exe").string();
-  const std::string command = "'" + self + "' bench-decompose-child '" + file.string() + "' " + std::to_string(k);
+  const std::string command = "'" + self + "' decompose-child '" + file.string() + "' " + std::to_string(k);
   bool ok = false;
   const std::string output = runCapturing(command, &ok);
   if (!ok) throw core::Error("the large-library run failed: " + output);
@@ -228,7 +201,7 @@ void atScale(const CommandContext& context, const fs::path& work, std::size_t sa
 }  // namespace
 
 int runBenchDecomposeChild(const CommandContext& context) {
-  if (context.words.size() != 2) throw UsageError("bench-decompose-child FILE K");
+  if (context.words.size() != 2) throw UsageError("decompose-child FILE K");
   const core::Library lib = context.registry.read(context.words[0]).library;
   core::DecompositionSettings settings;
   settings.phases = std::stoi(context.words[1]);

@@ -1,4 +1,4 @@
-// `phasewise-cli bench threads`: training throughput on a shared machine. The same small
+// `phasewise-bench threads`: training throughput on a shared machine. The same small
 // training runs quiet with one thread and with the automatic thread count, then again while a
 // competing process keeps one core busy (a spinning child), with the automatic count and with
 // every core. Target (#13): busy and automatic >= 2/3 of quiet with one thread; a pool sized to
@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "arguments.h"
-#include "commands.h"
+#include "bench_commands.h"
 #include "example/synthetic_library.h"
 #include "learn/classifier.h"
 #include "simulate/example_phases.h"

@@ -1,11 +1,15 @@
 #pragma once
-// Helpers shared by the benchmark commands: running a peer or child process and reading its
-// output, and this process's resident memory.
+// Helpers shared by the benchmark commands: the Python peers' scripts, running a peer or child
+// process and reading its output, and this process's resident memory.
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 namespace phasewise::cli {
+
+// A Python peer's script in bench/peers/ (or $PHASEWISE_BENCH_PEERS); throws Error when absent.
+std::filesystem::path peerScript(const std::string& name);
 
 // Runs a shell command and returns what it printed on stdout; `succeeded` (when given) tells
 // whether it started and exited with status 0.

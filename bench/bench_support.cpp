@@ -1,10 +1,23 @@
 #include "bench_support.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
+#include "util/error.h"
+
 namespace phasewise::cli {
+
+std::filesystem::path peerScript(const std::string& name) {
+  const char* override_dir = std::getenv("PHASEWISE_BENCH_PEERS");
+  const std::filesystem::path dir = override_dir && *override_dir ? override_dir : PHASEWISE_BENCH_PEERS;
+  const std::filesystem::path script = dir / name;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(script, ec))
+    throw core::Error(script.string() + ": the peer's script is missing (set PHASEWISE_BENCH_PEERS to bench/peers)");
+  return script;
+}
 
 std::string runCapturing(const std::string& command, bool* succeeded) {
   FILE* pipe = popen(command.c_str(), "r");

@@ -1,4 +1,4 @@
-// `phasewise-cli bench io`: HDF5 write/read throughput, instance-text parse throughput and the
+// `phasewise-bench io`: HDF5 write/read throughput, instance-text parse throughput and the
 // peak memory of each read, on a generated library (5,000 x 4,000 by default). Each read runs
 // in a fresh child process so that its peak resident memory is its own.
 
@@ -14,8 +14,8 @@
 #include <sstream>
 
 #include "arguments.h"
+#include "bench_commands.h"
 #include "bench_support.h"
-#include "commands.h"
 #include "example/synthetic_library.h"
 #include "io/registry.h"
 #include "util/error.h"
@@ -34,7 +34,7 @@ struct ChildRead {
 
 ChildRead runChild(const std::string& reader_id, const std::filesystem::path& file) {
   const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  const std::string command = "'" + self + "' bench-io-child " + reader_id + " '" + file.string() + "'";
+  const std::string command = "'" + self + "' io-child " + reader_id + " '" + file.string() + "'";
   bool ok = false;
   const std::string output = runCapturing(command, &ok);
   if (!ok) throw core::Error("benchmark child failed: " + output);
@@ -71,7 +71,7 @@ std::string times(double ratio) {
 }  // namespace
 
 int runBenchIoChild(const CommandContext& context) {
-  if (context.words.size() != 2) throw UsageError("bench-io-child READER_ID FILE");
+  if (context.words.size() != 2) throw UsageError("io-child READER_ID FILE");
   const core::FormatReader& reader = context.registry.reader(context.words[0]);
   const std::uint64_t before = procStatusBytes("VmRSS");
   const auto start = Clock::now();
