@@ -69,7 +69,30 @@ ReferencePhasesDialog::ReferencePhasesDialog(std::vector<std::string> library_el
     : QDialog(parent), library_elements_(std::move(library_elements)), reader_(this) {
   setWindowTitle(tr("Reference phases"));
   resize(1000, 680);
+  QLayout* sources_row = createSourcesRow();
+  QLayout* progress_row = createProgressRow();
+  QLayout* elements_row = createElementsRow();
+  createLists();
+  summary_ = new QLabel(this);
+  buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+  buttons_->button(QDialogButtonBox::Ok)->setText(tr("Use ticked phases"));
+  connect(buttons_, &QDialogButtonBox::accepted, this, &QDialog::accept);
+  connect(buttons_, &QDialogButtonBox::rejected, this, &ReferencePhasesDialog::reject);
 
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(new QLabel(tr("Sources"), this));
+  layout->addLayout(sources_row);
+  layout->addLayout(progress_row);
+  layout->addLayout(elements_row);
+  layout->addWidget(table_, 1);
+  layout->addWidget(new QLabel(tr("Files not read, and notes"), this));
+  layout->addWidget(failures_);
+  layout->addWidget(summary_);
+  layout->addWidget(buttons_);
+  updateSummary();
+}
+
+QLayout* ReferencePhasesDialog::createSourcesRow() {
   source_list_ = new QListWidget(this);
   source_list_->setSelectionMode(QAbstractItemView::ExtendedSelection);
   source_list_->setMaximumHeight(100);
@@ -97,7 +120,10 @@ ReferencePhasesDialog::ReferencePhasesDialog(std::vector<std::string> library_el
   auto* sources_row = new QHBoxLayout;
   sources_row->addWidget(source_list_, 1);
   sources_row->addLayout(source_buttons);
+  return sources_row;
+}
 
+QLayout* ReferencePhasesDialog::createProgressRow() {
   progress_ = new QProgressBar(this);
   progress_->setRange(0, 100);
   progress_->setTextVisible(true);
@@ -109,7 +135,16 @@ ReferencePhasesDialog::ReferencePhasesDialog(std::vector<std::string> library_el
   auto* progress_row = new QHBoxLayout;
   progress_row->addWidget(progress_, 1);
   progress_row->addWidget(cancel_);
+  connect(&reader_, &JobController::progress, this, [this](int percent, const QString& stage) {
+    progress_->setValue(percent);
+    progress_->setFormat(stage + QStringLiteral("  %p%"));
+  });
+  connect(&reader_, &JobController::finished, this, &ReferencePhasesDialog::readingFinished);
+  return progress_row;
+}
 
+// The element filter: the library's elements, others allowed (O by default), include all.
+QLayout* ReferencePhasesDialog::createElementsRow() {
   also_allowed_ = new QLineEdit(QStringLiteral("O"), this);
   also_allowed_->setToolTip(
       tr("Elements a phase may contain besides the library's own: the composition of an oxide or nitride spread "
@@ -131,7 +166,10 @@ ReferencePhasesDialog::ReferencePhasesDialog(std::vector<std::string> library_el
     user_ticks_.clear();  // the user asked for a new rule: it replaces earlier single choices
     rebuildTable();
   });
+  return elements_row;
+}
 
+void ReferencePhasesDialog::createLists() {
   table_ = new QTableWidget(0, kColumns, this);
   table_->setHorizontalHeaderLabels({tr("Phase"), tr("Formula"), tr("Space group"),
                                      tr("Cell a, b, c; \u03b1, \u03b2, \u03b3"), tr("Elements"), tr("Source")});
@@ -149,30 +187,6 @@ ReferencePhasesDialog::ReferencePhasesDialog(std::vector<std::string> library_el
   failures_->setRootIsDecorated(false);
   failures_->setColumnWidth(0, 220);
   failures_->setMaximumHeight(150);
-
-  summary_ = new QLabel(this);
-  buttons_ = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-  buttons_->button(QDialogButtonBox::Ok)->setText(tr("Use ticked phases"));
-  connect(buttons_, &QDialogButtonBox::accepted, this, &QDialog::accept);
-  connect(buttons_, &QDialogButtonBox::rejected, this, &ReferencePhasesDialog::reject);
-
-  auto* layout = new QVBoxLayout(this);
-  layout->addWidget(new QLabel(tr("Sources"), this));
-  layout->addLayout(sources_row);
-  layout->addLayout(progress_row);
-  layout->addLayout(elements_row);
-  layout->addWidget(table_, 1);
-  layout->addWidget(new QLabel(tr("Files not read, and notes"), this));
-  layout->addWidget(failures_);
-  layout->addWidget(summary_);
-  layout->addWidget(buttons_);
-
-  connect(&reader_, &JobController::progress, this, [this](int percent, const QString& stage) {
-    progress_->setValue(percent);
-    progress_->setFormat(stage + QStringLiteral("  %p%"));
-  });
-  connect(&reader_, &JobController::finished, this, &ReferencePhasesDialog::readingFinished);
-  updateSummary();
 }
 
 // A read still running when the dialog goes is cancelled; its result is never applied (the

@@ -18,6 +18,7 @@
 
 class QCheckBox;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QListWidget;
 class QProgressBar;
@@ -61,6 +62,10 @@ class ReferencePhasesDialog : public QDialog {
     QString path;
     plugins::CollectedPhases read;
   };
+  QLayout* createSourcesRow();
+  QLayout* createProgressRow();
+  QLayout* createElementsRow();
+  void createLists();  // the phase table and the list of problems
   void readNext();
   void readingFinished(bool succeeded, const QString& message);
   void rebuildTable();
