@@ -14,7 +14,7 @@ cmake --build build/release -j"$jobs"
 ctest --test-dir build/release -j"$jobs" --output-on-failure
 
 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Asan -DPHASEWISE_BUILD_TESTS=ON -DPHASEWISE_BUILD_GUI=OFF
-cmake --build build/asan -j"$jobs" --target phasewise_core_tests phasewise_formats_tests phasewise_simulate_tests phasewise_decompose_tests phasewise_learn_tests phasewise_digits_tests phasewise-cli
+cmake --build build/asan -j"$jobs" --target phasewise_core_tests phasewise_formats_tests phasewise_simulate_tests phasewise_decompose_tests phasewise_learn_tests phasewise_digits_tests phasewise-cli phasewise-bench
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$PWD/cmake/lsan.supp \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build/asan -j"$jobs" --output-on-failure --label-exclude slow

@@ -103,11 +103,12 @@ std::vector<float> purestSamples(const std::vector<float>& y, std::size_t n, std
   return w;
 }
 
-DecompositionResult decompose(const Library& library, const DecompositionSettings& settings,
-                              const ProgressCallback& progress) {
-  const auto started = std::chrono::steady_clock::now();
+namespace {
+
+// What the decomposition needs before it starts; errors say what to change.
+void checkRequest(const Library& library, const DecompositionSettings& settings) {
   library.validate();
-  const std::size_t n = library.samples, m = library.points();
+  const std::size_t n = library.samples;
   const int k = settings.phases;
   if (k < 1) throw Error("ask for at least one phase");
   if (static_cast<std::size_t>(k) > n)
@@ -115,29 +116,13 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
   if (settings.shifts < 0) throw Error("the shift range must not be negative");
   for (float v : library.intensities)
     if (v < 0) throw Error("decomposition needs non-negative intensities; subtract a background that keeps them >= 0");
-  const unsigned threads = settings.threads ? settings.threads : std::max(1U, std::thread::hardware_concurrency());
-  const auto ku = static_cast<std::size_t>(k);
+  if (settings.init != "nmf" && settings.init != "spa" && settings.init != "best")
+    throw Error("unknown initialisation '" + settings.init + "' (nmf, spa or best)");
+}
 
-  // Each sample scaled to a maximum of 1, so that strong and weak patterns weigh alike.
-  Library scaled = library;
-  const std::vector<float> scale = scaleSamplesToMaximum(scaled);
-  const std::size_t log_points = settings.log_points ? settings.log_points : std::min<std::size_t>(m, 1200);
-  const LogQLibrary log = toLogQ(scaled, log_points);
-  const std::vector<float>& y = log.library.intensities;
-  // The library's axis in the log grid's unit, and the way back onto it: used throughout.
-  const Axis own_q = convertAxis(library.axis, log.library.axis.spec);
-  const LinearResampler to_own(log.library.axis.values, own_q.values);
-
-  DecompositionResult result;
-  result.settings = settings;
-  result.samples = n;
-  result.phases = k;
-  result.axis = library.axis;
-  result.log_axis = log.library.axis;
-
-  reportProgress(progress, 0.0, "initial NMF");
+NmfOptions initialNmfOptions(const DecompositionSettings& settings, unsigned threads) {
   NmfOptions init;
-  init.components = k;
+  init.components = settings.phases;
   init.loss = settings.loss;
   init.max_iterations =
       settings.shifts == 0 && !settings.gibbs && !settings.connectivity ? settings.max_iterations : 200;
@@ -146,122 +131,150 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
   init.seed = settings.seed;
   init.threads = threads;
   init.device = settings.device;
-  const bool plain = settings.shifts == 0 && !settings.gibbs && !settings.connectivity && !settings.background;
-  // Plain NMF works on the library's own axis; the shift model on log-Q.
-  // The NMF start is needed for plain NMF and for the "nmf"/"best" initialisations only.
-  const bool need_nmf = plain || settings.init != "spa";
-  const NmfResult start = !need_nmf ? NmfResult{}
-                          : plain   ? nmf(scaled.intensities, n, m, init,
-                                          [&](double f, std::string_view s) { return !progress || progress(0.9 * f, s); })
-                                    : nmf(y, n, log_points, init, [&](double f, std::string_view s) {
-                                      return !progress || progress(0.2 * f, s);
-                                    });
-  std::vector<float> w_log, a(n * ku), shifts_bins(n * ku, 0.0F), widths_bins(n * ku, 0.0F), g_log(log_points, 0.0F),
-      c(n, 0.0F);
-  if (settings.init != "nmf" && settings.init != "spa" && settings.init != "best")
-    throw Error("unknown initialisation '" + settings.init + "' (nmf, spa or best)");
-  if (plain) {
-    result.bases = start.w;
-    a = start.h;
-    result.iterations = start.iterations;
-    result.loss_history = start.loss;
-    const auto& h = start.loss;
-    if (h.size() >= 2) result.final_change = std::abs(h.back() - h[h.size() - 2]) / std::max(h[h.size() - 2], 1e-300);
-    result.converged = start.iterations < settings.max_iterations;
-    // The log-Q view of the bases, for display and for later shift-aware runs.
-    result.bases_log.resize(ku * log_points);
-    const LinearResampler to_log(own_q.values, result.log_axis.values);
-    for (int p = 0; p < k; ++p) to_log.apply(&result.bases[p * m], &result.bases_log[p * log_points]);
-  } else {
-    ShiftModelOptions options;
-    options.phases = k;
-    options.max_shift = settings.shifts;
-    options.iterations = settings.max_iterations;
-    options.tolerance = settings.tolerance;
-    options.gibbs = settings.gibbs;
-    options.limits = phaseLimits(library, settings.default_phase_limit);
-    options.connectivity = settings.connectivity;
-    if (settings.connectivity) options.edges = neighbourGraph(library);
-    options.background = settings.background;
-    if (settings.broadening)
-      for (double sigma : {0.004, 0.008, 0.016}) options.widths.push_back(sigma / log.log_bin_width);
-    options.threads = threads;
-    std::vector<std::vector<float>> starts;
-    if (settings.init != "spa") starts.push_back(start.w);
-    if (settings.init != "nmf") starts.push_back(purestSamples(y, n, log_points, k));
-    // Seeded patterns replace the first starting patterns; frozen ones are never updated.
-    const std::size_t seeded = settings.seed_patterns.size() / m;
-    if (settings.seed_patterns.size() % m != 0 || seeded > ku)
-      throw Error("seeded patterns must be whole patterns on the library's axis, at most one per phase");
-    if (seeded) {
-      for (std::size_t p = 0; p < seeded; ++p) {
-        std::vector<float> on_log =
-            interpolateOrZero(own_q.values, &settings.seed_patterns[p * m], result.log_axis.values);
-        const float top = *std::max_element(on_log.begin(), on_log.end());
-        if (!(top > 0)) throw Error("seeded pattern " + std::to_string(p + 1) + " is empty");
-        for (float& v : on_log) v = std::max(v / top, 1e-9F);
-        for (auto& w : starts)
-          std::copy(on_log.begin(), on_log.end(), w.begin() + static_cast<std::ptrdiff_t>(p * log_points));
-      }
-      options.frozen.assign(ku, 0);
-      for (std::size_t p = 0; p < seeded && p < settings.frozen.size(); ++p) options.frozen[p] = settings.frozen[p];
-    }
-    ShiftModelResult fit;
-    for (std::size_t i = 0; i < starts.size(); ++i) {
-      options.initial_w = starts[i];
-      const double from = 0.2 + 0.75 * static_cast<double>(i) / static_cast<double>(starts.size());
-      const double span = 0.75 / static_cast<double>(starts.size());
-      ShiftModelResult candidate = fitShiftModel(y, n, log_points, options, [&](double f, std::string_view s) {
-        return !progress || progress(from + span * f, s);
-      });
-      if (i == 0 || candidate.loss.back() < fit.loss.back()) fit = std::move(candidate);
-    }
-    w_log = fit.w;
-    a = fit.a;
-    shifts_bins = fit.shift;
-    widths_bins = fit.width;
-    g_log = fit.g;
-    c = fit.c;
-    result.iterations = fit.iterations;
-    result.loss_history = fit.loss;
-    result.converged = fit.converged;
-    result.final_change = fit.last_change;
-    result.bases_log = w_log;
-    // Patterns back onto the library's axis (at their reference lattice parameter).
-    result.bases.resize(ku * m);
-    for (int p = 0; p < k; ++p) to_own.apply(&w_log[p * log_points], &result.bases[p * m]);
-    result.background.resize(m);
-    to_own.apply(g_log.data(), result.background.data());
+  return init;
+}
+
+// The state both fits end in, on the log-Q grid (plain NMF fills `a` only).
+struct FitOnLogQ {
+  std::vector<float> w, a, shifts, widths, g, c;  // shifts and widths in log-Q bins
+};
+
+// Plain NMF on the library's own axis; the log-Q view of its bases is kept for display and for
+// later shift-aware runs.
+FitOnLogQ takePlainFit(const NmfResult& start, const Axis& own_q, std::size_t log_points,
+                       const DecompositionSettings& settings, DecompositionResult& result) {
+  const std::size_t n = result.samples, ku = static_cast<std::size_t>(result.phases), m = own_q.values.size();
+  FitOnLogQ fit{{},
+                start.h,
+                std::vector<float>(n * ku, 0.0F),
+                std::vector<float>(n * ku, 0.0F),
+                std::vector<float>(log_points, 0.0F),
+                std::vector<float>(n, 0.0F)};
+  result.bases = start.w;
+  result.iterations = start.iterations;
+  result.loss_history = start.loss;
+  const auto& h = start.loss;
+  if (h.size() >= 2) result.final_change = std::abs(h.back() - h[h.size() - 2]) / std::max(h[h.size() - 2], 1e-300);
+  result.converged = start.iterations < settings.max_iterations;
+  result.bases_log.resize(ku * log_points);
+  const LinearResampler to_log(own_q.values, result.log_axis.values);
+  for (std::size_t p = 0; p < ku; ++p) to_log.apply(&result.bases[p * m], &result.bases_log[p * log_points]);
+  return fit;
+}
+
+ShiftModelOptions shiftModelOptions(const Library& library, const DecompositionSettings& settings, double log_bin_width,
+                                    unsigned threads) {
+  ShiftModelOptions options;
+  options.phases = settings.phases;
+  options.max_shift = settings.shifts;
+  options.iterations = settings.max_iterations;
+  options.tolerance = settings.tolerance;
+  options.gibbs = settings.gibbs;
+  options.limits = phaseLimits(library, settings.default_phase_limit);
+  options.connectivity = settings.connectivity;
+  if (settings.connectivity) options.edges = neighbourGraph(library);
+  options.background = settings.background;
+  if (settings.broadening)
+    for (double sigma : {0.004, 0.008, 0.016}) options.widths.push_back(sigma / log_bin_width);
+  options.threads = threads;
+  return options;
+}
+
+// Seeded patterns replace the first patterns of every start; frozen ones are never updated.
+void applySeeds(const DecompositionSettings& settings, const Axis& own_q, const Axis& log_axis,
+                std::vector<std::vector<float>>& starts, ShiftModelOptions& options) {
+  const std::size_t m = own_q.values.size(), log_points = log_axis.values.size();
+  const auto ku = static_cast<std::size_t>(settings.phases);
+  const std::size_t seeded = settings.seed_patterns.size() / m;
+  if (settings.seed_patterns.size() % m != 0 || seeded > ku)
+    throw Error("seeded patterns must be whole patterns on the library's axis, at most one per phase");
+  if (!seeded) return;
+  for (std::size_t p = 0; p < seeded; ++p) {
+    std::vector<float> on_log = interpolateOrZero(own_q.values, &settings.seed_patterns[p * m], log_axis.values);
+    const float top = *std::max_element(on_log.begin(), on_log.end());
+    if (!(top > 0)) throw Error("seeded pattern " + std::to_string(p + 1) + " is empty");
+    for (float& v : on_log) v = std::max(v / top, 1e-9F);
+    for (auto& w : starts)
+      std::copy(on_log.begin(), on_log.end(), w.begin() + static_cast<std::ptrdiff_t>(p * log_points));
   }
-  reportProgress(progress, 0.95, "results");
-  // Activations in the data's units; fractions as DESIGN.md defines them. A broadened phase's
-  // activation is the height of its broadened peaks (activation x pattern maximum stays the
-  // height of the phase's contribution).
+  options.frozen.assign(ku, 0);
+  for (std::size_t p = 0; p < seeded && p < settings.frozen.size(); ++p) options.frozen[p] = settings.frozen[p];
+}
+
+// The shift-aware model from each start ("nmf", "spa" or both); the lower final loss wins.
+FitOnLogQ takeShiftModelFit(const Library& library, const DecompositionSettings& settings, const LogQLibrary& log,
+                            const Axis& own_q, const NmfResult& start, unsigned threads, const LinearResampler& to_own,
+                            DecompositionResult& result, const ProgressCallback& progress) {
+  const std::vector<float>& y = log.library.intensities;
+  const std::size_t n = result.samples, m = own_q.values.size(), log_points = log.library.axis.values.size();
+  const int k = result.phases;
+  ShiftModelOptions options = shiftModelOptions(library, settings, log.log_bin_width, threads);
+  std::vector<std::vector<float>> starts;
+  if (settings.init != "spa") starts.push_back(start.w);
+  if (settings.init != "nmf") starts.push_back(purestSamples(y, n, log_points, k));
+  applySeeds(settings, own_q, result.log_axis, starts, options);
+  ShiftModelResult fit;
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    options.initial_w = starts[i];
+    const double from = 0.2 + 0.75 * static_cast<double>(i) / static_cast<double>(starts.size());
+    const double span = 0.75 / static_cast<double>(starts.size());
+    ShiftModelResult candidate = fitShiftModel(y, n, log_points, options, [&](double f, std::string_view s) {
+      return !progress || progress(from + span * f, s);
+    });
+    if (i == 0 || candidate.loss.back() < fit.loss.back()) fit = std::move(candidate);
+  }
+  result.iterations = fit.iterations;
+  result.loss_history = fit.loss;
+  result.converged = fit.converged;
+  result.final_change = fit.last_change;
+  result.bases_log = fit.w;
+  // Patterns back onto the library's axis (at their reference lattice parameter).
+  const auto ku = static_cast<std::size_t>(k);
+  result.bases.resize(ku * m);
+  for (std::size_t p = 0; p < ku; ++p) to_own.apply(&fit.w[p * log_points], &result.bases[p * m]);
+  result.background.resize(m);
+  to_own.apply(fit.g.data(), result.background.data());
+  return {std::move(fit.w),     std::move(fit.a), std::move(fit.shift),
+          std::move(fit.width), std::move(fit.g), std::move(fit.c)};
+}
+
+// Activations in the data's units; fractions as DESIGN.md defines them. A broadened phase's
+// activation is the height of its broadened peaks (activation x pattern maximum stays the
+// height of the phase's contribution). Shifts as Q factors, where the phase is present.
+void reportActivations(const FitOnLogQ& fit, bool plain, const std::vector<float>& scale, double log_bin_width,
+                       DecompositionResult& result) {
+  const std::size_t n = result.samples, ku = static_cast<std::size_t>(result.phases), m = result.axis.values.size();
+  const std::size_t log_points = result.log_axis.values.size();
   result.activations.resize(n * ku);
   std::vector<float> broadened(log_points);
   for (std::size_t s = 0; s < n; ++s)
     for (std::size_t p = 0; p < ku; ++p) {
       double height = 1.0;
-      if (!plain && widths_bins[s * ku + p] > 0 && a[s * ku + p] > 0) {
-        broadenPattern(&w_log[p * log_points], log_points, widths_bins[s * ku + p], broadened.data());
-        const float own = *std::max_element(&w_log[p * log_points], &w_log[p * log_points] + log_points);
+      if (!plain && fit.widths[s * ku + p] > 0 && fit.a[s * ku + p] > 0) {
+        broadenPattern(&fit.w[p * log_points], log_points, fit.widths[s * ku + p], broadened.data());
+        const float own = *std::max_element(&fit.w[p * log_points], &fit.w[p * log_points] + log_points);
         if (own > 0) height = *std::max_element(broadened.begin(), broadened.end()) / own;
       }
-      result.activations[s * ku + p] = static_cast<float>(a[s * ku + p] * scale[s] * height);
+      result.activations[s * ku + p] = static_cast<float>(fit.a[s * ku + p] * scale[s] * height);
     }
-  result.fractions = fractionsFrom(result.activations, result.bases, n, k, m);
+  result.fractions = fractionsFrom(result.activations, result.bases, n, result.phases, m);
   result.shifts.resize(n * ku);
-  // A shift means something only where the phase is present.
   for (std::size_t i = 0; i < n * ku; ++i)
-    result.shifts[i] = a[i] > 0 ? static_cast<float>(std::exp(shifts_bins[i] * log.log_bin_width)) : 1.0F;
+    result.shifts[i] = fit.a[i] > 0 ? static_cast<float>(std::exp(fit.shifts[i] * log_bin_width)) : 1.0F;
   result.background_activation.resize(n);
-  for (std::size_t s = 0; s < n; ++s) result.background_activation[s] = c[s] * scale[s];
+  for (std::size_t s = 0; s < n; ++s) result.background_activation[s] = fit.c[s] * scale[s];
+}
 
-  // Reconstruction and each phase's contribution, on the library's axis.
+// Reconstruction and each phase's contribution (kept up to 50 million values), on the
+// library's axis.
+void reconstruct(const FitOnLogQ& fit, bool plain, const std::vector<float>& scale, const LinearResampler& to_own,
+                 DecompositionResult& result) {
+  const std::size_t n = result.samples, ku = static_cast<std::size_t>(result.phases), m = result.axis.values.size();
+  const std::size_t log_points = result.log_axis.values.size();
   result.reconstruction.assign(n * m, 0.0F);
   const bool keep_per_phase = n * ku * m <= 50'000'000;
   if (keep_per_phase) result.per_phase.assign(n * ku * m, 0.0F);
-  std::vector<float> shifted(log_points), back(m);
+  std::vector<float> broadened(log_points), shifted(log_points), back(m);
   for (std::size_t s = 0; s < n; ++s) {
     float* recon = &result.reconstruction[s * m];
     if (plain) {
@@ -275,17 +288,62 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
     }
     for (std::size_t p = 0; p < ku; ++p) {
       if (result.activations[s * ku + p] <= 0) continue;
-      broadenPattern(&w_log[p * log_points], log_points, widths_bins[s * ku + p], broadened.data());
-      shiftPattern(broadened.data(), log_points, shifts_bins[s * ku + p], shifted.data());
+      broadenPattern(&fit.w[p * log_points], log_points, fit.widths[s * ku + p], broadened.data());
+      shiftPattern(broadened.data(), log_points, fit.shifts[s * ku + p], shifted.data());
       to_own.apply(shifted.data(), back.data());
       for (std::size_t j = 0; j < m; ++j) {
-        const float v = a[s * ku + p] * scale[s] * back[j];
+        const float v = fit.a[s * ku + p] * scale[s] * back[j];
         recon[j] += v;
         if (keep_per_phase) result.per_phase[(s * ku + p) * m + j] = v;
       }
     }
     for (std::size_t j = 0; j < m; ++j) recon[j] += result.background_activation[s] * result.background[j];
   }
+}
+
+}  // namespace
+
+DecompositionResult decompose(const Library& library, const DecompositionSettings& settings,
+                              const ProgressCallback& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  checkRequest(library, settings);
+  const std::size_t n = library.samples, m = library.points();
+  const unsigned threads = settings.threads ? settings.threads : std::max(1U, std::thread::hardware_concurrency());
+
+  // Each sample scaled to a maximum of 1, so that strong and weak patterns weigh alike.
+  Library scaled = library;
+  const std::vector<float> scale = scaleSamplesToMaximum(scaled);
+  const std::size_t log_points = settings.log_points ? settings.log_points : std::min<std::size_t>(m, 1200);
+  const LogQLibrary log = toLogQ(scaled, log_points);
+  // The library's axis in the log grid's unit, and the way back onto it: used throughout.
+  const Axis own_q = convertAxis(library.axis, log.library.axis.spec);
+  const LinearResampler to_own(log.library.axis.values, own_q.values);
+
+  DecompositionResult result;
+  result.settings = settings;
+  result.samples = n;
+  result.phases = settings.phases;
+  result.axis = library.axis;
+  result.log_axis = log.library.axis;
+
+  reportProgress(progress, 0.0, "initial NMF");
+  const NmfOptions init = initialNmfOptions(settings, threads);
+  const bool plain = settings.shifts == 0 && !settings.gibbs && !settings.connectivity && !settings.background;
+  // Plain NMF works on the library's own axis; the shift model on log-Q.
+  // The NMF start is needed for plain NMF and for the "nmf"/"best" initialisations only.
+  const bool need_nmf = plain || settings.init != "spa";
+  const NmfResult start = !need_nmf ? NmfResult{}
+                          : plain
+                              ? nmf(scaled.intensities, n, m, init,
+                                    [&](double f, std::string_view s) { return !progress || progress(0.9 * f, s); })
+                              : nmf(log.library.intensities, n, log_points, init,
+                                    [&](double f, std::string_view s) { return !progress || progress(0.2 * f, s); });
+  const FitOnLogQ fit =
+      plain ? takePlainFit(start, own_q, log_points, settings, result)
+            : takeShiftModelFit(library, settings, log, own_q, start, threads, to_own, result, progress);
+  reportProgress(progress, 0.95, "results");
+  reportActivations(fit, plain, scale, log.log_bin_width, result);
+  reconstruct(fit, plain, scale, to_own, result);
   result.sample_loss = sampleL1Loss(library, result.reconstruction);
   if (result.background.empty()) result.background.assign(m, 0.0F);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
