@@ -150,149 +150,163 @@ void keepPhases(DecompositionResult& r, const std::vector<std::size_t>& keep) {
   r.phases = static_cast<int>(keep.size());
 }
 
-LibraryDecomposition refitChosenPhases(const Library& library, const LibraryDecomposition& chosen,
-                                       const LibraryFitter& fitter, const LibraryFitSettings& s,
-                                       const ProgressCallback& progress) {
-  const DecompositionResult& c = chosen.result;
-  const std::size_t n = c.samples, kc = static_cast<std::size_t>(c.phases), m = library.points();
-  const std::size_t lp = fitter.points();
-  const std::size_t least = std::min(n, s.min_samples ? s.min_samples : std::max<std::size_t>(2, n / 100));
-  const std::vector<std::size_t> dominant = dominantPhases(chosen, least);
-  if (dominant.empty()) return chosen;
-  std::vector<std::vector<std::size_t>> neighbours(n);
-  if (s.connectivity)
-    for (const auto& [a, b] : neighbourGraph(library)) {
-      neighbours[static_cast<std::size_t>(a)].push_back(static_cast<std::size_t>(b));
-      neighbours[static_cast<std::size_t>(b)].push_back(static_cast<std::size_t>(a));
-    }
+namespace {
 
-  DecompositionSettings ds;
-  ds.log_points = lp;  // the first stage's grid, so that patterns compare bin for bin
-  ds.threads = s.threads;
-  ds.default_phase_limit = s.default_phase_limit;
-  ds.connectivity = s.connectivity;
-  // The cards seed the first phases; free ones (what the library lacks) start from the purest
-  // samples. Phases that end up in fewer than `least` samples go; of twins the weaker goes when
-  // the fit without it is hardly worse (its loss within `kMergeCost`): two phases that the data
-  // need (spinels of a miscibility gap) stay apart.
-  constexpr std::size_t kFree = static_cast<std::size_t>(-1);
-  std::vector<std::size_t> source = dominant;  // per phase: the first stage's phase, or kFree
-  source.resize(std::min<std::size_t>(dominant.size() + static_cast<std::size_t>(std::max(0, s.free_phases)),
-                                      std::min<std::size_t>(n, kMostPhases)),
-                kFree);
-  ds.phases = static_cast<int>(source.size());
-  ds.seed_patterns = pickRows(c.bases, m, dominant);
-  auto run = [&](double from, double span) {
-    return decompose(library, ds,
-                     [&](double f, std::string_view what) { return !progress || progress(from + span * f, what); });
-  };
-  DecompositionResult fit = run(0.0, 0.3);
-  auto without = [&](const DecompositionResult& f, const std::vector<std::size_t>& keep) {
+// The second stage's runs. The cards seed the first phases; free ones (what the library lacks)
+// start from the purest samples. Phases that end up in fewer than `least` samples go; of twins
+// the weaker goes when the fit without it is hardly worse (its loss within `kMergeCost`): two
+// phases that the data need (spinels of a miscibility gap) stay apart. Last, the same phase
+// count from the purest samples: the lower loss wins (cards with the wrong texture can hold the
+// fit in a worse minimum than the data's own patterns).
+class AdaptedPhaseSearch {
+ public:
+  AdaptedPhaseSearch(const Library& library, const DecompositionResult& first, const std::vector<std::size_t>& cards,
+                     std::size_t least, std::size_t log_points, const LibraryFitSettings& s,
+                     const ProgressCallback& progress)
+      : library_(library), s_(s), least_(least), m_(library.points()), progress_(progress) {
+    const std::size_t n = library.samples;
+    neighbours_.resize(n);
+    if (s.connectivity)
+      for (const auto& [a, b] : neighbourGraph(library)) {
+        neighbours_[static_cast<std::size_t>(a)].push_back(static_cast<std::size_t>(b));
+        neighbours_[static_cast<std::size_t>(b)].push_back(static_cast<std::size_t>(a));
+      }
+    ds_.log_points = log_points;  // the first stage's grid, so that patterns compare bin for bin
+    ds_.threads = s.threads;
+    ds_.default_phase_limit = s.default_phase_limit;
+    ds_.connectivity = s.connectivity;
+    source_ = cards;
+    source_.resize(std::min<std::size_t>(cards.size() + static_cast<std::size_t>(std::max(0, s.free_phases)),
+                                         std::min<std::size_t>(n, kMostPhases)),
+                   kFree);
+    ds_.phases = static_cast<int>(source_.size());
+    ds_.seed_patterns = pickRows(first.bases, m_, cards);
+  }
+
+  DecompositionResult run() {
+    DecompositionResult fit = decomposeNow(0.0, 0.3);
+    dropRarePhases(fit);
+    mergeTwins(fit);
+    ds_.phases = static_cast<int>(source_.size());
+    ds_.seed_patterns.clear();
+    DecompositionResult plain = decomposeNow(0.8, 0.2);
+    if (plain.loss_history.back() < fit.loss_history.back()) fit = std::move(plain);
+    return fit;
+  }
+
+ private:
+  static constexpr std::size_t kFree = static_cast<std::size_t>(-1);  // a source: no card
+
+  DecompositionResult decomposeNow(double from, double span) {
+    return decompose(library_, ds_,
+                     [&](double f, std::string_view what) { return !progress_ || progress_(from + span * f, what); });
+  }
+
+  // The next run keeps these phases of `f`, seeded with their adapted patterns.
+  void keepOnly(const DecompositionResult& f, const std::vector<std::size_t>& keep) {
     std::vector<std::size_t> next;
-    for (std::size_t p : keep) next.push_back(source[p]);
-    source = std::move(next);
-    ds.phases = static_cast<int>(keep.size());
-    ds.seed_patterns = pickRows(f.bases, m, keep);
-  };
-  {
+    for (std::size_t p : keep) next.push_back(source_[p]);
+    source_ = std::move(next);
+    ds_.phases = static_cast<int>(keep.size());
+    ds_.seed_patterns = pickRows(f.bases, m_, keep);
+  }
+
+  void dropRarePhases(DecompositionResult& fit) {
     const PhaseUse use = useOf(fit);
     std::vector<std::size_t> keep;
-    for (std::size_t p = 0; p < source.size(); ++p)
-      if (use.present[p] >= least) keep.push_back(p);
-    if (!keep.empty() && keep.size() < source.size()) {
-      without(fit, keep);
-      fit = run(0.3, 0.1);
+    for (std::size_t p = 0; p < source_.size(); ++p)
+      if (use.present[p] >= least_) keep.push_back(p);
+    if (!keep.empty() && keep.size() < source_.size()) {
+      keepOnly(fit, keep);
+      fit = decomposeNow(0.3, 0.1);
     }
   }
-  std::vector<std::pair<std::size_t, std::size_t>> distinct;  // pairs found to be two phases
-  for (int trial = 0; trial < kMostPhases && source.size() > 1; ++trial) {
-    bool merged = false;
-    for (const auto& [weaker, stronger] : twinCandidates(fit, neighbours, s.twin_cosine, ds.shifts)) {
-      const std::pair<std::size_t, std::size_t> pair{source[weaker], source[stronger]};
-      if (pair.first != kFree && std::find(distinct.begin(), distinct.end(), pair) != distinct.end()) continue;
-      std::vector<std::size_t> keep;
-      for (std::size_t p = 0; p < source.size(); ++p)
-        if (p != weaker) keep.push_back(p);
-      const std::vector<std::size_t> before = source;
-      const DecompositionSettings settings_before = ds;
-      without(fit, keep);
-      DecompositionResult trial_fit = run(0.4, 0.1);
-      if (trial_fit.loss_history.back() <= (1 + kMergeCost) * fit.loss_history.back()) {
-        fit = std::move(trial_fit);
-        merged = true;
-        break;
-      }
-      source = before;
-      ds = settings_before;
-      distinct.push_back(pair);
-    }
-    if (!merged) break;
-  }
-  const std::size_t k = source.size();
-  // The same phase count from the purest samples: the lower loss wins (cards with the wrong
-  // texture can hold the fit in a worse minimum than the data's own patterns).
-  ds.phases = static_cast<int>(k);
-  ds.seed_patterns.clear();
-  DecompositionResult plain = run(0.8, 0.2);
-  if (plain.loss_history.back() < fit.loss_history.back()) fit = std::move(plain);
 
-  // Names: the first stage put its cards where it found them; each card goes to the phase whose
-  // fraction map overlaps its map most (one phase per card, Hungarian), so that a look-alike
-  // pattern elsewhere cannot take the name. A phase left without a card, or whose adapted
-  // pattern matches its card below kNamedCosine, is a free phase (a card missing from the
-  // library, or one the data changed beyond recognition).
-  const std::vector<std::size_t>& cards = dominant;
-  const std::size_t kcards = cards.size();
+  void mergeTwins(DecompositionResult& fit) {
+    std::vector<std::pair<std::size_t, std::size_t>> distinct;  // pairs found to be two phases
+    for (int trial = 0; trial < kMostPhases && source_.size() > 1; ++trial) {
+      bool merged = false;
+      for (const auto& [weaker, stronger] : twinCandidates(fit, neighbours_, s_.twin_cosine, ds_.shifts)) {
+        const std::pair<std::size_t, std::size_t> pair{source_[weaker], source_[stronger]};
+        if (pair.first != kFree && std::find(distinct.begin(), distinct.end(), pair) != distinct.end()) continue;
+        std::vector<std::size_t> keep;
+        for (std::size_t p = 0; p < source_.size(); ++p)
+          if (p != weaker) keep.push_back(p);
+        const std::vector<std::size_t> before = source_;
+        const DecompositionSettings settings_before = ds_;
+        keepOnly(fit, keep);
+        DecompositionResult trial_fit = decomposeNow(0.4, 0.1);
+        if (trial_fit.loss_history.back() <= (1 + kMergeCost) * fit.loss_history.back()) {
+          fit = std::move(trial_fit);
+          merged = true;
+          break;
+        }
+        source_ = before;
+        ds_ = settings_before;
+        distinct.push_back(pair);
+      }
+      if (!merged) break;
+    }
+  }
+
+  const Library& library_;
+  const LibraryFitSettings& s_;
+  const std::size_t least_, m_;
+  const ProgressCallback& progress_;
+  std::vector<std::vector<std::size_t>> neighbours_;
+  DecompositionSettings ds_;
+  std::vector<std::size_t> source_;  // per phase: the first stage's phase, or kFree
+};
+
+// Each card goes to the phase whose fraction map overlaps its map most (one phase per card,
+// Hungarian), so that a look-alike pattern elsewhere cannot take the name; `cosine` is the
+// adapted pattern's cosine with its card's (0 without a card).
+struct CardAssignment {
+  std::vector<int> card_of;  // per phase: index into the cards, or -1
+  std::vector<double> cosine;
+};
+
+CardAssignment assignCards(const DecompositionResult& fit, const LibraryDecomposition& chosen,
+                           const std::vector<std::size_t>& cards, const LibraryFitter& fitter) {
+  const DecompositionResult& c = chosen.result;
+  const std::size_t n = fit.samples, k = static_cast<std::size_t>(fit.phases), kc = static_cast<std::size_t>(c.phases);
+  const std::size_t kcards = cards.size(), lp = fitter.points();
   std::vector<double> overlap(k * kcards, 0.0);
   for (std::size_t t = 0; t < n; ++t)
     for (std::size_t i = 0; i < k; ++i)
       for (std::size_t j = 0; j < kcards; ++j)
         overlap[i * kcards + j] += std::min(fit.fractions[t * k + i], c.fractions[t * kc + cards[j]]);
-  const std::vector<int> card_of = maximumAssignment(overlap, static_cast<int>(k), static_cast<int>(kcards));
-  std::vector<double> score(k * kcards, 0.0);
+  CardAssignment out{maximumAssignment(overlap, static_cast<int>(k), static_cast<int>(kcards)),
+                     std::vector<double>(k, 0.0)};
   for (std::size_t i = 0; i < k; ++i)
-    if (card_of[i] >= 0)
-      score[i * kcards + static_cast<std::size_t>(card_of[i])] =
-          fitter.cosineTo(&fit.bases_log[i * lp], chosen.reference[cards[static_cast<std::size_t>(card_of[i])]]);
+    if (out.card_of[i] >= 0)
+      out.cosine[i] =
+          fitter.cosineTo(&fit.bases_log[i * lp], chosen.reference[cards[static_cast<std::size_t>(out.card_of[i])]]);
+  return out;
+}
 
-  LibraryDecomposition out;
-  out.rounds = chosen.rounds;
-  out.changed_last_round = chosen.changed_last_round;
-  out.refit_iterations = fit.iterations;
-  fit.phase_names.assign(k, "");
-  fit.confidence.assign(n * k, 0.0F);
-  std::vector<std::size_t> present;
-  int unnamed = 0;
-  for (std::size_t i = 0; i < k; ++i) {
-    const int j = card_of[i];
-    const double cosine = j >= 0 ? score[i * kcards + static_cast<std::size_t>(j)] : 0.0;
-    const std::size_t from = j >= 0 ? cards[static_cast<std::size_t>(j)] : kc;
-    const bool named = from < kc && cosine >= kNamedCosine;
-    fit.phase_names[i] = named ? c.phase_names[from] : "free " + std::to_string(++unnamed);
-    // Confidence: the first stage's where it had the card, its mean there elsewhere.
-    double mean = 0;
-    std::size_t count = 0;
-    if (named)
-      for (std::size_t t = 0; t < n; ++t)
-        if (c.confidence[t * kc + from] > 0) {
-          mean += c.confidence[t * kc + from];
-          ++count;
-        }
-    mean = count ? mean / static_cast<double>(count) : 0.0;
-    bool used = false;
-    for (std::size_t t = 0; t < n; ++t) {
-      if (!(fit.activations[t * k + i] > 0)) continue;
-      used = true;
-      const float first = named ? c.confidence[t * kc + from] : 0.0F;
-      fit.confidence[t * k + i] = named ? (first > 0 ? first : static_cast<float>(mean)) : 0.0F;
+// A named phase's confidence: the first stage's where it had the card, its mean there elsewhere.
+void copyConfidence(const DecompositionResult& c, std::size_t from, std::size_t i, DecompositionResult& fit) {
+  const std::size_t n = fit.samples, k = static_cast<std::size_t>(fit.phases), kc = static_cast<std::size_t>(c.phases);
+  double mean = 0;
+  std::size_t count = 0;
+  for (std::size_t t = 0; t < n; ++t)
+    if (c.confidence[t * kc + from] > 0) {
+      mean += c.confidence[t * kc + from];
+      ++count;
     }
-    if (used) {
-      present.push_back(i);
-      out.reference.push_back(named ? chosen.reference[from] : -1);
-      out.card_cosine.push_back(named ? cosine : 0.0);
-    }
+  mean = count ? mean / static_cast<double>(count) : 0.0;
+  for (std::size_t t = 0; t < n; ++t) {
+    if (!(fit.activations[t * k + i] > 0)) continue;
+    const float first = c.confidence[t * kc + from];
+    fit.confidence[t * k + i] = first > 0 ? first : static_cast<float>(mean);
   }
-  // Strongest first, as everywhere else.
+}
+
+// The phases in use, strongest first (as everywhere else), with their cards and cosines.
+void keepUsedStrongestFirst(DecompositionResult& fit, LibraryDecomposition& out,
+                            const std::vector<std::size_t>& present) {
+  const std::size_t n = fit.samples, k = static_cast<std::size_t>(fit.phases);
   std::vector<double> total(k, 0.0);
   for (std::size_t t = 0; t < n; ++t)
     for (std::size_t i = 0; i < k; ++i) total[i] += fit.fractions[t * k + i];
@@ -311,6 +325,49 @@ LibraryDecomposition refitChosenPhases(const Library& library, const LibraryDeco
   out.reference = std::move(reference);
   out.card_cosine = std::move(card_cosine);
   keepPhases(fit, keep);
+}
+
+}  // namespace
+
+LibraryDecomposition refitChosenPhases(const Library& library, const LibraryDecomposition& chosen,
+                                       const LibraryFitter& fitter, const LibraryFitSettings& s,
+                                       const ProgressCallback& progress) {
+  const DecompositionResult& c = chosen.result;
+  const std::size_t n = c.samples, kc = static_cast<std::size_t>(c.phases);
+  const std::size_t least = std::min(n, s.min_samples ? s.min_samples : std::max<std::size_t>(2, n / 100));
+  const std::vector<std::size_t> cards = dominantPhases(chosen, least);
+  if (cards.empty()) return chosen;
+  DecompositionResult fit = AdaptedPhaseSearch(library, c, cards, least, fitter.points(), s, progress).run();
+  const std::size_t k = static_cast<std::size_t>(fit.phases);
+
+  // Names: the first stage put its cards where it found them (assignCards). A phase left without
+  // a card, or whose adapted pattern matches its card below kNamedCosine, is a free phase (a
+  // card missing from the library, or one the data changed beyond recognition).
+  const CardAssignment assigned = assignCards(fit, chosen, cards, fitter);
+  LibraryDecomposition out;
+  out.rounds = chosen.rounds;
+  out.changed_last_round = chosen.changed_last_round;
+  out.refit_iterations = fit.iterations;
+  fit.phase_names.assign(k, "");
+  fit.confidence.assign(n * k, 0.0F);
+  std::vector<std::size_t> present;
+  int unnamed = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    const int j = assigned.card_of[i];
+    const double cosine = j >= 0 ? assigned.cosine[i] : 0.0;
+    const std::size_t from = j >= 0 ? cards[static_cast<std::size_t>(j)] : kc;
+    const bool named = from < kc && cosine >= kNamedCosine;
+    fit.phase_names[i] = named ? c.phase_names[from] : "free " + std::to_string(++unnamed);
+    if (named) copyConfidence(c, from, i, fit);
+    bool used = false;
+    for (std::size_t t = 0; t < n && !used; ++t) used = fit.activations[t * k + i] > 0;
+    if (used) {
+      present.push_back(i);
+      out.reference.push_back(named ? chosen.reference[from] : -1);
+      out.card_cosine.push_back(named ? cosine : 0.0);
+    }
+  }
+  keepUsedStrongestFirst(fit, out, present);
   out.result = std::move(fit);
   return out;
 }
