@@ -91,170 +91,226 @@ int InstanceReader::confidence(const FileProbe& probe) const {
   return 0;
 }
 
-ReadResult InstanceReader::readImpl(const std::filesystem::path& path, const ReadOptions& options) const {
-  const std::string file = path.string();
-  LineReader reader(path);
-  ReadResult result;
-  Library& lib = result.library;
-  lib.axis.spec = options.axis.value_or(AxisSpec{AxisKind::Q, AxisUnit::InverseNanometre});
-  if (lib.axis.spec.kind != AxisKind::Q)
-    throw FormatError(file, 0, "Q", "the instance format's axis is Q; --axis must name a Q unit");
+namespace {
 
-  std::map<std::string, RawValue> raw;
-  std::optional<std::size_t> declared_n;
-  std::size_t q_line = 0;
-  std::vector<std::size_t> intensity_line;  // line of I<k>, 0 when not seen
-  std::size_t rows_seen = 0;
-  std::string_view line;
-  while (reader.next(line)) {
-    if ((reader.lineNumber() & 63) == 0 && reader.fileSize() > 0)
-      reportProgress(options.progress, static_cast<double>(reader.bytesRead()) / static_cast<double>(reader.fileSize()),
-                     "reading instance");
-    const std::string_view content = trim(line);
-    if (content.empty()) continue;
-    const std::size_t eq = content.find('=');
-    const std::size_t comment = content.find("//");
-    if (comment != std::string_view::npos && (eq == std::string_view::npos || comment < eq)) continue;
-    if (eq == std::string_view::npos)
-      throw FormatError(file, reader.lineNumber(), "",
-                        "expected key=value, found '" + std::string(content.substr(0, 40)) + "'");
-    const std::string key(trim(content.substr(0, eq)));
-    const std::string_view value = trim(content.substr(eq + 1));
-    if (key.empty()) throw FormatError(file, reader.lineNumber(), "", "line starts with '=' (no key)");
-    std::size_t index = 0;
-    if (key == "Q") {
-      if (q_line)
-        throw FormatError(file, reader.lineNumber(), "Q",
-                          "appears twice (first on line " + std::to_string(q_line) + ")");
-      q_line = reader.lineNumber();
-      lib.axis.values.resize(countFields(value));
-      if (lib.axis.values.empty()) throw FormatError(file, q_line, "Q", "is empty");
-      parseList(value, lib.axis.values.data(), lib.axis.values.size(), file, q_line, "Q");
-      checkAxisValues(lib.axis.values, "Q");
-    } else if (isIntensityKey(key, index)) {
-      if (!q_line) throw FormatError(file, reader.lineNumber(), key, "comes before the Q= line that defines its axis");
-      if (index == 0) throw FormatError(file, reader.lineNumber(), key, "sample numbers start at 1");
-      if (declared_n && index > *declared_n)
-        throw FormatError(file, reader.lineNumber(), key,
-                          "sample " + std::to_string(index) + " exceeds N=" + std::to_string(*declared_n));
-      if (!declared_n && index > 10'000'000)
-        throw FormatError(file, reader.lineNumber(), key, "implausible sample number");
-      const std::size_t m = lib.axis.values.size();
-      // A row holds m numbers of at least two bytes each (with the separator): the file's size
-      // bounds the rows it can hold, so memory follows the file, not the numbers it claims.
-      const std::size_t most_rows = static_cast<std::size_t>(reader.fileSize() / (2 * m)) + 1;
-      if (index > most_rows)
-        throw FormatError(file, reader.lineNumber(), key,
-                          "sample " + std::to_string(index) + " is more than a file of " +
-                              std::to_string(reader.fileSize()) + " bytes can hold");
-      // Knowing N lets the matrix be allocated once, at its final size.
-      const std::size_t rows = declared_n ? std::min(*declared_n, most_rows) : 0;
-      if (lib.intensities.capacity() < rows * m) lib.intensities.reserve(rows * m);
-      if (index > intensity_line.size()) {
-        intensity_line.resize(index, 0);
-        lib.intensities.resize(index * m, 0.0F);
-      }
-      if (intensity_line[index - 1])
-        throw FormatError(file, reader.lineNumber(), key,
-                          "appears twice (first on line " + std::to_string(intensity_line[index - 1]) + ")");
-      intensity_line[index - 1] = reader.lineNumber();
-      parseList(value, lib.intensities.data() + (index - 1) * m, m, file, reader.lineNumber(), key);
-      ++rows_seen;
-    } else {
-      if (raw.count(key))
-        throw FormatError(file, reader.lineNumber(), key,
-                          "appears twice (first on line " + std::to_string(raw[key].line) + ")");
-      if (key == "N") {
-        double n = 0;
-        if (!parseNumber(value, n) || n < 1 || n != std::floor(n) || n > 1e8)
-          throw FormatError(file, reader.lineNumber(), "N", "'" + std::string(value) + "' is not a sample count");
-        declared_n = static_cast<std::size_t>(n);
-        if (q_line && intensity_line.size() > *declared_n)
-          throw FormatError(file, reader.lineNumber(), "N", "is smaller than the sample numbers already read");
-      }
-      raw[key] = RawValue{reader.lineNumber(), std::string(value)};
+// One read of an instance file: the key=value lines first (Q, then I<k> rows into the matrix,
+// every other key kept raw with its line), then the raw keys interpreted (elements,
+// compositions, deposition positions, metadata). Errors name the file, the line and the key.
+class InstanceParse {
+ public:
+  InstanceParse(const std::filesystem::path& path, const ReadOptions& options)
+      : file_(path.string()), reader_(path), options_(options), lib_(result_.library) {}
+
+  ReadResult read() {
+    lib_.axis.spec = options_.axis.value_or(AxisSpec{AxisKind::Q, AxisUnit::InverseNanometre});
+    if (lib_.axis.spec.kind != AxisKind::Q)
+      throw FormatError(file_, 0, "Q", "the instance format's axis is Q; --axis must name a Q unit");
+    readLines();
+    checkRows();
+    readCompositions();
+    readDepositionPositions();
+    keepOtherKeys();
+    lib_.metadata["axis_source"] = "instance format (Q in nm^-1)";
+    return std::move(result_);
+  }
+
+ private:
+  void readLines() {
+    std::string_view line;
+    while (reader_.next(line)) {
+      if ((reader_.lineNumber() & 63) == 0 && reader_.fileSize() > 0)
+        reportProgress(options_.progress,
+                       static_cast<double>(reader_.bytesRead()) / static_cast<double>(reader_.fileSize()),
+                       "reading instance");
+      const std::string_view content = trim(line);
+      if (content.empty()) continue;
+      const std::size_t eq = content.find('=');
+      const std::size_t comment = content.find("//");
+      if (comment != std::string_view::npos && (eq == std::string_view::npos || comment < eq)) continue;
+      if (eq == std::string_view::npos)
+        throw FormatError(file_, reader_.lineNumber(), "",
+                          "expected key=value, found '" + std::string(content.substr(0, 40)) + "'");
+      const std::string key(trim(content.substr(0, eq)));
+      const std::string_view value = trim(content.substr(eq + 1));
+      if (key.empty()) throw FormatError(file_, reader_.lineNumber(), "", "line starts with '=' (no key)");
+      std::size_t index = 0;
+      if (key == "Q")
+        readQ(value);
+      else if (isIntensityKey(key, index))
+        readIntensityRow(key, index, value);
+      else
+        keepRaw(key, value);
     }
   }
-  if (reader.lineNumber() == 0) throw FormatError(file, 0, "", "is empty");
-  if (!q_line) throw FormatError(file, reader.lineNumber(), "Q", "the file has no Q= line");
-  const std::size_t n = declared_n.value_or(intensity_line.size());
-  if (rows_seen == 0) throw FormatError(file, reader.lineNumber(), "I1", "the file has no intensity rows (I1=...)");
-  intensity_line.resize(n, 0);
-  lib.intensities.resize(n * lib.axis.values.size(), 0.0F);
-  for (std::size_t s = 0; s < n; ++s)
-    if (!intensity_line[s])
-      throw FormatError(
-          file, reader.lineNumber(), "I" + std::to_string(s + 1),
-          "is missing (N=" + std::to_string(n) + " samples declared, " + std::to_string(rows_seen) + " found)");
-  lib.samples = n;
-  raw.erase("N");
 
-  auto take = [&](const std::string& key) -> std::optional<RawValue> {
-    auto it = raw.find(key);
-    if (it == raw.end()) return std::nullopt;
+  void readQ(std::string_view value) {
+    if (q_line_)
+      throw FormatError(file_, reader_.lineNumber(), "Q",
+                        "appears twice (first on line " + std::to_string(q_line_) + ")");
+    q_line_ = reader_.lineNumber();
+    lib_.axis.values.resize(countFields(value));
+    if (lib_.axis.values.empty()) throw FormatError(file_, q_line_, "Q", "is empty");
+    parseList(value, lib_.axis.values.data(), lib_.axis.values.size(), file_, q_line_, "Q");
+    checkAxisValues(lib_.axis.values, "Q");
+  }
+
+  void readIntensityRow(const std::string& key, std::size_t index, std::string_view value) {
+    const std::size_t at = reader_.lineNumber();
+    if (!q_line_) throw FormatError(file_, at, key, "comes before the Q= line that defines its axis");
+    if (index == 0) throw FormatError(file_, at, key, "sample numbers start at 1");
+    if (declared_n_ && index > *declared_n_)
+      throw FormatError(file_, at, key,
+                        "sample " + std::to_string(index) + " exceeds N=" + std::to_string(*declared_n_));
+    if (!declared_n_ && index > 10'000'000) throw FormatError(file_, at, key, "implausible sample number");
+    const std::size_t m = lib_.axis.values.size();
+    // A row holds m numbers of at least two bytes each (with the separator): the file's size
+    // bounds the rows it can hold, so memory follows the file, not the numbers it claims.
+    const std::size_t most_rows = static_cast<std::size_t>(reader_.fileSize() / (2 * m)) + 1;
+    if (index > most_rows)
+      throw FormatError(file_, at, key,
+                        "sample " + std::to_string(index) + " is more than a file of " +
+                            std::to_string(reader_.fileSize()) + " bytes can hold");
+    // Knowing N lets the matrix be allocated once, at its final size.
+    const std::size_t rows = declared_n_ ? std::min(*declared_n_, most_rows) : 0;
+    if (lib_.intensities.capacity() < rows * m) lib_.intensities.reserve(rows * m);
+    if (index > intensity_line_.size()) {
+      intensity_line_.resize(index, 0);
+      lib_.intensities.resize(index * m, 0.0F);
+    }
+    if (intensity_line_[index - 1])
+      throw FormatError(file_, at, key,
+                        "appears twice (first on line " + std::to_string(intensity_line_[index - 1]) + ")");
+    intensity_line_[index - 1] = at;
+    parseList(value, lib_.intensities.data() + (index - 1) * m, m, file_, at, key);
+    ++rows_seen_;
+  }
+
+  void keepRaw(const std::string& key, std::string_view value) {
+    if (raw_.count(key))
+      throw FormatError(file_, reader_.lineNumber(), key,
+                        "appears twice (first on line " + std::to_string(raw_[key].line) + ")");
+    if (key == "N") {
+      double n = 0;
+      if (!parseNumber(value, n) || n < 1 || n != std::floor(n) || n > 1e8)
+        throw FormatError(file_, reader_.lineNumber(), "N", "'" + std::string(value) + "' is not a sample count");
+      declared_n_ = static_cast<std::size_t>(n);
+      if (q_line_ && intensity_line_.size() > *declared_n_)
+        throw FormatError(file_, reader_.lineNumber(), "N", "is smaller than the sample numbers already read");
+    }
+    raw_[key] = RawValue{reader_.lineNumber(), std::string(value)};
+  }
+
+  // Every sample from 1 to N (or the highest seen) has its row.
+  void checkRows() {
+    if (reader_.lineNumber() == 0) throw FormatError(file_, 0, "", "is empty");
+    if (!q_line_) throw FormatError(file_, reader_.lineNumber(), "Q", "the file has no Q= line");
+    n_ = declared_n_.value_or(intensity_line_.size());
+    if (rows_seen_ == 0)
+      throw FormatError(file_, reader_.lineNumber(), "I1", "the file has no intensity rows (I1=...)");
+    intensity_line_.resize(n_, 0);
+    lib_.intensities.resize(n_ * lib_.axis.values.size(), 0.0F);
+    for (std::size_t s = 0; s < n_; ++s)
+      if (!intensity_line_[s])
+        throw FormatError(
+            file_, reader_.lineNumber(), "I" + std::to_string(s + 1),
+            "is missing (N=" + std::to_string(n_) + " samples declared, " + std::to_string(rows_seen_) + " found)");
+    lib_.samples = n_;
+    raw_.erase("N");
+  }
+
+  std::optional<RawValue> take(const std::string& key) {
+    auto it = raw_.find(key);
+    if (it == raw_.end()) return std::nullopt;
     RawValue v = std::move(it->second);
-    raw.erase(it);
+    raw_.erase(it);
     return v;
-  };
-  auto perSample = [&](const std::string& key, const RawValue& v) {
-    std::vector<double> values(n);
-    parseList(std::string_view(v.text), values.data(), n, file, v.line, key);
-    return values;
-  };
+  }
 
-  if (auto elements = take("Elements")) lib.elements = splitNames(elements->text);
-  if (auto m = take("M")) {
-    double count = 0;
-    if (!parseNumber(m->text, count) || count != static_cast<double>(lib.elements.size()))
-      throw FormatError(file, m->line, "M",
-                        "says " + m->text + " elements but Elements= lists " + std::to_string(lib.elements.size()));
+  std::vector<double> perSample(const std::string& key, const RawValue& v) const {
+    std::vector<double> values(n_);
+    parseList(std::string_view(v.text), values.data(), n_, file_, v.line, key);
+    return values;
   }
-  std::vector<std::string> composition_keys = lib.elements;
-  std::size_t composition_line = 0;
-  if (auto keys = take("Composition")) {
-    composition_keys = splitNames(keys->text);
-    composition_line = keys->line;
-    if (composition_keys.size() != lib.elements.size())
-      throw FormatError(file, keys->line, "Composition",
-                        "names " + std::to_string(composition_keys.size()) + " rows for " +
-                            std::to_string(lib.elements.size()) + " elements");
-  }
-  if (!lib.elements.empty()) {
-    lib.composition.assign(n * lib.elements.size(), 0.0);
-    for (std::size_t e = 0; e < lib.elements.size(); ++e) {
+
+  // Elements=, M= and Composition= name the composition rows (one per element).
+  void readCompositions() {
+    if (auto elements = take("Elements")) lib_.elements = splitNames(elements->text);
+    if (auto m = take("M")) {
+      double count = 0;
+      if (!parseNumber(m->text, count) || count != static_cast<double>(lib_.elements.size()))
+        throw FormatError(file_, m->line, "M",
+                          "says " + m->text + " elements but Elements= lists " + std::to_string(lib_.elements.size()));
+    }
+    std::vector<std::string> composition_keys = lib_.elements;
+    std::size_t composition_line = 0;
+    if (auto keys = take("Composition")) {
+      composition_keys = splitNames(keys->text);
+      composition_line = keys->line;
+      if (composition_keys.size() != lib_.elements.size())
+        throw FormatError(file_, keys->line, "Composition",
+                          "names " + std::to_string(composition_keys.size()) + " rows for " +
+                              std::to_string(lib_.elements.size()) + " elements");
+    }
+    if (lib_.elements.empty()) return;
+    lib_.composition.assign(n_ * lib_.elements.size(), 0.0);
+    for (std::size_t e = 0; e < lib_.elements.size(); ++e) {
       auto row = take(composition_keys[e]);
       if (!row)
-        throw FormatError(file, composition_line, composition_keys[e],
-                          "composition row for " + lib.elements[e] + " is missing");
+        throw FormatError(file_, composition_line, composition_keys[e],
+                          "composition row for " + lib_.elements[e] + " is missing");
       const std::vector<double> values = perSample(composition_keys[e], *row);
-      for (std::size_t s = 0; s < n; ++s) lib.composition[s * lib.elements.size() + e] = values[s];
+      for (std::size_t s = 0; s < n_; ++s) lib_.composition[s * lib_.elements.size() + e] = values[s];
     }
-    if (convertPercentCompositions(lib))
-      result.warnings.push_back("compositions are given in percent; converted to fractions");
+    if (convertPercentCompositions(lib_))
+      result_.warnings.push_back("compositions are given in percent; converted to fractions");
   }
-  std::vector<std::string> deposition_keys = {"X", "Y"};
-  if (auto keys = take("Deposition")) {
-    deposition_keys = splitNames(keys->text);
-    if (deposition_keys.size() == 2 && deposition_keys[0] == deposition_keys[1])
-      throw FormatError(file, keys->line, "Deposition", "names the row " + deposition_keys[0] + " for both X and Y");
+
+  // Deposition= names the X and Y rows (default X, Y).
+  void readDepositionPositions() {
+    std::vector<std::string> deposition_keys = {"X", "Y"};
+    if (auto keys = take("Deposition")) {
+      deposition_keys = splitNames(keys->text);
+      if (deposition_keys.size() == 2 && deposition_keys[0] == deposition_keys[1])
+        throw FormatError(file_, keys->line, "Deposition", "names the row " + deposition_keys[0] + " for both X and Y");
+    }
+    if (deposition_keys.size() == 2 && raw_.count(deposition_keys[0]) && raw_.count(deposition_keys[1])) {
+      const RawValue xs = *take(deposition_keys[0]);
+      const RawValue ys = *take(deposition_keys[1]);
+      lib_.x = perSample(deposition_keys[0], xs);
+      lib_.y = perSample(deposition_keys[1], ys);
+    }
   }
-  if (deposition_keys.size() == 2 && raw.count(deposition_keys[0]) && raw.count(deposition_keys[1])) {
-    const RawValue xs = *take(deposition_keys[0]);
-    const RawValue ys = *take(deposition_keys[1]);
-    lib.x = perSample(deposition_keys[0], xs);
-    lib.y = perSample(deposition_keys[1], ys);
+
+  // What is left: one value per sample becomes sample metadata, a short value metadata.
+  void keepOtherKeys() {
+    for (auto& [key, value] : raw_) {
+      if (countFields(value.text) == n_ && n_ > 1)
+        lib_.sample_metadata[key] = splitNames(value.text);
+      else if (value.text.size() <= 4096)
+        lib_.metadata[key] = value.text;
+      else
+        result_.warnings.push_back("key '" + key + "' (line " + std::to_string(value.line) +
+                                   ") was not understood and is ignored");
+    }
   }
-  for (auto& [key, value] : raw) {
-    if (countFields(value.text) == n && n > 1)
-      lib.sample_metadata[key] = splitNames(value.text);
-    else if (value.text.size() <= 4096)
-      lib.metadata[key] = value.text;
-    else
-      result.warnings.push_back("key '" + key + "' (line " + std::to_string(value.line) +
-                                ") was not understood and is ignored");
-  }
-  lib.metadata["axis_source"] = "instance format (Q in nm^-1)";
-  return result;
+
+  const std::string file_;
+  LineReader reader_;
+  const ReadOptions& options_;
+  ReadResult result_;
+  Library& lib_;
+  std::map<std::string, RawValue> raw_;
+  std::optional<std::size_t> declared_n_;
+  std::size_t q_line_ = 0;
+  std::vector<std::size_t> intensity_line_;  // line of I<k>, 0 when not seen
+  std::size_t rows_seen_ = 0;
+  std::size_t n_ = 0;  // samples, once the rows are checked
+};
+
+}  // namespace
+
+ReadResult InstanceReader::readImpl(const std::filesystem::path& path, const ReadOptions& options) const {
+  return InstanceParse(path, options).read();
 }
 
 }  // namespace phasewise::plugins
