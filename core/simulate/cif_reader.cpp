@@ -75,34 +75,33 @@ SymmetryOperation fromGemmi(const gemmi::Op& op) {
   return out;
 }
 
-CifResult fromDocument(cif::Document& doc, const std::string& name) {
-  CifResult result;
-  // Use the first block that has atom sites (files from databases have one).
-  cif::Block* block = nullptr;
+// The first block with atom sites (files from databases have one).
+cif::Block& atomBlock(cif::Document& doc, const std::string& name) {
   for (cif::Block& b : doc.blocks)
-    if (b.find_values("_atom_site_fract_x")) {
-      block = &b;
-      break;
-    }
-  if (!block)
-    throw FormatError(name, 0, "_atom_site_fract_x", "the file has no block with fractional atom coordinates");
-  CrystalStructure& s = result.structure;
+    if (b.find_values("_atom_site_fract_x")) return b;
+  throw FormatError(name, 0, "_atom_site_fract_x", "the file has no block with fractional atom coordinates");
+}
+
+void readNames(cif::Block& block, const std::string& name, CrystalStructure& s) {
   // A useful name: the mineral or common name, else a block name that means something,
   // else the file's stem ("global" and bare database numbers say nothing).
-  const bool block_name_useful = !block->name.empty() && block->name != "global" &&
-                                 block->name.find_first_not_of("0123456789") != std::string::npos;
-  s.name = block_name_useful ? block->name : std::filesystem::path(name).stem().string();
+  const bool block_name_useful =
+      !block.name.empty() && block.name != "global" && block.name.find_first_not_of("0123456789") != std::string::npos;
+  s.name = block_name_useful ? block.name : std::filesystem::path(name).stem().string();
   s.source = name;
-  if (const std::string* f = firstValue(*block, {"_chemical_formula_sum", "_chemical_formula_structural"}))
+  if (const std::string* f = firstValue(block, {"_chemical_formula_sum", "_chemical_formula_structural"}))
     s.formula = cif::as_string(*f);
-  if (const std::string* mineral = firstValue(*block, {"_chemical_name_mineral", "_chemical_name_common"}))
+  if (const std::string* mineral = firstValue(block, {"_chemical_name_mineral", "_chemical_name_common"}))
     if (!cif::as_string(*mineral).empty() && cif::as_string(*mineral) != "?") s.name = cif::as_string(*mineral);
+}
 
+void readCell(cif::Block& block, const std::string& name, CifResult& result) {
+  CrystalStructure& s = result.structure;
   const char* cell_tags[6] = {"_cell_length_a",    "_cell_length_b",   "_cell_length_c",
                               "_cell_angle_alpha", "_cell_angle_beta", "_cell_angle_gamma"};
   double cell[6] = {0, 0, 0, 90, 90, 90};
   for (int i = 0; i < 6; ++i) {
-    const std::string* v = block->find_value(cell_tags[i]);
+    const std::string* v = block.find_value(cell_tags[i]);
     if (!v || !cifNumber(*v, cell[i])) {
       if (i < 3) throw FormatError(name, 0, cell_tags[i], "missing or not a number: a unit cell is required");
       result.warnings.push_back(std::string(cell_tags[i]) + " missing; 90 degrees assumed");
@@ -113,18 +112,21 @@ CifResult fromDocument(cif::Document& doc, const std::string& name) {
       throw FormatError(name, 0, cell_tags[i], "value " + formatNumber(cell[i]) + " is not a valid cell parameter");
   s.cell = {cell[0], cell[1], cell[2], cell[3], cell[4], cell[5]};
   if (!(s.cell.volume() > 1e-6)) throw FormatError(name, 0, "_cell_angle_alpha", "the cell angles give no volume");
+}
 
+void readSymmetry(cif::Block& block, const std::string& name, CifResult& result) {
+  CrystalStructure& s = result.structure;
   // Symmetry: the operators in the file are authoritative (they fix the setting); the H-M
   // symbol is used only when there are none.
-  if (const std::string* hm = firstValue(*block, {"_space_group_name_H-M_alt", "_symmetry_space_group_name_H-M"}))
+  if (const std::string* hm = firstValue(block, {"_space_group_name_H-M_alt", "_symmetry_space_group_name_H-M"}))
     s.space_group = cif::as_string(*hm);
-  if (const std::string* number = firstValue(*block, {"_space_group_IT_number", "_symmetry_Int_Tables_number"})) {
+  if (const std::string* number = firstValue(block, {"_space_group_IT_number", "_symmetry_Int_Tables_number"})) {
     double v = 0;
     if (cifNumber(*number, v)) s.space_group_number = static_cast<int>(v);
   }
   std::vector<gemmi::Op> ops;
-  cif::Column triplets = block->find_values("_space_group_symop_operation_xyz");
-  if (!triplets) triplets = block->find_values("_symmetry_equiv_pos_as_xyz");
+  cif::Column triplets = block.find_values("_space_group_symop_operation_xyz");
+  if (!triplets) triplets = block.find_values("_symmetry_equiv_pos_as_xyz");
   if (triplets) {
     for (const std::string& t : triplets) {
       try {
@@ -161,10 +163,11 @@ CifResult fromDocument(cif::Document& doc, const std::string& name) {
   }
   if (!has_identity)
     throw FormatError(name, 0, "_space_group_symop_operation_xyz", "the operators do not include x,y,z");
+}
 
-  // Atom sites.
-  cif::Table atoms = block->find("_atom_site_", {"label", "?type_symbol", "fract_x", "fract_y", "fract_z", "?occupancy",
-                                                 "?U_iso_or_equiv", "?B_iso_or_equiv"});
+void readSites(cif::Block& block, const std::string& name, CrystalStructure& s) {
+  cif::Table atoms = block.find("_atom_site_", {"label", "?type_symbol", "fract_x", "fract_y", "fract_z", "?occupancy",
+                                                "?U_iso_or_equiv", "?B_iso_or_equiv"});
   if (!atoms.ok() || atoms.length() == 0)
     throw FormatError(name, 0, "_atom_site_label", "the file lists no atom sites");
   for (auto row : atoms) {
@@ -193,6 +196,15 @@ CifResult fromDocument(cif::Document& doc, const std::string& name) {
     }
     s.sites.push_back(site);
   }
+}
+
+CifResult fromDocument(cif::Document& doc, const std::string& name) {
+  CifResult result;
+  cif::Block& block = atomBlock(doc, name);
+  readNames(block, name, result.structure);
+  readCell(block, name, result);
+  readSymmetry(block, name, result);
+  readSites(block, name, result.structure);
   return result;
 }
 
