@@ -159,117 +159,84 @@ torch::Tensor batchOf(const std::vector<float>& inputs, const std::vector<std::s
   return x.to(device);
 }
 
-void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const LabelledSet& validation,
-                  const TrainingLoop& loop, const std::vector<std::string>& class_names, TrainingReport& r,
-                  const ProgressCallback& progress, const LabelledSet* calibration) {
-  if (train.count == 0 || validation.count == 0) throw Error("training needs training and validation inputs");
-  torch::optim::Adam optimizer(n.net->parameters(), torch::optim::AdamOptions(loop.learning_rate));
-  int first_epoch = 1;
+namespace {
+
+// Resuming an interrupted run: weights, optimiser state and the epoch it had finished.
+int resumeFromCheckpoint(ClassifierNetwork& n, torch::optim::Adam& optimizer, const std::filesystem::path& checkpoint) {
   std::error_code ec;
-  if (!loop.checkpoint.empty() && std::filesystem::exists(loop.checkpoint, ec)) {
-    try {
-      torch::serialize::InputArchive archive;
-      archive.load_from(loop.checkpoint.string());
-      torch::serialize::InputArchive weights, state;
-      archive.read("network", weights);
-      n.net->load(weights);
-      archive.read("optimizer", state);
-      optimizer.load(state);
-      torch::Tensor epoch;
-      archive.read("epoch", epoch);
-      first_epoch = static_cast<int>(epoch.item<std::int64_t>()) + 1;
-    } catch (const c10::Error& e) {
-      throw FormatError(loop.checkpoint.string(), 0, "",
-                        "is not a checkpoint of this training run (" + std::string(e.what()).substr(0, 120) + ")");
-    }
+  if (checkpoint.empty() || !std::filesystem::exists(checkpoint, ec)) return 1;
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(checkpoint.string());
+    torch::serialize::InputArchive weights, state;
+    archive.read("network", weights);
+    n.net->load(weights);
+    archive.read("optimizer", state);
+    optimizer.load(state);
+    torch::Tensor epoch;
+    archive.read("epoch", epoch);
+    return static_cast<int>(epoch.item<std::int64_t>()) + 1;
+  } catch (const c10::Error& e) {
+    throw FormatError(checkpoint.string(), 0, "",
+                      "is not a checkpoint of this training run (" + std::string(e.what()).substr(0, 120) + ")");
   }
-  std::vector<std::size_t> order(train.count);
+}
+
+void saveCheckpoint(ClassifierNetwork& n, torch::optim::Adam& optimizer, int epoch,
+                    const std::filesystem::path& checkpoint) {
+  torch::serialize::OutputArchive archive, weights, state;
+  n.net->save(weights);
+  optimizer.save(state);
+  archive.write("network", weights);
+  archive.write("optimizer", state);
+  archive.write("epoch", torch::tensor(static_cast<std::int64_t>(epoch)));
+  saveArchive(archive, checkpoint);
+}
+
+torch::Tensor validationLogits(ClassifierNetwork& n, const LabelledSet& validation) {
+  torch::NoGradGuard no_grad;
+  n.net->eval();
+  std::vector<std::size_t> order(validation.count);
   std::iota(order.begin(), order.end(), 0);
-  std::vector<std::size_t> validation_order(validation.count);
-  std::iota(validation_order.begin(), validation_order.end(), 0);
-  const torch::Tensor train_labels = torch::tensor(c10::ArrayRef<std::int32_t>(train.labels), torch::kInt64);
-  const torch::Tensor validation_labels =
-      torch::tensor(c10::ArrayRef<std::int32_t>(validation.labels), torch::kInt64).to(n.device);
-  r = TrainingReport{};
-  std::vector<torch::Tensor> best;
-  double best_accuracy = -1;
-  int stale = 0;
-  double train_seconds = 0;
-  std::size_t trained = 0;
-  auto validationLogits = [&] {
-    torch::NoGradGuard no_grad;
-    n.net->eval();
-    std::vector<torch::Tensor> chunks;
-    for (std::size_t b = 0; b < validation.count; b += 512)
-      chunks.push_back(n.net->forward(batchOf(validation.inputs, validation_order, b,
-                                              std::min(validation.count, b + 512), n.input_shape, n.device)));
-    return torch::cat(chunks);
-  };
+  std::vector<torch::Tensor> chunks;
+  for (std::size_t b = 0; b < validation.count; b += 512)
+    chunks.push_back(n.net->forward(
+        batchOf(validation.inputs, order, b, std::min(validation.count, b + 512), n.input_shape, n.device)));
+  return torch::cat(chunks);
+}
+
+// One pass over the training set in a shuffled order (the epoch seeds the shuffle); the mean
+// batch loss.
+double trainEpoch(ClassifierNetwork& n, torch::optim::Adam& optimizer, const LabelledSet& train,
+                  const torch::Tensor& train_labels, const TrainingLoop& loop, int epoch,
+                  std::vector<std::size_t>& order, const ProgressCallback& progress) {
+  std::mt19937_64 shuffle(loop.seed * 7919 + static_cast<std::uint64_t>(epoch));
+  std::shuffle(order.begin(), order.end(), shuffle);
+  n.net->train();
+  double loss_sum = 0;
+  std::size_t batches = 0;
   const auto batch = static_cast<std::size_t>(std::max(1, loop.batch_size));
-  for (int epoch = first_epoch; epoch <= loop.epochs; ++epoch) {
-    std::mt19937_64 shuffle(loop.seed * 7919 + static_cast<std::uint64_t>(epoch));
-    std::shuffle(order.begin(), order.end(), shuffle);
-    n.net->train();
-    double loss_sum = 0;
-    std::size_t batches = 0;
-    const auto epoch_start = std::chrono::steady_clock::now();
-    for (std::size_t b = 0; b < train.count; b += batch) {
-      const std::size_t end = std::min(train.count, b + batch);
-      const torch::Tensor x = batchOf(train.inputs, order, b, end, n.input_shape, n.device);
-      std::vector<std::int64_t> idx(order.begin() + static_cast<std::ptrdiff_t>(b),
-                                    order.begin() + static_cast<std::ptrdiff_t>(end));
-      const torch::Tensor y = train_labels.index_select(0, torch::tensor(idx)).to(n.device);
-      optimizer.zero_grad();
-      const torch::Tensor loss = F::cross_entropy(n.net->forward(x), y);
-      loss.backward();
-      optimizer.step();
-      loss_sum += loss.item<double>();
-      ++batches;
-      const double done = (static_cast<double>(epoch - 1) + static_cast<double>(end) / train.count) / loop.epochs;
-      reportProgress(progress, done, "training");
-    }
-    train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
-    trained += train.count;
-    const torch::Tensor logits = validationLogits();
-    const double accuracy = (logits.argmax(1) == validation_labels).to(torch::kFloat64).mean().item<double>();
-    r.train_loss.push_back(loss_sum / std::max<std::size_t>(batches, 1));
-    r.validation_accuracy.push_back(accuracy);
-    r.epochs_run = epoch;
-    if (accuracy > best_accuracy) {
-      best_accuracy = accuracy;
-      r.best_epoch = epoch;
-      stale = 0;
-      best.clear();
-      for (const auto& p : n.net->parameters()) best.push_back(p.detach().clone());
-    } else if (++stale >= loop.patience) {
-      break;
-    }
-    if (!loop.checkpoint.empty()) {
-      torch::serialize::OutputArchive archive, weights, state;
-      n.net->save(weights);
-      optimizer.save(state);
-      archive.write("network", weights);
-      archive.write("optimizer", state);
-      archive.write("epoch", torch::tensor(static_cast<std::int64_t>(epoch)));
-      saveArchive(archive, loop.checkpoint);
-    }
+  for (std::size_t b = 0; b < train.count; b += batch) {
+    const std::size_t end = std::min(train.count, b + batch);
+    const torch::Tensor x = batchOf(train.inputs, order, b, end, n.input_shape, n.device);
+    std::vector<std::int64_t> idx(order.begin() + static_cast<std::ptrdiff_t>(b),
+                                  order.begin() + static_cast<std::ptrdiff_t>(end));
+    const torch::Tensor y = train_labels.index_select(0, torch::tensor(idx)).to(n.device);
+    optimizer.zero_grad();
+    const torch::Tensor loss = F::cross_entropy(n.net->forward(x), y);
+    loss.backward();
+    optimizer.step();
+    loss_sum += loss.item<double>();
+    ++batches;
+    const double done = (static_cast<double>(epoch - 1) + static_cast<double>(end) / train.count) / loop.epochs;
+    reportProgress(progress, done, "training");
   }
-  if (!best.empty()) {
-    torch::NoGradGuard no_grad;
-    auto params = n.net->parameters();
-    for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(best[i]);
-  }
-  // Prototypes and the confusion summary on the validation set, calibration on the
-  // calibration set when there is one.
-  const torch::Tensor logits = validationLogits();
-  n.prototypes = classPrototypes(n, validation, class_names.size());
-  if (calibration && calibration->count > 0) {
-    n.temperature = fitTemperature(logitsOf(n, *calibration), labelsOf(*calibration, n.device));
-    r.calibrated_on = "candidate-like patterns (" + std::to_string(calibration->count) + ")";
-  } else {
-    n.temperature = fitTemperature(logits, validation_labels);
-    r.calibrated_on = "validation patterns (" + std::to_string(validation.count) + ")";
-  }
+  return loss_sum / std::max<std::size_t>(batches, 1);
+}
+
+// The ten most frequent (truth, guess) confusions on the validation set.
+void summariseConfusions(const torch::Tensor& logits, const LabelledSet& validation,
+                         const std::vector<std::string>& class_names, TrainingReport& r) {
   const torch::Tensor predicted = logits.argmax(1).to(torch::kCPU);
   std::map<std::pair<int, int>, int> confusions;
   for (std::size_t i = 0; i < validation.count; ++i) {
@@ -283,6 +250,65 @@ void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const Labelled
   for (std::size_t i = 0; i < ranked.size() && i < 10; ++i)
     r.confusions.emplace_back(class_names.at(static_cast<std::size_t>(ranked[i].second.first)),
                               class_names.at(static_cast<std::size_t>(ranked[i].second.second)), ranked[i].first);
+}
+
+}  // namespace
+
+void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const LabelledSet& validation,
+                  const TrainingLoop& loop, const std::vector<std::string>& class_names, TrainingReport& r,
+                  const ProgressCallback& progress, const LabelledSet* calibration) {
+  if (train.count == 0 || validation.count == 0) throw Error("training needs training and validation inputs");
+  torch::optim::Adam optimizer(n.net->parameters(), torch::optim::AdamOptions(loop.learning_rate));
+  const int first_epoch = resumeFromCheckpoint(n, optimizer, loop.checkpoint);
+  std::vector<std::size_t> order(train.count);
+  std::iota(order.begin(), order.end(), 0);
+  const torch::Tensor train_labels = torch::tensor(c10::ArrayRef<std::int32_t>(train.labels), torch::kInt64);
+  const torch::Tensor validation_labels =
+      torch::tensor(c10::ArrayRef<std::int32_t>(validation.labels), torch::kInt64).to(n.device);
+  r = TrainingReport{};
+  std::vector<torch::Tensor> best;
+  double best_accuracy = -1;
+  int stale = 0;
+  double train_seconds = 0;
+  std::size_t trained = 0;
+  for (int epoch = first_epoch; epoch <= loop.epochs; ++epoch) {
+    const auto epoch_start = std::chrono::steady_clock::now();
+    const double mean_loss = trainEpoch(n, optimizer, train, train_labels, loop, epoch, order, progress);
+    train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+    trained += train.count;
+    const torch::Tensor logits = validationLogits(n, validation);
+    const double accuracy = (logits.argmax(1) == validation_labels).to(torch::kFloat64).mean().item<double>();
+    r.train_loss.push_back(mean_loss);
+    r.validation_accuracy.push_back(accuracy);
+    r.epochs_run = epoch;
+    if (accuracy > best_accuracy) {
+      best_accuracy = accuracy;
+      r.best_epoch = epoch;
+      stale = 0;
+      best.clear();
+      for (const auto& p : n.net->parameters()) best.push_back(p.detach().clone());
+    } else if (++stale >= loop.patience) {
+      break;
+    }
+    if (!loop.checkpoint.empty()) saveCheckpoint(n, optimizer, epoch, loop.checkpoint);
+  }
+  if (!best.empty()) {
+    torch::NoGradGuard no_grad;
+    auto params = n.net->parameters();
+    for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(best[i]);
+  }
+  // Prototypes and the confusion summary on the validation set, calibration on the
+  // calibration set when there is one.
+  const torch::Tensor logits = validationLogits(n, validation);
+  n.prototypes = classPrototypes(n, validation, class_names.size());
+  if (calibration && calibration->count > 0) {
+    n.temperature = fitTemperature(logitsOf(n, *calibration), labelsOf(*calibration, n.device));
+    r.calibrated_on = "candidate-like patterns (" + std::to_string(calibration->count) + ")";
+  } else {
+    n.temperature = fitTemperature(logits, validation_labels);
+    r.calibrated_on = "validation patterns (" + std::to_string(validation.count) + ")";
+  }
+  summariseConfusions(logits, validation, class_names, r);
   r.best_validation_accuracy = best_accuracy;
   r.temperature = n.temperature;
   r.patterns_per_second = train_seconds > 0 ? static_cast<double>(trained) / train_seconds : 0.0;
