@@ -58,111 +58,147 @@ std::string formulaFromPhaseName(const std::string& name) {
   return {};
 }
 
-PhaseLibrary readStickTable(const std::filesystem::path& path, const StickTableOptions& options) {
-  const std::string file = path.string();
-  LineReader reader(path);
-  Layout layout = Layout::Plain;
-  std::vector<std::string> columns;  // plain layout: lower-case column names
-  std::map<long, std::size_t> by_index;
-  PhaseLibrary library;
-  ReferencePhase single = namedPhase(path.stem().string(), file);
-  std::vector<std::string_view> fields;
-  std::string_view line;
-  while (reader.next(line)) {
-    const std::string_view content = trim(line);
-    if (content.empty()) continue;
-    if (content.front() == '#') {
-      const std::string header = lowercase(content);
-      if (header.find("phase_index") != std::string::npos && header.find("phase_name") != std::string::npos)
-        layout = Layout::DrnetsLibrary;
-      else if (header.find("phase_index") != std::string::npos)
-        layout = Layout::DrnetsBases;
-      else if (layout == Layout::Plain && single.sticks.empty()) {
-        // The column header is the comment line that names a position column (the last
-        // such line before the data wins; other comments are free text).
-        std::string names(content.substr(1));
-        if (const auto colon = names.find("columns:"); colon != std::string::npos) names = names.substr(colon + 8);
-        splitFields(names, " \t,", fields);
-        std::vector<std::string> candidate;
-        for (std::string_view f : fields) candidate.push_back(lowercase(f));
-        const bool names_position = std::any_of(candidate.begin(), candidate.end(), [](const std::string& c) {
-          return c == "two_theta" || c == "2theta" || c == "tth" || c == "q_nm" || c == "q_nm^-1" || c == "q" ||
-                 c == "q_a" || c == "q_a^-1" || c == "d" || c == "d_a";
-        });
-        if (names_position) columns = std::move(candidate);
+namespace {
+
+// One read of a stick table: '#' lines set the layout (DRNets library or bases) or name the
+// plain table's columns; data lines add sticks to the phase they belong to.
+class StickTableParse {
+ public:
+  StickTableParse(const std::filesystem::path& path, const StickTableOptions& options)
+      : file_(path.string()), reader_(path), options_(options), single_(namedPhase(path.stem().string(), file_)) {}
+
+  PhaseLibrary read() {
+    std::string_view line;
+    while (reader_.next(line)) {
+      const std::string_view content = trim(line);
+      if (content.empty()) continue;
+      if (content.front() == '#') {
+        readComment(content);
+        continue;
       }
-      continue;
+      splitFields(content, layout_ == Layout::DrnetsLibrary ? "\t" : " \t,", fields_);
+      if (layout_ == Layout::Plain)
+        readPlainRow();
+      else
+        readDrnetsRow();
     }
-    splitFields(content, layout == Layout::DrnetsLibrary ? "\t" : " \t,", fields);
-    auto number = [&](std::size_t k, const char* what) {
-      double v = 0;
-      if (k >= fields.size() || !parseNumber(fields[k], v) || !std::isfinite(v))
-        throw FormatError(file, reader.lineNumber(), what,
-                          k < fields.size() ? "'" + std::string(fields[k]) + "' is not a number" : "missing");
-      return v;
-    };
-    if (layout == Layout::DrnetsLibrary || layout == Layout::DrnetsBases) {
-      const double value = number(0, "phase_index");
-      if (value < 0 || value > 1e9 || value != std::floor(value))
-        throw FormatError(file, reader.lineNumber(), "phase_index", "is not a whole number from 0 to 1e9");
-      const auto index = static_cast<long>(value);
-      const bool named = layout == Layout::DrnetsLibrary;
-      if (named && fields.size() != 4)
-        throw FormatError(file, reader.lineNumber(), "", "expected 4 tab-separated columns");
-      auto [it, added] = by_index.try_emplace(index, library.phases.size());
-      if (added)
-        library.phases.push_back(
-            named ? namedPhase(std::string(fields[1]), file + " #" + std::to_string(index))
-                  : namedPhase("phase " + std::to_string(index), file + " #" + std::to_string(index)));
-      StickLine stick;
-      stick.q_nm = number(named ? 2 : 1, "Q_nm^-1");
-      stick.intensity = number(named ? 3 : 2, "intensity");
-      if (!(stick.q_nm > 0) || stick.intensity < 0)
-        throw FormatError(file, reader.lineNumber(), "", "Q must be positive and intensity non-negative");
-      library.phases[it->second].sticks.push_back(stick);
-      continue;
+    if (layout_ == Layout::Plain) {
+      if (single_.sticks.empty()) throw FormatError(file_, reader_.lineNumber(), "", "holds no sticks");
+      library_.phases.push_back(std::move(single_));
     }
-    // Plain table: position, intensity, optional h k l (named or in that order).
-    if (columns.empty()) {
-      if (!options.axis)
-        throw FormatError(file, reader.lineNumber(), "header",
+    if (library_.phases.empty()) throw FormatError(file_, reader_.lineNumber(), "", "holds no sticks");
+    return std::move(library_);
+  }
+
+ private:
+  void readComment(std::string_view content) {
+    const std::string header = lowercase(content);
+    if (header.find("phase_index") != std::string::npos && header.find("phase_name") != std::string::npos) {
+      layout_ = Layout::DrnetsLibrary;
+      return;
+    }
+    if (header.find("phase_index") != std::string::npos) {
+      layout_ = Layout::DrnetsBases;
+      return;
+    }
+    if (layout_ != Layout::Plain || !single_.sticks.empty()) return;
+    // The column header is the comment line that names a position column (the last such
+    // line before the data wins; other comments are free text).
+    std::string names(content.substr(1));
+    if (const auto colon = names.find("columns:"); colon != std::string::npos) names = names.substr(colon + 8);
+    splitFields(names, " \t,", fields_);
+    std::vector<std::string> candidate;
+    for (std::string_view f : fields_) candidate.push_back(lowercase(f));
+    const bool names_position = std::any_of(candidate.begin(), candidate.end(), [](const std::string& c) {
+      return c == "two_theta" || c == "2theta" || c == "tth" || c == "q_nm" || c == "q_nm^-1" || c == "q" ||
+             c == "q_a" || c == "q_a^-1" || c == "d" || c == "d_a";
+    });
+    if (names_position) columns_ = std::move(candidate);
+  }
+
+  double number(std::size_t k, const char* what) const {
+    double v = 0;
+    if (k >= fields_.size() || !parseNumber(fields_[k], v) || !std::isfinite(v))
+      throw FormatError(file_, reader_.lineNumber(), what,
+                        k < fields_.size() ? "'" + std::string(fields_[k]) + "' is not a number" : "missing");
+    return v;
+  }
+
+  // phase_index [phase_name] Q_nm^-1 intensity
+  void readDrnetsRow() {
+    const double value = number(0, "phase_index");
+    if (value < 0 || value > 1e9 || value != std::floor(value))
+      throw FormatError(file_, reader_.lineNumber(), "phase_index", "is not a whole number from 0 to 1e9");
+    const auto index = static_cast<long>(value);
+    const bool named = layout_ == Layout::DrnetsLibrary;
+    if (named && fields_.size() != 4)
+      throw FormatError(file_, reader_.lineNumber(), "", "expected 4 tab-separated columns");
+    auto [it, added] = by_index_.try_emplace(index, library_.phases.size());
+    if (added)
+      library_.phases.push_back(
+          named ? namedPhase(std::string(fields_[1]), file_ + " #" + std::to_string(index))
+                : namedPhase("phase " + std::to_string(index), file_ + " #" + std::to_string(index)));
+    StickLine stick;
+    stick.q_nm = number(named ? 2 : 1, "Q_nm^-1");
+    stick.intensity = number(named ? 3 : 2, "intensity");
+    if (!(stick.q_nm > 0) || stick.intensity < 0)
+      throw FormatError(file_, reader_.lineNumber(), "", "Q must be positive and intensity non-negative");
+    library_.phases[it->second].sticks.push_back(stick);
+  }
+
+  std::optional<std::size_t> column(std::initializer_list<const char*> names) const {
+    for (std::size_t i = 0; i < columns_.size(); ++i)
+      for (const char* n : names)
+        if (columns_[i] == n) return i;
+    return std::nullopt;
+  }
+
+  // Plain table: position, intensity, optional h k l (named or in that order).
+  void readPlainRow() {
+    if (columns_.empty()) {
+      if (!options_.axis)
+        throw FormatError(file_, reader_.lineNumber(), "header",
                           "a '#' header must name the position column (two_theta, q_nm, q_A or d), or pass --axis");
-      columns = {options.axis->kind == AxisKind::TwoTheta          ? "two_theta"
-                 : options.axis->unit == AxisUnit::InverseAngstrom ? "q_a"
-                                                                   : "q_nm",
-                 "intensity", "h", "k", "l"};
+      columns_ = {options_.axis->kind == AxisKind::TwoTheta          ? "two_theta"
+                  : options_.axis->unit == AxisUnit::InverseAngstrom ? "q_a"
+                                                                     : "q_nm",
+                  "intensity", "h", "k", "l"};
     }
-    auto column = [&](std::initializer_list<const char*> names) -> std::optional<std::size_t> {
-      for (std::size_t i = 0; i < columns.size(); ++i)
-        for (const char* n : names)
-          if (columns[i] == n) return i;
-      return std::nullopt;
-    };
     // Q and d do not depend on the wavelength: prefer them when a table gives several.
     auto position = column({"q_nm", "q_nm^-1", "q", "q_a", "q_a^-1", "d", "d_a"});
     if (!position) position = column({"two_theta", "2theta", "tth"});
     const auto intensity = column({"intensity", "i", "int", "rel_intensity"});
     if (!position || !intensity)
-      throw FormatError(file, reader.lineNumber(), "header",
+      throw FormatError(file_, reader_.lineNumber(), "header",
                         "names no position (two_theta, q_nm, q_A, d) or intensity column");
     StickLine stick;
-    stick.q_nm = toQNanometre(number(*position, columns[*position].c_str()), columns[*position], options, file,
-                              reader.lineNumber());
+    stick.q_nm = toQNanometre(number(*position, columns_[*position].c_str()), columns_[*position], options_, file_,
+                              reader_.lineNumber());
     stick.intensity = number(*intensity, "intensity");
     if (!(stick.q_nm > 0) || stick.intensity < 0)
-      throw FormatError(file, reader.lineNumber(), "", "position must be positive and intensity non-negative");
+      throw FormatError(file_, reader_.lineNumber(), "", "position must be positive and intensity non-negative");
     const auto h = column({"h"});
-    if (h && *h + 2 < fields.size())
+    if (h && *h + 2 < fields_.size())
       stick.hkl = std::array<int, 3>{static_cast<int>(number(*h, "h")), static_cast<int>(number(*h + 1, "k")),
                                      static_cast<int>(number(*h + 2, "l"))};
-    single.sticks.push_back(stick);
+    single_.sticks.push_back(stick);
   }
-  if (layout == Layout::Plain) {
-    if (single.sticks.empty()) throw FormatError(file, reader.lineNumber(), "", "holds no sticks");
-    library.phases.push_back(std::move(single));
-  }
-  if (library.phases.empty()) throw FormatError(file, reader.lineNumber(), "", "holds no sticks");
-  return library;
+
+  const std::string file_;
+  LineReader reader_;
+  const StickTableOptions& options_;
+  Layout layout_ = Layout::Plain;
+  std::vector<std::string> columns_;  // plain layout: lower-case column names
+  std::map<long, std::size_t> by_index_;
+  PhaseLibrary library_;
+  ReferencePhase single_;  // the plain layout's one phase, named after the file
+  std::vector<std::string_view> fields_;
+};
+
+}  // namespace
+
+PhaseLibrary readStickTable(const std::filesystem::path& path, const StickTableOptions& options) {
+  return StickTableParse(path, options).read();
 }
 
 }  // namespace phasewise::core
