@@ -36,27 +36,22 @@ int NpyFolderReader::confidence(const FileProbe& probe) const {
   return 0;
 }
 
-ReadResult NpyFolderReader::readImpl(const std::filesystem::path& path, const ReadOptions& options) const {
-  const std::filesystem::path folder = folderOf(path);
-  ReadResult result;
-  Library& lib = result.library;
-  auto file = [&](const char* name) { return folder / name; };
-  auto exists = [&](const char* name) {
-    std::error_code ec;
-    return std::filesystem::exists(file(name), ec);
-  };
-  if (!exists("XRD.npy")) throw FormatError(folder.string(), 0, "XRD.npy", "the folder has no XRD.npy");
-  if (!exists("Q.npy")) throw FormatError(folder.string(), 0, "Q.npy", "the folder has no Q.npy");
+namespace {
 
-  reportProgress(options.progress, 0.0, "reading XRD.npy");
-  const NpyArray xrd = readNpy(file("XRD.npy"));
+bool hasFile(const std::filesystem::path& file) {
+  std::error_code ec;
+  return std::filesystem::exists(file, ec);
+}
+
+// XRD.npy (samples x points) and its axis Q.npy, read as nm^-1 unless --axis says otherwise.
+void readPatterns(const std::filesystem::path& folder, const ReadOptions& options, Library& lib) {
+  const NpyArray xrd = readNpy(folder / "XRD.npy");
   if (xrd.shape.size() != 2 || xrd.kind == 'U')
-    throw FormatError(file("XRD.npy").string(), 0, "shape", "expected a 2-D numeric array (samples x points)");
+    throw FormatError((folder / "XRD.npy").string(), 0, "shape", "expected a 2-D numeric array (samples x points)");
   const std::size_t n = xrd.shape[0];
   const std::size_t m = xrd.shape[1];
-  const NpyArray q = readNpy(file("Q.npy"));
-  requireShape(q, {m}, file("Q.npy"), "the axis of XRD.npy");
-
+  const NpyArray q = readNpy(folder / "Q.npy");
+  requireShape(q, {m}, folder / "Q.npy", "the axis of XRD.npy");
   lib.name = folder.filename().string();
   lib.axis.spec = options.axis.value_or(AxisSpec{AxisKind::Q, AxisUnit::InverseNanometre});
   if (lib.axis.spec.kind != AxisKind::Q)
@@ -66,81 +61,104 @@ ReadResult NpyFolderReader::readImpl(const std::filesystem::path& path, const Re
   try {
     checkAxisValues(lib.axis.values, "Q");
   } catch (const Error& e) {
-    throw FormatError(file("Q.npy").string(), 0, "Q", e.what());
+    throw FormatError((folder / "Q.npy").string(), 0, "Q", e.what());
   }
   lib.samples = n;
   lib.intensities.resize(n * m);
   for (std::size_t i = 0; i < n * m; ++i) {
     if (!std::isfinite(xrd.numbers[i]))
       throw FormatError(
-          file("XRD.npy").string(), 0, "data",
+          (folder / "XRD.npy").string(), 0, "data",
           "sample " + std::to_string(i / m + 1) + ", point " + std::to_string(i % m + 1) + " is not a finite number");
     lib.intensities[i] = static_cast<float>(xrd.numbers[i]);
   }
-  reportProgress(options.progress, 0.6, "reading sample information");
+}
 
-  if (exists("composition.npy")) {
-    const NpyArray c = readNpy(file("composition.npy"));
-    if (c.shape.size() != 2)
-      throw FormatError(file("composition.npy").string(), 0, "shape", "expected samples x elements");
-    requireShape(c, {n, c.shape[1]}, file("composition.npy"), "one composition per sample");
-    const std::size_t e = c.shape[1];
-    lib.elements = elementsInName(lib.name);
-    if (lib.elements.size() != e) {
-      lib.elements.clear();
-      for (std::size_t k = 0; k < e; ++k) lib.elements.push_back("E" + std::to_string(k + 1));
-      result.warnings.push_back("element names could not be taken from the folder name '" + lib.name +
-                                "'; they are called E1..E" + std::to_string(e));
-    }
-    lib.composition = c.numbers;
+// composition.npy: samples x elements, the elements named by the folder ("Al-Li-Fe").
+void readCompositions(const std::filesystem::path& file, ReadResult& result) {
+  Library& lib = result.library;
+  const NpyArray c = readNpy(file);
+  if (c.shape.size() != 2) throw FormatError(file.string(), 0, "shape", "expected samples x elements");
+  requireShape(c, {lib.samples, c.shape[1]}, file, "one composition per sample");
+  const std::size_t e = c.shape[1];
+  lib.elements = elementsInName(lib.name);
+  if (lib.elements.size() != e) {
+    lib.elements.clear();
+    for (std::size_t k = 0; k < e; ++k) lib.elements.push_back("E" + std::to_string(k + 1));
+    result.warnings.push_back("element names could not be taken from the folder name '" + lib.name +
+                              "'; they are called E1..E" + std::to_string(e));
   }
-  if (exists("edges.npy")) {
-    const NpyArray edges = readNpy(file("edges.npy"));
-    if (edges.shape == std::vector<std::size_t>{n, n}) {
-      for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = i + 1; j < n; ++j)
-          if (edges.numbers[i * n + j] != 0.0 || edges.numbers[j * n + i] != 0.0)
-            lib.edges.emplace_back(static_cast<std::int64_t>(i), static_cast<std::int64_t>(j));
-    } else if (edges.shape.size() == 2 && edges.shape[1] == 2) {
-      for (std::size_t k = 0; k < edges.shape[0]; ++k) {
-        const double a = edges.numbers[2 * k];
-        const double b = edges.numbers[2 * k + 1];
-        if (a != std::floor(a) || b != std::floor(b) || a < 0 || b < 0 || a >= static_cast<double>(n) ||
-            b >= static_cast<double>(n) || a == b)
-          throw FormatError(file("edges.npy").string(), 0, "data",
-                            "edge " + std::to_string(k + 1) + " is not a pair of distinct sample indices");
-        lib.edges.emplace_back(static_cast<std::int64_t>(std::min(a, b)), static_cast<std::int64_t>(std::max(a, b)));
-      }
-    } else {
-      throw FormatError(file("edges.npy").string(), 0, "shape",
-                        "expected an N x N adjacency matrix or a list of index pairs");
-    }
+  lib.composition = c.numbers;
+}
+
+// edges.npy: an N x N adjacency matrix or a list of index pairs.
+void readEdges(const std::filesystem::path& file, Library& lib) {
+  const std::size_t n = lib.samples;
+  const NpyArray edges = readNpy(file);
+  if (edges.shape == std::vector<std::size_t>{n, n}) {
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = i + 1; j < n; ++j)
+        if (edges.numbers[i * n + j] != 0.0 || edges.numbers[j * n + i] != 0.0)
+          lib.edges.emplace_back(static_cast<std::int64_t>(i), static_cast<std::int64_t>(j));
+    return;
   }
-  if (exists("degree_of_freedom.npy")) {
-    const NpyArray dof = readNpy(file("degree_of_freedom.npy"));
-    requireShape(dof, {n}, file("degree_of_freedom.npy"), "one phase limit per sample");
-    for (std::size_t s = 0; s < n; ++s) {
-      const double v = dof.numbers[s];
-      if (v < 0 || v != std::floor(v) || v > 1000)
-        throw FormatError(file("degree_of_freedom.npy").string(), 0, "data",
-                          "sample " + std::to_string(s + 1) + ": " + formatNumber(v) + " is not a phase count");
-      lib.phase_limit.push_back(static_cast<std::int32_t>(v));
-    }
+  if (edges.shape.size() != 2 || edges.shape[1] != 2)
+    throw FormatError(file.string(), 0, "shape", "expected an N x N adjacency matrix or a list of index pairs");
+  for (std::size_t k = 0; k < edges.shape[0]; ++k) {
+    const double a = edges.numbers[2 * k];
+    const double b = edges.numbers[2 * k + 1];
+    if (a != std::floor(a) || b != std::floor(b) || a < 0 || b < 0 || a >= static_cast<double>(n) ||
+        b >= static_cast<double>(n) || a == b)
+      throw FormatError(file.string(), 0, "data",
+                        "edge " + std::to_string(k + 1) + " is not a pair of distinct sample indices");
+    lib.edges.emplace_back(static_cast<std::int64_t>(std::min(a, b)), static_cast<std::int64_t>(std::max(a, b)));
   }
-  if (exists("bases_name.npy")) {
-    const NpyArray names = readNpy(file("bases_name.npy"));
-    if (names.kind != 'U' || names.shape.size() != 1)
-      throw FormatError(file("bases_name.npy").string(), 0, "descr", "expected a 1-D array of strings");
-    lib.candidate_phases = names.strings;
-    if (exists("sample_indicator.npy")) {
-      const NpyArray mask = readNpy(file("sample_indicator.npy"));
-      requireShape(mask, {n, names.strings.size()}, file("sample_indicator.npy"), "samples x candidate phases");
-      lib.candidate_mask.resize(mask.numbers.size());
-      for (std::size_t i = 0; i < mask.numbers.size(); ++i) lib.candidate_mask[i] = mask.numbers[i] != 0.0 ? 1 : 0;
-    }
+}
+
+// degree_of_freedom.npy: each sample's phase limit.
+void readPhaseLimits(const std::filesystem::path& file, Library& lib) {
+  const NpyArray dof = readNpy(file);
+  requireShape(dof, {lib.samples}, file, "one phase limit per sample");
+  for (std::size_t s = 0; s < lib.samples; ++s) {
+    const double v = dof.numbers[s];
+    if (v < 0 || v != std::floor(v) || v > 1000)
+      throw FormatError(file.string(), 0, "data",
+                        "sample " + std::to_string(s + 1) + ": " + formatNumber(v) + " is not a phase count");
+    lib.phase_limit.push_back(static_cast<std::int32_t>(v));
   }
-  for (std::size_t s = 0; s < n; ++s)
-    lib.provenance.push_back({file("XRD.npy").string(), static_cast<std::int64_t>(s)});
+}
+
+// bases_name.npy: candidate phase names; sample_indicator.npy: which may occur where.
+void readCandidatePhases(const std::filesystem::path& folder, Library& lib) {
+  const NpyArray names = readNpy(folder / "bases_name.npy");
+  if (names.kind != 'U' || names.shape.size() != 1)
+    throw FormatError((folder / "bases_name.npy").string(), 0, "descr", "expected a 1-D array of strings");
+  lib.candidate_phases = names.strings;
+  if (!hasFile(folder / "sample_indicator.npy")) return;
+  const NpyArray mask = readNpy(folder / "sample_indicator.npy");
+  requireShape(mask, {lib.samples, names.strings.size()}, folder / "sample_indicator.npy",
+               "samples x candidate phases");
+  lib.candidate_mask.resize(mask.numbers.size());
+  for (std::size_t i = 0; i < mask.numbers.size(); ++i) lib.candidate_mask[i] = mask.numbers[i] != 0.0 ? 1 : 0;
+}
+
+}  // namespace
+
+ReadResult NpyFolderReader::readImpl(const std::filesystem::path& path, const ReadOptions& options) const {
+  const std::filesystem::path folder = folderOf(path);
+  if (!hasFile(folder / "XRD.npy")) throw FormatError(folder.string(), 0, "XRD.npy", "the folder has no XRD.npy");
+  if (!hasFile(folder / "Q.npy")) throw FormatError(folder.string(), 0, "Q.npy", "the folder has no Q.npy");
+  ReadResult result;
+  Library& lib = result.library;
+  reportProgress(options.progress, 0.0, "reading XRD.npy");
+  readPatterns(folder, options, lib);
+  reportProgress(options.progress, 0.6, "reading sample information");
+  if (hasFile(folder / "composition.npy")) readCompositions(folder / "composition.npy", result);
+  if (hasFile(folder / "edges.npy")) readEdges(folder / "edges.npy", lib);
+  if (hasFile(folder / "degree_of_freedom.npy")) readPhaseLimits(folder / "degree_of_freedom.npy", lib);
+  if (hasFile(folder / "bases_name.npy")) readCandidatePhases(folder, lib);
+  for (std::size_t s = 0; s < lib.samples; ++s)
+    lib.provenance.push_back({(folder / "XRD.npy").string(), static_cast<std::int64_t>(s)});
   return result;
 }
 
