@@ -185,6 +185,59 @@ void PhasesPanel::updateControls() {
   showCandidate();
 }
 
+QCPGraph* PhasesPanel::addCurve(const QString& name, const std::vector<double>& x, const float* y, std::size_t n,
+                                const QPen& pen) {
+  QCPGraph* g = plot_->addGraph();
+  QVector<double> yy(static_cast<int>(n));
+  for (std::size_t j = 0; j < n; ++j) yy[static_cast<int>(j)] = y[j];
+  g->setData(QVector<double>(x.begin(), x.end()), yy, true);
+  g->setName(name);
+  g->setPen(pen);
+  return g;
+}
+
+// Reference sticks of the identified phase, scaled to the pattern's maximum, with hkl labels
+// on the strongest.
+void PhasesPanel::showReferenceSticks(const std::string& name, const core::Axis& grid) {
+  const auto& phases = document_->referencePhases();
+  if (!phases) return;
+  const auto it = std::find_if(phases->phases.begin(), phases->phases.end(),
+                               [&](const core::ReferencePhase& ph) { return ph.name == name; });
+  if (it != phases->phases.end()) {
+    try {
+      core::PowderSettings powder;
+      powder.two_theta_min = 1;
+      powder.two_theta_max = 170;
+      const core::StickPattern sticks = core::idealSticks(*it, powder);
+      QCPGraph* g = plot_->addGraph();
+      g->setName(tr("%1 (reference)").arg(QString::fromStdString(name)));
+      g->setLineStyle(QCPGraph::lsImpulse);
+      g->setPen(QPen(QColor(30, 30, 30), 1.6));
+      std::vector<std::pair<double, const core::StickPeak*>> shown;
+      for (const core::StickPeak& peak : sticks.peaks) {
+        const double q = 10.0 * peak.qInverseAngstrom();
+        if (q < grid.values.front() || q > grid.values.back()) continue;
+        g->addData(q, peak.intensity / 100.0);
+        shown.emplace_back(peak.intensity, &peak);
+      }
+      std::sort(shown.rbegin(), shown.rend());
+      for (const auto& [intensity, peak] : shown) {
+        if (hkl_labels_ >= kMostHklLabels || peak->hkls.empty()) break;
+        auto* label = new QCPItemText(plot_);
+        const auto& h = peak->hkls.front();
+        label->setText(QStringLiteral("%1%2%3").arg(h[0]).arg(h[1]).arg(h[2]));
+        label->position->setCoords(10.0 * peak->qInverseAngstrom(), intensity / 100.0);
+        label->setPositionAlignment(Qt::AlignBottom | Qt::AlignHCenter);
+        label->setFont(QFont(font().family(), 8));
+        label->setColor(QColor(70, 70, 70));
+        ++hkl_labels_;
+      }
+    } catch (const core::Error&) {
+      // A phase that cannot be simulated is shown without sticks.
+    }
+  }
+}
+
 void PhasesPanel::showCandidate() {
   plot_->clearGraphs();
   plot_->clearItems();
@@ -197,16 +250,6 @@ void PhasesPanel::showCandidate() {
     return;
   }
   const auto& refinement = document_->refinement();
-  auto addCurve = [&](const QString& name, const std::vector<double>& x, const float* y, std::size_t n,
-                      const QPen& pen) {
-    QCPGraph* g = plot_->addGraph();
-    QVector<double> yy(static_cast<int>(n));
-    for (std::size_t j = 0; j < n; ++j) yy[static_cast<int>(j)] = y[j];
-    g->setData(QVector<double>(x.begin(), x.end()), yy, true);
-    g->setName(name);
-    g->setPen(pen);
-    return g;
-  };
   const bool on_grid = refinement && static_cast<int>(refinement->count()) == d->phases;
   if (!on_grid) {
     // Not identified yet: the candidate on the library's axis.
@@ -235,46 +278,9 @@ void PhasesPanel::showCandidate() {
   if (done)
     addCurve(tr("refined (\u03BB %1)").arg(refinement->settings.lambda, 0, 'g', 3), refinement->grid.values,
              r.pattern.data(), m, QPen(phaseColour(p), 1.6));
-  // Reference sticks of the identified phase, scaled to the pattern's maximum, with hkl.
   const core::Prediction& identity = done ? r.after : r.before;
   const std::string name = refinement->class_names[static_cast<std::size_t>(identity.top.front())];
-  if (const auto& phases = document_->referencePhases()) {
-    const auto it = std::find_if(phases->phases.begin(), phases->phases.end(),
-                                 [&](const core::ReferencePhase& ph) { return ph.name == name; });
-    if (it != phases->phases.end()) {
-      try {
-        core::PowderSettings powder;
-        powder.two_theta_min = 1;
-        powder.two_theta_max = 170;
-        const core::StickPattern sticks = core::idealSticks(*it, powder);
-        QCPGraph* g = plot_->addGraph();
-        g->setName(tr("%1 (reference)").arg(QString::fromStdString(name)));
-        g->setLineStyle(QCPGraph::lsImpulse);
-        g->setPen(QPen(QColor(30, 30, 30), 1.6));
-        std::vector<std::pair<double, const core::StickPeak*>> shown;
-        for (const core::StickPeak& peak : sticks.peaks) {
-          const double q = 10.0 * peak.qInverseAngstrom();
-          if (q < refinement->grid.values.front() || q > refinement->grid.values.back()) continue;
-          g->addData(q, peak.intensity / 100.0);
-          shown.emplace_back(peak.intensity, &peak);
-        }
-        std::sort(shown.rbegin(), shown.rend());
-        for (const auto& [intensity, peak] : shown) {
-          if (hkl_labels_ >= kMostHklLabels || peak->hkls.empty()) break;
-          auto* label = new QCPItemText(plot_);
-          const auto& h = peak->hkls.front();
-          label->setText(QStringLiteral("%1%2%3").arg(h[0]).arg(h[1]).arg(h[2]));
-          label->position->setCoords(10.0 * peak->qInverseAngstrom(), intensity / 100.0);
-          label->setPositionAlignment(Qt::AlignBottom | Qt::AlignHCenter);
-          label->setFont(QFont(font().family(), 8));
-          label->setColor(QColor(70, 70, 70));
-          ++hkl_labels_;
-        }
-      } catch (const core::Error&) {
-        // A phase that cannot be simulated is shown without sticks.
-      }
-    }
-  }
+  showReferenceSticks(name, refinement->grid);
   plot_->xAxis->setLabel(QString::fromStdString(refinement->grid.spec.name()));
   plot_->yAxis->setLabel(tr("scaled intensity"));
   if (done && r.edit.applied) shadeEditedPeaks(r.edit, refinement->grid);

@@ -10,6 +10,8 @@
 #include "model/axis.h"
 
 class QCustomPlot;
+class QCPGraph;
+class QPen;
 class QCPTextElement;
 class QTableView;
 class QSlider;
@@ -70,6 +72,8 @@ class PhasesPanel : public QWidget {
   int hkl_labels_ = 0;
   core::RefinementSettings finer_;
   // Marks the peaks the physical refiner attenuated (red bands, darker the more was removed).
+  QCPGraph* addCurve(const QString& name, const std::vector<double>& x, const float* y, std::size_t n, const QPen& pen);
+  void showReferenceSticks(const std::string& name, const core::Axis& grid);
   void shadeEditedPeaks(const core::PhysicalEdit& edit, const core::Axis& grid);
 };
 
