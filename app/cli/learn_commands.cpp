@@ -146,14 +146,8 @@ int runIdentify(const CommandContext& context) {
   return 0;
 }
 
-int runRefine(const CommandContext& context) {
-  auto options = kReadOptions;
-  options.insert({"o", "output", "target", "loss", "lambda", "mode", "discrepancy", "steps", "learning-rate", "top",
-                  "device", "sweep-lambda", "seed", "refiner", "max-strain", "max-broadening"});
-  const Arguments arguments(context.words, options, {"help", "sparse", "projection"});
-  const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
-  if (arguments.flag("help") || arguments.positional().size() != 2 || (!output && !arguments.value("sweep-lambda"))) {
-    std::cout << R"(usage: phasewise-cli refine CLASSIFIER RESULT_OR_PATTERNS -o refined.h5|.csv|.xy [options]
+constexpr const char* kRefineUsage =
+    R"(usage: phasewise-cli refine CLASSIFIER RESULT_OR_PATTERNS -o refined.h5|.csv|.xy [options]
   --refiner physical|additive  physical (default): attenuate peaks the target phase does not have (never invent
                              intensity), subtract a smooth background, optionally a bounded strain and broadening;
                              additive: the seed paper's free change delta >= -x anywhere
@@ -172,12 +166,10 @@ int runRefine(const CommandContext& context) {
   --sparse                   additive L1 change as a proximal step: values not needed changed stay exactly
   --sweep-lambda 0.1,1,10    report entropy, change and identity changes per lambda, write nothing
 )";
-    return arguments.flag("help") ? 0 : 2;
-  }
-  const std::string classifier_path = arguments.positional()[0];
-  const core::PhaseClassifier classifier = core::PhaseClassifier::load(classifier_path, arguments.device());
-  const core::Candidates candidates = loadCandidates(context, arguments, arguments.positional()[1]);
-  const std::vector<float> x = core::prepareCandidates(classifier, candidates);
+;
+
+// The refinement as the options ask for it; UsageError naming the option otherwise.
+core::RefinementSettings refinementSettings(const Arguments& arguments, const core::PhaseClassifier& classifier) {
   core::RefinementSettings settings;
   const std::string refiner = arguments.value("refiner").value_or("physical");
   if (refiner == "physical")
@@ -223,6 +215,35 @@ int runRefine(const CommandContext& context) {
   settings.top_k = static_cast<int>(arguments.integer("top", static_cast<int>(3), 1, 1000));
   settings.seed = static_cast<std::uint64_t>(arguments.integer("seed", static_cast<int>(1), 0, 2147483647));
   settings.sparse_changes = arguments.flag("sparse");
+  return settings;
+}
+
+void printRefined(const core::PhaseClassifier& classifier, const std::vector<core::RefinedPattern>& refined) {
+  const auto& names = classifier.phaseNames();
+  auto name = [&](const core::Prediction& p) { return names[static_cast<std::size_t>(p.top.front())]; };
+  for (std::size_t i = 0; i < refined.size(); ++i)
+    std::cout << i + 1 << "\t" << name(refined[i].before) << "\t" << std::fixed << std::setprecision(4)
+              << refined[i].before.probability.front() << "\t->\t" << name(refined[i].after) << "\t"
+              << refined[i].after.probability.front() << "\tchange " << std::setprecision(3)
+              << refined[i].relative_change
+              << (refined[i].edit.applied ? "\t" + refined[i].edit.describe() : std::string()) << "\n";
+}
+
+int runRefine(const CommandContext& context) {
+  auto options = kReadOptions;
+  options.insert({"o", "output", "target", "loss", "lambda", "mode", "discrepancy", "steps", "learning-rate", "top",
+                  "device", "sweep-lambda", "seed", "refiner", "max-strain", "max-broadening"});
+  const Arguments arguments(context.words, options, {"help", "sparse", "projection"});
+  const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
+  if (arguments.flag("help") || arguments.positional().size() != 2 || (!output && !arguments.value("sweep-lambda"))) {
+    std::cout << kRefineUsage;
+    return arguments.flag("help") ? 0 : 2;
+  }
+  const std::string classifier_path = arguments.positional()[0];
+  const core::PhaseClassifier classifier = core::PhaseClassifier::load(classifier_path, arguments.device());
+  const core::Candidates candidates = loadCandidates(context, arguments, arguments.positional()[1]);
+  const std::vector<float> x = core::prepareCandidates(classifier, candidates);
+  const core::RefinementSettings settings = refinementSettings(arguments, classifier);
   if (const auto sweep = arguments.value("sweep-lambda")) {
     const std::vector<double> lambdas = parseNumberList(*sweep, "--sweep-lambda");
     std::cout << "  lambda  entropy before  entropy after  mean change  identity changed\n" << std::fixed;
@@ -233,14 +254,7 @@ int runRefine(const CommandContext& context) {
     return 0;
   }
   const auto refined = core::refine(classifier, x, settings);
-  const auto& names = classifier.phaseNames();
-  auto name = [&](const core::Prediction& p) { return names[static_cast<std::size_t>(p.top.front())]; };
-  for (std::size_t i = 0; i < refined.size(); ++i)
-    std::cout << i + 1 << "\t" << name(refined[i].before) << "\t" << std::fixed << std::setprecision(4)
-              << refined[i].before.probability.front() << "\t->\t" << name(refined[i].after) << "\t"
-              << refined[i].after.probability.front() << "\tchange " << std::setprecision(3)
-              << refined[i].relative_change
-              << (refined[i].edit.applied ? "\t" + refined[i].edit.describe() : std::string()) << "\n";
+  printRefined(classifier, refined);
   // The refined patterns, with where they came from and what changed.
   plugins::writeRefinedPatterns(core::refinedSet(classifier, candidates, refined, settings, classifier_path), *output,
                                 context.registry);
