@@ -73,6 +73,71 @@ ReadResult Hdf5Reader::readImpl(const std::filesystem::path& path, const ReadOpt
   return result;
 }
 
+namespace {
+
+// Compositions, wafer positions, the neighbour graph and phase limits, where present.
+void readSampleInformation(hid_t gid, const h5::Reader& r, Library& lib) {
+  const std::size_t n = lib.samples;
+  if (r.has(gid, "elements")) {
+    const auto d = r.dims(gid, "elements", H5T_STRING);
+    if (d.size() != 1) r.fail("elements", "dataset must be one-dimensional");
+    lib.elements = r.strings(gid, "elements", d[0]);
+    lib.composition.resize(n * lib.elements.size());
+    r.read(gid, "composition", H5T_NATIVE_DOUBLE, {n, lib.elements.size()}, lib.composition.data());
+  }
+  if (r.has(gid, "x")) {
+    lib.x.resize(n);
+    lib.y.resize(n);
+    r.read(gid, "x", H5T_NATIVE_DOUBLE, {n}, lib.x.data());
+    r.read(gid, "y", H5T_NATIVE_DOUBLE, {n}, lib.y.data());
+  }
+  if (r.has(gid, "edges")) {
+    const auto d = r.dims(gid, "edges", H5T_INTEGER);
+    if (d.size() != 2 || d[1] != 2) r.fail("edges", "dataset must be pairs x 2");
+    std::vector<std::int64_t> flat(d[0] * 2);
+    r.read(gid, "edges", H5T_NATIVE_INT64, d, flat.data());
+    for (std::size_t k = 0; k < d[0]; ++k) lib.edges.emplace_back(flat[2 * k], flat[2 * k + 1]);
+  }
+  if (r.has(gid, "phase_limit")) {
+    lib.phase_limit.resize(n);
+    r.read(gid, "phase_limit", H5T_NATIVE_INT32, {n}, lib.phase_limit.data());
+  }
+}
+
+// Candidate phases, library and per-sample metadata, where present.
+void readAnnotations(hid_t gid, const h5::Reader& r, Library& lib) {
+  const std::size_t n = lib.samples;
+  if (r.has(gid, "candidate_phases")) {
+    const auto d = r.dims(gid, "candidate_phases", H5T_STRING);
+    if (d.size() != 1) r.fail("candidate_phases", "dataset must be one-dimensional");
+    lib.candidate_phases = r.strings(gid, "candidate_phases", d[0]);
+    if (r.has(gid, "candidate_mask")) {
+      lib.candidate_mask.resize(n * d[0]);
+      r.read(gid, "candidate_mask", H5T_NATIVE_UINT8, {n, d[0]}, lib.candidate_mask.data());
+    }
+  }
+  if (r.has(gid, "metadata_keys")) {
+    const auto d = r.dims(gid, "metadata_keys", H5T_STRING);
+    if (d.size() != 1) r.fail("metadata_keys", "dataset must be one-dimensional");
+    const auto keys = r.strings(gid, "metadata_keys", d[0]);
+    const auto values = r.strings(gid, "metadata_values", d[0]);
+    for (std::size_t i = 0; i < keys.size(); ++i) lib.metadata[keys[i]] = values[i];
+  }
+  if (r.has(gid, "sample_metadata")) {
+    Handle sm(H5Gopen2(gid, "sample_metadata", H5P_DEFAULT), H5Gclose);
+    hsize_t count = 0;
+    H5Gget_num_objs(sm.id(), &count);
+    for (hsize_t i = 0; i < count; ++i) {
+      const ssize_t length = H5Gget_objname_by_idx(sm.id(), i, nullptr, 0);
+      std::string key(static_cast<std::size_t>(length), '\0');
+      H5Gget_objname_by_idx(sm.id(), i, key.data(), static_cast<std::size_t>(length) + 1);
+      lib.sample_metadata[key] = r.strings(sm.id(), key, n);
+    }
+  }
+}
+
+}  // namespace
+
 Library readLibraryGroup(hid_t file, const h5::Reader& r) {
   if (!r.has(file, kLibraryGroup)) {
     if (r.has(file, "phases"))
@@ -107,57 +172,8 @@ Library readLibraryGroup(hid_t file, const h5::Reader& r) {
     lib.uncertainties.resize(n * m);
     r.read(g.id(), "uncertainties", H5T_NATIVE_FLOAT, {n, m}, lib.uncertainties.data());
   }
-  if (r.has(g.id(), "elements")) {
-    const auto d = r.dims(g.id(), "elements", H5T_STRING);
-    if (d.size() != 1) r.fail("elements", "dataset must be one-dimensional");
-    lib.elements = r.strings(g.id(), "elements", d[0]);
-    lib.composition.resize(n * lib.elements.size());
-    r.read(g.id(), "composition", H5T_NATIVE_DOUBLE, {n, lib.elements.size()}, lib.composition.data());
-  }
-  if (r.has(g.id(), "x")) {
-    lib.x.resize(n);
-    lib.y.resize(n);
-    r.read(g.id(), "x", H5T_NATIVE_DOUBLE, {n}, lib.x.data());
-    r.read(g.id(), "y", H5T_NATIVE_DOUBLE, {n}, lib.y.data());
-  }
-  if (r.has(g.id(), "edges")) {
-    const auto d = r.dims(g.id(), "edges", H5T_INTEGER);
-    if (d.size() != 2 || d[1] != 2) r.fail("edges", "dataset must be pairs x 2");
-    std::vector<std::int64_t> flat(d[0] * 2);
-    r.read(g.id(), "edges", H5T_NATIVE_INT64, d, flat.data());
-    for (std::size_t k = 0; k < d[0]; ++k) lib.edges.emplace_back(flat[2 * k], flat[2 * k + 1]);
-  }
-  if (r.has(g.id(), "phase_limit")) {
-    lib.phase_limit.resize(n);
-    r.read(g.id(), "phase_limit", H5T_NATIVE_INT32, {n}, lib.phase_limit.data());
-  }
-  if (r.has(g.id(), "candidate_phases")) {
-    const auto d = r.dims(g.id(), "candidate_phases", H5T_STRING);
-    if (d.size() != 1) r.fail("candidate_phases", "dataset must be one-dimensional");
-    lib.candidate_phases = r.strings(g.id(), "candidate_phases", d[0]);
-    if (r.has(g.id(), "candidate_mask")) {
-      lib.candidate_mask.resize(n * d[0]);
-      r.read(g.id(), "candidate_mask", H5T_NATIVE_UINT8, {n, d[0]}, lib.candidate_mask.data());
-    }
-  }
-  if (r.has(g.id(), "metadata_keys")) {
-    const auto d = r.dims(g.id(), "metadata_keys", H5T_STRING);
-    if (d.size() != 1) r.fail("metadata_keys", "dataset must be one-dimensional");
-    const auto keys = r.strings(g.id(), "metadata_keys", d[0]);
-    const auto values = r.strings(g.id(), "metadata_values", d[0]);
-    for (std::size_t i = 0; i < keys.size(); ++i) lib.metadata[keys[i]] = values[i];
-  }
-  if (r.has(g.id(), "sample_metadata")) {
-    Handle sm(H5Gopen2(g.id(), "sample_metadata", H5P_DEFAULT), H5Gclose);
-    hsize_t count = 0;
-    H5Gget_num_objs(sm.id(), &count);
-    for (hsize_t i = 0; i < count; ++i) {
-      const ssize_t length = H5Gget_objname_by_idx(sm.id(), i, nullptr, 0);
-      std::string key(static_cast<std::size_t>(length), '\0');
-      H5Gget_objname_by_idx(sm.id(), i, key.data(), static_cast<std::size_t>(length) + 1);
-      lib.sample_metadata[key] = r.strings(sm.id(), key, n);
-    }
-  }
+  readSampleInformation(g.id(), r, lib);
+  readAnnotations(g.id(), r, lib);
   const auto files = r.strings(g.id(), "provenance_file", n);
   std::vector<std::int64_t> indices(n);
   r.read(g.id(), "provenance_index", H5T_NATIVE_INT64, {n}, indices.data());
