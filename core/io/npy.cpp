@@ -216,12 +216,18 @@ std::size_t NpyArray::count() const {
   return n;
 }
 
-NpyArray readNpy(const std::filesystem::path& path) {
-  const std::string file = path.string();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(file, "", "cannot open");
-  std::error_code ec;
-  const std::uint64_t file_size = std::filesystem::file_size(path, ec);
+namespace {
+
+struct NpyHeader {
+  std::uint64_t bytes_before_data = 0;  // magic, version, length and the header itself
+  Dtype dtype;
+  bool fortran_order = false;
+  std::vector<std::size_t> shape;
+};
+
+// Magic, version, header length and the header's descr, fortran_order and shape, each
+// checked against the file's size before anything is allocated from it.
+NpyHeader readHeader(std::ifstream& in, const std::string& file, std::uint64_t file_size) {
   char magic[8] = {};
   in.read(magic, 8);
   if (in.gcount() < 8) fail(file, "", "is too short to be an .npy file (" + std::to_string(file_size) + " bytes)");
@@ -249,61 +255,143 @@ NpyArray readNpy(const std::filesystem::path& path) {
   std::string header(header_len, '\0');
   in.read(header.data(), static_cast<std::streamsize>(header_len));
   if (!in) fail(file, "header", "truncated");
-  const Dtype dtype = parseDescr(dictValue(header, "descr", file), file);
+  NpyHeader h;
+  h.bytes_before_data = prefix + header_len;
+  h.dtype = parseDescr(dictValue(header, "descr", file), file);
   const std::string_view fortran = dictValue(header, "fortran_order", file);
-  bool fortran_order = false;
   if (fortran.substr(0, 4) == "True")
-    fortran_order = true;
+    h.fortran_order = true;
   else if (fortran.substr(0, 5) != "False")
     fail(file, "fortran_order", "expected True or False");
-  NpyArray array;
-  array.kind = dtype.kind;
-  array.item_size = dtype.kind == 'U' ? dtype.item_size / 4 : dtype.item_size;
-  array.shape = parseShape(dictValue(header, "shape", file), file);
+  h.shape = parseShape(dictValue(header, "shape", file), file);
+  return h;
+}
 
-  std::size_t count = 1;
-  for (std::size_t d : array.shape) {
+// Elements and bytes the shape describes; they must be exactly what the file holds.
+std::size_t dataBytes(const NpyHeader& h, std::uint64_t file_size, const std::string& file, std::size_t& count) {
+  count = 1;
+  for (std::size_t d : h.shape) {
     if (d != 0 && count > std::numeric_limits<std::size_t>::max() / d)
       fail(file, "shape", "describes more elements than any file can hold");
     count *= d;
   }
   std::size_t bytes = 0;
-  if (__builtin_mul_overflow(count, dtype.item_size, &bytes))
+  if (__builtin_mul_overflow(count, h.dtype.item_size, &bytes))
     fail(file, "shape", "describes more bytes than any file can hold");
-  const std::uint64_t available = file_size - prefix - header_len;
+  const std::uint64_t available = file_size - h.bytes_before_data;
   if (bytes > available)
     fail(file, "data",
          "shape and dtype need " + std::to_string(bytes) + " bytes of data but the file holds " +
              std::to_string(available) + " (truncated, or the header is wrong)");
   if (bytes < available)
     fail(file, "data", "holds " + std::to_string(available - bytes) + " bytes more than its shape and dtype describe");
+  return bytes;
+}
 
-  std::vector<unsigned char> raw(bytes);
-  in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(bytes));
-  if (static_cast<std::size_t>(in.gcount()) != bytes) fail(file, "data", "truncated");
-
-  const bool reorder = fortran_order && array.shape.size() > 1;
-  if (dtype.kind == 'U') {
-    array.strings.resize(count);
-    const std::size_t chars = dtype.item_size / 4;
-    for (std::size_t c = 0; c < count; ++c) {
-      const std::size_t src = reorder ? fortranIndex(c, array.shape) : c;
-      std::string s;
-      for (std::size_t k = 0; k < chars; ++k) {
-        const auto cp = load<std::uint32_t>(raw.data() + src * dtype.item_size + k * 4, dtype.big_endian);
-        if (cp == 0) break;
-        if (cp > 0x10FFFF) fail(file, "data", "string " + std::to_string(c) + " holds an invalid code point");
-        appendUtf8(s, cp);
-      }
-      array.strings[c] = std::move(s);
-    }
-  } else {
+// The raw items as numbers or (UTF-32) strings, in C order.
+void decodeItems(const std::vector<unsigned char>& raw, const NpyHeader& h, std::size_t count, const std::string& file,
+                 NpyArray& array) {
+  const Dtype& dtype = h.dtype;
+  const bool reorder = h.fortran_order && array.shape.size() > 1;
+  if (dtype.kind != 'U') {
     array.numbers.resize(count);
     for (std::size_t c = 0; c < count; ++c) {
       const std::size_t src = reorder ? fortranIndex(c, array.shape) : c;
       array.numbers[c] = decodeNumber(raw.data() + src * dtype.item_size, dtype);
     }
+    return;
   }
+  array.strings.resize(count);
+  const std::size_t chars = dtype.item_size / 4;
+  for (std::size_t c = 0; c < count; ++c) {
+    const std::size_t src = reorder ? fortranIndex(c, array.shape) : c;
+    std::string s;
+    for (std::size_t k = 0; k < chars; ++k) {
+      const auto cp = load<std::uint32_t>(raw.data() + src * dtype.item_size + k * 4, dtype.big_endian);
+      if (cp == 0) break;
+      if (cp > 0x10FFFF) fail(file, "data", "string " + std::to_string(c) + " holds an invalid code point");
+      appendUtf8(s, cp);
+    }
+    array.strings[c] = std::move(s);
+  }
+}
+
+std::string headerText(const NpyWriteSpec& spec, const std::vector<std::size_t>& shape) {
+  std::string shape_text = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i)
+    shape_text += std::to_string(shape[i]) + (shape.size() == 1 ? "," : i + 1 < shape.size() ? ", " : "");
+  shape_text += ")";
+  std::string header = "{'descr': '" + spec.descr + "', 'fortran_order': " + (spec.fortran_order ? "True" : "False") +
+                       ", 'shape': " + shape_text + ", }";
+  const std::size_t prefix = spec.version == 1 ? 10 : 12;
+  while ((prefix + header.size() + 1) % 64 != 0) header += ' ';
+  header += '\n';
+  return header;
+}
+
+template <typename T>
+void store(std::ostream& out, T value, bool big_endian) {
+  unsigned char bytes[sizeof(value)];
+  std::memcpy(bytes, &value, sizeof(value));
+  if (big_endian)
+    for (std::size_t i = 0; i < sizeof(value) / 2; ++i) std::swap(bytes[i], bytes[sizeof(value) - 1 - i]);
+  out.write(reinterpret_cast<const char*>(bytes), sizeof(value));
+}
+
+// One number in the dtype's kind and size.
+void storeNumber(std::ostream& out, double v, const Dtype& dtype) {
+  const bool be = dtype.big_endian;
+  switch (dtype.kind) {
+    case 'f':
+      if (dtype.item_size == 4)
+        store(out, static_cast<float>(v), be);
+      else
+        store(out, v, be);
+      break;
+    case 'b':
+      store(out, static_cast<std::uint8_t>(v != 0.0), be);
+      break;
+    case 'i':
+      if (dtype.item_size == 1)
+        store(out, static_cast<std::int8_t>(v), be);
+      else if (dtype.item_size == 2)
+        store(out, static_cast<std::int16_t>(v), be);
+      else if (dtype.item_size == 4)
+        store(out, static_cast<std::int32_t>(v), be);
+      else
+        store(out, static_cast<std::int64_t>(v), be);
+      break;
+    default:
+      if (dtype.item_size == 1)
+        store(out, static_cast<std::uint8_t>(v), be);
+      else if (dtype.item_size == 2)
+        store(out, static_cast<std::uint16_t>(v), be);
+      else if (dtype.item_size == 4)
+        store(out, static_cast<std::uint32_t>(v), be);
+      else
+        store(out, static_cast<std::uint64_t>(v), be);
+  }
+}
+
+}  // namespace
+
+NpyArray readNpy(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(file, "", "cannot open");
+  std::error_code ec;
+  const std::uint64_t file_size = std::filesystem::file_size(path, ec);
+  const NpyHeader h = readHeader(in, file, file_size);
+  NpyArray array;
+  array.kind = h.dtype.kind;
+  array.item_size = h.dtype.kind == 'U' ? h.dtype.item_size / 4 : h.dtype.item_size;
+  array.shape = h.shape;
+  std::size_t count = 0;
+  const std::size_t bytes = dataBytes(h, file_size, file, count);
+  std::vector<unsigned char> raw(bytes);
+  in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(bytes));
+  if (static_cast<std::size_t>(in.gcount()) != bytes) fail(file, "data", "truncated");
+  decodeItems(raw, h, count, file, array);
   return array;
 }
 
@@ -314,15 +402,7 @@ void writeNpy(const std::filesystem::path& path, const NpyWriteSpec& spec, const
   for (std::size_t d : shape) count *= d;
   if ((dtype.kind == 'U' ? strings.size() : numbers.size()) != count)
     throw Error("writeNpy: data size does not match the shape");
-  std::string shape_text = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i)
-    shape_text += std::to_string(shape[i]) + (shape.size() == 1 ? "," : i + 1 < shape.size() ? ", " : "");
-  shape_text += ")";
-  std::string header = "{'descr': '" + spec.descr + "', 'fortran_order': " + (spec.fortran_order ? "True" : "False") +
-                       ", 'shape': " + shape_text + ", }";
-  const std::size_t prefix = spec.version == 1 ? 10 : 12;
-  while ((prefix + header.size() + 1) % 64 != 0) header += ' ';
-  header += '\n';
+  const std::string header = headerText(spec, shape);
   writeStreamAtomically(
       path,
       [&](std::ostream& out) {
@@ -337,55 +417,18 @@ void writeNpy(const std::filesystem::path& path, const NpyWriteSpec& spec, const
           out.put(static_cast<char>((len >> 24U) & 0xFFU));
         }
         out << header;
-        auto store = [&](const auto value) {
-          unsigned char bytes[sizeof(value)];
-          std::memcpy(bytes, &value, sizeof(value));
-          if (dtype.big_endian)
-            for (std::size_t i = 0; i < sizeof(value) / 2; ++i) std::swap(bytes[i], bytes[sizeof(value) - 1 - i]);
-          out.write(reinterpret_cast<const char*>(bytes), sizeof(value));
-        };
         const bool reorder = spec.fortran_order && shape.size() > 1;
         std::vector<std::size_t> order(count);
         for (std::size_t c = 0; c < count; ++c) order[reorder ? fortranIndex(c, shape) : c] = c;
         for (std::size_t f = 0; f < count; ++f) {
           const std::size_t c = order[f];
-          if (dtype.kind == 'U') {
-            const auto cps = decodeUtf8(strings[c]);
-            for (std::size_t k = 0; k < dtype.item_size / 4; ++k)
-              store(static_cast<std::uint32_t>(k < cps.size() ? cps[k] : 0));
+          if (dtype.kind != 'U') {
+            storeNumber(out, numbers[c], dtype);
             continue;
           }
-          const double v = numbers[c];
-          switch (dtype.kind) {
-            case 'f':
-              if (dtype.item_size == 4)
-                store(static_cast<float>(v));
-              else
-                store(v);
-              break;
-            case 'b':
-              store(static_cast<std::uint8_t>(v != 0.0));
-              break;
-            case 'i':
-              if (dtype.item_size == 1)
-                store(static_cast<std::int8_t>(v));
-              else if (dtype.item_size == 2)
-                store(static_cast<std::int16_t>(v));
-              else if (dtype.item_size == 4)
-                store(static_cast<std::int32_t>(v));
-              else
-                store(static_cast<std::int64_t>(v));
-              break;
-            default:
-              if (dtype.item_size == 1)
-                store(static_cast<std::uint8_t>(v));
-              else if (dtype.item_size == 2)
-                store(static_cast<std::uint16_t>(v));
-              else if (dtype.item_size == 4)
-                store(static_cast<std::uint32_t>(v));
-              else
-                store(static_cast<std::uint64_t>(v));
-          }
+          const auto cps = decodeUtf8(strings[c]);
+          for (std::size_t k = 0; k < dtype.item_size / 4; ++k)
+            store(out, static_cast<std::uint32_t>(k < cps.size() ? cps[k] : 0), dtype.big_endian);
         }
       },
       true);
