@@ -12,6 +12,39 @@ namespace {
 bool isComment(std::string_view line, std::string_view prefixes) {
   return !line.empty() && (prefixes.find(line.front()) != std::string_view::npos || line.substr(0, 2) == "//");
 }
+
+// The first row of numbers fixes the width: within the options' bounds, and matching the
+// header row when there is one.
+void checkFirstRowWidth(std::size_t width, const ColumnText& table, const ColumnTextOptions& options,
+                        const std::string& file, std::size_t line) {
+  if (width < options.min_columns || (options.max_columns != 0 && width > options.max_columns))
+    throw FormatError(file, line, "",
+                      "has " + std::to_string(width) + " columns, expected " + std::to_string(options.min_columns) +
+                          (options.max_columns == options.min_columns ? std::string()
+                           : options.max_columns == 0                 ? " or more"
+                                                                      : " to " + std::to_string(options.max_columns)));
+  if (options.header_row && width != table.column_names.size())
+    throw FormatError(file, line, "",
+                      "has " + std::to_string(width) + " values but the header row names " +
+                          std::to_string(table.column_names.size()) + " columns");
+}
+
+void readHeaderRow(const std::vector<std::string_view>& fields, ColumnText& table) {
+  for (std::string_view f : fields) {
+    if (f.size() >= 2 && (f.front() == '"' || f.front() == '\'') && f.back() == f.front())
+      f = f.substr(1, f.size() - 2);
+    table.column_names.emplace_back(f);
+  }
+}
+
+// The index of the first field that is not a number, or fields.size().
+std::size_t firstNonNumber(const std::vector<std::string_view>& fields) {
+  for (std::size_t k = 0; k < fields.size(); ++k) {
+    double v = 0;
+    if (!parseNumber(fields[k], v)) return k;
+  }
+  return fields.size();
+}
 }  // namespace
 
 ColumnText readColumnText(const std::filesystem::path& path, const ColumnTextOptions& options) {
@@ -39,22 +72,11 @@ ColumnText readColumnText(const std::filesystem::path& path, const ColumnTextOpt
     }
     splitFields(content, options.separators, fields);
     if (options.header_row && table.column_names.empty()) {
-      for (std::string_view f : fields) {
-        if (f.size() >= 2 && (f.front() == '"' || f.front() == '\'') && f.back() == f.front())
-          f = f.substr(1, f.size() - 2);
-        table.column_names.emplace_back(f);
-      }
+      readHeaderRow(fields, table);
       continue;
     }
     // A row of numbers, or (before any data) a free-text header line.
-    std::size_t bad = fields.size();
-    for (std::size_t k = 0; k < fields.size(); ++k) {
-      double v = 0;
-      if (!parseNumber(fields[k], v)) {
-        bad = k;
-        break;
-      }
-    }
+    const std::size_t bad = firstNonNumber(fields);
     if (bad < fields.size()) {
       if (width == 0 && !options.header_row) {
         table.header_lines.emplace_back(content);
@@ -66,16 +88,7 @@ ColumnText readColumnText(const std::filesystem::path& path, const ColumnTextOpt
     if (width == 0) {
       width = fields.size();
       width_line = reader.lineNumber();
-      if (width < options.min_columns || (options.max_columns != 0 && width > options.max_columns))
-        throw FormatError(file, reader.lineNumber(), "",
-                          "has " + std::to_string(width) + " columns, expected " + std::to_string(options.min_columns) +
-                              (options.max_columns == options.min_columns ? std::string()
-                               : options.max_columns == 0                 ? " or more"
-                                                          : " to " + std::to_string(options.max_columns)));
-      if (options.header_row && width != table.column_names.size())
-        throw FormatError(file, reader.lineNumber(), "",
-                          "has " + std::to_string(width) + " values but the header row names " +
-                              std::to_string(table.column_names.size()) + " columns");
+      checkFirstRowWidth(width, table, options, file, width_line);
       table.columns.resize(width);
     } else if (fields.size() != width) {
       throw FormatError(file, reader.lineNumber(), "",
