@@ -173,76 +173,54 @@ TrainingSetGenerator::~TrainingSetGenerator() = default;
 const Axis& TrainingSetGenerator::grid() const { return impl_->grid; }
 std::size_t TrainingSetGenerator::phaseCount() const { return impl_->templates.size(); }
 
-void TrainingSetGenerator::augment(std::size_t phase, std::uint64_t index, std::uint64_t seed, float* out) const {
-  const Impl& m = *impl_;
-  const AugmentationSettings& a = m.settings;
-  const PhaseTemplate& t = m.templates.at(phase);
-  Random rng(Random::mix(Random::mix(seed, phase), index));
-  const std::size_t n = m.grid.values.size();
-  // Draw this variant's parameters.
-  const double sa = 1.0 + rng.uniform(-a.strain, a.strain);
-  const double sb = t.structure ? 1.0 + rng.uniform(-a.strain, a.strain) : sa;
-  const double sc = t.structure ? 1.0 + rng.uniform(-a.strain, a.strain) : sa;
-  const double width_scale = rng.uniform(a.width_scale_min, a.width_scale_max);
-  const double eta = rng.uniform(a.eta_min, a.eta_max);
-  const double march = 1.0 - rng.uniform(0.0, a.texture);
+namespace {
+
+// One variant's random parameters, drawn in a fixed order (the training set is reproducible
+// from its seed).
+struct Variant {
+  double sa = 1, sb = 1, sc = 1;  // lattice strain along a, b, c
+  double width_scale = 1, eta = 0.5, march = 1;
+  std::array<int, 3> direction{};  // preferred orientation (March-Dollase)
+  bool kalpha2 = false;
+  double zero = 0;  // 2-theta zero offset, degrees
+};
+
+Variant drawVariant(Random& rng, const AugmentationSettings& a, bool structure, bool doublet) {
   static constexpr std::array<std::array<int, 3>, 5> kDirections = {
       {{0, 0, 1}, {1, 0, 0}, {0, 1, 0}, {1, 1, 0}, {1, 1, 1}}};
-  const std::array<int, 3> direction = kDirections[rng.next() % kDirections.size()];
-  const bool kalpha2 = m.radiation.lines.size() > 1 && rng.uniform() < a.kalpha2_probability;
-  const double zero = rng.uniform(-a.zero_offset_deg, a.zero_offset_deg);
+  Variant v;
+  v.sa = 1.0 + rng.uniform(-a.strain, a.strain);
+  v.sb = structure ? 1.0 + rng.uniform(-a.strain, a.strain) : v.sa;
+  v.sc = structure ? 1.0 + rng.uniform(-a.strain, a.strain) : v.sa;
+  v.width_scale = rng.uniform(a.width_scale_min, a.width_scale_max);
+  v.eta = rng.uniform(a.eta_min, a.eta_max);
+  v.march = 1.0 - rng.uniform(0.0, a.texture);
+  v.direction = kDirections[rng.next() % kDirections.size()];
+  v.kalpha2 = doublet && rng.uniform() < a.kalpha2_probability;
+  v.zero = rng.uniform(-a.zero_offset_deg, a.zero_offset_deg);
+  return v;
+}
 
-  const PseudoVoigtShape shape = PseudoVoigtShape::mixture(m.lorentz, m.gauss, eta);
-  std::vector<double> profile(n, 0.0);
-  const std::array<double, 6> g =
-      t.structure ? t.cell.strained(sa, sb, sc).reciprocalMetric() : std::array<double, 6>{};
-  const double direction_norm = t.structure ? std::sqrt(dot(g, direction, direction)) : 1.0;
-  const std::size_t lines = kalpha2 ? 2 : 1;
-  for (std::size_t line = 0; line < lines; ++line) {
-    const double wavelength = m.radiation.lines[line].wavelength;
-    const double weight = m.radiation.lines[line].weight;
-    const std::vector<double>& tt = m.grid_two_theta[line];
-    const double low = tt.front(), high = tt.back();
-    for (std::size_t r = 0; r < t.base_intensity.size(); ++r) {
-      double inv_d, intensity = t.base_intensity[r];
-      if (t.structure) {
-        inv_d = std::sqrt(dot(g, t.hkl[r], t.hkl[r]));
-        if (march < 1.0) {
-          // March-Dollase, averaged over the family: (r^2 cos^2 a + sin^2 a / r)^(-3/2).
-          double factor = 0.0;
-          for (const auto& member : t.members[r]) {
-            const double c = dot(g, member, direction) / (inv_d * direction_norm);
-            const double c2 = std::min(1.0, c * c);
-            const double x = march * march * c2 + (1.0 - c2) / march;
-            factor += 1.0 / (x * std::sqrt(x));  // x^(-3/2) without pow()
-          }
-          intensity *= factor / static_cast<double>(t.members[r].size());
-        }
-      } else {
-        inv_d = t.q_nm[r] / (20.0 * M_PI) / sa;  // 1/d in A^-1 = Q[nm^-1] / (10 * 2 pi)
-        intensity *= 1.0 + rng.uniform(-a.texture, a.texture);
-      }
-      const double s = 0.5 * wavelength * inv_d;
-      if (s >= 1.0) continue;
-      const double two_theta = 2.0 * std::asin(s) / kDeg + zero;
-      const double fwhm = width_scale * peakWidth(two_theta, wavelength, a.profile);
-      const double reach = a.profile.window_fwhm * fwhm;
-      if (two_theta + reach < low || two_theta - reach > high) continue;
-      if (t.structure) intensity *= lorentzPolarisation(two_theta, 0.0);
-      const double scale = intensity * weight / fwhm;
-      const double inv_fwhm = 1.0 / fwhm;
-      const auto first = std::lower_bound(tt.begin(), tt.end(), two_theta - reach);
-      const auto last = std::upper_bound(first, tt.end(), two_theta + reach);
-      for (auto it = first; it != last; ++it) {
-        const double x = (*it - two_theta) * inv_fwhm;
-        profile[static_cast<std::size_t>(it - tt.begin())] += scale * shape(x);
-      }
-    }
+// March-Dollase, averaged over reflection r's family: (r^2 cos^2 a + sin^2 a / r)^(-3/2).
+double textureFactor(const PhaseTemplate& t, std::size_t r, const std::array<double, 6>& g, double inv_d,
+                     const Variant& v, double direction_norm) {
+  double factor = 0.0;
+  for (const auto& member : t.members[r]) {
+    const double c = dot(g, member, v.direction) / (inv_d * direction_norm);
+    const double c2 = std::min(1.0, c * c);
+    const double x = v.march * v.march * c2 + (1.0 - c2) / v.march;
+    factor += 1.0 / (x * std::sqrt(x));  // x^(-3/2) without pow()
   }
+  return factor / static_cast<double>(t.members[r].size());
+}
+
+// The profile scaled to a top of 1, a background (a gentle polynomial plus a decaying
+// exponential, relative to the top), counting and detector noise; normalised when asked.
+void finishPattern(const std::vector<double>& profile, Random& rng, const AugmentationSettings& a, float* out) {
+  const std::size_t n = profile.size();
   double top = 0.0;
   for (double v : profile) top = std::max(top, v);
   if (!(top > 0.0)) top = 1.0;
-  // Background: a gentle polynomial plus a decaying exponential, both relative to the top.
   const double b0 = rng.uniform(0.0, a.background), b1 = rng.uniform(-0.5, 0.5) * a.background,
                b2 = rng.uniform(-0.5, 0.5) * a.background, be = rng.uniform(0.0, a.background),
                decay = rng.uniform(2.0, 8.0);
@@ -270,6 +248,55 @@ void TrainingSetGenerator::augment(std::size_t phase, std::uint64_t index, std::
     const float inv = 1.0F / peak;
     for (std::size_t i = 0; i < n; ++i) out[i] *= inv;
   }
+}
+
+}  // namespace
+
+void TrainingSetGenerator::augment(std::size_t phase, std::uint64_t index, std::uint64_t seed, float* out) const {
+  const Impl& m = *impl_;
+  const AugmentationSettings& a = m.settings;
+  const PhaseTemplate& t = m.templates.at(phase);
+  Random rng(Random::mix(Random::mix(seed, phase), index));
+  const std::size_t n = m.grid.values.size();
+  const Variant v = drawVariant(rng, a, t.structure, m.radiation.lines.size() > 1);
+  const PseudoVoigtShape shape = PseudoVoigtShape::mixture(m.lorentz, m.gauss, v.eta);
+  std::vector<double> profile(n, 0.0);
+  const std::array<double, 6> g =
+      t.structure ? t.cell.strained(v.sa, v.sb, v.sc).reciprocalMetric() : std::array<double, 6>{};
+  const double direction_norm = t.structure ? std::sqrt(dot(g, v.direction, v.direction)) : 1.0;
+  const std::size_t lines = v.kalpha2 ? 2 : 1;
+  for (std::size_t line = 0; line < lines; ++line) {
+    const double wavelength = m.radiation.lines[line].wavelength;
+    const double weight = m.radiation.lines[line].weight;
+    const std::vector<double>& tt = m.grid_two_theta[line];
+    const double low = tt.front(), high = tt.back();
+    for (std::size_t r = 0; r < t.base_intensity.size(); ++r) {
+      double inv_d, intensity = t.base_intensity[r];
+      if (t.structure) {
+        inv_d = std::sqrt(dot(g, t.hkl[r], t.hkl[r]));
+        if (v.march < 1.0) intensity *= textureFactor(t, r, g, inv_d, v, direction_norm);
+      } else {
+        inv_d = t.q_nm[r] / (20.0 * M_PI) / v.sa;  // 1/d in A^-1 = Q[nm^-1] / (10 * 2 pi)
+        intensity *= 1.0 + rng.uniform(-a.texture, a.texture);
+      }
+      const double s = 0.5 * wavelength * inv_d;
+      if (s >= 1.0) continue;
+      const double two_theta = 2.0 * std::asin(s) / kDeg + v.zero;
+      const double fwhm = v.width_scale * peakWidth(two_theta, wavelength, a.profile);
+      const double reach = a.profile.window_fwhm * fwhm;
+      if (two_theta + reach < low || two_theta - reach > high) continue;
+      if (t.structure) intensity *= lorentzPolarisation(two_theta, 0.0);
+      const double scale = intensity * weight / fwhm;
+      const double inv_fwhm = 1.0 / fwhm;
+      const auto first = std::lower_bound(tt.begin(), tt.end(), two_theta - reach);
+      const auto last = std::upper_bound(first, tt.end(), two_theta + reach);
+      for (auto it = first; it != last; ++it) {
+        const double x = (*it - two_theta) * inv_fwhm;
+        profile[static_cast<std::size_t>(it - tt.begin())] += scale * shape(x);
+      }
+    }
+  }
+  finishPattern(profile, rng, a, out);
 }
 
 TrainingSet TrainingSetGenerator::generate(std::size_t per_phase, std::uint64_t seed, unsigned threads,
