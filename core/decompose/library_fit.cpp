@@ -485,32 +485,74 @@ std::vector<float> weightsByCard(const std::vector<float>& weights, const std::v
   }
   return out;
 }
+
+double totalResidual(const std::vector<SampleFit>& fits) {
+  return std::accumulate(fits.begin(), fits.end(), 0.0, [](double t, const SampleFit& f) { return t + f.residual; });
+}
+
+// The first stage's rounds: fit every sample, then (until nothing changes or the round cap)
+// suppress near-twins and refit with the neighbours' phases favoured.
+struct FirstStage {
+  std::vector<SampleFit> fits;
+  int rounds = 1, changed = 0;
+  std::vector<double> history;  // total residual per round
+};
+
+FirstStage fitRounds(const LibraryFitter& fitter, const std::vector<float>& y, const std::vector<int>& limits,
+                     const std::vector<std::vector<std::size_t>>& neighbours, std::size_t phases,
+                     std::vector<char>& allowed, const LibraryFitSettings& s, unsigned threads,
+                     const ProgressCallback& progress) {
+  const std::size_t n = limits.size();
+  FirstStage stage;
+  stage.fits = fitAll(fitter, y, n, limits, neighbours, nullptr, phases, allowed, s, threads);
+  stage.history.push_back(totalResidual(stage.fits));
+  std::vector<std::vector<double>> similarity(phases, std::vector<double>(phases, -1.0));
+  for (; stage.rounds < s.max_rounds; ++stage.rounds) {
+    reportProgress(progress, (s.refit ? 0.6 : 0.8) * stage.rounds / s.max_rounds, "connectivity and near-twins");
+    const std::vector<char> before = allowed;
+    suppressTwins(fitter, y, stage.fits, s, threads, similarity, allowed);
+    if (!s.connectivity && allowed == before) break;
+    std::vector<SampleFit> next =
+        fitAll(fitter, y, n, limits, neighbours, s.connectivity ? &stage.fits : nullptr, phases, allowed, s, threads);
+    stage.changed = 0;
+    for (std::size_t i = 0; i < n; ++i) stage.changed += !samePhases(next[i], stage.fits[i]);
+    stage.fits = std::move(next);
+    stage.history.push_back(totalResidual(stage.fits));
+    if (stage.changed == 0) {
+      ++stage.rounds;
+      break;
+    }
+  }
+  return stage;
+}
+
+void checkRequest(const Library& library, const LibraryFitSettings& s) {
+  library.validate();
+  for (float v : library.intensities)
+    if (v < 0) throw Error("the library-guided fit needs non-negative intensities");
+  if (s.max_rounds < 1) throw Error("the library-guided fit needs at least one round");
+  if (s.free_phases < 0 || static_cast<std::size_t>(s.free_phases) > library.samples)
+    throw Error("the free phase count is out of range");
+}
 }  // namespace
 
 LibraryDecomposition decomposeWithLibrary(const Library& library, const ReferencePatterns& references,
                                           const LibraryFitSettings& s, const ProgressCallback& progress) {
   const auto started = std::chrono::steady_clock::now();
-  library.validate();
+  checkRequest(library, s);
   const std::size_t n = library.samples, m = library.points();
-  for (float v : library.intensities)
-    if (v < 0) throw Error("the library-guided fit needs non-negative intensities");
-  if (s.max_rounds < 1) throw Error("the library-guided fit needs at least one round");
-  if (s.free_phases < 0 || static_cast<std::size_t>(s.free_phases) > n)
-    throw Error("the free phase count is out of range");
   const unsigned threads = s.threads ? s.threads : std::max(1U, std::thread::hardware_concurrency());
   // Each sample scaled to a maximum of 1, on a log-Q grid where lattice changes are shifts.
   Library scaled = library;
   const std::vector<float> scale = scaleSamplesToMaximum(scaled);
   const LogQLibrary log = toLogQ(scaled, s.log_points ? s.log_points : std::min<std::size_t>(m, 1200));
   const LibraryFitter fitter(references, log.library.axis, s);
-  const std::vector<int> limits = phaseLimits(library, s.default_phase_limit);
   std::vector<std::vector<std::size_t>> neighbours(n);
   if (s.connectivity)
     for (const auto& [a, b] : neighbourGraph(library)) {
       neighbours[static_cast<std::size_t>(a)].push_back(static_cast<std::size_t>(b));
       neighbours[static_cast<std::size_t>(b)].push_back(static_cast<std::size_t>(a));
     }
-  const std::vector<float>& y = log.library.intensities;
   reportProgress(progress, 0.0, "fitting the reference phases");
   std::vector<char> allowed =
       s.keep_foreign ? std::vector<char>(references.phases(), 1) : chemicallyPossible(references, library.elements);
@@ -518,38 +560,18 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
   if (foreign == static_cast<int>(references.phases()))
     throw Error("every candidate phase holds an element the library does not (" + std::to_string(foreign) +
                 " left out); keep them with keep_foreign (--keep-foreign)");
-  std::vector<SampleFit> fits =
-      fitAll(fitter, y, n, limits, neighbours, nullptr, references.phases(), allowed, s, threads);
-  int rounds = 1, changed = 0;
-  std::vector<double> history{
-      std::accumulate(fits.begin(), fits.end(), 0.0, [](double t, const SampleFit& f) { return t + f.residual; })};
-  std::vector<std::vector<double>> similarity(references.phases(), std::vector<double>(references.phases(), -1.0));
-  for (; rounds < s.max_rounds; ++rounds) {
-    reportProgress(progress, (s.refit ? 0.6 : 0.8) * rounds / s.max_rounds, "connectivity and near-twins");
-    const std::vector<char> before = allowed;
-    suppressTwins(fitter, y, fits, s, threads, similarity, allowed);
-    if (!s.connectivity && allowed == before) break;
-    std::vector<SampleFit> next = fitAll(fitter, y, n, limits, neighbours, s.connectivity ? &fits : nullptr,
-                                         references.phases(), allowed, s, threads);
-    changed = 0;
-    for (std::size_t i = 0; i < n; ++i) changed += !samePhases(next[i], fits[i]);
-    fits = std::move(next);
-    history.push_back(
-        std::accumulate(fits.begin(), fits.end(), 0.0, [](double t, const SampleFit& f) { return t + f.residual; }));
-    if (changed == 0) {
-      ++rounds;
-      break;
-    }
-  }
-  LibraryDecomposition out = assemble(library, fitter, log.library.axis, fits, scale, references);
-  out.rounds = rounds;
-  out.changed_last_round = changed;
+  const FirstStage stage = fitRounds(fitter, log.library.intensities, phaseLimits(library, s.default_phase_limit),
+                                     neighbours, references.phases(), allowed, s, threads, progress);
+  LibraryDecomposition out = assemble(library, fitter, log.library.axis, stage.fits, scale, references);
+  out.rounds = stage.rounds;
+  out.changed_last_round = stage.changed;
   out.card_cosine.assign(out.reference.size(), 1.0);
   out.foreign_left_out = foreign;
   DecompositionResult& first = out.result;
-  first.iterations = rounds;
+  const std::vector<double>& history = stage.history;
+  first.iterations = stage.rounds;
   first.loss_history = history;
-  first.converged = changed == 0;
+  first.converged = stage.changed == 0;
   if (history.size() >= 2)
     first.final_change =
         std::abs(history.back() - history[history.size() - 2]) / std::max(history[history.size() - 2], 1e-300);
