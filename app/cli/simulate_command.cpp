@@ -77,19 +77,8 @@ void writeSticks(const core::StickPattern& sticks, const core::ReferencePhase& p
     }
   });
 }
-}  // namespace
 
-int runSimulate(const CommandContext& context) {
-  const Arguments arguments(context.words,
-                            {"o", "output", "wavelength", "kalpha2-ratio", "axis", "range", "points", "u", "v", "w",
-                             "eta", "size", "b-iso", "monochromator", "phase", "stick-wavelength"},
-                            {"help", "sticks", "no-debye-waller", "no-anomalous"});
-  const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
-  if (arguments.flag("help") || arguments.positional().size() != 1 || !output) {
-    std::cout << kUsage;
-    return arguments.flag("help") ? 0 : 2;
-  }
-  const core::ReferencePhase phase = loadPhase(arguments.positional()[0], arguments);
+core::PowderSettings powderSettings(const Arguments& arguments) {
   core::PowderSettings settings;
   settings.radiation =
       core::Radiation::parse(arguments.value("wavelength").value_or("CuKa1"), arguments.number("kalpha2-ratio", -1));
@@ -97,9 +86,14 @@ int runSimulate(const CommandContext& context) {
   settings.structure_factors.debye_waller = !arguments.flag("no-debye-waller");
   settings.structure_factors.default_b_iso = arguments.number("b-iso", 0.5);
   settings.structure_factors.anomalous_dispersion = !arguments.flag("no-anomalous");
-  const core::AxisSpec axis = core::AxisSpec::parse(arguments.value("axis").value_or("2theta"));
-  // The range, in the axis' units, and the 2-theta range it covers for the simulation.
-  double low = 10, high = 90;
+  return settings;
+}
+
+// The range in the axis' units (--range, default 2-theta 10-90 on that axis), and the 2-theta
+// range the simulation must cover for it (each line reaches a Q range at its own 2-theta).
+void chooseRange(const Arguments& arguments, const core::AxisSpec& axis, core::PowderSettings& settings, double& low,
+                 double& high) {
+  low = 10, high = 90;
   if (axis.kind == core::AxisKind::Q) {
     low = core::twoThetaToQ(10, settings.radiation.primaryWavelength(), axis.unit);
     high = core::twoThetaToQ(90, settings.radiation.primaryWavelength(), axis.unit);
@@ -112,7 +106,7 @@ int runSimulate(const CommandContext& context) {
   }
   double tt_low = low, tt_high = high;
   if (axis.kind == core::AxisKind::Q) {
-    // Each line reaches the Q range at its own 2-theta; simulate the union (capped below 180).
+    // Simulate the union of the lines' ranges (capped below 180).
     auto reach = [&](double q, double wavelength) {
       const double q_max = 4 * M_PI / wavelength * (axis.unit == core::AxisUnit::InverseNanometre ? 10.0 : 1.0);
       return q >= q_max ? 179.9 : core::qToTwoTheta(q, axis.unit, wavelength);
@@ -125,22 +119,27 @@ int runSimulate(const CommandContext& context) {
   }
   settings.two_theta_min = std::max(0.01, tt_low - 1.0);
   settings.two_theta_max = std::min(179.9, tt_high + 1.0);
-  const core::StickPattern sticks = core::idealSticks(phase, settings);
+}
 
-  if (arguments.flag("sticks")) {
-    core::StickPattern in_range = sticks;
-    in_range.peaks.clear();
-    for (const core::StickPeak& p : sticks.peaks) {
-      const double position = axis.kind == core::AxisKind::TwoTheta           ? p.two_theta
-                              : axis.unit == core::AxisUnit::InverseNanometre ? p.qInverseAngstrom() * 10.0
-                                                                              : p.qInverseAngstrom();
-      if (position >= low && position <= high) in_range.peaks.push_back(p);
-    }
-    writeSticks(in_range, phase, *output);
-    std::cout << "wrote " << *output << ": " << in_range.peaks.size() << " peaks of " << phase.name << " ("
-              << settings.radiation.name << ")\n";
-    return 0;
+// The sticks in range, on the axis, written as a stick list.
+std::size_t writeSticksInRange(const core::StickPattern& sticks, const core::ReferencePhase& phase,
+                               const core::AxisSpec& axis, double low, double high, const std::string& output) {
+  core::StickPattern in_range = sticks;
+  in_range.peaks.clear();
+  for (const core::StickPeak& p : sticks.peaks) {
+    const double position = axis.kind == core::AxisKind::TwoTheta           ? p.two_theta
+                            : axis.unit == core::AxisUnit::InverseNanometre ? p.qInverseAngstrom() * 10.0
+                                                                            : p.qInverseAngstrom();
+    if (position >= low && position <= high) in_range.peaks.push_back(p);
   }
+  writeSticks(in_range, phase, output);
+  return in_range.peaks.size();
+}
+
+// The profile on `points` points of the range, scaled to 100.
+core::Library profileLibrary(const Arguments& arguments, const core::StickPattern& sticks,
+                             const core::ReferencePhase& phase, const core::AxisSpec& axis,
+                             const core::PowderSettings& settings, double low, double high) {
   core::ProfileSettings profile;
   profile.u = arguments.number("u", 0);
   profile.v = arguments.number("v", 0);
@@ -163,9 +162,36 @@ int runSimulate(const CommandContext& context) {
   library.metadata["wavelength_source"] = settings.radiation.name;
   library.metadata["simulated_from"] = phase.source;
   library.provenance = {{phase.source, 0}};
+  return library;
+}
+}  // namespace
+
+int runSimulate(const CommandContext& context) {
+  const Arguments arguments(context.words,
+                            {"o", "output", "wavelength", "kalpha2-ratio", "axis", "range", "points", "u", "v", "w",
+                             "eta", "size", "b-iso", "monochromator", "phase", "stick-wavelength"},
+                            {"help", "sticks", "no-debye-waller", "no-anomalous"});
+  const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
+  if (arguments.flag("help") || arguments.positional().size() != 1 || !output) {
+    std::cout << kUsage;
+    return arguments.flag("help") ? 0 : 2;
+  }
+  const core::ReferencePhase phase = loadPhase(arguments.positional()[0], arguments);
+  core::PowderSettings settings = powderSettings(arguments);
+  const core::AxisSpec axis = core::AxisSpec::parse(arguments.value("axis").value_or("2theta"));
+  double low = 0, high = 0;
+  chooseRange(arguments, axis, settings, low, high);
+  const core::StickPattern sticks = core::idealSticks(phase, settings);
+  if (arguments.flag("sticks")) {
+    const std::size_t peaks = writeSticksInRange(sticks, phase, axis, low, high, *output);
+    std::cout << "wrote " << *output << ": " << peaks << " peaks of " << phase.name << " (" << settings.radiation.name
+              << ")\n";
+    return 0;
+  }
+  const core::Library library = profileLibrary(arguments, sticks, phase, axis, settings, low, high);
   context.registry.writerFor(*output).write(library, *output);
-  std::cout << "wrote " << *output << ": " << points << " points of " << axis.name() << " for " << phase.name << " ("
-            << settings.radiation.name << ", " << sticks.peaks.size() << " peaks)\n";
+  std::cout << "wrote " << *output << ": " << library.points() << " points of " << axis.name() << " for " << phase.name
+            << " (" << settings.radiation.name << ", " << sticks.peaks.size() << " peaks)\n";
   return 0;
 }
 
