@@ -218,6 +218,65 @@ bool CompositionMapView::eventFilter(QObject* watched, QEvent* event) {
   return QWidget::eventFilter(watched, event);
 }
 
+QCPGraph* CompositionMapView::addScatter(const QColor& colour, const QString& name) {
+  QCPGraph* g = plot_->addGraph();
+  g->setLineStyle(QCPGraph::lsNone);
+  g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, colour, document_->library().samples > 2000 ? 4 : 7));
+  g->setName(name);
+  return g;
+}
+
+// One graph per phase, coloured as everywhere, with a legend.
+void CompositionMapView::showDominantPhases(const std::vector<double>& values, int phases) {
+  const std::size_t samples = values.size();
+  scale_->setVisible(false);
+  plot_->legend->setVisible(true);
+  std::vector<QVector<double>> xs(static_cast<std::size_t>(phases)), ys(xs.size());
+  for (std::size_t s = 0; s < samples; ++s) {
+    xs[static_cast<std::size_t>(values[s])].push_back(x_[s]);
+    ys[static_cast<std::size_t>(values[s])].push_back(y_[s]);
+  }
+  for (int p = 0; p < phases; ++p)
+    addScatter(phaseColour(p), tr("phase %1").arg(p + 1))
+        ->setData(xs[static_cast<std::size_t>(p)], ys[static_cast<std::size_t>(p)]);
+}
+
+// The quantity on a sequential colour scale, in kColourClasses classes (one graph each).
+void CompositionMapView::showScale(const std::vector<double>& values, core::SampleQuantity q) {
+  const std::size_t samples = values.size();
+  plot_->legend->setVisible(false);
+  double low = 1e300, high = -1e300;
+  for (double v : values)
+    if (std::isfinite(v)) {
+      low = std::min(low, v);
+      high = std::max(high, v);
+    }
+  if (!(high > low)) high = low + 1;
+  scale_->setVisible(true);
+  scale_->setDataRange(QCPRange(low, high));
+  scale_->axis()->setLabel(QString::fromStdString(core::sampleQuantityName(q)) +
+                           (q == core::SampleQuantity::PhaseShare || q == core::SampleQuantity::PhaseShift
+                                ? tr(" of phase %1").arg(phase_->value())
+                                : QString()));
+  QCPColorGradient gradient = sequentialGradient();
+  // Class kColourClasses holds samples without a value (e.g. a shift where the phase is absent).
+  std::vector<QVector<double>> xs(kColourClasses + 1), ys(kColourClasses + 1);
+  for (std::size_t s = 0; s < samples; ++s) {
+    const int c =
+        std::isfinite(values[s])
+            ? std::clamp(static_cast<int>((values[s] - low) / (high - low) * kColourClasses), 0, kColourClasses - 1)
+            : kColourClasses;
+    xs[static_cast<std::size_t>(c)].push_back(x_[s]);
+    ys[static_cast<std::size_t>(c)].push_back(y_[s]);
+  }
+  for (int c = 0; c <= kColourClasses; ++c) {
+    const QColor colour = c == kColourClasses
+                              ? QColor(220, 220, 220)
+                              : QColor::fromRgb(gradient.color((c + 0.5) / kColourClasses, QCPRange(0, 1)));
+    addScatter(colour, QString())->setData(xs[static_cast<std::size_t>(c)], ys[static_cast<std::size_t>(c)]);
+  }
+}
+
 void CompositionMapView::recolour() {
   plot_->clearGraphs();
   const core::Library& lib = document_->library();
@@ -243,57 +302,10 @@ void CompositionMapView::recolour() {
     plot_->setNotAntialiasedElements(QCP::aeScatters);
   else
     plot_->setAntialiasedElements(QCP::aeAll);
-  auto scatter = [&](const QColor& colour, const QString& name) {
-    QCPGraph* g = plot_->addGraph();
-    g->setLineStyle(QCPGraph::lsNone);
-    g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, colour, lib.samples > 2000 ? 4 : 7));
-    g->setName(name);
-    return g;
-  };
-  if (q == core::SampleQuantity::DominantPhase) {
-    scale_->setVisible(false);
-    plot_->legend->setVisible(true);
-    std::vector<QVector<double>> xs(static_cast<std::size_t>(d->phases)), ys(xs.size());
-    for (std::size_t s = 0; s < lib.samples; ++s) {
-      xs[static_cast<std::size_t>(values[s])].push_back(x_[s]);
-      ys[static_cast<std::size_t>(values[s])].push_back(y_[s]);
-    }
-    for (int p = 0; p < d->phases; ++p)
-      scatter(phaseColour(p), tr("phase %1").arg(p + 1))
-          ->setData(xs[static_cast<std::size_t>(p)], ys[static_cast<std::size_t>(p)]);
-  } else {
-    plot_->legend->setVisible(false);
-    double low = 1e300, high = -1e300;
-    for (double v : values)
-      if (std::isfinite(v)) {
-        low = std::min(low, v);
-        high = std::max(high, v);
-      }
-    if (!(high > low)) high = low + 1;
-    scale_->setVisible(true);
-    scale_->setDataRange(QCPRange(low, high));
-    scale_->axis()->setLabel(QString::fromStdString(core::sampleQuantityName(q)) +
-                             (q == core::SampleQuantity::PhaseShare || q == core::SampleQuantity::PhaseShift
-                                  ? tr(" of phase %1").arg(phase_->value())
-                                  : QString()));
-    QCPColorGradient gradient = sequentialGradient();
-    // Class kColourClasses holds samples without a value (e.g. a shift where the phase is absent).
-    std::vector<QVector<double>> xs(kColourClasses + 1), ys(kColourClasses + 1);
-    for (std::size_t s = 0; s < lib.samples; ++s) {
-      const int c =
-          std::isfinite(values[s])
-              ? std::clamp(static_cast<int>((values[s] - low) / (high - low) * kColourClasses), 0, kColourClasses - 1)
-              : kColourClasses;
-      xs[static_cast<std::size_t>(c)].push_back(x_[s]);
-      ys[static_cast<std::size_t>(c)].push_back(y_[s]);
-    }
-    for (int c = 0; c <= kColourClasses; ++c) {
-      const QColor colour = c == kColourClasses
-                                ? QColor(220, 220, 220)
-                                : QColor::fromRgb(gradient.color((c + 0.5) / kColourClasses, QCPRange(0, 1)));
-      scatter(colour, QString())->setData(xs[static_cast<std::size_t>(c)], ys[static_cast<std::size_t>(c)]);
-    }
-  }
+  if (q == core::SampleQuantity::DominantPhase)
+    showDominantPhases(values, d->phases);
+  else
+    showScale(values, q);
   QCPGraph* selection = plot_->addGraph();
   selection->setLineStyle(QCPGraph::lsNone);
   selection->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 2), Qt::NoBrush, 13));

@@ -7,9 +7,13 @@
 
 #include <QWidget>
 
+#include <vector>
+
 #include "decompose/sample_quantities.h"
 
 class QCustomPlot;
+class QCPGraph;
+class QColor;
 class QCPColorScale;
 class QCPItemText;
 class QComboBox;
@@ -45,6 +49,9 @@ class CompositionMapView : public QWidget {
  private:
   void rebuild();
   void recolour();
+  QCPGraph* addScatter(const QColor& colour, const QString& name);
+  void showDominantPhases(const std::vector<double>& values, int phases);
+  void showScale(const std::vector<double>& values, core::SampleQuantity q);
   void showSelection();
   void selectionRectangle(const QRect& rect, QMouseEvent* event);
   void fitAxes();  // data in view, equal scale on both axes where they share a unit

@@ -130,6 +130,20 @@ MainWindow::MainWindow(const core::FormatRegistry& registry, QWidget* parent)
 }
 
 void MainWindow::createMenus() {
+  createFileMenu();
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  undo_ = edit->addAction(tr("&Undo run"), QKeySequence::Undo, document_, &ProjectDocument::undoRun);
+  redo_ = edit->addAction(tr("&Redo run"), QKeySequence::Redo, document_, &ProjectDocument::redoRun);
+  createAnalysisMenu();
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("Built-in &example"), this, &MainWindow::openExample);
+  help->addAction(tr("Run the example &pipeline"), this, &MainWindow::runExamplePipeline);
+  help->addAction(tr("&About Phasewise"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::createFileMenu() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&Open..."), QKeySequence::Open, this, [this] {
     QSettings settings;
@@ -175,12 +189,10 @@ void MainWindow::createMenus() {
   }
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-  needs_library_ = {save, save_as, export_refined};
+  needs_library_.insert(needs_library_.end(), {save, save_as, export_refined});
+}
 
-  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-  undo_ = edit->addAction(tr("&Undo run"), QKeySequence::Undo, document_, &ProjectDocument::undoRun);
-  redo_ = edit->addAction(tr("&Redo run"), QKeySequence::Redo, document_, &ProjectDocument::redoRun);
-
+void MainWindow::createAnalysisMenu() {
   QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
   QAction* decompose_action = analysis->addAction(tr("&Decompose..."), QKeySequence(tr("Ctrl+D")), this, [this] {
     QSettings settings;
@@ -201,14 +213,6 @@ void MainWindow::createMenus() {
   analysis->addSeparator();
   analysis->addAction(tr("&Cancel the running job"), jobs_, &JobController::cancel);
   needs_library_.push_back(decompose_action);
-
-  QMenu* view = menuBar()->addMenu(tr("&View"));
-  for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
-
-  QMenu* help = menuBar()->addMenu(tr("&Help"));
-  help->addAction(tr("Built-in &example"), this, &MainWindow::openExample);
-  help->addAction(tr("Run the example &pipeline"), this, &MainWindow::runExamplePipeline);
-  help->addAction(tr("&About Phasewise"), this, &MainWindow::showAbout);
 }
 
 void MainWindow::updateActions() {

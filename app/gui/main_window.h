@@ -99,6 +99,8 @@ class MainWindow : public QMainWindow {
   bool startJob(const QString& title, const std::function<JobWork()>& make);
   void jobFinished(bool succeeded, const QString& message);
   void createMenus();
+  void createFileMenu();
+  void createAnalysisMenu();
   void updateActions();
   void rememberRecent(const QString& path);
   void rebuildRecentMenu();

@@ -100,6 +100,74 @@ void PatternView::updateWavelengthControls() {
   wavelength_note_->setText(axis.wavelength_angstrom ? tr("(from the data)") : tr("(not in the data: your choice)"));
 }
 
+namespace {
+
+// Curves of one sample's length on one x axis.
+struct CurveAdder {
+  QCustomPlot* plot;
+  QVector<double> x;
+  bool sorted;
+  std::size_t m;
+
+  QCPGraph* operator()(const QString& name, const float* values, const QPen& pen, double offset = 0.0) const {
+    QCPGraph* g = plot->addGraph();
+    QVector<double> y(static_cast<int>(m));
+    for (std::size_t j = 0; j < m; ++j) y[static_cast<int>(j)] = values[j] + offset;
+    g->setData(x, y, sorted);
+    g->setName(name);
+    g->setPen(pen);
+    return g;
+  }
+};
+
+// The selected samples offset one above the other, each with its model (dotted); a note
+// when only the first kMostWaterfall are shown (returned, it lives in the legend).
+QCPTextElement* addWaterfall(const CurveAdder& add, const core::Library& lib, const core::DecompositionResult* d,
+                             const std::vector<int>& selected) {
+  const std::size_t m = add.m;
+  float top = 0;
+  for (int sample : selected) {
+    const float* p = lib.pattern(static_cast<std::size_t>(sample));
+    top = std::max(top, *std::max_element(p, p + m));
+  }
+  const int shown = std::min<int>(kMostWaterfall, static_cast<int>(selected.size()));
+  for (int i = 0; i < shown; ++i) {
+    const auto sample = static_cast<std::size_t>(selected[static_cast<std::size_t>(i)]);
+    const double offset = 0.5 * top * i;
+    QCPGraph* g =
+        add(PatternView::tr("sample %1").arg(sample + 1), lib.pattern(sample), QPen(phaseColour(i), 1.2), offset);
+    if (i >= 8) g->removeFromLegend();  // the legend would hide the plot
+    if (d) {
+      QCPGraph* model = add(QString(), &d->reconstruction[sample * m], QPen(Qt::black, 0.8, Qt::DotLine), offset);
+      model->removeFromLegend();
+    }
+  }
+  if (static_cast<int>(selected.size()) <= shown) return nullptr;
+  auto* note = new QCPTextElement(add.plot, PatternView::tr("(first %1 of %2)").arg(shown).arg(selected.size()));
+  add.plot->legend->addElement(note);
+  return note;
+}
+
+// One sample: data, and with a decomposition the model, each phase's contribution and the residual.
+void addSampleCurves(const CurveAdder& add, const core::Library& lib, const core::DecompositionResult* d, int s) {
+  const std::size_t m = add.m;
+  add(PatternView::tr("data (sample %1)").arg(s + 1), lib.pattern(static_cast<std::size_t>(s)), QPen(Qt::black, 1.5));
+  if (!d) return;
+  add(PatternView::tr("model"), &d->reconstruction[static_cast<std::size_t>(s) * m], QPen(QColor(214, 39, 40), 1.2));
+  if (!d->per_phase.empty())
+    for (int p = 0; p < d->phases; ++p) {
+      const float* values = &d->per_phase[(static_cast<std::size_t>(s) * d->phases + p) * m];
+      add(PatternView::tr("phase %1 (%2 %)").arg(p + 1).arg(100.0 * d->fraction(s, p), 0, 'f', 0), values,
+          QPen(phaseColour(p), 1.0, Qt::DashLine));
+    }
+  std::vector<float> residual(m);
+  for (std::size_t j = 0; j < m; ++j)
+    residual[j] = lib.pattern(static_cast<std::size_t>(s))[j] - d->reconstruction[s * m + j];
+  add(PatternView::tr("residual"), residual.data(), QPen(Qt::gray, 1.0));
+}
+
+}  // namespace
+
 void PatternView::rebuild() {
   plot_->clearGraphs();
   plot_->clearItems();
@@ -125,54 +193,13 @@ void PatternView::rebuild() {
   const std::size_t m = lib.points();
   const QVector<double> x(xs.begin(), xs.end());
   const bool sorted = std::is_sorted(xs.begin(), xs.end());
-  auto add = [&](const QString& name, const float* values, const QPen& pen, double offset = 0.0) {
-    QCPGraph* g = plot_->addGraph();
-    QVector<double> y(static_cast<int>(m));
-    for (std::size_t j = 0; j < m; ++j) y[static_cast<int>(j)] = values[j] + offset;
-    g->setData(x, y, sorted);
-    g->setName(name);
-    g->setPen(pen);
-    return g;
-  };
+  const CurveAdder add{plot_, x, sorted, m};
   const auto& d = document_->decomposition();
   const std::vector<int>& selected = document_->selectedSamples();
-  if (waterfall_->isChecked() && selected.size() > 1) {
-    float top = 0;
-    for (int sample : selected) {
-      const float* p = lib.pattern(static_cast<std::size_t>(sample));
-      top = std::max(top, *std::max_element(p, p + m));
-    }
-    const int shown = std::min<int>(kMostWaterfall, static_cast<int>(selected.size()));
-    for (int i = 0; i < shown; ++i) {
-      const auto sample = static_cast<std::size_t>(selected[static_cast<std::size_t>(i)]);
-      const double offset = 0.5 * top * i;
-      QCPGraph* g = add(tr("sample %1").arg(sample + 1), lib.pattern(sample), QPen(phaseColour(i), 1.2), offset);
-      if (i >= 8) g->removeFromLegend();  // the legend would hide the plot
-      if (d) {
-        QCPGraph* model = add(QString(), &d->reconstruction[sample * m], QPen(Qt::black, 0.8, Qt::DotLine), offset);
-        model->removeFromLegend();
-      }
-    }
-    if (static_cast<int>(selected.size()) > shown) {
-      waterfall_note_ = new QCPTextElement(plot_, tr("(first %1 of %2)").arg(shown).arg(selected.size()));
-      plot_->legend->addElement(waterfall_note_);
-    }
-  } else {
-    add(tr("data (sample %1)").arg(s + 1), lib.pattern(static_cast<std::size_t>(s)), QPen(Qt::black, 1.5));
-    if (d) {
-      add(tr("model"), &d->reconstruction[static_cast<std::size_t>(s) * m], QPen(QColor(214, 39, 40), 1.2));
-      if (!d->per_phase.empty())
-        for (int p = 0; p < d->phases; ++p) {
-          const float* values = &d->per_phase[(static_cast<std::size_t>(s) * d->phases + p) * m];
-          add(tr("phase %1 (%2 %)").arg(p + 1).arg(100.0 * d->fraction(s, p), 0, 'f', 0), values,
-              QPen(phaseColour(p), 1.0, Qt::DashLine));
-        }
-      std::vector<float> residual(m);
-      for (std::size_t j = 0; j < m; ++j)
-        residual[j] = lib.pattern(static_cast<std::size_t>(s))[j] - d->reconstruction[s * m + j];
-      add(tr("residual"), residual.data(), QPen(Qt::gray, 1.0));
-    }
-  }
+  if (waterfall_->isChecked() && selected.size() > 1)
+    waterfall_note_ = addWaterfall(add, lib, d ? &*d : nullptr, selected);
+  else
+    addSampleCurves(add, lib, d ? &*d : nullptr, s);
   QString label = QString::fromStdString(core::displayAxisName(unit));
   if (unit == core::DisplayAxis::TwoThetaDegree || lib.axis.spec.kind == core::AxisKind::TwoTheta)
     if (const auto w = shownWavelength()) label += tr(",  \u03BB = %1 \u00C5").arg(*w, 0, 'f', 5);

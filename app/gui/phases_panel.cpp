@@ -51,6 +51,16 @@ PhasesPanel::PhasesPanel(ProjectDocument* document, QWidget* parent)
       refine_all_(new QPushButton(tr("Refine all"), this)),
       train_(new QPushButton(tr("Train classifier"), this)),
       preview_timer_(new QTimer(this)) {
+  auto* load_phases = new QPushButton(tr("Reference phases..."), this);
+  auto* load_classifier = new QPushButton(tr("Load classifier..."), this);
+  configureWidgets();
+  layOut(load_phases, load_classifier);
+  connectControls(load_phases, load_classifier);
+  lambda_value_->setText(QString::number(lambdaOf(lambda_->value()), 'g', 3));
+  updateControls();
+}
+
+void PhasesPanel::configureWidgets() {
   table_->setModel(model_);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -68,8 +78,6 @@ PhasesPanel::PhasesPanel(ProjectDocument* document, QWidget* parent)
   target_->setToolTip(tr("What the refinement aims at"));
   live_->setChecked(true);
   live_->setToolTip(tr("Refine the selected phase again whenever lambda or the target changes"));
-  auto* load_phases = new QPushButton(tr("Reference phases..."), this);
-  auto* load_classifier = new QPushButton(tr("Load classifier..."), this);
   stylePlot(plot_);
   plot_->legend->setVisible(true);
   plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
@@ -77,7 +85,9 @@ PhasesPanel::PhasesPanel(ProjectDocument* document, QWidget* parent)
   plot_->plotLayout()->insertRow(0);
   title_ = new QCPTextElement(plot_, QString(), QFont(font().family(), 9));
   plot_->plotLayout()->addElement(0, 0, title_);
+}
 
+void PhasesPanel::layOut(QPushButton* load_phases, QPushButton* load_classifier) {
   auto* classifier_row = new QHBoxLayout;
   classifier_row->addWidget(classifier_, 1);
   classifier_row->addWidget(load_phases);
@@ -101,7 +111,9 @@ PhasesPanel::PhasesPanel(ProjectDocument* document, QWidget* parent)
   layout->addWidget(plot_, 3);
   layout->addLayout(controls);
   layout->addLayout(buttons);
+}
 
+void PhasesPanel::connectControls(QPushButton* load_phases, QPushButton* load_classifier) {
   preview_timer_->setSingleShot(true);
   preview_timer_->setInterval(150);  // one refinement per pause in the slider, not per step
   connect(preview_timer_, &QTimer::timeout, this, [this] {
@@ -136,8 +148,6 @@ PhasesPanel::PhasesPanel(ProjectDocument* document, QWidget* parent)
                       &ProjectDocument::decompositionChanged})
     connect(document_, signal, this, &PhasesPanel::updateControls);
   connect(document_, &ProjectDocument::refinementChanged, this, &PhasesPanel::showCandidate);
-  lambda_value_->setText(QString::number(lambdaOf(lambda_->value()), 'g', 3));
-  updateControls();
 }
 
 void PhasesPanel::setLambda(double lambda) { lambda_->setValue(positionOf(lambda)); }

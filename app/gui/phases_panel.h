@@ -72,6 +72,9 @@ class PhasesPanel : public QWidget {
   int hkl_labels_ = 0;
   core::RefinementSettings finer_;
   // Marks the peaks the physical refiner attenuated (red bands, darker the more was removed).
+  void configureWidgets();
+  void layOut(QPushButton* load_phases, QPushButton* load_classifier);
+  void connectControls(QPushButton* load_phases, QPushButton* load_classifier);
   QCPGraph* addCurve(const QString& name, const std::vector<double>& x, const float* y, std::size_t n, const QPen& pen);
   void showReferenceSticks(const std::string& name, const core::Axis& grid);
   void shadeEditedPeaks(const core::PhysicalEdit& edit, const core::Axis& grid);
