@@ -50,6 +50,64 @@ std::map<std::string, double> runPymatgen(const std::vector<std::filesystem::pat
   if (times.empty() && status.empty()) status = "/usr/bin/python3 with pymatgen did not run";
   return times;
 }
+
+// Per structure: Phasewise's time and the peer's, their ratio, and the totals.
+void printStickTable(const std::vector<std::filesystem::path>& cifs, const std::filesystem::path& dir,
+                     std::map<std::string, double>& ours, const std::map<std::string, double>& peer,
+                     const std::string& status) {
+  std::cout << "Stick lists, Cu K-alpha1, 2-theta 10-90 deg, " << cifs.size() << " structures from " << dir.string()
+            << "\n";
+  std::cout << std::left << std::setw(34) << "  structure" << std::right << std::setw(14) << "Phasewise ms"
+            << std::setw(14) << "pymatgen ms" << std::setw(10) << "ratio"
+            << "\n";
+  double total_ours = 0, total_peer = 0, worst_ratio = 1e300;
+  for (const auto& cif : cifs) {
+    const double a = ours[cif.string()] * 1e3;
+    std::cout << "  " << std::left << std::setw(32) << cif.stem().string() << std::right << std::fixed
+              << std::setprecision(3) << std::setw(14) << a;
+    const auto p = peer.find(cif.string());
+    if (p != peer.end()) {
+      const double b = p->second * 1e3;
+      total_ours += a;
+      total_peer += b;
+      worst_ratio = std::min(worst_ratio, b / a);
+      std::cout << std::setw(14) << b << std::setw(9) << std::setprecision(0) << b / a << "x";
+    } else {
+      std::cout << std::setw(14) << "-";
+    }
+    std::cout << "\n";
+  }
+  if (!peer.empty())
+    std::cout << "  all structures: Phasewise " << std::setprecision(1) << total_ours << " ms, pymatgen " << total_peer
+              << " ms, ratio " << std::setprecision(0) << total_peer / total_ours << "x (slowest ratio " << worst_ratio
+              << "x; target >= 20x)\n";
+  else
+    std::cout << "  pymatgen column skipped: " << status << "\n";
+}
+
+// Augmented training profiles per second: the median of three runs.
+void benchAugmentation(const core::PhaseLibrary& library, std::size_t per_structure, std::size_t points,
+                       unsigned threads) {
+  core::Axis grid{{core::AxisKind::TwoTheta, core::AxisUnit::Degree}, {}, 1.540562};
+  for (std::size_t i = 0; i < points; ++i)
+    grid.values.push_back(10.0 + 80.0 * static_cast<double>(i) / static_cast<double>(points - 1));
+  const core::TrainingSetGenerator generator(library, grid, core::Radiation::parse("Cu"), core::AugmentationSettings{});
+  const unsigned used = threads ? threads : std::max(1U, std::thread::hardware_concurrency());
+  // Median of three runs: one run is a fraction of a second.
+  std::vector<double> runs;
+  std::size_t count = 0;
+  for (int run = 0; run < 3; ++run) {
+    const auto start = Clock::now();
+    const core::TrainingSet set = generator.generate(per_structure, 7 + run, used);
+    runs.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    count = set.count;
+  }
+  std::sort(runs.begin(), runs.end());
+  const double seconds = runs[1];
+  std::cout << "Augmented profiles (median of 3 runs): " << count << " (" << per_structure << " per structure) on "
+            << points << " points, " << used << " threads: " << std::setprecision(2) << seconds << " s, "
+            << std::setprecision(0) << static_cast<double>(count) / seconds << " patterns/s (target >= 20,000)\n";
+}
 }  // namespace
 
 int runBenchSimulate(const CommandContext&, const Arguments& arguments) {
@@ -84,54 +142,8 @@ int runBenchSimulate(const CommandContext&, const Arguments& arguments) {
   std::string status;
   const std::map<std::string, double> peer = runPymatgen(cifs, std::max(1, repeats / 4), status);
 
-  std::cout << "Stick lists, Cu K-alpha1, 2-theta 10-90 deg, " << cifs.size() << " structures from " << dir.string()
-            << "\n";
-  std::cout << std::left << std::setw(34) << "  structure" << std::right << std::setw(14) << "Phasewise ms"
-            << std::setw(14) << "pymatgen ms" << std::setw(10) << "ratio"
-            << "\n";
-  double total_ours = 0, total_peer = 0, worst_ratio = 1e300;
-  for (const auto& cif : cifs) {
-    const double a = ours[cif.string()] * 1e3;
-    std::cout << "  " << std::left << std::setw(32) << cif.stem().string() << std::right << std::fixed
-              << std::setprecision(3) << std::setw(14) << a;
-    const auto p = peer.find(cif.string());
-    if (p != peer.end()) {
-      const double b = p->second * 1e3;
-      total_ours += a;
-      total_peer += b;
-      worst_ratio = std::min(worst_ratio, b / a);
-      std::cout << std::setw(14) << b << std::setw(9) << std::setprecision(0) << b / a << "x";
-    } else {
-      std::cout << std::setw(14) << "-";
-    }
-    std::cout << "\n";
-  }
-  if (!peer.empty())
-    std::cout << "  all structures: Phasewise " << std::setprecision(1) << total_ours << " ms, pymatgen " << total_peer
-              << " ms, ratio " << std::setprecision(0) << total_peer / total_ours << "x (slowest ratio " << worst_ratio
-              << "x; target >= 20x)\n";
-  else
-    std::cout << "  pymatgen column skipped: " << status << "\n";
-
-  core::Axis grid{{core::AxisKind::TwoTheta, core::AxisUnit::Degree}, {}, 1.540562};
-  for (std::size_t i = 0; i < points; ++i)
-    grid.values.push_back(10.0 + 80.0 * static_cast<double>(i) / static_cast<double>(points - 1));
-  const core::TrainingSetGenerator generator(library, grid, core::Radiation::parse("Cu"), core::AugmentationSettings{});
-  const unsigned used = threads ? threads : std::max(1U, std::thread::hardware_concurrency());
-  // Median of three runs: one run is a fraction of a second.
-  std::vector<double> runs;
-  std::size_t count = 0;
-  for (int run = 0; run < 3; ++run) {
-    const auto start = Clock::now();
-    const core::TrainingSet set = generator.generate(per_structure, 7 + run, used);
-    runs.push_back(std::chrono::duration<double>(Clock::now() - start).count());
-    count = set.count;
-  }
-  std::sort(runs.begin(), runs.end());
-  const double seconds = runs[1];
-  std::cout << "Augmented profiles (median of 3 runs): " << count << " (" << per_structure << " per structure) on "
-            << points << " points, " << used << " threads: " << std::setprecision(2) << seconds << " s, "
-            << std::setprecision(0) << static_cast<double>(count) / seconds << " patterns/s (target >= 20,000)\n";
+  printStickTable(cifs, dir, ours, peer, status);
+  benchAugmentation(library, per_structure, points, threads);
   return 0;
 }
 
