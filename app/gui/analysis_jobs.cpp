@@ -212,9 +212,6 @@ JobWork refineJob(ProjectDocument* document, const core::RefinementSettings& set
   if (current && current->class_names == classifier->phaseNames() && current->count() == candidates->count())
     *record = *current;
   const std::string description = utf8(document->classifierDescription());
-  const bool replace =
-      preview && document->currentRun() >= 0 &&
-      document->runs()[static_cast<std::size_t>(document->currentRun())].name.startsWith(QStringLiteral("preview"));
   return [=](const core::ProgressCallback& progress) -> JobResult {
     core::setComputeThreads(backgroundThreads());
     if (record->count() == 0) *record = core::identifyCandidates(*classifier, *candidates, description);
@@ -248,7 +245,7 @@ JobWork refineJob(ProjectDocument* document, const core::RefinementSettings& set
                      .arg(100 * r.relative_change, 0, 'f', 1);
     }
     return {
-        onDocument(document, [record, name, replace](ProjectDocument& d) { d.setRefinement(*record, name, replace); }),
+        onDocument(document, [record, name, preview](ProjectDocument& d) { d.setRefinement(*record, name, preview); }),
         message};
   };
 }

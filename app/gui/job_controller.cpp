@@ -55,6 +55,7 @@ bool JobController::waitForFinished(int milliseconds) {
 
 void JobController::collect() {
   const QFuture<JobOutcome> future = watcher_.future();
+  last_cancelled_ = future.resultCount() == 0 || future.result().cancelled;
   if (future.resultCount() == 0) {
     emit finished(false, tr("%1 was cancelled; the earlier results are kept.").arg(title_));
     return;

@@ -40,6 +40,8 @@ class JobController : public QObject {
   void cancel();
   [[nodiscard]] bool running() const { return watcher_.isRunning(); }
   [[nodiscard]] const QString& title() const { return title_; }
+  // Whether the job that finished last was cancelled (rather than failed or done).
+  [[nodiscard]] bool lastCancelled() const { return last_cancelled_; }
   // Blocks (running the event loop) until the job is done; for scripted use and tests.
   bool waitForFinished(int milliseconds);
 
@@ -53,6 +55,7 @@ class JobController : public QObject {
 
   QFutureWatcher<JobOutcome> watcher_;
   QString title_;
+  bool last_cancelled_ = false;
 };
 
 }  // namespace phasewise::gui

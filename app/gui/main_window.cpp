@@ -269,7 +269,7 @@ void MainWindow::jobFinished(bool succeeded, const QString& message) {
   statusBar()->showMessage(message);
   if (!succeeded) {
     pipeline_.clear();
-    if (!message.contains(tr("cancelled"))) {
+    if (!jobs_->lastCancelled()) {
       // Window-modal, not application-blocking: the message says what failed and why.
       auto* box = new QMessageBox(QMessageBox::Warning, tr("Phasewise"), message, QMessageBox::Ok, this);
       box->setAttribute(Qt::WA_DeleteOnClose);

@@ -138,8 +138,8 @@ void ProjectDocument::setDecomposition(core::DecompositionResult result) {
   emit phaseSelectionChanged(selected_phase_);
 }
 
-void ProjectDocument::setRefinement(RefinementRun refinement, const QString& name, bool replace) {
-  if (replace && current_ >= 0) {
+void ProjectDocument::setRefinement(RefinementRun refinement, const QString& name, bool preview) {
+  if (preview && current_ >= 0 && runs_[static_cast<std::size_t>(current_)].preview) {
     Run& run = runs_[static_cast<std::size_t>(current_)];
     run.name = name;
     run.refinement = std::move(refinement);
@@ -152,6 +152,7 @@ void ProjectDocument::setRefinement(RefinementRun refinement, const QString& nam
   run.name = name;
   run.decomposition = decomposition();
   run.refinement = std::move(refinement);
+  run.preview = preview;
   pushRun(std::move(run));
 }
 

@@ -28,6 +28,7 @@ struct Run {
   QString name;  // "decomposition, K = 6", "refinement, lambda 1"
   std::optional<core::DecompositionResult> decomposition;
   std::optional<RefinementRun> refinement;
+  bool preview = false;  // a live preview: the next preview replaces it instead of adding a run
 };
 
 class ProjectDocument : public QObject {
@@ -57,7 +58,8 @@ class ProjectDocument : public QObject {
   void setDecomposition(core::DecompositionResult result);  // a new run
   // A new run on the current decomposition; `replace` overwrites the current run instead (a
   // live preview replacing the previous preview of the same candidate).
-  void setRefinement(RefinementRun run, const QString& name, bool replace = false);
+  // A preview replaces the current run when that is a preview too (the slider is being dragged).
+  void setRefinement(RefinementRun run, const QString& name, bool preview = false);
 
   // Run history: undo/redo move between runs; a new run drops the ones after the current.
   [[nodiscard]] const std::vector<Run>& runs() const { return runs_; }
