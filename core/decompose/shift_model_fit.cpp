@@ -137,6 +137,9 @@ class ShiftModelFit {
   void enforceConnectivity(bool smooth_shifts, bool prune);
   void keepLargestRegions();
   void computeModel(std::vector<float>& out);
+  void accumulateUpdates(std::vector<std::vector<double>>& numerator, std::vector<std::vector<double>>& denominator);
+  void sumOverBroadenings(const std::vector<double>& slots, int p, std::vector<double>& out) const;
+  void updateBackground(const std::vector<double>& numerator, const std::vector<double>& denominator);
   void updatePatterns();
   void recentre();
 
@@ -488,14 +491,13 @@ void ShiftModelFit::computeModel(std::vector<float>& out) {
 }
 
 // Multiplicative updates of the patterns and background under the current shifts.
-void ShiftModelFit::updatePatterns() {
-  refreshBlurred();
-  computeModel(model);
-  const unsigned threads = std::max(1U, o.threads);
-  // Per phase and broadening, then blurred back (the blur is its own transpose) and summed.
+// The multiplicative update's numerator (data) and denominator (model), scattered back from
+// each sample's shifted patterns: one slot per phase and broadening, then the background's;
+// per thread, summed into the first.
+void ShiftModelFit::accumulateUpdates(std::vector<std::vector<double>>& numerator,
+                                      std::vector<std::vector<double>>& denominator) {
+  const auto threads = static_cast<unsigned>(numerator.size());
   const std::size_t bg = ku * nv * m;  // the background's slot
-  std::vector<std::vector<double>> numerator(threads, std::vector<double>(bg + m, 0.0)),
-      denominator(threads, std::vector<double>(bg + m, 0.0));
   parallelFor(n, threads, [&](std::size_t begin, std::size_t end, unsigned t) {
     for (std::size_t s = begin; s < end; ++s) {
       for (int p = 0; p < k; ++p) {
@@ -517,26 +519,51 @@ void ShiftModelFit::updatePatterns() {
       numerator[0][i] += numerator[t][i];
       denominator[0][i] += denominator[t][i];
     }
+}
+
+// Phase p's slots summed over the broadenings, each blurred back (the blur is its own
+// transpose), into `out`.
+void ShiftModelFit::sumOverBroadenings(const std::vector<double>& slots, int p, std::vector<double>& out) const {
   std::vector<float> part(m), blurred_part(m);
+  std::fill(out.begin(), out.end(), 0.0);
+  for (std::size_t v = 0; v < nv; ++v) {
+    const double* source = slots.data() + (static_cast<std::size_t>(p) * nv + v) * m;
+    if (v == 0) {
+      for (std::size_t j = 0; j < m; ++j) out[j] += source[j];
+      continue;
+    }
+    for (std::size_t j = 0; j < m; ++j) part[j] = static_cast<float>(source[j]);
+    broadenPattern(part.data(), m, sigmas[v], blurred_part.data());
+    for (std::size_t j = 0; j < m; ++j) out[j] += blurred_part[j];
+  }
+}
+
+// The background's update, smoothed and rescaled to a top of 1 (its activations take the scale).
+void ShiftModelFit::updateBackground(const std::vector<double>& numerator, const std::vector<double>& denominator) {
+  const std::size_t bg = ku * nv * m;
+  for (std::size_t j = 0; j < m; ++j)
+    r.g[j] = std::max(1e-9F, static_cast<float>(r.g[j] * (numerator[bg + j] + kEps) / (denominator[bg + j] + kEps)));
+  smooth(r.g, std::max(2.0, static_cast<double>(m) / 40.0));
+  const float top = *std::max_element(r.g.begin(), r.g.end());
+  if (top > 0) {
+    for (float& v : r.g) v /= top;
+    for (float& c : r.c) c *= top;
+  }
+}
+
+void ShiftModelFit::updatePatterns() {
+  refreshBlurred();
+  computeModel(model);
+  const unsigned threads = std::max(1U, o.threads);
+  const std::size_t slots = ku * nv * m + m;  // phases x broadenings, then the background
+  std::vector<std::vector<double>> numerator(threads, std::vector<double>(slots, 0.0)),
+      denominator(threads, std::vector<double>(slots, 0.0));
+  accumulateUpdates(numerator, denominator);
   std::vector<double> num(m), den(m);
   for (int p = 0; p < k; ++p) {
     if (!o.frozen.empty() && o.frozen[static_cast<std::size_t>(p)]) continue;
-    std::fill(num.begin(), num.end(), 0.0);
-    std::fill(den.begin(), den.end(), 0.0);
-    for (std::size_t v = 0; v < nv; ++v) {
-      const std::size_t slot = (static_cast<std::size_t>(p) * nv + v) * m;
-      for (int which = 0; which < 2; ++which) {
-        const double* source = (which == 0 ? numerator[0].data() : denominator[0].data()) + slot;
-        std::vector<double>& target = which == 0 ? num : den;
-        if (v == 0) {
-          for (std::size_t j = 0; j < m; ++j) target[j] += source[j];
-          continue;
-        }
-        for (std::size_t j = 0; j < m; ++j) part[j] = static_cast<float>(source[j]);
-        broadenPattern(part.data(), m, sigmas[v], blurred_part.data());
-        for (std::size_t j = 0; j < m; ++j) target[j] += blurred_part[j];
-      }
-    }
+    sumOverBroadenings(numerator[0], p, num);
+    sumOverBroadenings(denominator[0], p, den);
     for (std::size_t j = 0; j < m; ++j) {
       const std::size_t i = static_cast<std::size_t>(p) * m + j;
       // A floor keeps multiplicative updates away from denormal numbers (which are slow
@@ -544,17 +571,7 @@ void ShiftModelFit::updatePatterns() {
       r.w[i] = std::max(1e-9F, static_cast<float>(r.w[i] * (num[j] + kEps) / (den[j] + kEps)));
     }
   }
-  if (o.background) {
-    for (std::size_t j = 0; j < m; ++j)
-      r.g[j] =
-          std::max(1e-9F, static_cast<float>(r.g[j] * (numerator[0][bg + j] + kEps) / (denominator[0][bg + j] + kEps)));
-    smooth(r.g, std::max(2.0, static_cast<double>(m) / 40.0));
-    const float top = *std::max_element(r.g.begin(), r.g.end());
-    if (top > 0) {
-      for (float& v : r.g) v /= top;
-      for (float& c : r.c) c *= top;
-    }
-  }
+  if (o.background) updateBackground(numerator[0], denominator[0]);
   normalisePatterns();
 }
 
