@@ -80,6 +80,47 @@ bool systematicallyAbsent(const CrystalStructure& structure, const std::array<in
   return false;
 }
 
+namespace {
+
+// Whether hkl is its family's representative (the largest member; Friedel mates included),
+// and then the family's multiplicity (0 when it is not the representative).
+int familyMultiplicity(const Miller& hkl, const std::vector<Rotation>& rotations, std::vector<Miller>& orbit) {
+  orbit.clear();
+  for (const Rotation& r : rotations) {
+    const Miller image = times(hkl, r);
+    for (const Miller& m : {image, negated(image)}) {
+      if (m > hkl) return 0;
+      orbit.push_back(m);
+    }
+  }
+  std::sort(orbit.begin(), orbit.end());
+  return static_cast<int>(std::unique(orbit.begin(), orbit.end()) - orbit.begin());
+}
+
+// |F|^2 averaged over hkl and -hkl. F(h) = sum_t f_t S_t and F(-h) = sum_t f_t conj(S_t), with
+// S_t the geometric sum of type t; they differ only through f'' (Bijvoet pairs), and a powder
+// sees their mean.
+double meanIntensity(const std::vector<ScatteringType>& types, const Miller& hkl, double stol2) {
+  std::complex<double> f_plus(0.0, 0.0), f_minus(0.0, 0.0);
+  for (const ScatteringType& type : types) {
+    const double damping = std::exp(-type.b_iso * stol2);
+    const std::complex<double> scattering((type.coef->calculate_sf(stol2) + type.f_prime) * damping,
+                                          type.f_double_prime * damping);
+    double re = 0.0, im = 0.0;
+    for (std::size_t a = 0; a < type.positions.size(); ++a) {
+      const auto& x = type.positions[a];
+      const double phase = 2.0 * M_PI * (hkl[0] * x[0] + hkl[1] * x[1] + hkl[2] * x[2]);
+      re += type.occupancies[a] * std::cos(phase);
+      im += type.occupancies[a] * std::sin(phase);
+    }
+    f_plus += scattering * std::complex<double>(re, im);
+    f_minus += scattering * std::complex<double>(re, -im);
+  }
+  return 0.5 * (std::norm(f_plus) + std::norm(f_minus));
+}
+
+}  // namespace
+
 std::vector<Reflection> computeReflections(const CrystalStructure& structure, double d_min,
                                            const StructureFactorSettings& settings, double wavelength) {
   if (structure.sites.empty()) throw Error("the structure has no atom sites");
@@ -103,44 +144,12 @@ std::vector<Reflection> computeReflections(const CrystalStructure& structure, do
             g[0] * h * h + g[1] * k * k + g[2] * l * l + 2.0 * (g[3] * h * k + g[4] * h * l + g[5] * k * l);
         if (inv_d2 <= 1e-12 || inv_d2 > limit2) continue;
         const Miller hkl = {h, k, l};
-        // Visit each family once, at its largest member; Friedel mates are equivalent in
-        // intensity for powder diffraction without anomalous scattering.
-        orbit.clear();
-        bool representative = true;
-        for (const Rotation& r : rotations) {
-          const Miller image = times(hkl, r);
-          for (const Miller& m : {image, negated(image)}) {
-            if (m > hkl) {
-              representative = false;
-              break;
-            }
-            orbit.push_back(m);
-          }
-          if (!representative) break;
-        }
-        if (!representative) continue;
-        if (systematicallyAbsent(structure, hkl)) continue;
-        std::sort(orbit.begin(), orbit.end());
-        const int multiplicity = static_cast<int>(std::unique(orbit.begin(), orbit.end()) - orbit.begin());
+        // Each family once, at its largest member; Friedel mates are equivalent in intensity
+        // for powder diffraction without anomalous scattering.
+        const int multiplicity = familyMultiplicity(hkl, rotations, orbit);
+        if (multiplicity == 0 || systematicallyAbsent(structure, hkl)) continue;
         const double stol2 = 0.25 * inv_d2;  // (sin(theta)/lambda)^2 = 1/(4 d^2)
-        // F(h) = sum_t f_t S_t and F(-h) = sum_t f_t conj(S_t), with S_t the geometric sum of
-        // type t; they differ only through f'' (Bijvoet pairs), and a powder sees their mean.
-        std::complex<double> f_plus(0.0, 0.0), f_minus(0.0, 0.0);
-        for (const ScatteringType& type : types) {
-          const double damping = std::exp(-type.b_iso * stol2);
-          const std::complex<double> scattering((type.coef->calculate_sf(stol2) + type.f_prime) * damping,
-                                                type.f_double_prime * damping);
-          double re = 0.0, im = 0.0;
-          for (std::size_t a = 0; a < type.positions.size(); ++a) {
-            const auto& x = type.positions[a];
-            const double phase = 2.0 * M_PI * (h * x[0] + k * x[1] + l * x[2]);
-            re += type.occupancies[a] * std::cos(phase);
-            im += type.occupancies[a] * std::sin(phase);
-          }
-          f_plus += scattering * std::complex<double>(re, im);
-          f_minus += scattering * std::complex<double>(re, -im);
-        }
-        result.push_back({hkl, multiplicity, 1.0 / std::sqrt(inv_d2), 0.5 * (std::norm(f_plus) + std::norm(f_minus))});
+        result.push_back({hkl, multiplicity, 1.0 / std::sqrt(inv_d2), meanIntensity(types, hkl, stol2)});
       }
   std::sort(result.begin(), result.end(), [](const Reflection& a, const Reflection& b) { return a.d > b.d; });
   return result;
