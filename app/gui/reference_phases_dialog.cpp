@@ -22,6 +22,7 @@
 
 #include <memory>
 
+#include "model/chemistry.h"
 #include "simulate/phase_library.h"
 #include "util/error.h"
 
@@ -145,11 +146,12 @@ QLayout* ReferencePhasesDialog::createProgressRow() {
 
 // The element filter: the library's elements, others allowed (O by default), include all.
 QLayout* ReferencePhasesDialog::createElementsRow() {
-  also_allowed_ = new QLineEdit(QStringLiteral("O"), this);
+  // By default the light non-metals, as the library-guided fit allows them.
+  also_allowed_ = new QLineEdit(joined(core::lightNonMetals(), QStringLiteral(" ")), this);
   also_allowed_->setToolTip(
       tr("Elements a phase may contain besides the library's own: the composition of an oxide or nitride spread "
-         "names its cations only"));
-  also_allowed_->setMaximumWidth(120);
+         "names its cations only. The default is the light non-metals, as for the library-guided fit."));
+  also_allowed_->setMinimumWidth(160);
   include_other_ = new QCheckBox(tr("Include phases with other elements"), this);
   const QString elements_text = library_elements_.empty()
                                     ? tr("The library names no elements: no phase is left out by its elements.")

@@ -2,7 +2,7 @@
 // Which candidate phases the chemistry of a library allows. A composition spread of, say,
 // Fe-Ni-Cu oxides cannot hold a Mn or Co phase, however well its pattern fits: a phase with an
 // element that is neither one of the library's elements nor a light non-metal (the anions and
-// atmosphere of a synthesis: H, C, N, O, F, P, S, Cl, Se, Br, I) is left out. Phases whose
+// atmosphere of a synthesis, model/chemistry.h) is left out. Phases whose
 // composition is unknown, and every phase when the library names no elements, stay in.
 
 #include <string>

@@ -5,9 +5,9 @@
 #include <numeric>
 #include <set>
 
+#include "model/chemistry.h"
 #include "simulate/formula.h"
 #include "util/error.h"
-#include "util/text.h"
 
 namespace phasewise::core {
 
@@ -31,14 +31,10 @@ std::vector<std::string> PhaseLibrary::elements() const {
 
 std::vector<std::string> elementsOutside(const ReferencePhase& phase, const std::vector<std::string>& library_elements,
                                          const std::vector<std::string>& also_allowed) {
-  if (library_elements.empty()) return {};
-  std::set<std::string> allowed;
-  for (const auto* list : {&library_elements, &also_allowed})
-    for (const std::string& e : *list) allowed.insert(lowercase(e));
-  std::vector<std::string> outside;
+  std::vector<std::string> present;
   for (const auto& [element, fraction] : phase.composition)
-    if (fraction > 0 && !allowed.count(lowercase(element))) outside.push_back(element);
-  return outside;
+    if (fraction > 0) present.push_back(element);
+  return elementsOutside(present, library_elements, also_allowed);
 }
 
 ReferencePhase phaseFromStructure(const CrystalStructure& structure) {

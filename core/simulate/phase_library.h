@@ -41,10 +41,8 @@ struct PhaseLibrary {
   [[nodiscard]] std::vector<std::string> elements() const;
 };
 
-// The elements of `phase` that are neither among `library_elements` (a spread's chemical
-// system) nor in `also_allowed` (e.g. O for an oxide spread, whose composition names the
-// cations only), compared without regard to case. Empty when the phase fits the system, or
-// when `library_elements` is empty (a library that names no elements rules nothing out).
+// The elements of `phase` outside a library's chemical system (model/chemistry.h), e.g. with
+// lightNonMetals() allowed besides the spread's own.
 [[nodiscard]] std::vector<std::string> elementsOutside(const ReferencePhase& phase,
                                                        const std::vector<std::string>& library_elements,
                                                        const std::vector<std::string>& also_allowed);

@@ -359,7 +359,7 @@ TEST(ReferencePhasesDialogTest, ReadsACifFolderFiltersByElementsAndKeepsThePhase
   EXPECT_EQ(dialog->phaseCount(), 3);
   EXPECT_EQ(dialog->failureCount(), 2);  // broken.cif, and the folder that is not there
   ASSERT_EQ(dialog->failureList()->topLevelItemCount(), 2);
-  EXPECT_EQ(dialog->chosenCount(), 1);  // iron: copper and rutile are outside Fe-Co-Ni(-O)
+  EXPECT_EQ(dialog->chosenCount(), 1);  // iron: copper and rutile are outside Fe-Co-Ni (+ light non-metals)
   QTableWidget* table = dialog->phaseTable();
   ASSERT_EQ(table->rowCount(), 3);
   EXPECT_EQ(table->item(0, 1)->text(), QStringLiteral("Cu"));

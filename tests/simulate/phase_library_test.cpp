@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "model/chemistry.h"
 #include "simulate/formula.h"
 #include "simulate/phase_library.h"
 #include "simulate/stick_tables.h"
@@ -41,7 +42,10 @@ TEST(PhaseLibraryTest, ElementsOutsideTheLibrarysSystem) {
   EXPECT_EQ(elementsOutside(zirconia, spread, {"O"}), std::vector<std::string>{"Zr"});
   EXPECT_EQ(elementsOutside(zirconia, {"fe", "zr"}, {"o"}), std::vector<std::string>{});  // case does not matter
   EXPECT_EQ(elementsOutside(zirconia, {}, {}), std::vector<std::string>{});  // no system named: nothing ruled out
-  ReferencePhase unknown;                                                    // a stick card without a formula
+  ReferencePhase carbonate;  // the light non-metals the library-guided fit allows pass; lithium does not
+  carbonate.composition = atomicFractions(parseFormula("Li2CO3"));
+  EXPECT_EQ(elementsOutside(carbonate, spread, lightNonMetals()), std::vector<std::string>{"Li"});
+  ReferencePhase unknown;  // a stick card without a formula
   EXPECT_EQ(elementsOutside(unknown, spread, {}), std::vector<std::string>{});
 }
 
