@@ -160,7 +160,10 @@ core::DecompositionSettings settingsFrom(const Arguments& a) {
     s.loss = core::NmfLoss::KullbackLeibler;
   else if (loss != "frobenius")
     throw UsageError("--loss must be kl or frobenius");
-  s.init = a.value("init").value_or("spa");
+  const std::string init = a.value("init").value_or("spa");
+  const auto initialisation = core::parseInitialisation(init);
+  if (!initialisation) throw UsageError("--init must be spa, nmf or best, got '" + init + "'");
+  s.init = *initialisation;
   s.seed = static_cast<std::uint64_t>(a.integer("seed", static_cast<int>(1), 0, 2147483647));
   s.threads = static_cast<unsigned>(a.integer("threads", static_cast<int>(0), 0, 1024));
   s.device = a.device();

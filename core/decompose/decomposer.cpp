@@ -116,8 +116,6 @@ void checkRequest(const Library& library, const DecompositionSettings& settings)
   if (settings.shifts < 0) throw Error("the shift range must not be negative");
   for (float v : library.intensities)
     if (v < 0) throw Error("decomposition needs non-negative intensities; subtract a background that keeps them >= 0");
-  if (settings.init != "nmf" && settings.init != "spa" && settings.init != "best")
-    throw Error("unknown initialisation '" + settings.init + "' (nmf, spa or best)");
 }
 
 NmfOptions initialNmfOptions(const DecompositionSettings& settings, unsigned threads) {
@@ -210,8 +208,8 @@ FitOnLogQ takeShiftModelFit(const Library& library, const DecompositionSettings&
   const int k = result.phases;
   ShiftModelOptions options = shiftModelOptions(library, settings, log.log_bin_width, threads);
   std::vector<std::vector<float>> starts;
-  if (settings.init != "spa") starts.push_back(start.w);
-  if (settings.init != "nmf") starts.push_back(purestSamples(y, n, log_points, k));
+  if (settings.init != Initialisation::PurestSamples) starts.push_back(start.w);
+  if (settings.init != Initialisation::Nmf) starts.push_back(purestSamples(y, n, log_points, k));
   applySeeds(settings, own_q, result.log_axis, starts, options);
   ShiftModelResult fit;
   for (std::size_t i = 0; i < starts.size(); ++i) {
@@ -331,7 +329,7 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
   const bool plain = settings.shifts == 0 && !settings.gibbs && !settings.connectivity && !settings.background;
   // Plain NMF works on the library's own axis; the shift model on log-Q.
   // The NMF start is needed for plain NMF and for the "nmf"/"best" initialisations only.
-  const bool need_nmf = plain || settings.init != "spa";
+  const bool need_nmf = plain || settings.init != Initialisation::PurestSamples;
   const NmfResult start = !need_nmf ? NmfResult{}
                           : plain
                               ? nmf(scaled.intensities, n, m, init,

@@ -3,6 +3,7 @@
 // files and in the instance solution format).
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,22 @@
 namespace phasewise::core {
 
 enum class NmfLoss { Frobenius, KullbackLeibler };
+
+// Starting patterns for the shift-aware model: the purest samples by successive projection
+// ("spa"), NNDSVD + NMF on log-Q ("nmf"), or both with the lower final loss kept ("best").
+enum class Initialisation { PurestSamples, Nmf, Best };
+
+// The name used on the command line and in project files.
+[[nodiscard]] inline std::string initialisationName(Initialisation init) {
+  return init == Initialisation::Nmf ? "nmf" : init == Initialisation::Best ? "best" : "spa";
+}
+// nullopt for a name that is none of spa, nmf, best.
+[[nodiscard]] inline std::optional<Initialisation> parseInitialisation(const std::string& name) {
+  if (name == "spa") return Initialisation::PurestSamples;
+  if (name == "nmf") return Initialisation::Nmf;
+  if (name == "best") return Initialisation::Best;
+  return std::nullopt;
+}
 
 struct DecompositionSettings {
   int phases = 6;              // K
@@ -28,9 +45,8 @@ struct DecompositionSettings {
   // by one of a few Gaussian blurs (log-Q sigma 0.004, 0.008, 0.016, i.e. up to about twice the
   // width of a lab diffractometer's peaks), as grain size and microstrain change across a spread.
   bool broadening = true;
-  // Starting patterns for the shift-aware model: "nmf" (NNDSVD + NMF on log-Q), "spa" (the
-  // purest samples by successive projection), or "best" (both; the lower final loss wins).
-  std::string init = "spa";
+  // Starting patterns for the shift-aware model (see Initialisation).
+  Initialisation init = Initialisation::PurestSamples;
   std::uint64_t seed = 1;
   // Human in the loop: patterns the user seeds (count x library points, on the library's
   // axis) start the first phases; `frozen` (one flag per seeded pattern) holds them fixed.

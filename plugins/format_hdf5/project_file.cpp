@@ -52,7 +52,7 @@ void writeDecomposition(hid_t file, const DecompositionResult& d) {
   h5::writeIntAttribute(id, "setting_connectivity", s.connectivity);
   h5::writeIntAttribute(id, "setting_background", s.background);
   h5::writeIntAttribute(id, "setting_broadening", s.broadening);
-  h5::writeStringAttribute(id, "setting_init", s.init);
+  h5::writeStringAttribute(id, "setting_init", core::initialisationName(s.init));
   h5::writeIntAttribute(id, "setting_seed", static_cast<std::int64_t>(s.seed));
   h5::writeDataset(id, "log_axis", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {ml}, d.log_axis.values.data());
   h5::writeStringAttribute(id, "log_axis_unit", unitName(d.log_axis.spec.unit));
@@ -101,7 +101,10 @@ DecompositionResult readDecomposition(hid_t file, const h5::Reader& r, const Lib
   s.connectivity = r.intAttribute(id, "setting_connectivity").value_or(0) != 0;
   s.background = r.intAttribute(id, "setting_background").value_or(0) != 0;
   s.broadening = r.intAttribute(id, "setting_broadening").value_or(0) != 0;  // absent: written before it existed
-  s.init = r.stringAttribute(id, "setting_init").value_or("spa");
+  const std::string init = r.stringAttribute(id, "setting_init").value_or("spa");
+  const auto initialisation = core::parseInitialisation(init);
+  if (!initialisation) r.fail("setting_init", "'" + init + "' is not spa, nmf or best");
+  s.init = *initialisation;
   s.seed = static_cast<std::uint64_t>(r.intAttribute(id, "setting_seed").value_or(1));
   d.axis = library.axis;
   const auto log_dims = r.dims(id, "log_axis", H5T_FLOAT);
