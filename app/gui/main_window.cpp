@@ -349,6 +349,7 @@ ReferencePhasesDialog* MainWindow::showReferencePhasesDialog() {
   connect(dialog, &QDialog::accepted, this, [this, dialog] {
     const QString description = dialog->description();
     document_->setReferencePhases(dialog->chosenPhases(), description);
+    document_->markUnsaved();  // a choice the user made: closing asks before losing it
     log(tr("Reference phases: %1.").arg(description));
     statusBar()->showMessage(tr("Reference phases: %1.").arg(description));
   });
@@ -446,7 +447,7 @@ void MainWindow::rebuildRecentMenu() {
 bool MainWindow::confirmDiscardingRuns(const QString& action) {
   if (!document_->hasUnsavedRuns()) return true;
   QMessageBox box(QMessageBox::Warning, tr("Phasewise"),
-                  tr("The current project has runs that are not saved. Save them before %1?").arg(action),
+                  tr("The current project has changes that are not saved. Save them before %1?").arg(action),
                   QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
   box.setDefaultButton(QMessageBox::Save);
   const int answer = box.exec();

@@ -376,6 +376,7 @@ TEST(ReferencePhasesDialogTest, ReadsACifFolderFiltersByElementsAndKeepsThePhase
   QApplication::processEvents();
   ASSERT_TRUE(window.document()->referencePhases());
   ASSERT_EQ(window.document()->referencePhases()->size(), 2U);
+  EXPECT_TRUE(window.document()->hasUnsavedRuns()) << "the choice is not in a file yet";
   EXPECT_EQ(window.document()->referencePhases()->phases[0].formula, "Fe");
   EXPECT_EQ(window.document()->referencePhases()->phases[1].formula, "Ti O2");
   // Kept in the project.
