@@ -47,6 +47,15 @@ std::vector<std::pair<std::int64_t, std::int64_t>> neighbourGraph(const Library&
   return delaunayEdges(x, y);
 }
 
+std::vector<std::vector<std::size_t>> neighbourLists(const Library& library) {
+  std::vector<std::vector<std::size_t>> lists(library.samples);
+  for (const auto& [a, b] : neighbourGraph(library)) {
+    lists[static_cast<std::size_t>(a)].push_back(static_cast<std::size_t>(b));
+    lists[static_cast<std::size_t>(b)].push_back(static_cast<std::size_t>(a));
+  }
+  return lists;
+}
+
 std::vector<float> sampleL1Loss(const Library& library, const std::vector<float>& reconstruction) {
   const std::size_t n = library.samples, m = library.points();
   std::vector<float> loss(n);

@@ -30,5 +30,7 @@ std::vector<float> scaleSamplesToMaximum(Library& library);
 // The neighbour graph: the library's edges, else a Delaunay triangulation of its compositions
 // (ternary compositions projected onto the plane), else none.
 [[nodiscard]] std::vector<std::pair<std::int64_t, std::int64_t>> neighbourGraph(const Library& library);
+// The same graph as each sample's list of neighbours.
+[[nodiscard]] std::vector<std::vector<std::size_t>> neighbourLists(const Library& library);
 
 }  // namespace phasewise::core

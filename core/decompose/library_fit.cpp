@@ -547,12 +547,8 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
   const std::vector<float> scale = scaleSamplesToMaximum(scaled);
   const LogQLibrary log = toLogQ(scaled, s.log_points ? s.log_points : std::min<std::size_t>(m, 1200));
   const LibraryFitter fitter(references, log.library.axis, s);
-  std::vector<std::vector<std::size_t>> neighbours(n);
-  if (s.connectivity)
-    for (const auto& [a, b] : neighbourGraph(library)) {
-      neighbours[static_cast<std::size_t>(a)].push_back(static_cast<std::size_t>(b));
-      neighbours[static_cast<std::size_t>(b)].push_back(static_cast<std::size_t>(a));
-    }
+  const std::vector<std::vector<std::size_t>> neighbours =
+      s.connectivity ? neighbourLists(library) : std::vector<std::vector<std::size_t>>(n);
   reportProgress(progress, 0.0, "fitting the reference phases");
   std::vector<char> allowed =
       s.keep_foreign ? std::vector<char>(references.phases(), 1) : chemicallyPossible(references, library.elements);

@@ -165,12 +165,7 @@ class AdaptedPhaseSearch {
                      const ProgressCallback& progress)
       : library_(library), s_(s), least_(least), m_(library.points()), progress_(progress) {
     const std::size_t n = library.samples;
-    neighbours_.resize(n);
-    if (s.connectivity)
-      for (const auto& [a, b] : neighbourGraph(library)) {
-        neighbours_[static_cast<std::size_t>(a)].push_back(static_cast<std::size_t>(b));
-        neighbours_[static_cast<std::size_t>(b)].push_back(static_cast<std::size_t>(a));
-      }
+    neighbours_ = s.connectivity ? neighbourLists(library) : std::vector<std::vector<std::size_t>>(n);
     ds_.log_points = log_points;  // the first stage's grid, so that patterns compare bin for bin
     ds_.threads = s.threads;
     ds_.default_phase_limit = s.default_phase_limit;
