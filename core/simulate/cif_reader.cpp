@@ -108,7 +108,8 @@ void readCell(cif::Block& block, const std::string& name, CifResult& result) {
     }
   }
   for (int i = 0; i < 6; ++i)
-    if (!(cell[i] > 0) || (i >= 3 && cell[i] >= 180))
+    // Lengths above 1,000 A are no crystal's (they gave an empty pattern, not an error).
+    if (!(cell[i] > 0) || (i >= 3 && cell[i] >= 180) || (i < 3 && cell[i] > 1000))
       throw FormatError(name, 0, cell_tags[i], "value " + formatNumber(cell[i]) + " is not a valid cell parameter");
   s.cell = {cell[0], cell[1], cell[2], cell[3], cell[4], cell[5]};
   if (!(s.cell.volume() > 1e-6)) throw FormatError(name, 0, "_cell_angle_alpha", "the cell angles give no volume");

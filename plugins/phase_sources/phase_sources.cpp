@@ -23,7 +23,9 @@ void readOne(const std::filesystem::path& file, const PhaseSourceOptions& option
     const core::CifResult cif = core::readCif(file);
     for (const std::string& w : cif.warnings) out.warnings.push_back(file.string() + ": " + w);
     out.library.phases.push_back(core::phaseFromStructure(cif.structure));
-  } else if (phasewiseContents(file).phases) {  // a phase library, or a project's reference phases
+  } else if (phasewiseContents(file).phases || ext == ".h5" || ext == ".hdf5") {
+    // A phase library, or a project's reference phases; a damaged or foreign .h5 gets the
+    // reader's own error (damaged, not Phasewise's) rather than "not a phase file".
     append(readPhaseLibraryFile(file));
   } else if (ext == ".tsv" || ext == ".txt" || ext == ".csv") {
     core::StickTableOptions sticks;

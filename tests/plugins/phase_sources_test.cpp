@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "format_hdf5/phase_library_file.h"
 #include "small_cifs.h"
 #include "test_support.h"
@@ -50,6 +53,23 @@ TEST(PhaseSourcesTest, FilesOfEveryKindAndMissingSources) {
   EXPECT_TRUE(read.library.phases[1].fromStructure());
   EXPECT_FALSE(read.library.phases[2].fromStructure());
   EXPECT_THROW((void)collectPhases({dir / "absent"}, {}), core::Error);
+  // Hostile: an absurd cell (1e300 A gave an empty pattern), a truncated phase library.
+  std::string huge =
+      "data_huge\n_cell_length_a 1e300\n_cell_length_b 3\n_cell_length_c 3\n"
+      "loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nFe 0 0 0\n";
+  writeText(dir / "huge.cif", huge);
+  EXPECT_THROW((void)collectPhases({dir / "huge.cif"}, {}), core::FormatError);
+  const std::string stored_bytes = [&] {
+    std::ifstream in(dir / "stored.h5", std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  writeText(dir / "cut.h5", stored_bytes.substr(0, 700));
+  try {
+    (void)collectPhases({dir / "cut.h5"}, {});
+    ADD_FAILURE() << "a truncated phase library was read";
+  } catch (const core::Error& e) {
+    EXPECT_EQ(std::string(e.what()).find("neither a .cif"), std::string::npos) << e.what();
+  }
   EXPECT_THROW((void)collectPhases({dir / "notes.md"}, {}), core::Error);  // named explicitly: not a phase file
 }
 
