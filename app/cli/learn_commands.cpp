@@ -8,7 +8,6 @@
 
 #include "arguments.h"
 #include "commands.h"
-#include "format_refined/refined_export.h"
 #include "io/registry.h"
 #include "learn/candidates.h"
 #include "learn/classifier.h"
@@ -147,7 +146,7 @@ int runIdentify(const CommandContext& context) {
 }
 
 constexpr const char* kRefineUsage =
-    R"(usage: phasewise-cli refine CLASSIFIER RESULT_OR_PATTERNS -o refined.h5|.csv|.xy [options]
+    R"(usage: phasewise-cli refine CLASSIFIER RESULT_OR_PATTERNS -o refined.h5|.csv|.xy (one pattern) [options]
   --refiner physical|additive  physical (default): attenuate peaks the target phase does not have (never invent
                              intensity), subtract a smooth background, optionally a bounded strain and broadening;
                              additive: the seed paper's free change delta >= -x anywhere
@@ -256,8 +255,8 @@ int runRefine(const CommandContext& context) {
   const auto refined = core::refine(classifier, x, settings);
   printRefined(classifier, refined);
   // The refined patterns, with where they came from and what changed.
-  plugins::writeRefinedPatterns(core::refinedSet(classifier, candidates, refined, settings, classifier_path), *output,
-                                context.registry);
+  const core::RefinementRecord record = core::recordRefinement(classifier, refined, settings, classifier_path);
+  context.registry.writerFor(*output).write(core::refinedLibrary(record, candidates), *output);
   std::cout << "wrote " << *output << "\n";
   return 0;
 }

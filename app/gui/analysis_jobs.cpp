@@ -12,7 +12,6 @@
 #include "format_hdf5/phase_library_file.h"
 #include "format_hdf5/phasewise_contents.h"
 #include "format_hdf5/project_file.h"
-#include "format_refined/refined_export.h"
 #include "io/registry.h"
 #include "learn/candidates.h"
 #include "project_document.h"
@@ -268,11 +267,11 @@ JobWork exportRefinedJob(ProjectDocument* document, const core::FormatRegistry& 
     throw core::Error("there are no identified or refined phases to export yet");
   const core::Candidates candidates =
       core::candidatesFromDecomposition(*document->decomposition(), sourceOf(*document));
-  auto set = std::make_shared<core::RefinedSet>(core::refinedSet(*document->refinement(), candidates));
-  return [set, &registry, path](const core::ProgressCallback& progress) -> JobResult {
+  auto refined = std::make_shared<core::Library>(core::refinedLibrary(*document->refinement(), candidates));
+  return [refined, &registry, path](const core::ProgressCallback& progress) -> JobResult {
     core::reportProgress(progress, 0.0, "exporting");
-    plugins::writeRefinedPatterns(*set, path.toStdString(), registry);
-    return {nullptr, QObject::tr("Exported %1 refined patterns to %2").arg(set->count()).arg(path)};
+    registry.writerFor(path.toStdString()).write(*refined, path.toStdString());
+    return {nullptr, QObject::tr("Exported %1 refined patterns to %2").arg(refined->samples).arg(path)};
   };
 }
 

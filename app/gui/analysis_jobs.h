@@ -38,7 +38,7 @@ JobWork loadClassifierJob(ProjectDocument* document, const QString& path);
 // history) or all of them (-1).
 JobWork refineJob(ProjectDocument* document, const core::RefinementSettings& settings, int candidate, bool preview);
 JobWork saveProjectJob(ProjectDocument* document, const QString& path);
-// The refined candidates with provenance (.xy, .csv, .h5: see plugins/format_refined).
+// The refined candidates with provenance (any format the registry writes: .csv, .h5, .xy for one pattern).
 JobWork exportRefinedJob(ProjectDocument* document, const core::FormatRegistry& registry, const QString& path);
 
 // The classifier settings the GUI trains with by default: the library's own Q range (or

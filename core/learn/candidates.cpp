@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "util/error.h"
+#include "util/text.h"
 
 namespace phasewise::core {
 
@@ -103,42 +104,48 @@ void mergeRefinement(RefinementRecord& record, const std::vector<std::size_t>& i
   record.description = describe(settings, classifier);
 }
 
-RefinedSet refinedSet(const RefinementRecord& record, const Candidates& candidates) {
-  if (record.count() != candidates.count()) throw Error("the refinement does not match the candidates");
-  const bool any = std::any_of(record.done.begin(), record.done.end(), [](char d) { return d != 0; });
-  RefinedSet set;
-  set.axis = record.grid;
-  set.source = candidates.source;
-  set.classifier = record.classifier;
-  set.settings = record.description;
-  for (std::size_t i = 0; i < record.count(); ++i) {
-    if (any && !record.done[i]) continue;
-    const RefinedPattern& r = record.refined[i];
-    set.patterns.insert(set.patterns.end(), r.pattern.begin(), r.pattern.end());
-    set.labels.push_back(candidates.labels[i]);
-    set.identity_before.push_back(record.class_names[static_cast<std::size_t>(r.before.top.front())]);
-    set.identity_after.push_back(record.class_names[static_cast<std::size_t>(r.after.top.front())]);
-    set.probability_before.push_back(r.before.probability.front());
-    set.probability_after.push_back(r.after.probability.front());
-    set.relative_change.push_back(r.relative_change);
-    set.edit.push_back(r.edit.applied ? r.edit.describe() : "");
-  }
-  return set;
-}
-
-RefinedSet refinedSet(const PhaseClassifier& classifier, const Candidates& candidates,
-                      const std::vector<RefinedPattern>& refined, const RefinementSettings& settings,
-                      const std::string& classifier_description) {
-  if (refined.size() != candidates.count()) throw Error("one refined pattern per candidate expected");
+RefinementRecord recordRefinement(const PhaseClassifier& classifier, std::vector<RefinedPattern> refined,
+                                  const RefinementSettings& settings, const std::string& classifier_description) {
   RefinementRecord record;
   record.class_names = classifier.phaseNames();
   record.grid = classifier.grid();
   record.classifier = classifier_description;
-  record.refined = refined;
   record.done.assign(refined.size(), 1);
+  record.refined = std::move(refined);
   record.settings = settings;
   record.description = describe(settings, classifier);
-  return refinedSet(record, candidates);
+  return record;
+}
+
+Library refinedLibrary(const RefinementRecord& record, const Candidates& candidates) {
+  if (record.count() != candidates.count()) throw Error("the refinement does not match the candidates");
+  const bool any = std::any_of(record.done.begin(), record.done.end(), [](char d) { return d != 0; });
+  Library out;
+  out.name = "Phasewise refined patterns";
+  out.axis = record.grid;
+  out.metadata["source"] = candidates.source;
+  out.metadata["classifier"] = record.classifier;
+  out.metadata["refinement"] = record.description;
+  auto& meta = out.sample_metadata;
+  const auto name = [&](int top) { return record.class_names.at(static_cast<std::size_t>(top)); };
+  for (std::size_t i = 0; i < record.count(); ++i) {
+    if (any && !record.done[i]) continue;
+    const RefinedPattern& r = record.refined[i];
+    if (r.pattern.size() != out.axis.values.size()) throw Error("a refined pattern does not match its grid");
+    out.intensities.insert(out.intensities.end(), r.pattern.begin(), r.pattern.end());
+    out.provenance.push_back({candidates.source, static_cast<std::int64_t>(i)});
+    meta["name"].push_back("refined_" + std::to_string(out.samples + 1));
+    meta["candidate"].push_back(candidates.labels[i]);
+    meta["identity_before"].push_back(name(r.before.top.front()));
+    meta["probability_before"].push_back(formatNumber(r.before.probability.front()));
+    meta["identity_after"].push_back(name(r.after.top.front()));
+    meta["probability_after"].push_back(formatNumber(r.after.probability.front()));
+    meta["relative_change"].push_back(formatNumber(r.relative_change));
+    meta["edit"].push_back(r.edit.applied ? r.edit.describe() : "");
+    ++out.samples;
+  }
+  if (out.samples == 0) throw Error("there are no refined patterns to export");
+  return out;
 }
 
 }  // namespace phasewise::core

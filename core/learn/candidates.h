@@ -1,7 +1,7 @@
 #pragma once
 // Candidate phase patterns to identify and refine, wherever they come from (a decomposition's
 // phases, any library's samples), put on the classifier's grid; and the refined result with
-// its provenance (model/refined_set.h) for export. Shared by the CLI and the desktop app.
+// its provenance as a library for export. Shared by the CLI and the desktop app.
 // Free of LibTorch.
 
 #include <string>
@@ -12,7 +12,6 @@
 #include "learn/refinement_record.h"
 #include "learn/refiner.h"
 #include "model/library.h"
-#include "model/refined_set.h"
 
 namespace phasewise::core {
 
@@ -44,12 +43,15 @@ struct Candidates {
 void mergeRefinement(RefinementRecord& record, const std::vector<std::size_t>& indices,
                      const std::vector<RefinedPattern>& refined, const RefinementSettings& settings,
                      const PhaseClassifier& classifier);
-// The record's refined candidates as an export (only those refined, or all when none are).
-[[nodiscard]] RefinedSet refinedSet(const RefinementRecord& record, const Candidates& candidates);
+// A record of candidates that were all refined (the CLI's refine).
+[[nodiscard]] RefinementRecord recordRefinement(const PhaseClassifier& classifier, std::vector<RefinedPattern> refined,
+                                                const RefinementSettings& settings,
+                                                const std::string& classifier_description);
 
-// The refined patterns with identities before and after, for export.
-[[nodiscard]] RefinedSet refinedSet(const PhaseClassifier& classifier, const Candidates& candidates,
-                                    const std::vector<RefinedPattern>& refined, const RefinementSettings& settings,
-                                    const std::string& classifier_description);
+// The record's refined candidates (only those refined, or all when none are) as a library for
+// the registered writers: one sample per pattern on the classifier's grid, named refined_1 ...;
+// per sample the candidate it was, the identity and probability before and after, the change
+// and the physical edit in words; library-wide the source, the classifier and the settings.
+[[nodiscard]] Library refinedLibrary(const RefinementRecord& record, const Candidates& candidates);
 
 }  // namespace phasewise::core

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "io/column_text.h"
+#include "io/text_header.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -24,6 +25,20 @@ std::string firstLine(const std::string& head) {
     start = end + 1;
   }
   return {};
+}
+// The header row's names of the intensity columns: the samples' names, else "intensity" for
+// one pattern and "sample k" for several. Separators and line breaks become spaces.
+std::vector<std::string> columnNames(const Library& library) {
+  const auto names = library.sample_metadata.find("name");
+  std::vector<std::string> out;
+  for (std::size_t s = 0; s < library.samples; ++s) {
+    std::string name = names != library.sample_metadata.end() ? names->second[s] : "intensity";
+    if (library.samples > 1 && names == library.sample_metadata.end()) name = "sample " + std::to_string(s + 1);
+    for (char& c : name)
+      if (c == ',' || c == '\n' || c == '\r') c = ' ';
+    out.push_back(std::move(name));
+  }
+  return out;
 }
 }  // namespace
 
@@ -98,18 +113,15 @@ ReadResult CsvReader::readImpl(const std::filesystem::path& path, const ReadOpti
 
 void CsvWriter::writeImpl(const Library& library, const std::filesystem::path& temporary_path) const {
   std::ofstream out(temporary_path, std::ios::binary);
+  if (!library.name.empty()) out << "# " << library.name << "\n";
   if (library.axis.wavelength_angstrom)
     out << "# wavelength: " << formatNumber(*library.axis.wavelength_angstrom) << " A\n";
+  out << libraryMetadataComments(library);
+  const std::vector<std::string> columns = columnNames(library);
+  for (std::size_t s = 0; s < library.samples; ++s) out << sampleMetadataComments(library, s, columns[s]);
   out << (library.axis.spec.kind == AxisKind::TwoTheta ? "2theta (deg)"
                                                        : "Q (" + unitName(library.axis.spec.unit) + ")");
-  const auto names = library.sample_metadata.find("name");
-  for (std::size_t s = 0; s < library.samples; ++s) {
-    std::string name = names != library.sample_metadata.end() ? names->second[s] : "intensity";
-    if (library.samples > 1 && names == library.sample_metadata.end()) name = "sample " + std::to_string(s + 1);
-    for (char& c : name)
-      if (c == ',' || c == '\n' || c == '\r') c = ' ';
-    out << ',' << name;
-  }
+  for (const std::string& name : columns) out << ',' << name;
   const bool sigma = !library.uncertainties.empty() && library.samples == 1;
   if (sigma) out << ",sigma";
   out << '\n';

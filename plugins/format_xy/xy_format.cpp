@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "io/column_text.h"
+#include "io/text_header.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -77,13 +78,14 @@ ReadResult XyReader::readImpl(const std::filesystem::path& path, const ReadOptio
 void XyWriter::writeImpl(const Library& library, const std::filesystem::path& temporary_path) const {
   if (library.samples != 1)
     throw Error("an .xy file holds one pattern, but the library has " + std::to_string(library.samples) +
-                "; write .h5 or an instance .txt instead");
+                "; write .csv, .h5 or an instance .txt instead");
   std::ofstream out(temporary_path, std::ios::binary);
   out << "# " << library.name << "\n";
   out << "# axis: " << library.axis.spec.name() << "\n";
   if (library.axis.wavelength_angstrom)
     out << "# wavelength: " << formatNumber(*library.axis.wavelength_angstrom) << " A\n";
   if (!library.provenance.empty()) out << "# source: " << library.provenance[0].file << "\n";
+  out << libraryMetadataComments(library) << sampleMetadataComments(library, 0, "");
   const bool sigma = !library.uncertainties.empty();
   out << "# " << (library.axis.spec.kind == AxisKind::TwoTheta ? "2theta" : "q") << " intensity"
       << (sigma ? " sigma" : "") << "\n";

@@ -158,7 +158,7 @@ TEST(MainWindowTest, ExamplePipelineIdentifiesRefinesPreviewsUndoesAndExports) {
   const QString text = readAll(csv);
   EXPECT_TRUE(text.contains(QStringLiteral("# Phasewise refined patterns"))) << text.left(300).toStdString();
   EXPECT_TRUE(text.contains(QStringLiteral("# refinement: lambda")));
-  EXPECT_TRUE(text.contains(QStringLiteral("# pattern 1 (phase 1):")));
+  EXPECT_TRUE(text.contains(QStringLiteral("# refined_1: candidate=phase 1;"))) << text.left(600).toStdString();
   const QString h5 = artefact(QStringLiteral("gui-refined.h5"));
   ASSERT_TRUE(window.exportRefined(h5));
   ASSERT_TRUE(settle(window));

@@ -20,7 +20,6 @@
 #include "format_hdf5/phase_library_file.h"
 #include "format_hdf5/project_file.h"
 #include "format_instance/solution_format.h"
-#include "format_refined/refined_export.h"
 #include "io/npy.h"
 #include "io/registry.h"
 #include "learn/candidates.h"
@@ -108,17 +107,17 @@ Library smallLibrary() {
 }
 Library largeLibrary() { return makeSyntheticLibrary(SyntheticLibrarySpec{}).library; }
 
-// `copy`'s patterns once more at the end of `set`, with their provenance: a larger export.
-void appendCopies(RefinedSet& set, const RefinedSet& copy) {
+// The record and its candidates `times` over, one after another: a larger export.
+void repeat(RefinementRecord& record, Candidates& candidates, int times) {
+  const RefinementRecord one_record = record;
+  const Candidates one_candidates = candidates;
   const auto append = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };
-  append(set.patterns, copy.patterns);
-  append(set.labels, copy.labels);
-  append(set.identity_before, copy.identity_before);
-  append(set.identity_after, copy.identity_after);
-  append(set.edit, copy.edit);
-  append(set.probability_before, copy.probability_before);
-  append(set.probability_after, copy.probability_after);
-  append(set.relative_change, copy.relative_change);
+  for (int k = 1; k < times; ++k) {
+    append(record.refined, one_record.refined);
+    append(record.done, one_record.done);
+    append(candidates.patterns, one_candidates.patterns);
+    append(candidates.labels, one_candidates.labels);
+  }
 }
 
 const FormatRegistry& formats() {
@@ -207,13 +206,13 @@ TEST(FailedWriteTest, ClassifiersAndRefinedExportsKeepTheEarlierFile) {
   for (const std::string name : {"refined.csv", "refined.h5"}) {
     const fs::path path = freshTempDir() / name;
     expectEarlierFileKept(
-        name, path, [&] { plugins::writeRefinedPatterns(refinedSet(one, candidates), path, formats()); },
+        name, path, [&] { formats().writerFor(path).write(refinedLibrary(one, candidates), path); },
         [&] {
           // Many copies of the patterns: well past the limit.
-          RefinedSet set = refinedSet(all, candidates);
-          const RefinedSet copy = set;
-          for (int k = 0; k < 8; ++k) appendCopies(set, copy);
-          plugins::writeRefinedPatterns(set, path, formats());
+          RefinementRecord many = all;
+          Candidates many_candidates = candidates;
+          repeat(many, many_candidates, 9);
+          formats().writerFor(path).write(refinedLibrary(many, many_candidates), path);
         });
   }
 }

@@ -9,7 +9,6 @@
 #include "decompose/decomposer.h"
 #include "example/synthetic_library.h"
 #include "format_hdf5/project_file.h"
-#include "format_refined/refined_export.h"
 #include "io/registry.h"
 #include "learn/candidates.h"
 #include "learn/classifier.h"
@@ -233,21 +232,43 @@ TEST(CandidatesTest, IdentifyRefineExportAndKeepInAProject) {
   mergeRefinement(record, {2}, refine(trained(), one, r), r, trained());
   EXPECT_TRUE(record.done[2]);
   EXPECT_NE(record.description.find("lambda 1"), std::string::npos);
-  const RefinedSet set = refinedSet(record, candidates);
-  ASSERT_EQ(set.count(), 1U) << "only the refined candidate is exported";
-  EXPECT_EQ(set.labels[0], "phase 3");
+  const Library refined = refinedLibrary(record, candidates);
+  ASSERT_EQ(refined.samples, 1U) << "only the refined candidate is exported";
+  EXPECT_EQ(refined.sample_metadata.at("candidate")[0], "phase 3");
+  EXPECT_EQ(refined.provenance[0].index, 2) << "the candidate's own index";
   ASSERT_TRUE(record.refined[2].edit.applied);
-  EXPECT_EQ(set.edit[0], record.refined[2].edit.describe()) << "exports say what the physical refiner did";
+  EXPECT_EQ(refined.sample_metadata.at("edit")[0], record.refined[2].edit.describe())
+      << "exports say what the physical refiner did";
+  EXPECT_EQ(refined.sample_metadata.at("identity_after")[0],
+            record.class_names[static_cast<std::size_t>(record.refined[2].after.top[0])]);
+  EXPECT_EQ(refined.metadata.at("refinement"), record.description);
+  // Written by the registered writers; text files carry the provenance as comments.
   core::FormatRegistry registry;
   plugins::registerBuiltinFormats(registry);
   const auto dir = freshTempDir();
-  plugins::writeRefinedPatterns(set, dir / "refined.csv", registry);
+  registry.writerFor(dir / "refined.csv").write(refined, dir / "refined.csv");
   std::ifstream csv(dir / "refined.csv");
-  std::string first;
-  std::getline(csv, first);
-  EXPECT_EQ(first, "# Phasewise refined patterns");
-  plugins::writeRefinedPatterns(set, dir / "refined.h5", registry);
+  std::string text((std::istreambuf_iterator<char>(csv)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.rfind("# Phasewise refined patterns\n", 0), 0U) << text.substr(0, 200);
+  EXPECT_NE(text.find("\n# refinement: " + record.description + "\n"), std::string::npos);
+  EXPECT_NE(text.find("\n# refined_1: candidate=phase 3; edit=" + record.refined[2].edit.describe()),
+            std::string::npos);
+  const Library csv_back = registry.read((dir / "refined.csv").string()).library;
+  EXPECT_EQ(csv_back.samples, 1U);
+  EXPECT_EQ(csv_back.axis.values.size(), record.grid.values.size());
+  registry.writerFor(dir / "refined.xy").write(refined, dir / "refined.xy");
+  EXPECT_EQ(registry.read((dir / "refined.xy").string()).library.points(), record.grid.values.size());
+  registry.writerFor(dir / "refined.h5").write(refined, dir / "refined.h5");
   EXPECT_EQ(registry.read((dir / "refined.h5").string()).library.sample_metadata.at("candidate")[0], "phase 3");
+  // Several patterns do not fit an .xy file: refused with the formats that hold them.
+  const Library all_four = refinedLibrary(identifyCandidates(trained(), candidates, "test classifier"), candidates);
+  EXPECT_EQ(all_four.samples, 4U) << "nothing refined: every candidate is exported";
+  try {
+    registry.writerFor(dir / "four.xy").write(all_four, dir / "four.xy");
+    ADD_FAILURE() << "four patterns written to one .xy";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(".csv"), std::string::npos) << e.what();
+  }
   // The project keeps the record whole; a record that does not match the phases is refused.
   plugins::writeProject({example.library, std::nullopt, d, record}, dir / "project.h5");
   const plugins::Project back = plugins::readProject(dir / "project.h5");

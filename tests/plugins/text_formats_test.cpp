@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "builtin_formats.h"
 #include "io/registry.h"
 #include "sample_files.h"
@@ -52,6 +55,40 @@ TEST(TextFormatsTest, CsvColumnsBecomeSamples) {
   EXPECT_EQ(r.library.samples, 2U);
   EXPECT_EQ(r.library.axis.spec, (AxisSpec{AxisKind::Q, AxisUnit::InverseNanometre}));
   EXPECT_EQ(r.library.sample_metadata.at("name"), (std::vector<std::string>{"sample A", "sample B"}));
+}
+
+// What a library carries besides its numbers survives a text export as comments, and the file
+// still reads back: the same patterns, axis and wavelength.
+TEST(TextFormatsTest, TextWritersKeepMetadataAsCommentsAndReadBack) {
+  const auto dir = freshTempDir();
+  const FormatRegistry& registry = makeRegistry();
+  Library lib = registry.read(writeCsv(dir)).library;
+  lib.metadata["refinement"] = "lambda 10, best of 3 targets";
+  lib.metadata["note"] = "two lines\nof text";
+  lib.metadata["header"] = "# the original file's own comments";
+  lib.sample_metadata["candidate"] = {"phase 1", "phase 2"};
+  registry.writerFor(dir / "out.csv").write(lib, dir / "out.csv");
+  std::ifstream in(dir / "out.csv");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("# refinement: lambda 10, best of 3 targets\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("# note: two lines / of text\n"), std::string::npos) << text;
+  EXPECT_EQ(text.find("the original file's own comments"), std::string::npos) << "the source's header is not copied";
+  EXPECT_NE(text.find("# sample A: candidate=phase 1\n# sample B: candidate=phase 2\n"), std::string::npos) << text;
+  const Library back = registry.read(dir / "out.csv").library;
+  EXPECT_EQ(back.intensities, lib.intensities);
+  EXPECT_EQ(back.axis.spec, lib.axis.spec);
+  EXPECT_EQ(back.sample_metadata.at("name"), lib.sample_metadata.at("name"));
+  // One pattern as .xy: its own metadata as "# key: value" lines.
+  Library one = lib;
+  one.samples = 1;
+  one.intensities.resize(lib.points());
+  one.sample_metadata = {{"candidate", {"phase 1"}}};
+  one.provenance.resize(1);
+  registry.writerFor(dir / "one.xy").write(one, dir / "one.xy");
+  std::ifstream xy(dir / "one.xy");
+  const std::string xy_text((std::istreambuf_iterator<char>(xy)), std::istreambuf_iterator<char>());
+  EXPECT_NE(xy_text.find("# candidate: phase 1\n"), std::string::npos) << xy_text;
+  EXPECT_EQ(registry.read(dir / "one.xy").library.intensities, one.intensities);
 }
 
 TEST(TextFormatsTest, ChiReadsItsFourLineHeader) {
