@@ -215,7 +215,8 @@ double textureFactor(const PhaseTemplate& t, std::size_t r, const std::array<dou
 }
 
 // The profile scaled to a top of 1, a background (a gentle polynomial plus a decaying
-// exponential, relative to the top), counting and detector noise; normalised when asked.
+// exponential, relative to the top), counting and detector noise; then normalised to a
+// maximum of 1, or (normalise off) scaled back to the profile's own top.
 void finishPattern(const std::vector<double>& profile, Random& rng, const AugmentationSettings& a, float* out) {
   const std::size_t n = profile.size();
   double top = 0.0;
@@ -247,6 +248,10 @@ void finishPattern(const std::vector<double>& profile, Random& rng, const Augmen
   if (a.normalise && peak > 0.0F) {
     const float inv = 1.0F / peak;
     for (std::size_t i = 0; i < n; ++i) out[i] *= inv;
+  } else if (!a.normalise) {
+    // Back to the profile's own scale (|F|^2 m LP per unit cell for structures), which the
+    // reference patterns keep for weight fractions.
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<float>(out[i] * top);
   }
 }
 

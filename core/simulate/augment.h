@@ -29,6 +29,8 @@ struct AugmentationSettings {
   double gaussian_noise = 0.005;                // largest Gaussian noise sigma, relative to the maximum
   double kalpha2_probability = 0.5;             // chance of adding the radiation's second line
   double zero_offset_deg = 0.05;                // largest 2-theta zero error
+  // Off: the pattern keeps its absolute scale (structures: |F|^2 m LP per unit cell, drawn with
+  // area-normalised peaks; stick lists: the strongest stick 100), which weight fractions need.
   bool normalise = true;
 
   // No augmentation at all: the ideal pattern (fixed width and shape, no noise, no shifts).

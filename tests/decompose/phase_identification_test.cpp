@@ -59,6 +59,36 @@ TEST(PhaseIdentificationTest, ReportsThePhasesItKnowsAndWhatItDoesNot) {
   for (const UnexplainedPeak& u : r.unexplained_peaks) EXPECT_NEAR(u.d_angstrom, 20.0 * M_PI / u.q_nm, 1e-9);
 }
 
+// The reference patterns keep each phase's absolute scale (intensity per unit cell), which
+// Hill-Howard needs: the same crystal described with a cell twice as long has |F|^2 four
+// times larger on every reflection it shares (two atoms in phase) and Z M V four times larger
+// (twice the mass, twice the volume), so one weight of it diffracts the same. Checked by
+// hand, not against the renderer itself: the maxima must differ by 4 (they were both 1).
+TEST(PhaseIdentificationTest, ReferencePatternsKeepTheIntensityPerUnitCell) {
+  CrystalStructure single = primitiveCubic("Cu", 3.0);
+  CrystalStructure doubled = single;
+  doubled.name = "Cu doubled";
+  doubled.cell.c = 6.0;
+  AtomSite upper = doubled.sites[0];
+  upper.fract = {0.0, 0.0, 0.5};
+  doubled.sites.push_back(upper);
+  PhaseLibrary library;
+  library.phases = {phaseFromStructure(single), phaseFromStructure(doubled)};
+  Axis axis{{AxisKind::TwoTheta, AxisUnit::Degree}, {}, 1.540562};
+  for (int i = 0; i < 3000; ++i) axis.values.push_back(20.0 + 80.0 * i / 2999.0);
+  const ReferencePatterns refs = renderReferencesFor(library, axis);
+  EXPECT_NEAR(refs.cell_mass_volume[1] / refs.cell_mass_volume[0], 4.0, 1e-9);
+  EXPECT_NEAR(refs.raw_maximum[refs.variants()] / refs.raw_maximum[0], 4.0, 0.02);
+  // The same patterns otherwise, so a 50:50 weight mixture of the two descriptions is any
+  // split of one pattern; a pure pattern of the single cell gives the weight fractions of
+  // whichever description the fit chose, summing to 1.
+  std::vector<float> pure(refs.pattern(0, 0), refs.pattern(0, 0) + axis.values.size());
+  const PatternIdentification r = identifyPhases(axis, pure.data(), refs);
+  double total = 0;
+  for (const IdentifiedPhase& p : r.phases) total += p.weight_fraction.value_or(0.0);
+  EXPECT_NEAR(total, 1.0, 1e-6);
+}
+
 TEST(PhaseIdentificationTest, WeightFractionsFollowHillHoward) {
   PhaseLibrary library;
   library.phases = {phaseFromStructure(primitiveCubic("Cu", 3.0)), phaseFromStructure(primitiveCubic("W", 3.7))};
