@@ -75,6 +75,10 @@ struct Tally {
   int missing_files = 0, missing_flagged = 0;
   double weight_error = 0;
   int weight_count = 0;
+  // Files where a precursor is missing but every phase named is a true one (two or more):
+  // the named phases' weight fractions against the truth renormalised over them.
+  double relative_weight_error = 0;
+  int relative_weight_count = 0;
 };
 }  // namespace
 
@@ -139,6 +143,18 @@ int runBenchIdentify(const CommandContext& context, const Arguments& arguments) 
         ++t.weight_count;
       }
     }
+    bool only_true = found_weight.size() >= 2;
+    double true_total = 0;
+    for (const auto& [formula, w] : found_weight) {
+      only_true = only_true && mix.weight.count(formula);
+      if (mix.weight.count(formula)) true_total += mix.weight.at(formula);
+    }
+    if (!all_in && only_true && true_total > 0) {
+      for (const auto& [formula, w] : found_weight) {
+        t.relative_weight_error += std::abs(w - mix.weight.at(formula) / true_total);
+        ++t.relative_weight_count;
+      }
+    }
     if (!all_in) {
       ++t.missing_files;
       t.missing_unexplained += r.unexplained_share;
@@ -155,7 +171,10 @@ int runBenchIdentify(const CommandContext& context, const Arguments& arguments) 
               << "missing: mean " << 100.0 * t.missing_unexplained / std::max(1, t.missing_files) << " %, > 10 % in "
               << t.missing_flagged << " of " << t.missing_files << " files, weight-fraction error (all precursors "
               << "in the library) " << 100.0 * t.weight_error / std::max(1, t.weight_count) << " wt % over "
-              << t.weight_count << " phases\n";
+              << t.weight_count << " phases; where a precursor is missing and only true phases were named, their "
+              << "weight fractions against the truth renormalised over them: "
+              << 100.0 * t.relative_weight_error / std::max(1, t.relative_weight_count) << " wt % over "
+              << t.relative_weight_count << " phases\n";
   }
   return 0;
 }
