@@ -21,7 +21,8 @@ constexpr const char* kUsage =
                               [--candidates 2000] [--steps 40] [--lambda 10] [--lambda-additive 1]
                               [--epochs-refiner 10] [--candidate-share 0.5] [--skip-synthetic]
                               [--skip-pytorch]
-       phasewise-bench identify [--data ../shared/data]   (every phase in the dara mixtures)
+       phasewise-bench identify [--data ../shared/data] [--max-strain S --min-gain G --max-phases N --radiation R]
+                                  (every phase in the dara mixtures)
        phasewise-bench threads [--per-phase 150] [--epochs 3]   (training with one core busy)
   The Python peers' scripts are in bench/peers/ (or $PHASEWISE_BENCH_PEERS).
 )";
@@ -52,7 +53,10 @@ int runBench(const cli::CommandContext& context) {
                                   "candidate-share",
                                   "max-strain",
                                   "max-broadening",
-                                  "strain-cost"},
+                                  "strain-cost",
+                                  "min-gain",
+                                  "max-phases",
+                                  "radiation"},
                                  {"help", "keep", "skip-large", "skip-synthetic", "skip-pytorch"});
   static const std::map<std::string, Bench> benches = {
       {"io", cli::runBenchIo},         {"simulate", cli::runBenchSimulate}, {"decompose", cli::runBenchDecompose},
