@@ -58,7 +58,8 @@ Library-guided (the candidate phases are known: CIFs, stick tables or a phase li
                      default: an Fe-Ni-Cu spread holds no Mn phase; O, N, C, H, S... always pass)
   --free K           K free components for what the library does not explain (default 0)
   --min-gain G       a phase must explain this share of a sample (default 0.01)
-  --radiation R      for rendering the candidates' widths (default CuKa1)
+  --radiation R      the lines the candidates are drawn with (default: the library's wavelength;
+                     Cu K-alpha1 widths on a Q axis without one; "Cu" for K-alpha1 + K-alpha2)
 )";
 
 // The library-guided fit (`--phases-from`), its phases printed with identities.
@@ -75,8 +76,10 @@ core::DecompositionResult decomposeWithPhases(const core::Library& library, cons
   s.log_points = static_cast<std::size_t>(a.integer("log-points", static_cast<int>(0), 0, 65536));
   s.default_phase_limit = static_cast<int>(a.integer("phase-limit", static_cast<int>(s.default_phase_limit), 1, 24));
   s.threads = static_cast<unsigned>(a.integer("threads", static_cast<int>(0), 0, 1024));
+  // Drawn on Q with the library's own wavelength (a 2-theta library measured with another
+  // line than Cu K-alpha1 would otherwise get its candidates' peaks in the wrong places).
   const core::ReferencePatterns references =
-      core::renderReferencePatterns(phases, library.axis, a.value("radiation").value_or("CuKa1"));
+      core::renderReferencesFor(phases, library.axis, a.value("radiation").value_or(""));
   TerminalProgress progress(a.flag("quiet"));
   const core::LibraryDecomposition fit = core::decomposeWithLibrary(library, references, s, progress.callback());
   const core::DecompositionResult& r = fit.result;

@@ -1,12 +1,14 @@
 #include "analysis_jobs.h"
 
 #include <QFileInfo>
+#include <QStringList>
 
 #include <algorithm>
 #include <memory>
 #include <thread>
 
 #include "decompose/decomposer.h"
+#include "decompose/library_fit.h"
 #include "decompose/nmf.h"
 #include "example/synthetic_library.h"
 #include "format_hdf5/phase_library_file.h"
@@ -16,6 +18,7 @@
 #include "learn/candidates.h"
 #include "project_document.h"
 #include "simulate/example_phases.h"
+#include "simulate/reference_render.h"
 #include "util/error.h"
 
 namespace phasewise::gui {
@@ -126,6 +129,38 @@ JobWork decomposeJob(ProjectDocument* document, const core::DecompositionSetting
     }
     message += QLatin1String(").");
     return {onDocument(document, [result](ProjectDocument& d) { d.setDecomposition(std::move(*result)); }), message};
+  };
+}
+
+JobWork libraryGuidedJob(ProjectDocument* document, const core::LibraryFitSettings& settings,
+                         const std::string& radiation) {
+  if (!document->referencePhases() || document->referencePhases()->size() == 0)
+    throw core::Error("load reference phases first (File > Reference phases...)");
+  auto library = std::make_shared<core::Library>(document->library());
+  auto phases = std::make_shared<core::PhaseLibrary>(*document->referencePhases());
+  core::LibraryFitSettings s = settings;
+  if (s.threads == 0) s.threads = backgroundThreads();
+  return [document, settings = s, library, phases, radiation](const core::ProgressCallback& progress) -> JobResult {
+    core::reportProgress(progress, 0.0, "drawing the reference phases");
+    const core::ReferencePatterns references = core::renderReferencesFor(*phases, library->axis, radiation);
+    auto fit = std::make_shared<core::LibraryDecomposition>(
+        core::decomposeWithLibrary(*library, references, settings, progress));
+    const core::DecompositionResult& r = fit->result;
+    QStringList names;
+    for (const std::string& name : r.phase_names) names << QString::fromStdString(name);
+    QString message =
+        QObject::tr("Fitted the %1 reference phases: %2 found (%3), %4 rounds (%5)")
+            .arg(phases->size())
+            .arg(r.phases)
+            .arg(names.join(QStringLiteral(", ")))
+            .arg(fit->rounds)
+            .arg(fit->changed_last_round == 0 ? QObject::tr("converged") : QObject::tr("round cap reached"));
+    if (fit->foreign_left_out > 0)
+      message += QObject::tr("; %1 left out for elements the library does not hold").arg(fit->foreign_left_out);
+    message += r.weight_fractions.empty() ? QObject::tr("; intensity fractions (not every phase has a structure)")
+                                          : QObject::tr("; weight fractions (Hill-Howard) and intensity fractions");
+    message += QLatin1Char('.');
+    return {onDocument(document, [fit](ProjectDocument& d) { d.setDecomposition(std::move(fit->result)); }), message};
   };
 }
 

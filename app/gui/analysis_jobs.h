@@ -7,6 +7,7 @@
 #include <QString>
 
 #include "decompose/decomposition.h"
+#include "decompose/library_fit.h"
 #include "job_controller.h"
 #include "learn/classifier.h"
 #include "learn/refiner.h"
@@ -27,6 +28,12 @@ JobWork openExampleJob(ProjectDocument* document);
 JobWork loadReferencePhasesJob(ProjectDocument* document, const QString& path);
 
 JobWork decomposeJob(ProjectDocument* document, const core::DecompositionSettings& settings);
+// The library-guided decomposition: the document's reference phases, drawn on the library's
+// axis with `radiation` (simulate/reference_render.h: "" for the library's wavelength), fitted
+// to every sample (decompose/library_fit.h). Identities, confidences and weight fractions
+// come with the result.
+JobWork libraryGuidedJob(ProjectDocument* document, const core::LibraryFitSettings& settings,
+                         const std::string& radiation);
 // Human in the loop: the settings with the document's kept phases as the first starting
 // patterns (frozen when `freeze`), taken from the current decomposition.
 core::DecompositionSettings withKeptPhases(const ProjectDocument& document, core::DecompositionSettings settings,

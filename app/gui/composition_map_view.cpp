@@ -227,7 +227,8 @@ QCPGraph* CompositionMapView::addScatter(const QColor& colour, const QString& na
 }
 
 // One graph per phase, coloured as everywhere, with a legend.
-void CompositionMapView::showDominantPhases(const std::vector<double>& values, int phases) {
+void CompositionMapView::showDominantPhases(const std::vector<double>& values, const core::DecompositionResult& d) {
+  const int phases = d.phases;
   const std::size_t samples = values.size();
   scale_->setVisible(false);
   plot_->legend->setVisible(true);
@@ -237,7 +238,7 @@ void CompositionMapView::showDominantPhases(const std::vector<double>& values, i
     ys[static_cast<std::size_t>(values[s])].push_back(y_[s]);
   }
   for (int p = 0; p < phases; ++p)
-    addScatter(phaseColour(p), tr("phase %1").arg(p + 1))
+    addScatter(phaseColour(p), phaseLabel(d, p))
         ->setData(xs[static_cast<std::size_t>(p)], ys[static_cast<std::size_t>(p)]);
 }
 
@@ -303,7 +304,7 @@ void CompositionMapView::recolour() {
   else
     plot_->setAntialiasedElements(QCP::aeAll);
   if (q == core::SampleQuantity::DominantPhase)
-    showDominantPhases(values, d->phases);
+    showDominantPhases(values, *d);
   else
     showScale(values, q);
   QCPGraph* selection = plot_->addGraph();

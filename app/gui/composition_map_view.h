@@ -50,7 +50,7 @@ class CompositionMapView : public QWidget {
   void rebuild();
   void recolour();
   QCPGraph* addScatter(const QColor& colour, const QString& name);
-  void showDominantPhases(const std::vector<double>& values, int phases);
+  void showDominantPhases(const std::vector<double>& values, const core::DecompositionResult& d);
   void showScale(const std::vector<double>& values, core::SampleQuantity q);
   void showSelection();
   void selectionRectangle(const QRect& rect, QMouseEvent* event);

@@ -111,8 +111,9 @@ MainWindow::MainWindow(const core::FormatRegistry& registry, QWidget* parent)
     statusBar()->showMessage(message);
   });
   connect(document_, &ProjectDocument::unsavedChanged, this, &MainWindow::updateActions);
-  for (auto signal : {&ProjectDocument::libraryChanged, &ProjectDocument::runsChanged,
-                      &ProjectDocument::classifierChanged, &ProjectDocument::decompositionChanged})
+  for (auto signal :
+       {&ProjectDocument::libraryChanged, &ProjectDocument::runsChanged, &ProjectDocument::classifierChanged,
+        &ProjectDocument::decompositionChanged, &ProjectDocument::referencePhasesChanged})
     connect(document_, signal, this, &MainWindow::updateActions);
   connect(phases_, &PhasesPanel::refineRequested, this,
           [this](const core::RefinementSettings& s, int candidate, bool preview) { refine(s, candidate, preview); });
@@ -203,6 +204,17 @@ void MainWindow::createAnalysisMenu() {
     if (const auto s = askDecompositionSettings(this, defaults, kept, &freeze))
       decompose(withKeptPhases(*document_, *s, freeze));
   });
+  decompose_with_references_ =
+      analysis->addAction(tr("Decompose with &reference phases..."), QKeySequence(tr("Ctrl+Shift+D")), this, [this] {
+        const auto& phases = document_->referencePhases();
+        LibraryGuidedSettings defaults;
+        defaults.radiation = QSettings().value(QStringLiteral("decompose/radiation")).toString().toStdString();
+        if (const auto s = askLibraryGuidedSettings(this, defaults, phases ? static_cast<int>(phases->size()) : 0,
+                                                    document_->library().axis.wavelength_angstrom))
+          decomposeWithReferences(*s);
+      });
+  decompose_with_references_->setToolTip(
+      tr("Fit the project's reference phases to every sample (File > Reference phases... chooses them)"));
   analysis->addAction(tr("&Train classifier..."), this, &MainWindow::askAndTrainClassifier);
   analysis->addAction(tr("&Load classifier..."), this, &MainWindow::chooseClassifier);
   analysis->addAction(tr("&Refine all phases"), QKeySequence(tr("Ctrl+R")), this,
@@ -217,6 +229,8 @@ void MainWindow::createAnalysisMenu() {
 
 void MainWindow::updateActions() {
   for (QAction* a : needs_library_) a->setEnabled(document_->hasLibrary());
+  const auto& phases = document_->referencePhases();
+  decompose_with_references_->setEnabled(document_->hasLibrary() && phases && phases->size() > 0);
   undo_->setEnabled(document_->canUndoRun());
   redo_->setEnabled(document_->canRedoRun());
   const auto& runs = document_->runs();
@@ -317,6 +331,14 @@ bool MainWindow::decompose(const core::DecompositionSettings& settings) {
   QSettings().setValue(QStringLiteral("decompose/phases"), settings.phases);
   return startJob(tr("Decomposing into %1 phases").arg(settings.phases),
                   [this, settings] { return decomposeJob(document_, settings); });
+}
+
+bool MainWindow::decomposeWithReferences(const LibraryGuidedSettings& settings) {
+  const auto& phases = document_->referencePhases();
+  if (!document_->hasLibrary() || !phases || phases->size() == 0) return false;
+  QSettings().setValue(QStringLiteral("decompose/radiation"), QString::fromStdString(settings.radiation));
+  return startJob(tr("Fitting the %1 reference phases").arg(phases->size()),
+                  [this, settings] { return libraryGuidedJob(document_, settings.fit, settings.radiation); });
 }
 
 bool MainWindow::decompose(int phases) {

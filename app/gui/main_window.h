@@ -15,6 +15,7 @@
 #include "job_controller.h"
 #include "learn/classifier.h"
 #include "learn/refiner.h"
+#include "settings_dialogs.h"
 
 class QPlainTextEdit;
 class QProgressBar;
@@ -59,6 +60,8 @@ class MainWindow : public QMainWindow {
   bool saveProject(const QString& path);
   bool decompose(const core::DecompositionSettings& settings);
   bool decompose(int phases);
+  // The library-guided decomposition with the project's reference phases (needs some).
+  bool decomposeWithReferences(const LibraryGuidedSettings& settings);
   bool trainClassifier(const core::ClassifierSettings& settings);
   bool loadClassifier(const QString& path);
   bool loadReferencePhases(const QString& path);  // a phase-library file, without the dialog
@@ -126,6 +129,7 @@ class MainWindow : public QMainWindow {
   QMenu* recent_menu_ = nullptr;
   QAction* undo_ = nullptr;
   QAction* redo_ = nullptr;
+  QAction* decompose_with_references_ = nullptr;  // enabled when reference phases are loaded
   std::vector<QAction*> needs_library_;
   std::vector<std::function<void()>> pipeline_;  // steps still to run, in order
 };

@@ -157,7 +157,7 @@ void addSampleCurves(const CurveAdder& add, const core::Library& lib, const core
   if (!d->per_phase.empty())
     for (int p = 0; p < d->phases; ++p) {
       const float* values = &d->per_phase[(static_cast<std::size_t>(s) * d->phases + p) * m];
-      add(PatternView::tr("phase %1 (%2 %)").arg(p + 1).arg(100.0 * d->fraction(s, p), 0, 'f', 0), values,
+      add(PatternView::tr("%1 (%2 %)").arg(phaseLabel(*d, p)).arg(100.0 * d->fraction(s, p), 0, 'f', 0), values,
           QPen(phaseColour(p), 1.0, Qt::DashLine));
     }
   std::vector<float> residual(m);

@@ -65,7 +65,7 @@ QVariant PhaseTableModel::data(const QModelIndex& index, int role) const {
   };
   switch (index.column()) {
     case Phase:
-      return tr("phase %1").arg(p + 1);
+      return phaseLabel(d, p);
     case IdentityBefore:
       return refined ? identity(refined->before) : QStringLiteral("-");
     case IdentityAfter:
@@ -76,13 +76,18 @@ QVariant PhaseTableModel::data(const QModelIndex& index, int role) const {
       break;
   }
   int present = 0;
-  double share = 0, low = 1e9, high = -1e9;
+  double share = 0, weight = 0, confidence = 0, low = 1e9, high = -1e9;
+  const std::size_t k = static_cast<std::size_t>(d.phases);
+  const bool weights = d.weight_fractions.size() == d.samples * k;
+  const bool confidences = d.confidence.size() == d.samples * k;
   for (std::size_t s = 0; s < d.samples; ++s) {
     const float f = d.fraction(s, p);
     if (f <= 0.01F) continue;
     ++present;
     share += f;
-    const double shift = d.shifts[s * static_cast<std::size_t>(d.phases) + static_cast<std::size_t>(p)];
+    if (weights) weight += d.weight_fractions[s * k + static_cast<std::size_t>(p)];
+    if (confidences) confidence += d.confidence[s * k + static_cast<std::size_t>(p)];
+    const double shift = d.shifts[s * k + static_cast<std::size_t>(p)];
     low = std::min(low, shift);
     high = std::max(high, shift);
   }
@@ -91,6 +96,11 @@ QVariant PhaseTableModel::data(const QModelIndex& index, int role) const {
       return present;
     case MeanShare:
       return present ? QString::number(100.0 * share / present, 'f', 1) + QStringLiteral(" %") : QStringLiteral("-");
+    case MeanWeight:
+      return present && weights ? QString::number(100.0 * weight / present, 'f', 1) + QStringLiteral(" wt %")
+                                : QStringLiteral("-");
+    case FitConfidence:
+      return present && confidences ? QString::number(confidence / present, 'f', 2) : QStringLiteral("-");
     case Shift:
       return present
                  ? QStringLiteral("%1 .. %2 %").arg(100.0 * (low - 1.0), 0, 'f', 2).arg(100.0 * (high - 1.0), 0, 'f', 2)
@@ -115,6 +125,17 @@ bool PhaseTableModel::setData(const QModelIndex& index, const QVariant& value, i
 }
 
 QVariant PhaseTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+  if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
+    if (section == MeanShare) return tr("Intensity fraction (peak-height share) where the phase is present");
+    if (section == MeanWeight)
+      return tr(
+          "Weight fraction (Hill-Howard: scale x Z M V) where present; only when every phase found "
+          "comes from a crystal structure (stick cards give intensity fractions only)");
+    if (section == FitConfidence)
+      return tr(
+          "How much better the reference phase explains its part of each sample than the best other "
+          "candidate (library-guided fit; near-twins give low confidence)");
+  }
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
     return QAbstractTableModel::headerData(section, orientation, role);
   switch (section) {
@@ -124,6 +145,10 @@ QVariant PhaseTableModel::headerData(int section, Qt::Orientation orientation, i
       return tr("Samples");
     case MeanShare:
       return tr("Mean share");
+    case MeanWeight:
+      return tr("Mean weight");
+    case FitConfidence:
+      return tr("Fit confidence");
     case Shift:
       return tr("Q shift");
     case IdentityBefore:

@@ -1,6 +1,7 @@
 #pragma once
 // The decomposed phases (the candidates) as a table: how many samples hold each phase (above
-// 1 %), its mean share there, the range of its lattice shift, and once a classifier is at
+// 1 %), its mean share there (and weight fraction, where known), the range of its lattice
+// shift, the name and confidence the library-guided fit gave it, and once a classifier is at
 // hand its identity before and after refinement with probabilities (top 3 in the tooltip)
 // and the size of the refinement's change.
 
@@ -14,7 +15,18 @@ class PhaseTableModel : public QAbstractTableModel {
   Q_OBJECT
 
  public:
-  enum Column { Phase, Samples, MeanShare, Shift, IdentityBefore, IdentityAfter, Change, ColumnCount };
+  enum Column {
+    Phase,
+    Samples,
+    MeanShare,
+    MeanWeight,  // Hill-Howard, where the fit gives weight fractions (library-guided, structures)
+    Shift,
+    FitConfidence,  // library-guided: the fit's confidence in the identity, mean where present
+    IdentityBefore,
+    IdentityAfter,
+    Change,
+    ColumnCount
+  };
 
   explicit PhaseTableModel(ProjectDocument* document, QObject* parent = nullptr);
 

@@ -264,7 +264,7 @@ void PhasesPanel::showCandidate() {
   if (!on_grid) {
     // Not identified yet: the candidate on the library's axis.
     const std::size_t m = d->axis.values.size();
-    addCurve(tr("phase %1").arg(p + 1), d->axis.values, &d->bases[static_cast<std::size_t>(p) * m], m,
+    addCurve(phaseLabel(*d, p), d->axis.values, &d->bases[static_cast<std::size_t>(p) * m], m,
              QPen(phaseColour(p), 1.5));
     plot_->xAxis->setLabel(QString::fromStdString(d->axis.spec.name()));
     plot_->rescaleAxes();
@@ -284,7 +284,8 @@ void PhasesPanel::showCandidate() {
     original = classifier->prepare(d->axis, &d->bases[static_cast<std::size_t>(p) * d->axis.values.size()]);
   }
   if (!original.empty())
-    addCurve(tr("phase %1, original").arg(p + 1), refinement->grid.values, original.data(), m, QPen(Qt::gray, 1.3));
+    addCurve(tr("%1, original").arg(phaseLabel(*d, p)), refinement->grid.values, original.data(), m,
+             QPen(Qt::gray, 1.3));
   if (done)
     addCurve(tr("refined (\u03BB %1)").arg(refinement->settings.lambda, 0, 'g', 3), refinement->grid.values,
              r.pattern.data(), m, QPen(phaseColour(p), 1.6));

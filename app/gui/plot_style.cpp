@@ -9,6 +9,13 @@
 
 namespace phasewise::gui {
 
+QString phaseLabel(const core::DecompositionResult& d, int phase) {
+  const auto p = static_cast<std::size_t>(phase);
+  const QString number = QObject::tr("phase %1").arg(phase + 1);
+  if (p >= d.phase_names.size() || d.phase_names[p].empty()) return number;
+  return number + QStringLiteral(": ") + QString::fromStdString(d.phase_names[p]);
+}
+
 QColor phaseColour(int phase) {
   // Tableau 10: distinct, colour-blind-aware, readable on white.
   static const QColor colours[] = {

@@ -4,12 +4,17 @@
 #include <QColor>
 #include <QString>
 
+#include "decompose/decomposition.h"
+
 class QCustomPlot;
 class QCPColorGradient;
 
 namespace phasewise::gui {
 
 [[nodiscard]] QColor phaseColour(int phase);
+// How a decomposed phase is called in legends and tables: "phase 2", or "phase 2: NiO" when
+// the library-guided fit named it.
+[[nodiscard]] QString phaseLabel(const core::DecompositionResult& d, int phase);
 void stylePlot(QCustomPlot* plot);
 // A perceptually ordered dark-blue to yellow gradient (viridis-like) for continuous quantities.
 [[nodiscard]] QCPColorGradient sequentialGradient();

@@ -9,6 +9,8 @@
 #include <QLabel>
 #include <QSpinBox>
 
+#include <cmath>
+
 namespace phasewise::gui {
 namespace {
 QSpinBox* spin(int low, int high, int value, const QString& tip) {
@@ -78,6 +80,55 @@ std::optional<core::DecompositionSettings> askDecompositionSettings(QWidget* par
   s.broadening = broadening->isChecked();
   s.max_iterations = iterations->value();
   s.seed = static_cast<std::uint64_t>(seed->value());
+  return s;
+}
+
+std::optional<LibraryGuidedSettings> askLibraryGuidedSettings(QWidget* parent, const LibraryGuidedSettings& d,
+                                                              int references, std::optional<double> wavelength) {
+  QDialog dialog(parent);
+  dialog.setWindowTitle(QObject::tr("Decompose with reference phases"));
+  auto* form = new QFormLayout(&dialog);
+  form->addRow(new QLabel(
+      QObject::tr("Each sample is fitted as a few of the project's %1 reference phases, each with its own\n"
+                  "lattice scale and peak width, under the Gibbs limit, favouring what its neighbours hold.\n"
+                  "Identities, confidences and (for phases from structures) weight fractions come from the fit.")
+          .arg(references)));
+  auto* strain = new QDoubleSpinBox;
+  strain->setRange(0.0, 10.0);
+  strain->setDecimals(1);
+  strain->setSingleStep(0.5);
+  strain->setSuffix(QStringLiteral(" %"));
+  strain->setValue(100.0 * d.fit.max_strain);
+  strain->setToolTip(QObject::tr("Largest lattice change searched per phase and sample, either way"));
+  auto* free = spin(0, 16, d.fit.free_phases,
+                    QObject::tr("Free components for what the reference phases do not explain: a phase missing\n"
+                                "from the references shows up as a free phase instead of a wrong card"));
+  auto* connectivity = check(QObject::tr("Favour the neighbours' phases"), d.fit.connectivity,
+                             QObject::tr("A phase held by a sample's neighbours on the composition graph is favoured"));
+  auto* refit = check(QObject::tr("Adapt the phases' patterns (second stage)"), d.fit.refit,
+                      QObject::tr("The chosen phases' patterns may adapt (texture, widths, solid-solution shifts)\n"
+                                  "to measure fractions; off: the cards' own patterns"));
+  auto* radiation = new QComboBox;
+  const QString own = wavelength ? QObject::tr("The library's wavelength (%1 \u00C5)").arg(*wavelength, 0, 'f', 5)
+                                 : QObject::tr("Cu K\u03B11 (the library is on Q: widths only)");
+  radiation->addItem(own, QString());
+  // The doublet only where the data are Cu K-alpha (or on Q without a wavelength).
+  if (!wavelength || std::abs(*wavelength - 1.5406) < 0.01)
+    radiation->addItem(QObject::tr("Cu K\u03B11 + K\u03B12 (lab tube, doublet not stripped)"), QStringLiteral("Cu"));
+  radiation->setCurrentIndex(d.radiation == "Cu" && radiation->count() > 1 ? 1 : 0);
+  radiation->setToolTip(QObject::tr("The lines the reference patterns are drawn with"));
+  form->addRow(QObject::tr("Lattice change at most"), strain);
+  form->addRow(QObject::tr("Free components"), free);
+  form->addRow(connectivity);
+  form->addRow(refit);
+  form->addRow(QObject::tr("Radiation"), radiation);
+  if (!run(dialog, form)) return std::nullopt;
+  LibraryGuidedSettings s = d;
+  s.fit.max_strain = strain->value() / 100.0;
+  s.fit.free_phases = free->value();
+  s.fit.connectivity = connectivity->isChecked();
+  s.fit.refit = refit->isChecked();
+  s.radiation = radiation->currentData().toString().toStdString();
   return s;
 }
 

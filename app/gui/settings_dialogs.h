@@ -4,7 +4,10 @@
 
 #include <optional>
 
+#include <string>
+
 #include "decompose/decomposition.h"
+#include "decompose/library_fit.h"
 #include "learn/classifier.h"
 #include "learn/refiner.h"
 
@@ -16,6 +19,19 @@ namespace phasewise::gui {
 // returned in `freeze`.
 [[nodiscard]] std::optional<core::DecompositionSettings> askDecompositionSettings(
     QWidget* parent, const core::DecompositionSettings& defaults, int kept = 0, bool* freeze = nullptr);
+// The library-guided decomposition: the project's reference phases fitted to every sample.
+struct LibraryGuidedSettings {
+  core::LibraryFitSettings fit;
+  // The lines the reference patterns are drawn with: "" for the library's own wavelength (one
+  // line), "Cu" for a lab tube's K-alpha1 + K-alpha2, or a wavelength in Angstrom.
+  std::string radiation;
+};
+// `references`: how many reference phases the project holds; `wavelength`: the library's,
+// when it states one (shown; a library on Q without one gets Cu K-alpha1 widths).
+[[nodiscard]] std::optional<LibraryGuidedSettings> askLibraryGuidedSettings(QWidget* parent,
+                                                                            const LibraryGuidedSettings& defaults,
+                                                                            int references,
+                                                                            std::optional<double> wavelength);
 [[nodiscard]] std::optional<core::ClassifierSettings> askClassifierSettings(QWidget* parent,
                                                                             const core::ClassifierSettings& defaults);
 

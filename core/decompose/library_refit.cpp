@@ -45,6 +45,7 @@ std::vector<float> pickPhases(const std::vector<float>& a, std::size_t samples, 
 std::vector<std::size_t> dominantPhases(const LibraryDecomposition& chosen, std::size_t least) {
   const DecompositionResult& c = chosen.result;
   const std::size_t n = c.samples, k = static_cast<std::size_t>(c.phases);
+  if (k == 0) return {};  // no card fitted anywhere: nothing to measure again
   std::vector<std::size_t> wins(k, 0);
   std::vector<double> total(k, 0.0);
   for (std::size_t i = 0; i < n; ++i) {

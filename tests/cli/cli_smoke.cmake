@@ -74,6 +74,14 @@ run(2 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/cu_mo.xy" --max-
 run(2 "${CLI}" decompose "${WORK}/cu_mo.xy" --phases-from "${WORK}/cu.cif" --free nan -o "${WORK}/never.h5")
 file(WRITE "${WORK}/flat.xy" "# q_nm intensity\n20 0\n21 0\n22 0\n23 0\n24 0\n25 0\n26 0\n27 0\n28 0\n29 0\n30 0\n31 0\n32 0\n33 0\n34 0\n35 0\n36 0\n")
 run(1 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/flat.xy")
+# Library-guided decomposition of a 2-theta pattern measured with Mo K-alpha: the card is drawn
+# with the library's own wavelength (it was drawn for Cu K-alpha1 on the 2-theta axis, matched
+# nothing, and the empty result crashed the second stage).
+run(0 "${CLI}" simulate "${WORK}/cu.cif" --wavelength 0.709317 --range 10:60 --points 3000 -o "${WORK}/cu_mo_2theta.xy")
+run(0 "${CLI}" decompose "${WORK}/cu_mo_2theta.xy" --phases-from "${WORK}/cu.cif" --quiet -o "${WORK}/cu_mo_fit.h5")
+if(NOT last_out MATCHES "1 candidate phases, 1 found" OR NOT last_out MATCHES "\ncopper\t1\t1\\.000\t1\\.000\t")
+  message(FATAL_ERROR "the Mo 2-theta pattern was not fitted with its copper card: '${last_out}'")
+endif()
 run(0 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/cu_mo.xy" --json)
 if(NOT last_out MATCHES "^\\[{\"pattern\": \"[^\"]*cu_mo.xy\", \"phases\": \\[{\"phase\": \"copper\", \"intensity_fraction\": 1.0000")
   message(FATAL_ERROR "identify --phases-from --json: '${last_out}'")

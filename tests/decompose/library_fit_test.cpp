@@ -40,6 +40,27 @@ double mapCosine(const std::vector<double>& truth, std::size_t t, std::size_t tk
   return aa > 0 && bb > 0 ? ab / std::sqrt(aa * bb) : 0.0;
 }
 
+// No card explains anything (every card's peaks lie where the library has none): no phase is
+// found, and the second stage, which measures the phases found, has nothing to do. It read
+// past an empty fraction table and crashed (a 2-theta Mo library fitted with cards drawn
+// for Cu K-alpha1 did this from the command line).
+TEST(LibraryFitTest, NoCardFoundIsAnEmptyResultNotACrash) {
+  const SyntheticLibrary& ex = example();
+  PhaseLibrary unrelated;
+  ReferencePhase far;
+  far.name = "far away";
+  far.sticks = {{200.0, 100.0, std::nullopt}, {230.0, 50.0, std::nullopt}};  // Q beyond the library's range
+  unrelated.phases = {far};
+  Axis wide = ex.library.axis;
+  for (double q = wide.values.back() + 1.0; q < 260.0; q += 1.0) wide.values.push_back(q);
+  LibraryFitSettings s;
+  s.threads = 2;
+  ASSERT_TRUE(s.refit);
+  const LibraryDecomposition fit = decomposeWithLibrary(ex.library, renderReferencePatterns(unrelated, wide), s);
+  EXPECT_EQ(fit.result.phases, 0);
+  EXPECT_EQ(fit.result.samples, ex.library.samples);
+}
+
 TEST(LibraryFitTest, FindsTheTrueCardsAmongDecoysWithTheirFractions) {
   const SyntheticLibrary& ex = example();
   const PhaseLibrary phases = exampleReferencePhases(ex);

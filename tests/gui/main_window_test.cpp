@@ -28,6 +28,7 @@
 #include "builtin_formats.h"
 #include "composition_map_view.h"
 #include "decompose/sample_quantities.h"
+#include "example/synthetic_library.h"
 #include "format_hdf5/phase_library_file.h"
 #include "heat_map_view.h"
 #include "io/registry.h"
@@ -71,6 +72,48 @@ void openExampleDecomposed(MainWindow& window) {
 QString readAll(const QString& path) {
   QFile file(path);
   return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+}
+
+// Library-guided decomposition from the GUI: the example's 12 reference phases (4 true, 8
+// look-alike decoys with a 3.5 % larger lattice) fitted to every sample; the four true phases
+// are found by name, the table shows the names and the fit's confidence, and the project
+// keeps them.
+TEST(MainWindowTest, DecomposesWithTheReferencePhases) {
+  MainWindow window(registry());
+  window.show();
+  EXPECT_FALSE(window.decomposeWithReferences({})) << "no library, no reference phases";
+  ASSERT_TRUE(window.openExample());
+  ASSERT_TRUE(settle(window));
+  ASSERT_TRUE(window.document()->referencePhases());
+  ASSERT_TRUE(window.decomposeWithReferences({}));
+  ASSERT_TRUE(settle(window)) << window.logText().toStdString();
+  const auto& d = window.document()->decomposition();
+  ASSERT_TRUE(d) << window.logText().toStdString();
+  const core::SyntheticLibrary example = core::makeSyntheticLibrary(core::SyntheticLibrarySpec{});
+  std::set<std::string> truth, found(d->phase_names.begin(), d->phase_names.end());
+  for (const auto& phase : example.phases) truth.insert(phase.name);
+  EXPECT_EQ(found, truth) << window.logText().toStdString();
+  EXPECT_TRUE(window.logText().contains(QStringLiteral("Fitted the 12 reference phases: 4 found")))
+      << window.logText().toStdString();
+  PhaseTableModel model(window.document());
+  QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+  ASSERT_EQ(model.rowCount(), 4);
+  for (int r = 0; r < 4; ++r) {
+    const QString name = model.data(model.index(r, PhaseTableModel::Phase)).toString();
+    EXPECT_TRUE(truth.count(name.section(QStringLiteral(": "), 1).toStdString())) << name.toStdString();
+    EXPECT_NE(model.data(model.index(r, PhaseTableModel::FitConfidence)).toString(), QStringLiteral("-"));
+    EXPECT_EQ(model.data(model.index(r, PhaseTableModel::MeanWeight)).toString(), QStringLiteral("-"))
+        << "stick cards give no weight fractions";
+  }
+  ASSERT_TRUE(window.grab().save(artefact(QStringLiteral("gui-library-guided.png"))));
+  const QString project = artefact(QStringLiteral("gui-library-guided.h5"));
+  ASSERT_TRUE(window.saveProject(project));
+  ASSERT_TRUE(settle(window));
+  MainWindow again(registry());
+  ASSERT_TRUE(again.openFile(project));
+  ASSERT_TRUE(settle(again));
+  ASSERT_TRUE(again.document()->decomposition());
+  EXPECT_EQ(again.document()->decomposition()->phase_names, d->phase_names);
 }
 
 TEST(MainWindowTest, OpensTheExampleDecomposesSavesAndReopens) {
