@@ -69,6 +69,15 @@ void openExampleDecomposed(MainWindow& window) {
   ASSERT_TRUE(window.document()->decomposition()) << window.logText().toStdString();
 }
 
+// Saves the window's project as the artefact `name` and opens that file in `again`.
+void saveAndReopen(MainWindow& window, const QString& name, MainWindow& again) {
+  const QString project = artefact(name);
+  ASSERT_TRUE(window.saveProject(project));
+  ASSERT_TRUE(settle(window));
+  ASSERT_TRUE(again.openFile(project));
+  ASSERT_TRUE(settle(again));
+}
+
 QString readAll(const QString& path) {
   QFile file(path);
   return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
@@ -106,12 +115,9 @@ TEST(MainWindowTest, DecomposesWithTheReferencePhases) {
         << "stick cards give no weight fractions";
   }
   ASSERT_TRUE(window.grab().save(artefact(QStringLiteral("gui-library-guided.png"))));
-  const QString project = artefact(QStringLiteral("gui-library-guided.h5"));
-  ASSERT_TRUE(window.saveProject(project));
-  ASSERT_TRUE(settle(window));
   MainWindow again(registry());
-  ASSERT_TRUE(again.openFile(project));
-  ASSERT_TRUE(settle(again));
+  saveAndReopen(window, QStringLiteral("gui-library-guided.h5"), again);
+  if (HasFatalFailure()) return;
   ASSERT_TRUE(again.document()->decomposition());
   EXPECT_EQ(again.document()->decomposition()->phase_names, d->phase_names);
 }
@@ -135,12 +141,9 @@ TEST(MainWindowTest, OpensTheExampleDecomposesSavesAndReopens) {
   int total = 0;
   for (int r = 0; r < 4; ++r) total += model.data(model.index(r, PhaseTableModel::Samples)).toInt();
   EXPECT_GE(total, 231);  // every sample holds at least one phase
-  const QString project = artefact(QStringLiteral("gui-example-project.h5"));
-  ASSERT_TRUE(window.saveProject(project));
-  ASSERT_TRUE(settle(window));
   MainWindow again(registry());
-  ASSERT_TRUE(again.openFile(project));
-  ASSERT_TRUE(settle(again));
+  saveAndReopen(window, QStringLiteral("gui-example-project.h5"), again);
+  if (HasFatalFailure()) return;
   ASSERT_TRUE(again.document()->decomposition());
   EXPECT_EQ(again.document()->decomposition()->activations, window.document()->decomposition()->activations);
   EXPECT_TRUE(again.document()->referencePhases());  // the example's reference phases travel with the project
@@ -219,12 +222,9 @@ TEST(MainWindowTest, ExamplePipelineIdentifiesRefinesPreviewsUndoesAndExports) {
   QApplication::processEvents();
   ASSERT_TRUE(window.grab().save(artefact(QStringLiteral("phasewise-main-window.png"))));
   // The project keeps the refinement.
-  const QString project = artefact(QStringLiteral("gui-pipeline-project.h5"));
-  ASSERT_TRUE(window.saveProject(project));
-  ASSERT_TRUE(settle(window));
   MainWindow again(registry());
-  ASSERT_TRUE(again.openFile(project));
-  ASSERT_TRUE(settle(again));
+  saveAndReopen(window, QStringLiteral("gui-pipeline-project.h5"), again);
+  if (HasFatalFailure()) return;
   ASSERT_TRUE(again.document()->refinement());
   EXPECT_EQ(again.document()->refinement()->refined[1].pattern, window.document()->refinement()->refined[1].pattern);
   // The finer settings: amortised refinement of every phase with the entropy loss.
@@ -423,12 +423,9 @@ TEST(ReferencePhasesDialogTest, ReadsACifFolderFiltersByElementsAndKeepsThePhase
   EXPECT_EQ(window.document()->referencePhases()->phases[0].formula, "Fe");
   EXPECT_EQ(window.document()->referencePhases()->phases[1].formula, "Ti O2");
   // Kept in the project.
-  const QString project = artefact(QStringLiteral("reference-phases-project.h5"));
-  ASSERT_TRUE(window.saveProject(project));
-  ASSERT_TRUE(settle(window));
   MainWindow again(registry());
-  ASSERT_TRUE(again.openFile(project));
-  ASSERT_TRUE(settle(again));
+  saveAndReopen(window, QStringLiteral("reference-phases-project.h5"), again);
+  if (HasFatalFailure()) return;
   ASSERT_TRUE(again.document()->referencePhases()) << again.logText().toStdString();
   EXPECT_EQ(again.document()->referencePhases()->size(), 2U);
   // File > Open on a phase library (decided by its content) loads reference phases, not samples.
