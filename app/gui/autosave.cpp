@@ -51,10 +51,13 @@ Autosave::Autosave(ProjectDocument* document, QString folder, QObject* parent)
   });
   periodic_.start();
   connect(&writer_, &QFutureWatcher<QString>::finished, this, &Autosave::writeFinished);
-  connect(document_, &ProjectDocument::runsChanged, this, [this] {
-    dirty_ = true;
-    debounce_.start();
-  });
+  // Runs and the reference phases the user chose are work to keep (saveNow writes only while
+  // the document holds unsaved changes).
+  for (auto signal : {&ProjectDocument::runsChanged, &ProjectDocument::referencePhasesChanged})
+    connect(document_, signal, this, [this] {
+      dirty_ = true;
+      debounce_.start();
+    });
   connect(document_, &ProjectDocument::unsavedChanged, this, [this](bool unsaved) {
     if (unsaved) return;
     // Saved by the user, or a new file opened: nothing of this session is left to recover.
@@ -113,7 +116,8 @@ void Autosave::remove(const OrphanedAutosave& orphan) {
 }
 
 void Autosave::saveNow() {
-  if (!document_->hasLibrary() || !document_->hasUnsavedRuns() || !document_->decomposition()) return;
+  if (!document_->hasLibrary() || !document_->hasUnsavedRuns()) return;
+  if (!document_->decomposition() && !document_->referencePhases()) return;  // nothing beyond the file itself
   if (writing_) {
     again_ = true;
     return;

@@ -30,6 +30,7 @@
 #include "decompose/sample_quantities.h"
 #include "example/synthetic_library.h"
 #include "format_hdf5/phase_library_file.h"
+#include "format_hdf5/project_file.h"
 #include "heat_map_view.h"
 #include "io/registry.h"
 #include "job_controller.h"
@@ -512,6 +513,32 @@ TEST(AutosaveTest, RunsAreAutosavedUntilTheProjectIsSaved) {
   ASSERT_TRUE(settle(window));
   EXPECT_FALSE(window.document()->hasUnsavedRuns());
   EXPECT_FALSE(QFile::exists(window.autosave()->projectPath()));
+}
+
+// Reference phases chosen before any run are work too: autosaved, and recovered by the next
+// session (they were lost: the autosave followed runs only).
+TEST(AutosaveTest, ChosenReferencePhasesAreAutosavedBeforeAnyRun) {
+  qputenv("PHASEWISE_AUTOSAVE_DIR", emptyFolder(QStringLiteral("autosave-phases")).toUtf8());
+  MainWindow window(registry());
+  ASSERT_TRUE(window.openExample());
+  ASSERT_TRUE(settle(window));
+  ASSERT_FALSE(window.document()->decomposition());
+  core::PhaseLibrary chosen = *window.document()->referencePhases();
+  chosen.phases.resize(3);
+  // What File > Reference phases... does on OK.
+  window.document()->setReferencePhases(chosen, QStringLiteral("3 chosen"));
+  window.document()->markUnsaved();
+  QElapsedTimer timer;
+  timer.start();
+  while (!QFile::exists(window.autosave()->projectPath()) && timer.elapsed() < 30000) {
+    QApplication::processEvents();
+    window.autosave()->waitForIdle();
+    QThread::msleep(20);
+  }
+  ASSERT_TRUE(QFile::exists(window.autosave()->projectPath())) << window.logText().toStdString();
+  const plugins::Project saved = plugins::readProject(window.autosave()->projectPath().toStdString());
+  ASSERT_TRUE(saved.phases);
+  EXPECT_EQ(saved.phases->size(), 3U);
 }
 
 TEST(AutosaveTest, ClosingWithUnsavedRunsAsksFirst) {
