@@ -177,8 +177,14 @@ double LibraryFitter::cosineTo(const float* w, int phase) const {
   return norm > 0 ? std::max(0.0, bestShift(w, phase).score) / norm : 0.0;
 }
 
+std::vector<double> LibraryFitter::screen(const float* y) const {
+  std::vector<double> scores(phases_);
+  for (std::size_t p = 0; p < phases_; ++p) scores[p] = bestShift(y, static_cast<int>(p)).score;
+  return scores;
+}
+
 SampleFit LibraryFitter::fit(const float* y, int limit, const std::vector<double>& bonus,
-                             const std::vector<char>& allowed) const {
+                             const std::vector<char>& allowed, const std::vector<double>* screening) const {
   SampleFit fit;
   fit.norm = dot(y, y, points_);
   if (!(fit.norm > 0) || limit < 1) return fit;
@@ -187,7 +193,8 @@ SampleFit LibraryFitter::fit(const float* y, int limit, const std::vector<double
   std::vector<float> r(y, y + points_);
   std::vector<std::pair<double, std::size_t>> screened;
   for (std::size_t p = 0; p < phases_; ++p)
-    if (allowed.empty() || allowed[p]) screened.emplace_back(bestShift(y, static_cast<int>(p)).score, p);
+    if (allowed.empty() || allowed[p])
+      screened.emplace_back(screening ? (*screening)[p] : bestShift(y, static_cast<int>(p)).score, p);
   std::sort(screened.rbegin(), screened.rend());
   const std::size_t keep =
       std::min(screened.size(), std::max<std::size_t>(kScreened, 4 * static_cast<std::size_t>(limit)));
@@ -256,7 +263,8 @@ namespace {
 std::vector<SampleFit> fitAll(const LibraryFitter& fitter, const std::vector<float>& y, std::size_t n,
                               const std::vector<int>& limits, const std::vector<std::vector<std::size_t>>& neighbours,
                               const std::vector<SampleFit>* previous, std::size_t phases,
-                              const std::vector<char>& allowed, const LibraryFitSettings& s, unsigned threads) {
+                              const std::vector<char>& allowed, const std::vector<std::vector<double>>& screening,
+                              const LibraryFitSettings& s, unsigned threads) {
   std::vector<SampleFit> fits(n);
   const std::size_t m = fitter.points();
   parallelFor(n, threads, [&](std::size_t begin, std::size_t end, unsigned) {
@@ -268,7 +276,7 @@ std::vector<SampleFit> fitAll(const LibraryFitter& fitter, const std::vector<flo
           for (const PhaseInSample& p : (*previous)[j].phases)
             bonus[static_cast<std::size_t>(p.phase)] += s.neighbour_bonus / static_cast<double>(neighbours[i].size());
       }
-      fits[i] = fitter.fit(y.data() + i * m, limits[i], bonus, allowed);
+      fits[i] = fitter.fit(y.data() + i * m, limits[i], bonus, allowed, &screening[i]);
     }
   });
   return fits;
@@ -503,8 +511,14 @@ FirstStage fitRounds(const LibraryFitter& fitter, const std::vector<float>& y, c
                      std::vector<char>& allowed, const LibraryFitSettings& s, unsigned threads,
                      const ProgressCallback& progress) {
   const std::size_t n = limits.size();
+  // Which candidates each sample tries depends on the sample alone: screened once, not per round.
+  std::vector<std::vector<double>> screening(n);
+  const std::size_t m = fitter.points();
+  parallelFor(n, threads, [&](std::size_t begin, std::size_t end, unsigned) {
+    for (std::size_t i = begin; i < end; ++i) screening[i] = fitter.screen(y.data() + i * m);
+  });
   FirstStage stage;
-  stage.fits = fitAll(fitter, y, n, limits, neighbours, nullptr, phases, allowed, s, threads);
+  stage.fits = fitAll(fitter, y, n, limits, neighbours, nullptr, phases, allowed, screening, s, threads);
   stage.history.push_back(totalResidual(stage.fits));
   std::vector<std::vector<double>> similarity(phases, std::vector<double>(phases, -1.0));
   for (; stage.rounds < s.max_rounds; ++stage.rounds) {
@@ -512,8 +526,8 @@ FirstStage fitRounds(const LibraryFitter& fitter, const std::vector<float>& y, c
     const std::vector<char> before = allowed;
     suppressTwins(fitter, y, stage.fits, s, threads, similarity, allowed);
     if (!s.connectivity && allowed == before) break;
-    std::vector<SampleFit> next =
-        fitAll(fitter, y, n, limits, neighbours, s.connectivity ? &stage.fits : nullptr, phases, allowed, s, threads);
+    std::vector<SampleFit> next = fitAll(fitter, y, n, limits, neighbours, s.connectivity ? &stage.fits : nullptr,
+                                         phases, allowed, screening, s, threads);
     stage.changed = 0;
     for (std::size_t i = 0; i < n; ++i) stage.changed += !samePhases(next[i], stage.fits[i]);
     stage.fits = std::move(next);

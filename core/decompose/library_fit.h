@@ -67,9 +67,14 @@ class LibraryFitter {
   // log_q: the grid (Q, increasing, uniform in log Q); references on any axis.
   LibraryFitter(const ReferencePatterns& references, const Axis& log_q, const LibraryFitSettings& settings);
   // y: one pattern on the grid. `bonus`: per reference phase, empty for none; `allowed`: per
-  // reference phase, empty for all.
+  // reference phase, empty for all; `screening`: screen(y) when the caller kept it (the
+  // rounds of a library fit refit the same samples), else computed here.
   [[nodiscard]] SampleFit fit(const float* y, int limit, const std::vector<double>& bonus = {},
-                              const std::vector<char>& allowed = {}) const;
+                              const std::vector<char>& allowed = {},
+                              const std::vector<double>* screening = nullptr) const;
+  // Per reference phase: how well it correlates with y itself (the best over widths and the
+  // strain range), which decides the candidates a sample's fit tries.
+  [[nodiscard]] std::vector<double> screen(const float* y) const;
   // |residual|^2 of `fit` with its phase `which` replaced by reference `phase` (its best width
   // and shift against what the others leave), re-fitted.
   [[nodiscard]] double residualWith(const float* y, const SampleFit& fit, std::size_t which, int phase) const;
