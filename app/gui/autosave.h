@@ -1,9 +1,10 @@
 #pragma once
 // Nothing lost on a crash: the open project's current run (and the reference phases chosen)
 // is written, as an ordinary Phasewise project, to the user's data folder after every run or
-// choice of reference phases and every few minutes while there are unsaved changes. Each session holds a lock file
-// beside its autosave; a session that ends normally removes both, so an autosave whose lock is stale (its process died:
-// a crash, kill -9, a power cut) is what the next start offers to recover.
+// choice of reference phases and every few minutes while there are unsaved changes. Each
+// session holds a lock file beside its autosave; a session that ends normally removes both,
+// so an autosave whose lock is stale (its process died: a crash, kill -9, a power cut) is
+// what the next start offers to recover.
 //
 // Writes run off the GUI thread on a snapshot of the document and are atomic (the project
 // writer's temporary-and-rename), so a kill during a write leaves the previous autosave.
