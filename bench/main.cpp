@@ -16,7 +16,8 @@ constexpr const char* kUsage =
        phasewise-bench simulate [--cif-dir ../shared/data/cif] [--repeats 20]
                                 [--per-structure 100] [--points 4000] [--threads 0]
        phasewise-bench decompose [--data ../shared/data] [--bicuv-phases 13]
-                                 [--samples 5000] [--points 4000] [--large-phases 12] [--skip-large]
+                                 [--samples 5000] [--points 4000] [--large-phases 12] [--large-cards 50]
+                                 [--skip-large]
        phasewise-bench refine [--data ../shared/data] [--per-phase 100] [--epochs 8]
                               [--candidates 2000] [--steps 40] [--lambda 10] [--lambda-additive 1]
                               [--epochs-refiner 10] [--candidate-share 0.5] [--skip-synthetic]
@@ -56,7 +57,8 @@ int runBench(const cli::CommandContext& context) {
                                   "strain-cost",
                                   "min-gain",
                                   "max-phases",
-                                  "radiation"},
+                                  "radiation",
+                                  "large-cards"},
                                  {"help", "keep", "skip-large", "skip-synthetic", "skip-pytorch"});
   static const std::map<std::string, Bench> benches = {
       {"io", cli::runBenchIo},         {"simulate", cli::runBenchSimulate}, {"decompose", cli::runBenchDecompose},
