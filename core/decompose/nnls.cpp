@@ -4,14 +4,30 @@
 
 namespace phasewise::core {
 namespace {
-// Solves the unconstrained system on the passive set P by Cholesky (with a tiny ridge).
-bool solvePassive(const std::vector<double>& g, const std::vector<double>& c, int n, const std::vector<char>& passive,
-                  std::vector<double>& z) {
+// Scratch reused across calls on the same thread: the decompositions call this millions of
+// times for systems of a handful of columns, where allocating dominated.
+struct Scratch {
   std::vector<int> idx;
+  std::vector<double> l, b, z;
+  std::vector<char> passive;
+};
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
+// Solves the unconstrained system on the passive set P by Cholesky (with a tiny ridge).
+bool solvePassive(const double* g, const double* c, int n, const std::vector<char>& passive, std::vector<double>& z,
+                  Scratch& w) {
+  std::vector<int>& idx = w.idx;
+  idx.clear();
   for (int i = 0; i < n; ++i)
     if (passive[static_cast<std::size_t>(i)]) idx.push_back(i);
   const int p = static_cast<int>(idx.size());
-  std::vector<double> l(static_cast<std::size_t>(p * p), 0.0), b(static_cast<std::size_t>(p));
+  std::vector<double>& l = w.l;
+  std::vector<double>& b = w.b;
+  l.assign(static_cast<std::size_t>(p * p), 0.0);
+  b.assign(static_cast<std::size_t>(p), 0.0);
   double scale = 0;
   for (int i = 0; i < p; ++i) scale = std::max(scale, g[static_cast<std::size_t>(idx[i] * n + idx[i])]);
   for (int i = 0; i < p; ++i) {
@@ -43,28 +59,31 @@ bool solvePassive(const std::vector<double>& g, const std::vector<double>& c, in
 }
 }  // namespace
 
-std::vector<double> nnlsGram(const std::vector<double>& g, const std::vector<double>& c, int n) {
-  std::vector<double> a(static_cast<std::size_t>(n), 0.0), z;
-  std::vector<char> passive(static_cast<std::size_t>(n), 0);
+void nnlsGram(const double* g, const double* c, int n, std::vector<double>& a) {
+  Scratch& w = scratch();
+  std::vector<double>& z = w.z;
+  std::vector<char>& passive = w.passive;
+  a.assign(static_cast<std::size_t>(n), 0.0);
+  passive.assign(static_cast<std::size_t>(n), 0);
   for (int outer = 0; outer < 3 * n + 3; ++outer) {
     // Gradient of the objective's negative half: w = c - G a.
     int best = -1;
     double best_w = 1e-14;
     for (int i = 0; i < n; ++i) {
       if (passive[static_cast<std::size_t>(i)]) continue;
-      double w = c[static_cast<std::size_t>(i)];
-      for (int j = 0; j < n; ++j) w -= g[static_cast<std::size_t>(i * n + j)] * a[static_cast<std::size_t>(j)];
-      if (w > best_w * (1.0 + std::abs(c[static_cast<std::size_t>(i)]))) {
-        best_w = w;
+      double gradient = c[static_cast<std::size_t>(i)];
+      for (int j = 0; j < n; ++j) gradient -= g[static_cast<std::size_t>(i * n + j)] * a[static_cast<std::size_t>(j)];
+      if (gradient > best_w * (1.0 + std::abs(c[static_cast<std::size_t>(i)]))) {
+        best_w = gradient;
         best = i;
       }
     }
     if (best < 0) break;
     passive[static_cast<std::size_t>(best)] = 1;
     for (int inner = 0; inner < 3 * n + 3; ++inner) {
-      if (!solvePassive(g, c, n, passive, z)) {
+      if (!solvePassive(g, c, n, passive, z, w)) {
         passive[static_cast<std::size_t>(best)] = 0;
-        return a;
+        return;
       }
       bool feasible = true;
       for (int i = 0; i < n; ++i)
@@ -87,6 +106,11 @@ std::vector<double> nnlsGram(const std::vector<double>& g, const std::vector<dou
       }
     }
   }
+}
+
+std::vector<double> nnlsGram(const std::vector<double>& g, const std::vector<double>& c, int n) {
+  std::vector<double> a;
+  nnlsGram(g.data(), c.data(), n, a);
   return a;
 }
 

@@ -8,5 +8,8 @@ namespace phasewise::core {
 
 // g: n x n symmetric positive semi-definite (row-major), c: n. Returns a >= 0.
 [[nodiscard]] std::vector<double> nnlsGram(const std::vector<double>& g, const std::vector<double>& c, int n);
+// The same into `a` (resized to n), from raw arrays: no allocation once `a` and the thread's
+// scratch have grown (the decompositions' inner loops).
+void nnlsGram(const double* g, const double* c, int n, std::vector<double>& a);
 
 }  // namespace phasewise::core

@@ -10,12 +10,20 @@ void shiftPattern(const float* w, std::size_t points, double d, float* out) {
   // w(m - d): the integer and fractional parts of -d are the same for every m.
   const auto i0 = static_cast<std::ptrdiff_t>(std::floor(-d));
   const float t = static_cast<float>(-d - static_cast<double>(i0));
-  for (std::ptrdiff_t m = 0; m < m_points; ++m) {
+  const float u = 1.0F - t;
+  // Where both neighbours w[m + i0] and w[m + i0 + 1] exist the loop has no branches (it
+  // vectorises); the edges, where one or both fall outside the pattern, read zero there.
+  const std::ptrdiff_t inner_begin = std::clamp<std::ptrdiff_t>(-i0, 0, m_points);
+  const std::ptrdiff_t inner_end = std::clamp<std::ptrdiff_t>(m_points - 1 - i0, inner_begin, m_points);
+  auto edge = [&](std::ptrdiff_t m) {
     const std::ptrdiff_t i = m + i0;
     const float lo = (i >= 0 && i < m_points) ? w[i] : 0.0F;
     const float hi = (i + 1 >= 0 && i + 1 < m_points) ? w[i + 1] : 0.0F;
-    out[m] = (1.0F - t) * lo + t * hi;
-  }
+    out[m] = u * lo + t * hi;
+  };
+  for (std::ptrdiff_t m = 0; m < inner_begin; ++m) edge(m);
+  for (std::ptrdiff_t m = inner_begin; m < inner_end; ++m) out[m] = u * w[m + i0] + t * w[m + i0 + 1];
+  for (std::ptrdiff_t m = inner_end; m < m_points; ++m) edge(m);
 }
 
 void broadenPattern(const float* w, std::size_t points, double sigma, float* out) {

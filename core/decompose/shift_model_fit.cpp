@@ -97,16 +97,20 @@ struct GramSystem {
   // Fills `coef` (the subset's coefficients, then the background's) and returns the residual |y - fit|^2.
   double solve(const std::vector<int>& chosen, std::vector<double>& coef) const {
     const int q = static_cast<int>(chosen.size()) + (background ? 1 : 0);
-    std::vector<int> idx = chosen;
+    // Reused buffers: every sample solves dozens of these small systems per iteration.
+    thread_local std::vector<int> idx;
+    thread_local std::vector<double> g2, c2;
+    idx.assign(chosen.begin(), chosen.end());
     if (background) idx.push_back(k);
-    std::vector<double> g2(static_cast<std::size_t>(q * q)), c2(static_cast<std::size_t>(q));
+    g2.resize(static_cast<std::size_t>(q * q));
+    c2.resize(static_cast<std::size_t>(q));
     for (int i = 0; i < q; ++i) {
       c2[static_cast<std::size_t>(i)] = rhs[static_cast<std::size_t>(idx[static_cast<std::size_t>(i)])];
       for (int j = 0; j < q; ++j)
         g2[static_cast<std::size_t>(i * q + j)] =
             gram[static_cast<std::size_t>(idx[static_cast<std::size_t>(i)] * cols + idx[static_cast<std::size_t>(j)])];
     }
-    coef = nnlsGram(g2, c2, q);
+    nnlsGram(g2.data(), c2.data(), q, coef);
     double res = yy;
     for (int i = 0; i < q; ++i) {
       res -= 2 * coef[static_cast<std::size_t>(i)] * c2[static_cast<std::size_t>(i)];
@@ -358,12 +362,12 @@ void ShiftModelFit::chooseActivations(std::size_t s, const float* shifted) {
       for (int p = 0; p < k; ++p)
         if (r.a[s * ku + static_cast<std::size_t>(p)] > 0) candidate[static_cast<std::size_t>(p)] = 1;
     }
+    std::vector<double> coef;
     for (const auto& set : subsets[static_cast<std::size_t>(limit)]) {
       bool ok = true;
       for (int p : set)
         ok = ok && allowed[s * ku + static_cast<std::size_t>(p)] && candidate[static_cast<std::size_t>(p)];
       if (!ok) continue;
-      std::vector<double> coef;
       const double cost = system.solve(set, coef) + o.subset_penalty * yy * static_cast<double>(set.size());
       if (cost < best_cost) {
         best_cost = cost;
