@@ -164,6 +164,52 @@ JobWork libraryGuidedJob(ProjectDocument* document, const core::LibraryFitSettin
   };
 }
 
+namespace {
+// "In2O3 59 wt %, ZnO 41 wt %; 22.4 % of the diffracted intensity unexplained, peaks at ...".
+QString describeIdentification(const core::PatternIdentification& id, bool two_theta) {
+  QStringList phases;
+  for (const core::IdentifiedPhase& p : id.phases)
+    phases << (p.weight_fraction ? QObject::tr("%1 %2 wt %")
+                                       .arg(QString::fromStdString(p.name))
+                                       .arg(100.0 * *p.weight_fraction, 0, 'f', 0)
+                                 : QObject::tr("%1 %2 % of the intensity")
+                                       .arg(QString::fromStdString(p.name))
+                                       .arg(100.0 * p.intensity_fraction, 0, 'f', 0));
+  QString text = phases.isEmpty() ? QObject::tr("no reference phase found") : phases.join(QStringLiteral(", "));
+  text += QObject::tr("; %1 % of the diffracted intensity unexplained").arg(100.0 * id.unexplained_share, 0, 'f', 1);
+  QStringList peaks;
+  for (const core::UnexplainedPeak& u : id.unexplained_peaks)
+    peaks << (two_theta && u.two_theta ? QStringLiteral("%1\u00B0").arg(*u.two_theta, 0, 'f', 2)
+                                       : QStringLiteral("Q %1").arg(u.q_nm, 0, 'f', 2));
+  if (!peaks.isEmpty())
+    text += QObject::tr(", peaks at %1%2")
+                .arg(two_theta ? QStringLiteral("2\u03B8 ") : QString(), peaks.join(QStringLiteral(", ")));
+  return text;
+}
+}  // namespace
+
+JobWork identifyPatternJob(ProjectDocument* document, const core::PhaseIdentificationSettings& settings,
+                           const std::string& radiation) {
+  if (!document->referencePhases() || document->referencePhases()->size() == 0)
+    throw core::Error("load reference phases first (File > Reference phases...)");
+  if (document->library().samples != 1) throw core::Error("the single-pattern analysis takes a library of one pattern");
+  auto library = std::make_shared<core::Library>(document->library());
+  auto phases = std::make_shared<core::PhaseLibrary>(*document->referencePhases());
+  return [document, settings, library, phases, radiation](const core::ProgressCallback& progress) -> JobResult {
+    core::reportProgress(progress, 0.0, "drawing the reference phases");
+    const core::ReferencePatterns references = core::renderReferencesFor(*phases, library->axis, radiation);
+    core::reportProgress(progress, 0.5, "fitting the pattern");
+    const core::PatternIdentification id =
+        core::identifyPhases(library->axis, library->pattern(0), references, settings);
+    auto result =
+        std::make_shared<core::DecompositionResult>(core::asDecomposition(id, library->axis, library->pattern(0)));
+    const QString message = QObject::tr("Every phase in the pattern, against the %1 reference phases: %2.")
+                                .arg(phases->size())
+                                .arg(describeIdentification(id, library->axis.spec.kind == core::AxisKind::TwoTheta));
+    return {onDocument(document, [result](ProjectDocument& d) { d.setDecomposition(std::move(*result)); }), message};
+  };
+}
+
 core::DecompositionSettings withKeptPhases(const ProjectDocument& document, core::DecompositionSettings settings,
                                            bool freeze) {
   const auto& d = document.decomposition();

@@ -8,6 +8,7 @@
 
 #include "decompose/decomposition.h"
 #include "decompose/library_fit.h"
+#include "decompose/phase_identification.h"
 #include "job_controller.h"
 #include "learn/classifier.h"
 #include "learn/refiner.h"
@@ -36,6 +37,11 @@ JobWork libraryGuidedJob(ProjectDocument* document, const core::LibraryFitSettin
                          const std::string& radiation);
 // Human in the loop: the settings with the document's kept phases as the first starting
 // patterns (frozen when `freeze`), taken from the current decomposition.
+// Every phase in a library of one pattern (decompose/phase_identification.h): the reference
+// phases fitted to it, what they leave reported as the unexplained share and peaks; shown as a
+// one-sample decomposition.
+JobWork identifyPatternJob(ProjectDocument* document, const core::PhaseIdentificationSettings& settings,
+                           const std::string& radiation);
 core::DecompositionSettings withKeptPhases(const ProjectDocument& document, core::DecompositionSettings settings,
                                            bool freeze);
 // Trains on the document's reference phases.

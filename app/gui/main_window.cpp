@@ -208,6 +208,9 @@ void MainWindow::createAnalysisMenu() {
       analysis->addAction(tr("Decompose with &reference phases..."), QKeySequence(tr("Ctrl+Shift+D")), this, [this] {
         const auto& phases = document_->referencePhases();
         LibraryGuidedSettings defaults;
+        // One pattern: the single-pattern analysis, whose lattice range is narrower (powders).
+        if (document_->library().samples == 1)
+          defaults.fit.max_strain = core::PhaseIdentificationSettings{}.fit.max_strain;
         defaults.radiation = QSettings().value(QStringLiteral("decompose/radiation")).toString().toStdString();
         if (const auto s = askLibraryGuidedSettings(this, defaults, phases ? static_cast<int>(phases->size()) : 0,
                                                     document_->library().axis.wavelength_angstrom))
@@ -337,6 +340,12 @@ bool MainWindow::decomposeWithReferences(const LibraryGuidedSettings& settings) 
   const auto& phases = document_->referencePhases();
   if (!document_->hasLibrary() || !phases || phases->size() == 0) return false;
   QSettings().setValue(QStringLiteral("decompose/radiation"), QString::fromStdString(settings.radiation));
+  if (document_->library().samples == 1) {
+    core::PhaseIdentificationSettings one;
+    one.fit.max_strain = settings.fit.max_strain;
+    return startJob(tr("Identifying every phase in the pattern"),
+                    [this, one, settings] { return identifyPatternJob(document_, one, settings.radiation); });
+  }
   return startJob(tr("Fitting the %1 reference phases").arg(phases->size()),
                   [this, settings] { return libraryGuidedJob(document_, settings.fit, settings.radiation); });
 }

@@ -11,8 +11,8 @@
 namespace phasewise::core {
 namespace {
 // The pattern on a log-Q grid over its own range (the decomposition's toLogQ, Q in nm^-1),
-// scaled to a maximum of 1.
-std::pair<Axis, std::vector<float>> onLogQ(const Axis& axis, const float* pattern, std::size_t wanted) {
+// scaled to a maximum of 1 (`top`: the maximum it had).
+std::pair<Axis, std::vector<float>> onLogQ(const Axis& axis, const float* pattern, std::size_t wanted, float& top) {
   Library one;
   one.axis = convertAxis(axis, {AxisKind::Q, AxisUnit::InverseNanometre});
   one.samples = 1;
@@ -24,7 +24,7 @@ std::pair<Axis, std::vector<float>> onLogQ(const Axis& axis, const float* patter
   if (one.axis.values.size() < 16) throw Error("phase identification needs a pattern of at least 16 points");
   LogQLibrary log = toLogQ(one, std::max<std::size_t>(16, std::min(wanted, one.axis.values.size())));
   std::vector<float>& on = log.library.intensities;
-  float top = 0;
+  top = 0;
   for (float v : on) top = std::max(top, v);
   if (!(top > 0)) throw Error("the pattern holds no intensity");
   for (float& v : on) v = std::max(0.0F, v / top);
@@ -35,7 +35,8 @@ std::pair<Axis, std::vector<float>> onLogQ(const Axis& axis, const float* patter
 PatternIdentification identifyPhases(const Axis& axis, const float* pattern, const ReferencePatterns& references,
                                      const PhaseIdentificationSettings& s) {
   if (s.max_phases < 1) throw Error("identify at least one phase per pattern");
-  const auto [log, y] = onLogQ(axis, pattern, s.log_points);
+  float top = 0;
+  const auto [log, y] = onLogQ(axis, pattern, s.log_points, top);
   const std::size_t m = log.values.size();
   const LibraryFitter fitter(references, log, s.fit);
   const SampleFit fit = fitter.fit(y.data(), s.max_phases);
@@ -46,8 +47,10 @@ PatternIdentification identifyPhases(const Axis& axis, const float* pattern, con
   std::vector<double> intensity, scale;
   bool all_structures = !fit.phases.empty();
   const std::size_t variants = references.variants();
+  std::vector<float> contributions;
   for (const PhaseInSample& p : fit.phases) {
     fitter.contribution(p, part.data());
+    for (float v : part) contributions.push_back(v * top);
     double area = 0;
     for (std::size_t j = 0; j < m; ++j) {
       model[j] += part[j];
@@ -74,9 +77,20 @@ PatternIdentification identifyPhases(const Axis& axis, const float* pattern, con
     out.phases[i].intensity_fraction = explained > 0 ? intensity[i] / explained : 0.0;
     if (all_structures && weights > 0) out.phases[i].weight_fraction = scale[i] / weights;
   }
-  std::sort(out.phases.begin(), out.phases.end(), [](const IdentifiedPhase& a, const IdentifiedPhase& b) {
-    return a.intensity_fraction > b.intensity_fraction;
+  std::vector<std::size_t> order(out.phases.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return out.phases[a].intensity_fraction > out.phases[b].intensity_fraction;
   });
+  std::vector<IdentifiedPhase> sorted;
+  out.grid = log;
+  for (std::size_t i : order) {
+    sorted.push_back(out.phases[i]);
+    out.contributions.insert(out.contributions.end(), contributions.begin() + static_cast<std::ptrdiff_t>(i * m),
+                             contributions.begin() + static_cast<std::ptrdiff_t>((i + 1) * m));
+  }
+  out.phases = std::move(sorted);
+  for (float v : background) out.background.push_back(v * top);
   // What is left: the prominent peaks of the positive residual, and their share of the
   // diffracted intensity (data above the background).
   std::vector<float> left(m);
@@ -111,6 +125,54 @@ PatternIdentification identifyPhases(const Axis& axis, const float* pattern, con
   }
   out.unexplained_share = diffracted > 0 ? std::min(1.0, unexplained / diffracted) : 0.0;
   return out;
+}
+
+DecompositionResult asDecomposition(const PatternIdentification& id, const Axis& axis, const float* pattern) {
+  const std::size_t k = id.phases.size(), m = axis.values.size(), lp = id.grid.values.size();
+  if (id.contributions.size() != k * lp || id.background.size() != lp)
+    throw Error("the identification carries no fit to show");
+  DecompositionResult r;
+  r.samples = 1;
+  r.phases = static_cast<int>(k);
+  r.axis = axis;
+  r.log_axis = id.grid;
+  const LinearResampler to_own(id.grid.values, convertAxis(axis, id.grid.spec).values);
+  r.per_phase.assign(k * m, 0.0F);
+  r.bases.assign(k * m, 0.0F);
+  r.bases_log.assign(k * lp, 0.0F);
+  r.reconstruction.assign(m, 0.0F);
+  std::vector<float> back(m);
+  to_own.apply(id.background.data(), back.data());
+  for (std::size_t j = 0; j < m; ++j) r.reconstruction[j] = back[j];
+  const bool weights = k > 0 && std::all_of(id.phases.begin(), id.phases.end(),
+                                            [](const IdentifiedPhase& p) { return p.weight_fraction.has_value(); });
+  for (std::size_t i = 0; i < k; ++i) {
+    const IdentifiedPhase& p = id.phases[i];
+    float* part = &r.per_phase[i * m];
+    to_own.apply(&id.contributions[i * lp], part);
+    const float top = *std::max_element(part, part + m);
+    const float* on_grid = &id.contributions[i * lp];
+    const float grid_top = *std::max_element(on_grid, on_grid + lp);
+    for (std::size_t j = 0; j < m; ++j) {
+      r.reconstruction[j] += part[j];
+      r.bases[i * m + j] = top > 0 ? part[j] / top : 0.0F;
+    }
+    for (std::size_t j = 0; j < lp; ++j) r.bases_log[i * lp + j] = grid_top > 0 ? on_grid[j] / grid_top : 0.0F;
+    r.activations.push_back(top);
+    r.fractions.push_back(static_cast<float>(p.intensity_fraction));
+    r.shifts.push_back(static_cast<float>(1.0 / p.lattice_scale));  // Q x s <=> lattice x 1/s
+    r.confidence.push_back(static_cast<float>(p.confidence));
+    r.phase_names.push_back(p.name);
+    if (weights) r.weight_fractions.push_back(static_cast<float>(*p.weight_fraction));
+  }
+  r.background.assign(m, 0.0F);  // the background is the sample's own, inside the reconstruction
+  r.background_activation.assign(1, 0.0F);
+  double residual = 0;
+  for (std::size_t j = 0; j < m; ++j) residual += std::abs(pattern[j] - r.reconstruction[j]);
+  r.sample_loss.assign(1, static_cast<float>(residual));
+  r.iterations = 1;
+  r.converged = true;
+  return r;
 }
 
 }  // namespace phasewise::core

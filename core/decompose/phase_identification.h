@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "decompose/decomposition.h"
 #include "decompose/library_fit.h"
 #include "model/axis.h"
 #include "model/reference_patterns.h"
@@ -45,11 +46,22 @@ struct PatternIdentification {
   std::vector<IdentifiedPhase> phases;  // by intensity fraction, largest first
   double unexplained_share = 0;         // of the diffracted intensity (background excluded)
   std::vector<UnexplainedPeak> unexplained_peaks;
+  // The fit itself, for display: on its log-Q grid (Q in nm^-1), in the pattern's units,
+  // each phase's contribution (phases x grid, in the order of `phases`) and the background.
+  Axis grid;
+  std::vector<float> contributions, background;
 };
 
 // pattern: values on `axis` (2-theta needs the axis' wavelength).
 [[nodiscard]] PatternIdentification identifyPhases(const Axis& axis, const float* pattern,
                                                    const ReferencePatterns& references,
                                                    const PhaseIdentificationSettings& settings = {});
+
+// The identification as a one-sample decomposition on the pattern's own axis, so that the
+// views made for decompositions show it: each phase's contribution, the model (phases plus
+// background), names, confidences, lattice scales and weight fractions. Its fractions are the
+// identification's intensity fractions (of the intensity the phases explain).
+[[nodiscard]] DecompositionResult asDecomposition(const PatternIdentification& identification, const Axis& axis,
+                                                  const float* pattern);
 
 }  // namespace phasewise::core

@@ -113,6 +113,32 @@ TEST(PhaseIdentificationTest, WeightFractionsFollowHillHoward) {
     EXPECT_NEAR(*p.weight_fraction, p.name == "Cu" ? expected_cu : 1.0 - expected_cu, 0.03) << p.name;
   }
   EXPECT_LT(r.unexplained_share, 0.05);
+  // Shown as a one-sample decomposition on the pattern's own axis: the contributions add up
+  // to the model, which is the mixture; each phase's part is its own pattern.
+  const DecompositionResult d = asDecomposition(r, axis, mixture.data());
+  ASSERT_EQ(d.phases, 2);
+  ASSERT_EQ(d.per_phase.size(), 2 * axis.values.size());
+  double misfit = 0, total = 0;
+  for (std::size_t j = 0; j < axis.values.size(); ++j) {
+    misfit += std::abs(d.reconstruction[j] - mixture[j]);
+    total += mixture[j];
+  }
+  EXPECT_LT(misfit / total, 0.05);
+  for (int p = 0; p < 2; ++p) {
+    EXPECT_EQ(d.phase_names[static_cast<std::size_t>(p)], r.phases[static_cast<std::size_t>(p)].name);
+    EXPECT_FLOAT_EQ(d.weight_fractions[static_cast<std::size_t>(p)],
+                    static_cast<float>(*r.phases[static_cast<std::size_t>(p)].weight_fraction));
+    EXPECT_FLOAT_EQ(d.fraction(0, p), static_cast<float>(r.phases[static_cast<std::size_t>(p)].intensity_fraction));
+    const std::size_t card = r.phases[static_cast<std::size_t>(p)].name == "Cu" ? 0 : 1;
+    double ab = 0, aa = 0, bb = 0;
+    for (std::size_t j = 0; j < axis.values.size(); ++j) {
+      const double a = d.per_phase[static_cast<std::size_t>(p) * axis.values.size() + j], b = refs.pattern(card, 0)[j];
+      ab += a * b;
+      aa += a * a;
+      bb += b * b;
+    }
+    EXPECT_GT(ab / std::sqrt(aa * bb), 0.99) << r.phases[static_cast<std::size_t>(p)].name;
+  }
 }
 
 }  // namespace

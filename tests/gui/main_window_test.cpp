@@ -21,6 +21,7 @@
 #include <QTimer>
 #include <QTreeWidget>
 
+#include <map>
 #include <set>
 
 #include "analysis_jobs.h"
@@ -37,6 +38,7 @@
 #include "main_window.h"
 #include "pattern_view.h"
 #include "phase_maps_view.h"
+#include "phase_sources/phase_sources.h"
 #include "phase_table_model.h"
 #include "phases_panel.h"
 #include "project_document.h"
@@ -596,6 +598,38 @@ TEST(AutosaveTest, AKilledSessionIsRecoveredOnTheNextStart) {
   EXPECT_TRUE(window.logText().contains(QStringLiteral("Recovered"))) << window.logText().toStdString();
   EXPECT_TRUE(window.recoverableAutosaves().empty()) << "the recovered autosave is gone";
   EXPECT_FALSE(QFile::exists(orphans.front().project));
+}
+
+// A library of one measured pattern with reference phases: the single-pattern analysis (every
+// phase with its weight fraction, what is left unexplained), shown as a one-sample
+// decomposition. ZnO 40 wt % + In2O3 60 wt % (the file name), both among the 45 CIFs.
+TEST(MainWindowRealDataTest, EveryPhaseInOneMeasuredPattern) {
+  PHASEWISE_REQUIRE_DATA("dara-powder/precursor_mixture");
+  PHASEWISE_REQUIRE_DATA("cif");
+  MainWindow window(registry());
+  window.show();
+  const auto scan = test::sharedDataDir() / "dara-powder/precursor_mixture/ZnO_0p4006-In2O3_0p6008--8min.xrdml";
+  ASSERT_TRUE(window.openFile(QString::fromStdString(scan.string())));
+  ASSERT_TRUE(settle(window));
+  ASSERT_EQ(window.document()->library().samples, 1U);
+  window.document()->setReferencePhases(plugins::collectPhases({test::sharedDataDir() / "cif"}, {}).library,
+                                        QStringLiteral("the 45 shared CIFs"));
+  LibraryGuidedSettings settings;
+  settings.fit.max_strain = 0.01;
+  settings.radiation = "Cu";  // the scan's K-alpha doublet is not stripped
+  ASSERT_TRUE(window.decomposeWithReferences(settings));
+  ASSERT_TRUE(settle(window)) << window.logText().toStdString();
+  const auto& d = window.document()->decomposition();
+  ASSERT_TRUE(d) << window.logText().toStdString();
+  ASSERT_EQ(d->samples, 1U);
+  ASSERT_EQ(d->weight_fractions.size(), static_cast<std::size_t>(d->phases));
+  std::map<std::string, float> weight;
+  for (int p = 0; p < d->phases; ++p) weight[d->phase_names[static_cast<std::size_t>(p)]] = d->weight_fractions[p];
+  EXPECT_NEAR(weight["cod_In2O3"], 0.60, 0.05) << window.logText().toStdString();
+  EXPECT_NEAR(weight["Zincite"], 0.40, 0.05) << window.logText().toStdString();
+  EXPECT_TRUE(window.logText().contains(QStringLiteral("of the diffracted intensity unexplained")));
+  EXPECT_EQ(window.patternView()->plot()->graphCount(), 3 + d->phases) << "data, model, each phase, residual";
+  ASSERT_TRUE(window.grab().save(artefact(QStringLiteral("gui-one-pattern.png"))));
 }
 
 TEST(MainWindowRealDataTest, AlLiFeDecomposesIntoSixPhases) {
