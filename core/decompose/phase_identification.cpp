@@ -30,6 +30,42 @@ std::pair<Axis, std::vector<float>> onLogQ(const Axis& axis, const float* patter
   for (float& v : on) v = std::max(0.0F, v / top);
   return {log.library.axis, on};
 }
+// What is left: the prominent peaks of the positive residual, and their share of the
+// diffracted intensity (data above the background). Peaks must stand min_peak (of the
+// pattern's maximum, 1) clear of their valleys.
+void measureUnexplained(const Axis& axis, const Axis& log, const std::vector<float>& y, const std::vector<float>& model,
+                        const std::vector<float>& background, double min_peak, PatternIdentification& out) {
+  const std::size_t m = log.values.size();
+  std::vector<float> left(m);
+  double diffracted = 0;
+  for (std::size_t j = 0; j < m; ++j) {
+    left[j] = std::max(0.0F, y[j] - model[j] - background[j]);
+    diffracted += std::max(0.0F, y[j] - background[j]) * log.values[j];
+  }
+  float left_top = 0;
+  for (float v : left) left_top = std::max(left_top, v);
+  const PeakSegmentation peaks = segmentPeaks(left.data(), m, left_top > 0 ? std::min(1.0, min_peak / left_top) : 1.0);
+  double unexplained = 0;
+  for (std::size_t p = 0; p < peaks.maxima.size(); ++p) {
+    const std::size_t at = peaks.maxima[p];
+    if (left[at] < min_peak) continue;
+    for (std::size_t j = 0; j < m; ++j)
+      if (peaks.segment[j] == static_cast<std::int64_t>(p)) unexplained += left[j] * log.values[j];
+    UnexplainedPeak u;
+    u.q_nm = log.values[at];
+    u.d_angstrom = 20.0 * M_PI / u.q_nm;
+    if (axis.wavelength_angstrom) {
+      try {
+        u.two_theta = qToTwoTheta(u.q_nm, AxisUnit::InverseNanometre, *axis.wavelength_angstrom);
+      } catch (const Error&) {
+        // beyond 180 degrees at this wavelength: no angle to give
+      }
+    }
+    u.height = left[at];
+    out.unexplained_peaks.push_back(u);
+  }
+  out.unexplained_share = diffracted > 0 ? std::min(1.0, unexplained / diffracted) : 0.0;
+}
 }  // namespace
 
 PatternIdentification identifyPhases(const Axis& axis, const float* pattern, const ReferencePatterns& references,
@@ -91,39 +127,7 @@ PatternIdentification identifyPhases(const Axis& axis, const float* pattern, con
   }
   out.phases = std::move(sorted);
   for (float v : background) out.background.push_back(v * top);
-  // What is left: the prominent peaks of the positive residual, and their share of the
-  // diffracted intensity (data above the background).
-  std::vector<float> left(m);
-  double diffracted = 0;
-  for (std::size_t j = 0; j < m; ++j) {
-    left[j] = std::max(0.0F, y[j] - model[j] - background[j]);
-    diffracted += std::max(0.0F, y[j] - background[j]) * log.values[j];
-  }
-  // Peaks must stand min_peak (of the pattern's maximum, 1) clear of their valleys.
-  float left_top = 0;
-  for (float v : left) left_top = std::max(left_top, v);
-  const PeakSegmentation peaks =
-      segmentPeaks(left.data(), m, left_top > 0 ? std::min(1.0, s.min_peak / left_top) : 1.0);
-  double unexplained = 0;
-  for (std::size_t p = 0; p < peaks.maxima.size(); ++p) {
-    const std::size_t at = peaks.maxima[p];
-    if (left[at] < s.min_peak) continue;
-    for (std::size_t j = 0; j < m; ++j)
-      if (peaks.segment[j] == static_cast<std::int64_t>(p)) unexplained += left[j] * log.values[j];
-    UnexplainedPeak u;
-    u.q_nm = log.values[at];
-    u.d_angstrom = 20.0 * M_PI / u.q_nm;
-    if (axis.wavelength_angstrom) {
-      try {
-        u.two_theta = qToTwoTheta(u.q_nm, AxisUnit::InverseNanometre, *axis.wavelength_angstrom);
-      } catch (const Error&) {
-        // beyond 180 degrees at this wavelength: no angle to give
-      }
-    }
-    u.height = left[at];
-    out.unexplained_peaks.push_back(u);
-  }
-  out.unexplained_share = diffracted > 0 ? std::min(1.0, unexplained / diffracted) : 0.0;
+  measureUnexplained(axis, log, y, model, background, s.min_peak, out);
   return out;
 }
 
