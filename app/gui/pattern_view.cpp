@@ -164,6 +164,25 @@ void addSampleCurves(const CurveAdder& add, const core::Library& lib, const core
   for (std::size_t j = 0; j < m; ++j)
     residual[j] = lib.pattern(static_cast<std::size_t>(s))[j] - d->reconstruction[s * m + j];
   add(PatternView::tr("residual"), residual.data(), QPen(Qt::gray, 1.0));
+  if (d->samples != 1 || d->unexplained_q_nm.empty()) return;
+  // A single-pattern analysis: the peaks no phase explains, marked on the residual (at the
+  // nearest point of the pattern, so in whatever unit the plot shows).
+  const std::vector<double> q =
+      core::convertAxis(lib.axis, {core::AxisKind::Q, core::AxisUnit::InverseNanometre}).values;
+  QVector<double> x, y;
+  for (double at : d->unexplained_q_nm) {
+    std::size_t nearest = 0;
+    for (std::size_t j = 1; j < m; ++j)
+      if (std::abs(q[j] - at) < std::abs(q[nearest] - at)) nearest = j;
+    x.push_back(add.x[static_cast<int>(nearest)]);
+    y.push_back(residual[nearest]);
+  }
+  QCPGraph* marks = add.plot->addGraph();
+  marks->setData(x, y);
+  marks->setLineStyle(QCPGraph::lsNone);
+  marks->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssTriangleInverted, QColor(200, 0, 0), 9));
+  marks->setName(
+      PatternView::tr("unexplained peaks (%1 % of the intensity)").arg(100.0 * d->unexplained_share, 0, 'f', 1));
 }
 
 }  // namespace

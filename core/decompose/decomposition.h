@@ -80,6 +80,10 @@ struct DecompositionResult {
   // Library-guided fits with phases from structures: Hill-Howard weight fractions (samples x
   // phases, weight_fractions.h); empty otherwise (stick cards give intensity fractions only).
   std::vector<float> weight_fractions;
+  // Single-pattern analyses (one sample): where the peaks no phase explains lie (Q in nm^-1)
+  // and the share of the diffracted intensity left unexplained; empty and 0 otherwise.
+  std::vector<double> unexplained_q_nm;
+  double unexplained_share = 0;
   int iterations = 0;
   bool converged = false;   // stopped by the relative-change test, not by the cap
   double final_change = 0;  // the last relative change of the objective (the test's measure)

@@ -174,6 +174,8 @@ DecompositionResult asDecomposition(const PatternIdentification& id, const Axis&
   double residual = 0;
   for (std::size_t j = 0; j < m; ++j) residual += std::abs(pattern[j] - r.reconstruction[j]);
   r.sample_loss.assign(1, static_cast<float>(residual));
+  for (const UnexplainedPeak& u : id.unexplained_peaks) r.unexplained_q_nm.push_back(u.q_nm);
+  r.unexplained_share = id.unexplained_share;
   r.iterations = 1;
   r.converged = true;
   return r;

@@ -69,6 +69,11 @@ void writeDecomposition(hid_t file, const DecompositionResult& d) {
   if (!d.phase_names.empty()) h5::writeStrings(id, "phase_names", d.phase_names);
   writeFloats(id, "confidence", d.confidence, {n, k});
   writeFloats(id, "weight_fractions", d.weight_fractions, {n, k});
+  if (!d.unexplained_q_nm.empty()) {
+    h5::writeDataset(id, "unexplained_q_nm", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {d.unexplained_q_nm.size()},
+                     d.unexplained_q_nm.data());
+    h5::writeDoubleAttribute(id, "unexplained_share", d.unexplained_share);
+  }
   if (!d.loss_history.empty())
     h5::writeDataset(id, "loss_history", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {d.loss_history.size()},
                      d.loss_history.data());
@@ -130,6 +135,14 @@ DecompositionResult readDecomposition(hid_t file, const h5::Reader& r, const Lib
     const auto dims = r.dims(id, "phase_names", H5T_STRING);
     if (dims.size() != 1 || dims[0] != k) r.fail("phase_names", "does not name every phase");
     d.phase_names = r.strings(id, "phase_names", k);
+  }
+  if (r.has(id, "unexplained_q_nm")) {
+    const auto dims = r.dims(id, "unexplained_q_nm", H5T_FLOAT);
+    if (dims.size() != 1 || dims[0] > d.log_axis.values.size())
+      r.fail("unexplained_q_nm", "must list at most one peak per log-Q point");
+    d.unexplained_q_nm.resize(dims[0]);
+    r.read(id, "unexplained_q_nm", H5T_NATIVE_DOUBLE, dims, d.unexplained_q_nm.data());
+    d.unexplained_share = r.doubleAttribute(id, "unexplained_share").value_or(0.0);
   }
   if (r.has(id, "loss_history")) {
     const auto dims = r.dims(id, "loss_history", H5T_FLOAT);

@@ -124,6 +124,8 @@ TEST(PhaseIdentificationTest, WeightFractionsFollowHillHoward) {
     total += mixture[j];
   }
   EXPECT_LT(misfit / total, 0.05);
+  EXPECT_EQ(d.unexplained_q_nm.size(), r.unexplained_peaks.size());
+  EXPECT_DOUBLE_EQ(d.unexplained_share, r.unexplained_share);
   for (int p = 0; p < 2; ++p) {
     EXPECT_EQ(d.phase_names[static_cast<std::size_t>(p)], r.phases[static_cast<std::size_t>(p)].name);
     EXPECT_FLOAT_EQ(d.weight_fractions[static_cast<std::size_t>(p)],

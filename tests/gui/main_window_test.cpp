@@ -628,8 +628,16 @@ TEST(MainWindowRealDataTest, EveryPhaseInOneMeasuredPattern) {
   EXPECT_NEAR(weight["cod_In2O3"], 0.60, 0.05) << window.logText().toStdString();
   EXPECT_NEAR(weight["Zincite"], 0.40, 0.05) << window.logText().toStdString();
   EXPECT_TRUE(window.logText().contains(QStringLiteral("of the diffracted intensity unexplained")));
-  EXPECT_EQ(window.patternView()->plot()->graphCount(), 3 + d->phases) << "data, model, each phase, residual";
+  ASSERT_FALSE(d->unexplained_q_nm.empty());
+  EXPECT_EQ(window.patternView()->plot()->graphCount(), 4 + d->phases)
+      << "data, model, each phase, residual, the unexplained peaks";
   ASSERT_TRUE(window.grab().save(artefact(QStringLiteral("gui-one-pattern.png"))));
+  MainWindow again(registry());
+  saveAndReopen(window, QStringLiteral("gui-one-pattern.h5"), again);
+  if (HasFatalFailure()) return;
+  ASSERT_TRUE(again.document()->decomposition());
+  EXPECT_EQ(again.document()->decomposition()->unexplained_q_nm, d->unexplained_q_nm);
+  EXPECT_EQ(again.document()->decomposition()->weight_fractions, d->weight_fractions);
 }
 
 TEST(MainWindowRealDataTest, AlLiFeDecomposesIntoSixPhases) {
