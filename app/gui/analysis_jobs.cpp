@@ -146,6 +146,10 @@ JobWork libraryGuidedJob(ProjectDocument* document, const core::LibraryFitSettin
     auto fit = std::make_shared<core::LibraryDecomposition>(
         core::decomposeWithLibrary(*library, references, settings, progress));
     const core::DecompositionResult& r = fit->result;
+    if (r.phases == 0)  // nothing to show as a run: the earlier results stay
+      return {nullptr, QObject::tr("None of the %1 reference phases explains any sample; the earlier results are "
+                                   "kept. Are the reference phases those of this system, and the radiation right?")
+                           .arg(phases->size())};
     QStringList names;
     for (const std::string& name : r.phase_names) names << QString::fromStdString(name);
     QString message =
@@ -201,6 +205,10 @@ JobWork identifyPatternJob(ProjectDocument* document, const core::PhaseIdentific
     core::reportProgress(progress, 0.5, "fitting the pattern");
     const core::PatternIdentification id =
         core::identifyPhases(library->axis, library->pattern(0), references, settings);
+    if (id.phases.empty())  // nothing to show as a run: the earlier results stay
+      return {nullptr, QObject::tr("Every phase in the pattern, against the %1 reference phases: %2.")
+                           .arg(phases->size())
+                           .arg(describeIdentification(id, library->axis.spec.kind == core::AxisKind::TwoTheta))};
     auto result =
         std::make_shared<core::DecompositionResult>(core::asDecomposition(id, library->axis, library->pattern(0)));
     const QString message = QObject::tr("Every phase in the pattern, against the %1 reference phases: %2.")

@@ -234,6 +234,7 @@ void CompositionMapView::showDominantPhases(const std::vector<double>& values, c
   plot_->legend->setVisible(true);
   std::vector<QVector<double>> xs(static_cast<std::size_t>(phases)), ys(xs.size());
   for (std::size_t s = 0; s < samples; ++s) {
+    if (!(values[s] >= 0 && values[s] < phases)) continue;  // no phase (an empty result)
     xs[static_cast<std::size_t>(values[s])].push_back(x_[s]);
     ys[static_cast<std::size_t>(values[s])].push_back(y_[s]);
   }

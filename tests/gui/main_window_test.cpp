@@ -125,6 +125,33 @@ TEST(MainWindowTest, DecomposesWithTheReferencePhases) {
   EXPECT_EQ(again.document()->decomposition()->phase_names, d->phase_names);
 }
 
+// Reference phases that explain nothing (one card whose peaks lie beyond the library's range):
+// a message, and the earlier results stay; no empty run (the map's legend code indexed past
+// the phases of an empty result).
+TEST(MainWindowTest, ReferencePhasesThatExplainNothingLeaveTheResultsAlone) {
+  MainWindow window(registry());
+  window.show();
+  ASSERT_TRUE(window.openExample());
+  ASSERT_TRUE(settle(window));
+  ASSERT_TRUE(window.decompose(4));
+  ASSERT_TRUE(settle(window));
+  ASSERT_TRUE(window.document()->decomposition());
+  const std::size_t runs = window.document()->runs().size();
+  core::PhaseLibrary far;
+  core::ReferencePhase card;
+  card.name = "far away";
+  card.sticks = {{200.0, 100.0, std::nullopt}, {230.0, 50.0, std::nullopt}};
+  far.phases = {card};
+  window.document()->setReferencePhases(far, QStringLiteral("a card beyond the range"));
+  ASSERT_TRUE(window.decomposeWithReferences({}));
+  ASSERT_TRUE(settle(window)) << window.logText().toStdString();
+  EXPECT_TRUE(window.logText().contains(QStringLiteral("None of the 1 reference phases explains any sample")))
+      << window.logText().toStdString();
+  EXPECT_EQ(window.document()->runs().size(), runs);
+  ASSERT_TRUE(window.document()->decomposition());
+  EXPECT_EQ(window.document()->decomposition()->phases, 4);
+}
+
 TEST(MainWindowTest, OpensTheExampleDecomposesSavesAndReopens) {
   MainWindow window(registry());
   window.show();
