@@ -69,11 +69,7 @@ void PhaseMapsView::rebuildNow() {
       axis->setTickLabels(false);
       axis->grid()->setVisible(false);
     }
-    const std::string name =
-        k < static_cast<int>(d->phase_names.size()) && !d->phase_names[static_cast<std::size_t>(k)].empty()
-            ? d->phase_names[static_cast<std::size_t>(k)]
-            : "phase " + std::to_string(k + 1);
-    rect->axis(QCPAxis::atTop)->setLabel(QString::fromStdString(name));
+    rect->axis(QCPAxis::atTop)->setLabel(phaseName(*d, k));
     rect->axis(QCPAxis::atTop)->setLabelColor(phaseColour(k));
     const std::vector<double> share = core::sampleQuantity(lib, &*d, core::SampleQuantity::PhaseShare, k);
     std::vector<QCPGraph*> classes(kClasses, nullptr);

@@ -9,6 +9,12 @@
 
 namespace phasewise::gui {
 
+QString phaseName(const core::DecompositionResult& d, int phase) {
+  const auto p = static_cast<std::size_t>(phase);
+  if (p >= d.phase_names.size() || d.phase_names[p].empty()) return QObject::tr("phase %1").arg(phase + 1);
+  return QString::fromStdString(d.phase_names[p]);
+}
+
 QString phaseLabel(const core::DecompositionResult& d, int phase) {
   const auto p = static_cast<std::size_t>(phase);
   const QString number = QObject::tr("phase %1").arg(phase + 1);

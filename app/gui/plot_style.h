@@ -12,6 +12,8 @@ class QCPColorGradient;
 namespace phasewise::gui {
 
 [[nodiscard]] QColor phaseColour(int phase);
+// A decomposed phase's name: the card the library-guided fit named it after, else "phase 2".
+[[nodiscard]] QString phaseName(const core::DecompositionResult& d, int phase);
 // How a decomposed phase is called in legends and tables: "phase 2", or "phase 2: NiO" when
 // the library-guided fit named it.
 [[nodiscard]] QString phaseLabel(const core::DecompositionResult& d, int phase);
