@@ -99,6 +99,10 @@ int runBenchIdentify(const CommandContext& context, const Arguments& arguments) 
   core::PhaseIdentificationSettings settings;
   settings.fit.max_strain = arguments.number("max-strain", settings.fit.max_strain);
   settings.fit.min_gain = arguments.number("min-gain", settings.fit.min_gain);
+  settings.fit.min_support = arguments.number("min-support", settings.fit.min_support);
+  settings.fit.screened =
+      static_cast<std::size_t>(arguments.integer("screened", static_cast<int>(settings.fit.screened), 0, 100000));
+  settings.fit.step_candidates = arguments.integer("step-candidates", settings.fit.step_candidates, 1, 1000);
   settings.max_phases = arguments.integer("max-phases", settings.max_phases, 1, 12);
   // The scans are Cu K-alpha1 + K-alpha2 (the files say so): the candidates carry the doublet.
   const std::string radiation = arguments.value("radiation").value_or("Cu");
@@ -127,7 +131,8 @@ int runBenchIdentify(const CommandContext& context, const Arguments& arguments) 
       const std::string formula = precursorOf(card).empty() ? formulaOf(card) + " (" + card + ")" : formulaOf(card);
       found_weight[formula] += p.weight_fraction.value_or(0.0);
       const bool right = mix.weight.count(formula) > 0;
-      std::cout << " " << formula << (right ? "" : "(x)") << " " << std::setprecision(2) << p.confidence;
+      std::cout << " " << formula << (right ? "" : "(x)") << " " << std::setprecision(2) << p.confidence << "/"
+                << p.support;
       if (p.weight_fraction) std::cout << " (" << std::setprecision(0) << 100 * *p.weight_fraction << " wt %)";
       if (!right) {
         ++t.false_positives;

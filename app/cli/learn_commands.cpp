@@ -115,7 +115,7 @@ int runTrain(const CommandContext& context) {
 
 int runIdentify(const CommandContext& context) {
   auto options = kReadOptions;
-  options.insert({"top", "device", "phases-from", "max-phases", "max-strain", "min-gain", "radiation"});
+  options.insert({"top", "device", "phases-from", "max-phases", "max-strain", "min-gain", "min-support", "radiation"});
   const Arguments arguments(context.words, options, {"help", "json"});
   const bool phases_from = arguments.value("phases-from").has_value();
   if (arguments.flag("help") || (!phases_from && arguments.positional().size() != 2) ||
@@ -127,9 +127,12 @@ int runIdentify(const CommandContext& context) {
   phase library; each with its own lattice scale and peak width, plus a background) and prints,
   tab-separated, one line per pattern and phase: file, phase, intensity fraction, weight
   fraction (Hill-Howard, when every phase found has a structure; else -), lattice scale,
-  confidence; then an "unexplained" line with the share of the diffracted intensity no
-  candidate explains, and a "# " summary line with the unexplained peaks (Q, d, 2-theta).
-  --max-phases N (default 4)  --max-strain S (default 0.01)  --min-gain G (default 0.01)
+  confidence, support (the share of the phase's fitted intensity that the data holds: a card
+  whose peaks the data lacks scores low); then an "unexplained" line with the share of the
+  diffracted intensity no candidate explains, and a "# " summary line with the unexplained
+  peaks (Q, d, 2-theta).
+  --max-phases N (default 4)  --max-strain S (default 0.01)  --min-gain G (default 0.002)
+  --min-support S (default 0.65: a phase the data holds less of is not reported)
   --radiation R  the candidates' lines (default: the file's wavelength as one line; "Cu" for a
                  lab tube's K-alpha1 + K-alpha2)   --json (the same as JSON)
 )";

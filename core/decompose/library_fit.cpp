@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <thread>
 
 #include "decompose/decomposer.h"
@@ -20,7 +21,6 @@
 
 namespace phasewise::core {
 namespace {
-constexpr std::size_t kScreened = 16;  // candidates kept per sample after screening (at least)
 
 float dot(const float* a, const float* b, std::size_t n) {
   float s = 0;
@@ -46,6 +46,8 @@ LibraryFitter::LibraryFitter(const ReferencePatterns& references, const Axis& lo
     throw Error("the library-guided fit works on a log-Q grid");
   if (!(s.max_strain >= 0 && s.max_strain < 0.3)) throw Error("the strain range must be in [0, 0.3)");
   if (!(s.min_gain >= 0 && s.min_gain < 1)) throw Error("the minimum gain must be in [0, 1)");
+  if (s.step_candidates < 1 || s.step_candidates > 1000) throw Error("try 1 to 1000 candidates per step");
+  if (!(s.min_support >= 0 && s.min_support < 1)) throw Error("the minimum support must be in [0, 1)");
   if (s.background_terms < 0 || s.background_terms > 8) throw Error("the background takes 0 to 8 terms");
   log_bin_width_ = std::log(log_q.values.back() / log_q.values.front()) / static_cast<double>(points_ - 1);
   max_shift_ = static_cast<int>(std::ceil(std::log(1.0 + s.max_strain) / log_bin_width_));
@@ -114,21 +116,25 @@ double LibraryFitter::solve(const float* y, SampleFit& fit) const {
       g[i * n + j] = g[j * n + i] = dot(columns[i].data(), columns[j].data(), points_);
   }
   const std::vector<double> a = n ? nnlsGram(g, c, static_cast<int>(n)) : std::vector<double>{};
-  for (std::size_t i = 0; i < k; ++i) fit.phases[i].activation = a[i];
-  fit.background.assign(a.begin() + static_cast<std::ptrdiff_t>(k), a.end());
   double residual = fit.norm;
   for (std::size_t i = 0; i < n; ++i) {
     residual -= 2 * a[i] * c[i];
     for (std::size_t j = 0; j < n; ++j) residual += a[i] * g[i * n + j] * a[j];
   }
+  for (std::size_t i = 0; i < k; ++i) fit.phases[i].activation = a[i];
+  fit.background.assign(a.begin() + static_cast<std::ptrdiff_t>(k), a.end());
   fit.residual = std::max(0.0, residual);
   return fit.residual;
 }
 
 double LibraryFitter::confidenceOf(const float* y, const SampleFit& fit, std::size_t which,
                                    const std::vector<int>& rivals) const {
-  // What the phase explains: the sample without the other phases and the background.
-  const std::vector<float> r = unexplained(y, fit, which);
+  // What the phase explains: the part of the sample, less the other phases and the background,
+  // that lies under its own fitted contribution. Scoring rivals on that part alone keeps
+  // intensity nobody explains (a phase the library lacks) from lending a rival a score.
+  std::vector<float> r = unexplained(y, fit, which), c(points_);
+  contribution(fit.phases[which], c.data());
+  for (std::size_t j = 0; j < points_; ++j) r[j] = std::min(c[j], std::max(0.0F, r[j]));
   const int own = fit.phases[which].phase;
   const double mine = std::max(0.0, bestShift(r.data(), own).score);
   if (!(mine > 0)) return 0.0;
@@ -139,6 +145,18 @@ double LibraryFitter::confidenceOf(const float* y, const SampleFit& fit, std::si
     if (!chosen) other = std::max(other, bestShift(r.data(), p).score);
   }
   return std::clamp((mine - other) / mine, 0.0, 1.0);
+}
+
+double LibraryFitter::supportOf(const float* y, const SampleFit& fit, std::size_t which) const {
+  const std::vector<float> r = unexplained(y, fit, which);
+  std::vector<float> c(points_);
+  contribution(fit.phases[which], c.data());
+  double under = 0, total = 0;
+  for (std::size_t j = 0; j < points_; ++j) {
+    under += std::min(c[j], std::max(0.0F, r[j]));
+    total += c[j];
+  }
+  return total > 0 ? under / total : 0.0;
 }
 
 std::vector<float> LibraryFitter::unexplained(const float* y, const SampleFit& fit, std::size_t skip) const {
@@ -197,35 +215,47 @@ SampleFit LibraryFitter::fit(const float* y, int limit, const std::vector<double
       screened.emplace_back(screening ? (*screening)[p] : bestShift(y, static_cast<int>(p)).score, p);
   std::sort(screened.rbegin(), screened.rend());
   const std::size_t keep =
-      std::min(screened.size(), std::max<std::size_t>(kScreened, 4 * static_cast<std::size_t>(limit)));
+      settings_.screened == 0
+          ? screened.size()
+          : std::min(screened.size(), std::max<std::size_t>(settings_.screened, 4 * static_cast<std::size_t>(limit)));
   std::vector<int> tried;
   for (std::size_t i = 0; i < screened.size(); ++i)
     if (i < keep || (!bonus.empty() && bonus[screened[i].second] > 0))
       tried.push_back(static_cast<int>(screened[i].second));
   double residual = solve(y, fit);  // the background alone
   const double needed = settings_.min_gain * fit.norm;
+  const auto per_step = static_cast<std::size_t>(std::max(1, settings_.step_candidates));
   while (static_cast<int>(fit.phases.size()) < limit) {
-    // What is still unexplained, then the candidate that explains most of it.
+    // What is still unexplained, then the candidates that correlate best with it; of the
+    // first `per_step` of them, the one that lowers the residual most.
     r = unexplained(y, fit, fit.phases.size());
-    double best_score = 0;
-    PhaseInSample best;
+    std::vector<std::pair<double, PhaseInSample>> ranked;
     for (int p : tried) {
       if (std::any_of(fit.phases.begin(), fit.phases.end(), [&](const PhaseInSample& q) { return q.phase == p; }))
         continue;
       const Scored s = bestShift(r.data(), p);
       const double score = s.score * (1.0 + (bonus.empty() ? 0.0 : bonus[static_cast<std::size_t>(p)]));
-      if (score > best_score) {
-        best_score = score;
-        best = {p, s.variant, s.shift, 0.0, 0.0};
+      if (score > 0) ranked.emplace_back(score, PhaseInSample{p, s.variant, s.shift, 0.0, 0.0});
+    }
+    if (ranked.empty()) break;
+    const std::size_t look = std::min(per_step, ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(look), ranked.end(),
+                      [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::optional<SampleFit> best;
+    double best_after = residual;
+    for (std::size_t c = 0; c < look; ++c) {
+      SampleFit trial = fit;
+      trial.phases.push_back(ranked[c].second);
+      const double after = solve(y, trial);
+      if (settings_.min_support > 0 && supportOf(y, trial, trial.phases.size() - 1) < settings_.min_support) continue;
+      if (after < best_after) {
+        best_after = after;
+        best = std::move(trial);
       }
     }
-    if (!(best_score > 0)) break;
-    SampleFit trial = fit;
-    trial.phases.push_back(best);
-    const double after = solve(y, trial);
-    if (residual - after < needed) break;
-    fit = std::move(trial);
-    residual = after;
+    if (!best || residual - best_after < needed) break;
+    fit = std::move(*best);
+    residual = best_after;
   }
   // A phase that no longer pays for itself once the others are in is dropped.
   for (bool dropped = true; dropped && !fit.phases.empty();) {
@@ -234,7 +264,8 @@ SampleFit LibraryFitter::fit(const float* y, int limit, const std::vector<double
       SampleFit without = fit;
       without.phases.erase(without.phases.begin() + static_cast<std::ptrdiff_t>(i));
       const double r_without = solve(y, without);
-      if (r_without - residual < needed || fit.phases[i].activation <= 0) {
+      if (r_without - residual < needed || fit.phases[i].activation <= 0 ||
+          (settings_.min_support > 0 && supportOf(y, fit, i) < settings_.min_support)) {
         fit = std::move(without);
         residual = r_without;
         dropped = true;
@@ -242,7 +273,10 @@ SampleFit LibraryFitter::fit(const float* y, int limit, const std::vector<double
       }
     }
   }
-  for (std::size_t i = 0; i < fit.phases.size(); ++i) fit.phases[i].confidence = confidenceOf(y, fit, i, tried);
+  for (std::size_t i = 0; i < fit.phases.size(); ++i) {
+    fit.phases[i].confidence = confidenceOf(y, fit, i, tried);
+    fit.phases[i].support = supportOf(y, fit, i);
+  }
   return fit;
 }
 

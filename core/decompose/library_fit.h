@@ -22,8 +22,18 @@
 namespace phasewise::core {
 
 struct LibraryFitSettings {
-  double max_strain = 0.02;      // largest lattice scale change searched, either way
-  double min_gain = 0.01;        // a phase must lower |residual|^2 by this share of |y|^2 to stay
+  double max_strain = 0.02;  // largest lattice scale change searched, either way
+  double min_gain = 0.01;    // a phase must lower |residual|^2 by this share of |y|^2 to stay
+  // At each greedy step, this many of the candidates that correlate best with what is left are
+  // fitted, and the one that lowers the residual most is taken (1: the best correlation).
+  int step_candidates = 1;
+  // A phase whose fitted intensity the data holds less than this share of (PhaseInSample::
+  // support: peaks it predicts where the data has none) is not taken, and dropped (0: off).
+  double min_support = 0;
+  // Candidates a sample's fit tries: those that correlate best with the sample itself, at least
+  // this many (and 4 per phase allowed); 0: every candidate. A minor phase beside a strong one
+  // the library lacks may correlate poorly with the whole pattern.
+  std::size_t screened = 16;
   bool connectivity = true;      // favour phases the neighbours hold
   double neighbour_bonus = 0.5;  // score x (1 + bonus x share of neighbours holding the phase)
   // One card per family across the library: candidates whose patterns agree above this cosine
@@ -52,6 +62,7 @@ struct PhaseInSample {
   double shift_bins = 0;  // on the log-Q grid (positive: peaks at higher Q, a smaller lattice)
   double activation = 0;  // of the variant's pattern scaled to a maximum of 1
   double confidence = 0;  // 0..1
+  double support = 0;     // share of the phase's fitted intensity the data holds (0..1)
 };
 
 struct SampleFit {
@@ -100,6 +111,7 @@ class LibraryFitter {
   [[nodiscard]] double solve(const float* y, SampleFit& fit) const;  // NNLS; returns |residual|^2
   // y less the fit's background and every phase but `skip` (fit.phases.size(): none skipped).
   [[nodiscard]] std::vector<float> unexplained(const float* y, const SampleFit& fit, std::size_t skip) const;
+  [[nodiscard]] double supportOf(const float* y, const SampleFit& fit, std::size_t which) const;
   [[nodiscard]] double confidenceOf(const float* y, const SampleFit& fit, std::size_t which,
                                     const std::vector<int>& rivals) const;
 

@@ -59,6 +59,42 @@ TEST(PhaseIdentificationTest, ReportsThePhasesItKnowsAndWhatItDoesNot) {
   for (const UnexplainedPeak& u : r.unexplained_peaks) EXPECT_NEAR(u.d_angstrom, 20.0 * M_PI / u.q_nm, 1e-9);
 }
 
+// What a search-match user fears: the library lacks the main phase, and a card shares its
+// strongest line but predicts strong lines of its own where the data has none. Least squares
+// alone takes that card (it lowers the residual); the support test (how much of the card's
+// fitted intensity the data holds) refuses it, and a minor phase whose lines are all there is
+// found although it carries little of |y|^2.
+TEST(PhaseIdentificationTest, ACardThatCoversAMissingPhaseIsNotReportedAndAMinorPhaseIs) {
+  PhaseLibrary all;
+  all.phases = {sticks("missing", {{20, 100}, {26, 70}, {33, 50}, {47, 40}}),
+                sticks("look-alike", {{20.1, 100}, {39, 90}, {52, 80}}),
+                sticks("minor", {{30, 100}, {43, 60}, {57, 40}}), sticks("other", {{17, 100}, {36, 80}, {61, 50}})};
+  const Axis axis = qAxis(15, 65, 3000);
+  const ReferencePatterns rendered = renderReferencePatterns(all, axis);
+  std::vector<float> y(axis.values.size());
+  for (std::size_t j = 0; j < y.size(); ++j)
+    y[j] = 1.0F * rendered.pattern(0, 1)[j] + 0.15F * rendered.pattern(2, 1)[j] + 0.01F;
+  PhaseLibrary known;
+  known.phases = {all.phases[1], all.phases[2], all.phases[3]};
+  const ReferencePatterns refs = renderReferencePatterns(known, axis);
+  const auto named = [](const PatternIdentification& r, const std::string& name) {
+    return std::any_of(r.phases.begin(), r.phases.end(), [&](const IdentifiedPhase& p) { return p.name == name; });
+  };
+  const PatternIdentification r = identifyPhases(axis, y.data(), refs);
+  EXPECT_TRUE(named(r, "minor"));
+  EXPECT_FALSE(named(r, "look-alike"));
+  EXPECT_FALSE(named(r, "other"));
+  for (const IdentifiedPhase& p : r.phases) EXPECT_GE(p.support, 0.65) << p.name;
+  EXPECT_GT(r.unexplained_share, 0.5);
+  // Without the support test the look-alike is taken: the test above is what keeps it out.
+  PhaseIdentificationSettings no_support;
+  no_support.fit.min_support = 0;
+  const PatternIdentification loose = identifyPhases(axis, y.data(), refs, no_support);
+  EXPECT_TRUE(named(loose, "look-alike"));
+  for (const IdentifiedPhase& p : loose.phases)
+    if (p.name == "look-alike") EXPECT_LT(p.support, 0.65);
+}
+
 // The reference patterns keep each phase's absolute scale (intensity per unit cell), which
 // Hill-Howard needs: the same crystal described with a cell twice as long has |F|^2 four
 // times larger on every reflection it shares (two atoms in phase) and Z M V four times larger
