@@ -161,6 +161,16 @@ JobWork libraryGuidedJob(ProjectDocument* document, const core::LibraryFitSettin
             .arg(fit->changed_last_round == 0 ? QObject::tr("converged") : QObject::tr("round cap reached"));
     if (fit->foreign_left_out > 0)
       message += QObject::tr("; %1 left out for elements the library does not hold").arg(fit->foreign_left_out);
+    for (std::size_t p = 0; p < fit->also_drawn_as.size(); ++p) {
+      if (fit->also_drawn_as[p].empty()) continue;
+      QStringList also;
+      for (int card : fit->also_drawn_as[p])
+        also << QString::fromStdString(phases->phases[static_cast<std::size_t>(card)].name);
+      message += QObject::tr(
+                     "; %1 is one phase drawn also by %2 (the same peaks where both were fitted: a solid "
+                     "solution), shown as one")
+                     .arg(names[static_cast<int>(p)], also.join(QStringLiteral(", ")));
+    }
     message += r.weight_fractions.empty() ? QObject::tr("; intensity fractions (not every phase has a structure)")
                                           : QObject::tr("; weight fractions (Hill-Howard) and intensity fractions");
     message += QLatin1Char('.');

@@ -13,6 +13,7 @@
 #include "decompose/nnls.h"
 #include "decompose/parallel.h"
 #include "decompose/phase_chemistry.h"
+#include "decompose/phase_merge.h"
 #include "decompose/shift_model.h"
 #include "decompose/weight_fractions.h"
 #include "model/bernstein.h"
@@ -582,8 +583,26 @@ void checkRequest(const Library& library, const LibraryFitSettings& s) {
   if (s.free_phases < 0 || static_cast<std::size_t>(s.free_phases) > library.samples)
     throw Error("the free phase count is out of range");
 }
-}  // namespace
 
+// Components that draw one phase become one (phase_merge.h); the cards merged away are kept.
+void mergeSamePhase(LibraryDecomposition& out) {
+  const std::vector<std::vector<std::size_t>> groups = samePhaseGroups(out.result);
+  if (groups.empty()) return;
+  const std::vector<std::vector<std::size_t>> holds = mergePhases(out.result, groups);
+  std::vector<int> reference;
+  std::vector<double> card_cosine;
+  std::vector<std::vector<int>> also(holds.size());
+  for (std::size_t p = 0; p < holds.size(); ++p) {
+    reference.push_back(out.reference[holds[p][0]]);
+    card_cosine.push_back(out.card_cosine[holds[p][0]]);
+    for (std::size_t i = 1; i < holds[p].size(); ++i)
+      if (out.reference[holds[p][i]] >= 0) also[p].push_back(out.reference[holds[p][i]]);
+  }
+  out.reference = std::move(reference);
+  out.card_cosine = std::move(card_cosine);
+  out.also_drawn_as = std::move(also);
+}
+}  // namespace
 LibraryDecomposition decomposeWithLibrary(const Library& library, const ReferencePatterns& references,
                                           const LibraryFitSettings& s, const ProgressCallback& progress) {
   const auto started = std::chrono::steady_clock::now();
@@ -637,6 +656,8 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
   DecompositionResult& r = out.result;
   r.settings.phases = r.phases;
   r.weight_fractions = weightsByCard(first_weights, first_reference, out.reference, r.samples);
+  out.also_drawn_as.assign(out.reference.size(), {});
+  if (s.merge_same_phase) mergeSamePhase(out);
   r.sample_loss = sampleL1Loss(library, r.reconstruction);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   reportProgress(progress, 1.0, "done");

@@ -50,6 +50,9 @@ struct LibraryFitSettings {
   // patterns free to adapt (texture, widths, solid-solution shifts beyond max_strain); see
   // library_refit.h. Off: the cards' own patterns and the first stage's fractions.
   bool refit = true;
+  // Cards that draw one phase (a solid solution taken piecewise: the same peaks in the samples
+  // that hold both; phase_merge.h) are reported as one phase.
+  bool merge_same_phase = true;
   // Phases with an element foreign to the library (phase_chemistry.h) are left out unless set.
   bool keep_foreign = false;
   unsigned threads = 0;  // 0: all cores
@@ -135,6 +138,9 @@ struct LibraryDecomposition {
   std::vector<double> card_cosine;
   int refit_iterations = 0;  // of the second stage (0: none)
   int foreign_left_out = 0;  // candidates left out for an element the library does not hold
+  // Per result phase: the other cards (indices into the references) that drew the same phase
+  // and were merged into it (merge_same_phase); empty for most.
+  std::vector<std::vector<int>> also_drawn_as;
 };
 
 // Throws CancelledError when progress says stop.
