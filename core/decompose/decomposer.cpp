@@ -273,7 +273,11 @@ void reportActivations(const FitOnLogQ& fit, bool plain, const std::vector<float
 }
 
 // Reconstruction and each phase's contribution (kept up to 50 million values), on the
-// library's axis.
+// library's axis. The shift-aware model's activations are then read from the contributions:
+// activation x pattern maximum is the height of the phase's contribution in the sample on the
+// library's own points (where the truth and DESIGN.md measure peak-height shares), not on the
+// log-Q grid, whose bins are twice as wide as the data's at the top of a Q range and which
+// a sub-bin shift or a broadening blurs differently.
 void reconstruct(const FitOnLogQ& fit, bool plain, const std::vector<float>& scale, const LinearResampler& to_own,
                  DecompositionResult& result) {
   const std::size_t n = result.samples, ku = static_cast<std::size_t>(result.phases), m = result.axis.values.size();
@@ -298,14 +302,19 @@ void reconstruct(const FitOnLogQ& fit, bool plain, const std::vector<float>& sca
       broadenPattern(&fit.w[p * log_points], log_points, fit.widths[s * ku + p], broadened.data());
       shiftPattern(broadened.data(), log_points, fit.shifts[s * ku + p], shifted.data());
       to_own.apply(shifted.data(), back.data());
+      float height = 0;
       for (std::size_t j = 0; j < m; ++j) {
         const float v = fit.a[s * ku + p] * scale[s] * back[j];
         recon[j] += v;
+        height = std::max(height, v);
         if (keep_per_phase) result.per_phase[(s * ku + p) * m + j] = v;
       }
+      const float top = *std::max_element(&result.bases[p * m], &result.bases[p * m] + m);
+      if (top > 0 && height > 0) result.activations[s * ku + p] = height / top;
     }
     for (std::size_t j = 0; j < m; ++j) recon[j] += result.background_activation[s] * result.background[j];
   }
+  if (!plain) result.fractions = fractionsFrom(result.activations, result.bases, n, result.phases, m);
 }
 
 }  // namespace

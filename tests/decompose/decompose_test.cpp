@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "builtin_formats.h"
 #include "decompose/evaluation.h"
 #include "decompose/measures.h"
@@ -52,6 +54,32 @@ TEST(DecomposeTest, RecoversTheExamplePhasesWithinTheGibbsRule) {
       EXPECT_EQ(r.shifts[i], 1.0F);
     }
   }
+}
+
+// Fractions are peak-height shares (DESIGN.md): activation x pattern maximum must be the height
+// of the phase's contribution in the sample on the library's own points, whatever shift and
+// broadening the sample gives it (read off the log-Q grid it was up to a few per cent off).
+TEST(DecomposeTest, ActivationTimesPatternMaximumIsTheContributionsHeight) {
+  const SyntheticLibrary ex = example();
+  DecompositionSettings settings;
+  settings.phases = 4;
+  settings.threads = 2;
+  const DecompositionResult r = decompose(ex.library, settings);
+  const std::size_t n = r.samples, m = r.axis.values.size();
+  ASSERT_EQ(r.per_phase.size(), n * 4 * m);
+  int checked = 0;
+  for (std::size_t p = 0; p < 4; ++p) {
+    const float top = *std::max_element(&r.bases[p * m], &r.bases[p * m] + m);
+    for (std::size_t s = 0; s < n; ++s) {
+      if (!(r.activations[s * 4 + p] > 0)) continue;
+      const float* part = &r.per_phase[(s * 4 + p) * m];
+      EXPECT_NEAR(r.activations[s * 4 + p] * top, *std::max_element(part, part + m),
+                  1e-4F * *std::max_element(part, part + m))
+          << "phase " << p << ", sample " << s;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 100);
 }
 
 TEST(DecomposeTest, StopsOnTheRelativeChangeTestAndThePolishOnlyDescends) {
@@ -179,7 +207,7 @@ TEST(DecomposeTest, RealDataFeNiCuFractionsMapsAndStrains) {
   const std::vector<double>& q = run.q;
   const GroundTruth& truth = run.truth;
   std::cout << "Fe-Ni-Cu: fraction L1 " << e.fraction_l1 << ", " << r.iterations << " iterations\n";
-  EXPECT_LE(e.fraction_l1, 0.04);
+  EXPECT_LE(e.fraction_l1, 0.03);
   EXPECT_EQ(e.gibbs_violations, 0);
   for (int p = 0; p < 4; ++p) {
     EXPECT_GE(e.match.true_for_found[static_cast<std::size_t>(p)], 0);
