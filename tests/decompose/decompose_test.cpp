@@ -25,12 +25,17 @@ SyntheticLibrary example() {
   return makeSyntheticLibrary(spec);
 }
 
-TEST(DecomposeTest, RecoversTheExamplePhasesWithinTheGibbsRule) {
-  const SyntheticLibrary ex = example();
+// The example decomposed with four phases on two threads.
+DecompositionResult decomposeExample(const SyntheticLibrary& ex) {
   DecompositionSettings settings;
   settings.phases = 4;
   settings.threads = 2;
-  const DecompositionResult r = decompose(ex.library, settings);
+  return decompose(ex.library, settings);
+}
+
+TEST(DecomposeTest, RecoversTheExamplePhasesWithinTheGibbsRule) {
+  const SyntheticLibrary ex = example();
+  const DecompositionResult r = decomposeExample(ex);
   ASSERT_EQ(r.fractions.size(), ex.library.samples * 4);
   // Found fractions against the generator's, matched by activation maps.
   std::vector<float> found_maps(4 * ex.library.samples), true_maps(4 * ex.library.samples);
@@ -60,11 +65,7 @@ TEST(DecomposeTest, RecoversTheExamplePhasesWithinTheGibbsRule) {
 // of the phase's contribution in the sample on the library's own points, whatever shift and
 // broadening the sample gives it (read off the log-Q grid it was up to a few per cent off).
 TEST(DecomposeTest, ActivationTimesPatternMaximumIsTheContributionsHeight) {
-  const SyntheticLibrary ex = example();
-  DecompositionSettings settings;
-  settings.phases = 4;
-  settings.threads = 2;
-  const DecompositionResult r = decompose(ex.library, settings);
+  const DecompositionResult r = decomposeExample(example());
   const std::size_t n = r.samples, m = r.axis.values.size();
   ASSERT_EQ(r.per_phase.size(), n * 4 * m);
   int checked = 0;
