@@ -101,6 +101,18 @@ Row runLibraryGuided(const core::Library& lib, const fs::path& folder, const fs:
   return row;
 }
 
+// The trivial guess the issue measures against: every sample given the truth's mean fractions.
+double meanGuessL1(const core::GroundTruth& truth) {
+  const auto t = static_cast<std::size_t>(truth.phases);
+  std::vector<double> mean(t, 0.0);
+  for (std::size_t s = 0; s < truth.samples; ++s)
+    for (std::size_t k = 0; k < t; ++k) mean[k] += truth.fractions[s * t + k] / static_cast<double>(truth.samples);
+  double l1 = 0;
+  for (std::size_t s = 0; s < truth.samples; ++s)
+    for (std::size_t k = 0; k < t; ++k) l1 += std::abs(truth.fractions[s * t + k] - mean[k]);
+  return l1 / static_cast<double>(std::max<std::size_t>(truth.samples, 1));
+}
+
 // One truth set (a DRNets-layout folder with *_sol.npy), every method in one run.
 void truthSet(const CommandContext& context, const fs::path& folder, int k, const fs::path& work) {
   const core::Library lib0 = context.registry.read(folder).library;
@@ -110,6 +122,8 @@ void truthSet(const CommandContext& context, const fs::path& folder, int k, cons
             << "iter" << std::setw(8) << "relL1" << std::setw(8) << "relL2" << std::setw(9) << "cosine" << std::setw(9)
             << "fracL1" << std::setw(7) << "Gibbs"
             << "\n";
+  std::cout << "  " << std::left << std::setw(30) << "trivial: the mean fractions" << std::right << std::fixed
+            << std::setprecision(3) << std::setw(49) << meanGuessL1(core::loadDrnetsTruth(folder)) << "\n";
   const core::Library& lib = lib0;
   core::DecompositionSettings best;
   best.phases = k;
