@@ -182,13 +182,16 @@ namespace {
 // "In2O3 59 wt %, ZnO 41 wt %; 22.4 % of the diffracted intensity unexplained, peaks at ...".
 QString describeIdentification(const core::PatternIdentification& id, bool two_theta) {
   QStringList phases;
+  // Support: how much of the intensity the phase is fitted with the data holds (a card whose
+  // peaks the data lacks would score low; the fit refuses those below its threshold).
   for (const core::IdentifiedPhase& p : id.phases)
     phases << (p.weight_fraction ? QObject::tr("%1 %2 wt %")
                                        .arg(QString::fromStdString(p.name))
                                        .arg(100.0 * *p.weight_fraction, 0, 'f', 0)
                                  : QObject::tr("%1 %2 % of the intensity")
                                        .arg(QString::fromStdString(p.name))
-                                       .arg(100.0 * p.intensity_fraction, 0, 'f', 0));
+                                       .arg(100.0 * p.intensity_fraction, 0, 'f', 0)) +
+                  QObject::tr(" (%1 % of its peaks' intensity found)").arg(100.0 * p.support, 0, 'f', 0);
   QString text = phases.isEmpty() ? QObject::tr("no reference phase found") : phases.join(QStringLiteral(", "));
   text += QObject::tr("; %1 % of the diffracted intensity unexplained").arg(100.0 * id.unexplained_share, 0, 'f', 1);
   QStringList peaks;

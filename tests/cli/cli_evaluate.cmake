@@ -4,13 +4,8 @@
 # decomposition tests' business; here the same result must read back the same from each file.
 # Skipped (ctest's SKIP_REGULAR_EXPRESSION) when the shared data is absent.
 set(TRUTH "${DATA}/drnets/Al-Li-Fe")
-if(NOT EXISTS "${TRUTH}/decomposition_sol.npy")
-  message("PHASEWISE-SKIP: shared Al-Li-Fe data absent")
-  return()
-endif()
-file(REMOVE_RECURSE "${WORK}")
-file(MAKE_DIRECTORY "${WORK}")
 include("${CMAKE_CURRENT_LIST_DIR}/run_command.cmake")
+require_data("${TRUTH}/decomposition_sol.npy")
 run(0 "${CLI}" decompose "${TRUTH}" --phases 6 --iterations 3 -o "${WORK}/r.h5" --quiet)
 run(0 "${CLI}" decompose "${TRUTH}" --phases 6 --iterations 3 -o "${WORK}/r.txt" --quiet)
 file(COPY_FILE "${WORK}/r.h5" "${WORK}/r.dat")

@@ -8,3 +8,14 @@ function(run expect_code)
   set(last_out "${out}" PARENT_SCOPE)
   set(last_err "${err}" PARENT_SCOPE)
 endfunction()
+
+# require_data(FILE): skips the test (ctest's SKIP_REGULAR_EXPRESSION) when the shared data
+# file is absent, else starts from an empty ${WORK}. A macro, so that return() leaves the script.
+macro(require_data file)
+  if(NOT EXISTS "${file}")
+    message("PHASEWISE-SKIP: ${file} absent")
+    return()
+  endif()
+  file(REMOVE_RECURSE "${WORK}")
+  file(MAKE_DIRECTORY "${WORK}")
+endmacro()

@@ -1,20 +1,13 @@
 // One phase drawn by several cards: components whose aligned patterns agree and whose peaks
 // sit in the same places in the samples that hold both are reported as one phase; two phases
-// that coexist at their own lattices are not; and on Al-Li-Fe, whose spinel solid solution
-// the library-guided fit draws with three cards, the merged fractions follow the truth.
+// that coexist at their own lattices are not. (Al-Li-Fe, whose spinel solid solution the
+// library-guided fit draws with three cards: tests/cli/cli_library_guided.cmake.)
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "builtin_formats.h"
-#include "decompose/evaluation.h"
-#include "decompose/library_fit.h"
 #include "decompose/phase_merge.h"
-#include "io/registry.h"
-#include "simulate/reference_render.h"
-#include "simulate/stick_tables.h"
-#include "test_support.h"
 
 namespace phasewise::test {
 namespace {
@@ -101,32 +94,6 @@ TEST(PhaseMergeTest, PhasesThatCoexistAtTheirOwnLatticesStayApart) {
   PhaseMergeSettings strict;
   strict.cosine = 0.999;
   EXPECT_TRUE(samePhaseGroups(threeComponents(1.0), strict).empty());
-}
-
-TEST(PhaseMergeTest, RealDataAlLiFeSpinelIsOnePhase) {
-  PHASEWISE_REQUIRE_DATA("drnets/Al-Li-Fe/sticks_lib.tsv");
-  const std::filesystem::path folder = sharedDataDir() / "drnets/Al-Li-Fe";
-  FormatRegistry registry;
-  plugins::registerBuiltinFormats(registry);
-  const Library lib = registry.read(folder).library;
-  const ReferencePatterns refs = renderReferencesFor(readStickTable(folder / "sticks_lib.tsv"), lib.axis);
-  LibraryFitSettings settings;
-  const LibraryDecomposition fit = decomposeWithLibrary(lib, refs, settings);
-  const DecompositionResult& r = fit.result;
-  const GroundTruth truth = loadDrnetsTruth(folder);
-  const std::vector<double> q = convertAxis(lib.axis, {AxisKind::Q, AxisUnit::InverseNanometre}).values;
-  const Evaluation e = evaluate(q, r.bases, r.phases, r.activations, truth, r.shifts);
-  std::cout << "Al-Li-Fe library-guided: " << r.phases << " phases, fraction L1 " << e.fraction_l1 << "\n";
-  EXPECT_EQ(r.phases, 6);
-  EXPECT_LE(e.fraction_l1, 0.05);
-  EXPECT_EQ(e.gibbs_violations, 0);
-  std::size_t merged = 0;
-  for (const auto& also : fit.also_drawn_as) merged += also.size();
-  EXPECT_GE(merged, 1U);
-  // Without the merge the solid solution is three phases and the fractions are far off.
-  settings.merge_same_phase = false;
-  const LibraryDecomposition split = decomposeWithLibrary(lib, refs, settings);
-  EXPECT_GT(split.result.phases, 6);
 }
 
 }  // namespace

@@ -662,6 +662,7 @@ TEST(MainWindowRealDataTest, EveryPhaseInOneMeasuredPattern) {
   EXPECT_NEAR(weight["cod_In2O3"], 0.60, 0.05) << window.logText().toStdString();
   EXPECT_NEAR(weight["Zincite"], 0.40, 0.05) << window.logText().toStdString();
   EXPECT_TRUE(window.logText().contains(QStringLiteral("of the diffracted intensity unexplained")));
+  EXPECT_TRUE(window.logText().contains(QStringLiteral("of its peaks' intensity found")));
   ASSERT_FALSE(d->unexplained_q_nm.empty());
   EXPECT_EQ(window.patternView()->plot()->graphCount(), 4 + d->phases)
       << "data, model, each phase, residual, the unexplained peaks";
