@@ -283,15 +283,13 @@ int runBenchDecompose(const CommandContext& context, const Arguments& arguments)
   }
   if (fs::exists(data / "drnets/Bi-Cu-V-307/XRD.npy", ec))
     biCuV(context, data, work, static_cast<int>(arguments.integer("bicuv-phases", static_cast<int>(13), 1, 24)));
-  if (!arguments.flag("skip-large"))
-    atScale(context, work, static_cast<std::size_t>(arguments.integer("samples", static_cast<int>(5000), 1, 10000000)),
-            static_cast<std::size_t>(arguments.integer("points", static_cast<int>(4000), 2, 1000000)),
-            static_cast<int>(arguments.integer("large-phases", static_cast<int>(12), 1, 24)));
-  if (!arguments.flag("skip-large"))
-    libraryGuidedAtScale(context, work,
-                         static_cast<std::size_t>(arguments.integer("samples", static_cast<int>(5000), 1, 10000000)),
-                         static_cast<std::size_t>(arguments.integer("points", static_cast<int>(4000), 2, 1000000)),
-                         static_cast<std::size_t>(arguments.integer("large-cards", static_cast<int>(50), 4, 2000)));
+  if (!arguments.flag("skip-large")) {
+    const auto samples = static_cast<std::size_t>(arguments.integer("samples", 5000, 1, 10000000));
+    const auto points = static_cast<std::size_t>(arguments.integer("points", 4000, 2, 1000000));
+    atScale(context, work, samples, points, arguments.integer("large-phases", 12, 1, 24));
+    libraryGuidedAtScale(context, work, samples, points,
+                         static_cast<std::size_t>(arguments.integer("large-cards", 50, 4, 2000)));
+  }
   fs::remove_all(work, ec);
   return 0;
 }

@@ -63,6 +63,11 @@ struct Variant {
   core::RefinerKind refiner;
   core::RefinementMode mode;
   core::EvaluationLoss loss;
+  // Projection rows keep what one target explains, nothing brought back: the cheapest of the
+  // classifier's first `targets` guesses (1: its first guess alone, so that the identity stays
+  // the unrefined classifier's and only the pattern is cleaned).
+  bool projection = false;
+  int targets = 3;
 };
 constexpr Variant kVariants[] = {
     {"additive, entropy", core::RefinerKind::Additive, core::RefinementMode::PerPattern, core::EvaluationLoss::Entropy},
@@ -76,16 +81,10 @@ constexpr Variant kVariants[] = {
     {"physical, prototype", core::RefinerKind::Physical, core::RefinementMode::PerPattern,
      core::EvaluationLoss::Prototype},
     {"physical, projection", core::RefinerKind::Physical, core::RefinementMode::PerPattern,
-     core::EvaluationLoss::BestTarget},
+     core::EvaluationLoss::BestTarget, true, 3},
     {"physical, projection, top-1", core::RefinerKind::Physical, core::RefinementMode::PerPattern,
-     core::EvaluationLoss::BestTarget},
+     core::EvaluationLoss::BestTarget, true, 1},
 };
-
-// The projection rows keep what one target explains, nothing brought back: the cheapest of the
-// classifier's first three guesses, or ("top-1") its first guess alone, so that the identity
-// stays the unrefined classifier's and only the pattern is cleaned.
-bool isProjection(const Variant& v) { return std::string(v.name).rfind("physical, projection", 0) == 0; }
-bool isTopOneProjection(const Variant& v) { return std::string(v.name) == "physical, projection, top-1"; }
 
 std::vector<std::vector<int>> tops(const std::vector<core::Prediction>& p) {
   std::vector<std::vector<int>> out;
@@ -171,8 +170,8 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
     s.lambda = v.refiner == core::RefinerKind::Physical ? o.lambda_physical : o.lambda_additive;
     s.steps = v.mode == core::RefinementMode::Amortised ? o.refiner_epochs : o.steps;
     s.physical = o.physical;
-    if (isProjection(v)) s.physical.restore = false;
-    if (isTopOneProjection(v)) s.candidate_targets = 1;
+    s.physical.restore = !v.projection;
+    s.candidate_targets = v.targets;
     start = Clock::now();
     const auto refined = core::refine(c, set.patterns, s);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -186,7 +185,7 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
              core::scoreRefinement(tops(predictions), confidences(predictions), set.truth, set.patterns, after,
                                    set.pure, m, same),
              seconds);
-    if (isProjection(v)) {
+    if (v.projection) {
       // The projection's identity is the target whose peaks it kept (the cheapest explanation
       // among the classifier's first guesses), not the classifier's reading of what is left.
       std::vector<std::vector<int>> ranked;

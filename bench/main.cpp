@@ -22,7 +22,8 @@ constexpr const char* kUsage =
                               [--candidates 2000] [--steps 40] [--lambda 10] [--lambda-additive 1]
                               [--epochs-refiner 10] [--candidate-share 0.5] [--skip-synthetic]
                               [--skip-pytorch]
-       phasewise-bench identify [--data ../shared/data] [--max-strain S --min-gain G --max-phases N --radiation R]
+       phasewise-bench identify [--data ../shared/data] [--max-strain S --min-gain G --min-support S
+                                --max-phases N --screened N --step-candidates N --radiation R]
                                   (every phase in the dara mixtures)
        phasewise-bench threads [--per-phase 150] [--epochs 3]   (training with one core busy)
   The Python peers' scripts are in bench/peers/ (or $PHASEWISE_BENCH_PEERS).

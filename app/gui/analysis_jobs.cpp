@@ -218,15 +218,12 @@ JobWork identifyPatternJob(ProjectDocument* document, const core::PhaseIdentific
     core::reportProgress(progress, 0.5, "fitting the pattern");
     const core::PatternIdentification id =
         core::identifyPhases(library->axis, library->pattern(0), references, settings);
-    if (id.phases.empty())  // nothing to show as a run: the earlier results stay
-      return {nullptr, QObject::tr("Every phase in the pattern, against the %1 reference phases: %2.")
-                           .arg(phases->size())
-                           .arg(describeIdentification(id, library->axis.spec.kind == core::AxisKind::TwoTheta))};
-    auto result =
-        std::make_shared<core::DecompositionResult>(core::asDecomposition(id, library->axis, library->pattern(0)));
     const QString message = QObject::tr("Every phase in the pattern, against the %1 reference phases: %2.")
                                 .arg(phases->size())
                                 .arg(describeIdentification(id, library->axis.spec.kind == core::AxisKind::TwoTheta));
+    if (id.phases.empty()) return {nullptr, message};  // nothing to show as a run: the earlier results stay
+    auto result =
+        std::make_shared<core::DecompositionResult>(core::asDecomposition(id, library->axis, library->pattern(0)));
     return {onDocument(document, [result](ProjectDocument& d) { d.setDecomposition(std::move(*result)); }), message};
   };
 }

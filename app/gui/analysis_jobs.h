@@ -35,13 +35,13 @@ JobWork decomposeJob(ProjectDocument* document, const core::DecompositionSetting
 // come with the result.
 JobWork libraryGuidedJob(ProjectDocument* document, const core::LibraryFitSettings& settings,
                          const std::string& radiation);
-// Human in the loop: the settings with the document's kept phases as the first starting
-// patterns (frozen when `freeze`), taken from the current decomposition.
 // Every phase in a library of one pattern (decompose/phase_identification.h): the reference
 // phases fitted to it, what they leave reported as the unexplained share and peaks; shown as a
 // one-sample decomposition.
 JobWork identifyPatternJob(ProjectDocument* document, const core::PhaseIdentificationSettings& settings,
                            const std::string& radiation);
+// Human in the loop: the settings with the document's kept phases as the first starting
+// patterns (frozen when `freeze`), taken from the current decomposition.
 core::DecompositionSettings withKeptPhases(const ProjectDocument& document, core::DecompositionSettings settings,
                                            bool freeze);
 // Trains on the document's reference phases.

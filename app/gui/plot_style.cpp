@@ -9,17 +9,21 @@
 
 namespace phasewise::gui {
 
-QString phaseName(const core::DecompositionResult& d, int phase) {
+namespace {
+bool named(const core::DecompositionResult& d, int phase) {
   const auto p = static_cast<std::size_t>(phase);
-  if (p >= d.phase_names.size() || d.phase_names[p].empty()) return QObject::tr("phase %1").arg(phase + 1);
-  return QString::fromStdString(d.phase_names[p]);
+  return p < d.phase_names.size() && !d.phase_names[p].empty();
+}
+}  // namespace
+
+QString phaseName(const core::DecompositionResult& d, int phase) {
+  return named(d, phase) ? QString::fromStdString(d.phase_names[static_cast<std::size_t>(phase)])
+                         : QObject::tr("phase %1").arg(phase + 1);
 }
 
 QString phaseLabel(const core::DecompositionResult& d, int phase) {
-  const auto p = static_cast<std::size_t>(phase);
   const QString number = QObject::tr("phase %1").arg(phase + 1);
-  if (p >= d.phase_names.size() || d.phase_names[p].empty()) return number;
-  return number + QStringLiteral(": ") + QString::fromStdString(d.phase_names[p]);
+  return named(d, phase) ? number + QStringLiteral(": ") + phaseName(d, phase) : number;
 }
 
 QColor phaseColour(int phase) {

@@ -245,26 +245,14 @@ FitOnLogQ takeShiftModelFit(const Library& library, const DecompositionSettings&
           std::move(fit.width), std::move(fit.g), std::move(fit.c)};
 }
 
-// Activations in the data's units; fractions as DESIGN.md defines them. A broadened phase's
-// activation is the height of its broadened peaks (activation x pattern maximum stays the
-// height of the phase's contribution). Shifts as Q factors, where the phase is present.
-void reportActivations(const FitOnLogQ& fit, bool plain, const std::vector<float>& scale, double log_bin_width,
+// Activations in the data's units (reconstruct() then reads the shift-aware model's off its
+// contributions), shifts as Q factors where the phase is present, the background's scale.
+void reportActivations(const FitOnLogQ& fit, const std::vector<float>& scale, double log_bin_width,
                        DecompositionResult& result) {
-  const std::size_t n = result.samples, ku = static_cast<std::size_t>(result.phases), m = result.axis.values.size();
-  const std::size_t log_points = result.log_axis.values.size();
+  const std::size_t n = result.samples, ku = static_cast<std::size_t>(result.phases);
   result.activations.resize(n * ku);
-  std::vector<float> broadened(log_points);
   for (std::size_t s = 0; s < n; ++s)
-    for (std::size_t p = 0; p < ku; ++p) {
-      double height = 1.0;
-      if (!plain && fit.widths[s * ku + p] > 0 && fit.a[s * ku + p] > 0) {
-        broadenPattern(&fit.w[p * log_points], log_points, fit.widths[s * ku + p], broadened.data());
-        const float own = *std::max_element(&fit.w[p * log_points], &fit.w[p * log_points] + log_points);
-        if (own > 0) height = *std::max_element(broadened.begin(), broadened.end()) / own;
-      }
-      result.activations[s * ku + p] = static_cast<float>(fit.a[s * ku + p] * scale[s] * height);
-    }
-  result.fractions = fractionsFrom(result.activations, result.bases, n, result.phases, m);
+    for (std::size_t p = 0; p < ku; ++p) result.activations[s * ku + p] = fit.a[s * ku + p] * scale[s];
   result.shifts.resize(n * ku);
   for (std::size_t i = 0; i < n * ku; ++i)
     result.shifts[i] = fit.a[i] > 0 ? static_cast<float>(std::exp(fit.shifts[i] * log_bin_width)) : 1.0F;
@@ -273,7 +261,8 @@ void reportActivations(const FitOnLogQ& fit, bool plain, const std::vector<float
 }
 
 // Reconstruction and each phase's contribution (kept up to 50 million values), on the
-// library's axis. The shift-aware model's activations are then read from the contributions:
+// library's axis; then the fractions, as DESIGN.md defines them. The shift-aware model's
+// activations are read from the contributions:
 // activation x pattern maximum is the height of the phase's contribution in the sample on the
 // library's own points (where the truth and DESIGN.md measure peak-height shares), not on the
 // log-Q grid, whose bins are twice as wide as the data's at the top of a Q range and which
@@ -314,7 +303,7 @@ void reconstruct(const FitOnLogQ& fit, bool plain, const std::vector<float>& sca
     }
     for (std::size_t j = 0; j < m; ++j) recon[j] += result.background_activation[s] * result.background[j];
   }
-  if (!plain) result.fractions = fractionsFrom(result.activations, result.bases, n, result.phases, m);
+  result.fractions = fractionsFrom(result.activations, result.bases, n, result.phases, m);
 }
 
 }  // namespace
@@ -358,7 +347,7 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
       plain ? takePlainFit(start, own_q, log_points, settings, result)
             : takeShiftModelFit(library, settings, log, own_q, start, threads, to_own, result, progress);
   reportProgress(progress, 0.95, "results");
-  reportActivations(fit, plain, scale, log.log_bin_width, result);
+  reportActivations(fit, scale, log.log_bin_width, result);
   reconstruct(fit, plain, scale, to_own, result);
   result.sample_loss = sampleL1Loss(library, result.reconstruction);
   if (result.background.empty()) result.background.assign(m, 0.0F);

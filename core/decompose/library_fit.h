@@ -114,6 +114,10 @@ class LibraryFitter {
   [[nodiscard]] double solve(const float* y, SampleFit& fit) const;  // NNLS; returns |residual|^2
   // y less the fit's background and every phase but `skip` (fit.phases.size(): none skipped).
   [[nodiscard]] std::vector<float> unexplained(const float* y, const SampleFit& fit, std::size_t skip) const;
+  // What the data holds of phase `which`'s fitted contribution: min(contribution, what the
+  // others and the background leave), point by point; `own` receives the contribution.
+  [[nodiscard]] std::vector<float> heldPart(const float* y, const SampleFit& fit, std::size_t which,
+                                            std::vector<float>& own) const;
   [[nodiscard]] double supportOf(const float* y, const SampleFit& fit, std::size_t which) const;
   [[nodiscard]] double confidenceOf(const float* y, const SampleFit& fit, std::size_t which,
                                     const std::vector<int>& rivals) const;

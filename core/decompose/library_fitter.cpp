@@ -121,16 +121,23 @@ double LibraryFitter::solve(const float* y, SampleFit& fit) const {
   return fit.residual;
 }
 
+std::vector<float> LibraryFitter::heldPart(const float* y, const SampleFit& fit, std::size_t which,
+                                           std::vector<float>& own) const {
+  std::vector<float> r = unexplained(y, fit, which);
+  own.resize(points_);
+  contribution(fit.phases[which], own.data());
+  for (std::size_t j = 0; j < points_; ++j) r[j] = std::min(own[j], std::max(0.0F, r[j]));
+  return r;
+}
+
 double LibraryFitter::confidenceOf(const float* y, const SampleFit& fit, std::size_t which,
                                    const std::vector<int>& rivals) const {
-  // What the phase explains: the part of the sample, less the other phases and the background,
-  // that lies under its own fitted contribution. Scoring rivals on that part alone keeps
-  // intensity nobody explains (a phase the library lacks) from lending a rival a score.
-  std::vector<float> r = unexplained(y, fit, which), c(points_);
-  contribution(fit.phases[which], c.data());
-  for (std::size_t j = 0; j < points_; ++j) r[j] = std::min(c[j], std::max(0.0F, r[j]));
-  const int own = fit.phases[which].phase;
-  const double mine = std::max(0.0, bestShift(r.data(), own).score);
+  // Rivals are scored on the part the phase explains alone, so that intensity nobody explains
+  // (a phase the library lacks) does not lend a rival a score.
+  std::vector<float> own;
+  const std::vector<float> r = heldPart(y, fit, which, own);
+  const int phase = fit.phases[which].phase;
+  const double mine = std::max(0.0, bestShift(r.data(), phase).score);
   if (!(mine > 0)) return 0.0;
   double other = 0;
   for (int p : rivals) {
@@ -142,13 +149,12 @@ double LibraryFitter::confidenceOf(const float* y, const SampleFit& fit, std::si
 }
 
 double LibraryFitter::supportOf(const float* y, const SampleFit& fit, std::size_t which) const {
-  const std::vector<float> r = unexplained(y, fit, which);
-  std::vector<float> c(points_);
-  contribution(fit.phases[which], c.data());
+  std::vector<float> own;
+  const std::vector<float> held = heldPart(y, fit, which, own);
   double under = 0, total = 0;
   for (std::size_t j = 0; j < points_; ++j) {
-    under += std::min(c[j], std::max(0.0F, r[j]));
-    total += c[j];
+    under += held[j];
+    total += own[j];
   }
   return total > 0 ? under / total : 0.0;
 }

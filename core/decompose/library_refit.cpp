@@ -7,6 +7,7 @@
 
 #include "decompose/decomposer.h"
 #include "decompose/hungarian.h"
+#include "decompose/shift_model.h"
 #include "util/error.h"
 
 namespace phasewise::core {
@@ -60,25 +61,6 @@ std::vector<std::size_t> dominantPhases(const LibraryDecomposition& chosen, std:
   std::stable_sort(kept.begin(), kept.end(), [&](std::size_t a, std::size_t b) { return total[a] > total[b]; });
   if (kept.size() > static_cast<std::size_t>(kMostPhases)) kept.resize(static_cast<std::size_t>(kMostPhases));
   return kept;
-}
-
-// Cosine of two patterns on the log-Q grid, the best over shifts of up to `shifts` bins.
-double shiftedCosine(const float* a, const float* b, std::size_t m, int shifts) {
-  double aa = 0, bb = 0;
-  for (std::size_t j = 0; j < m; ++j) {
-    aa += double(a[j]) * a[j];
-    bb += double(b[j]) * b[j];
-  }
-  if (!(aa > 0) || !(bb > 0)) return 0.0;
-  double best = 0;
-  const auto mm = static_cast<std::ptrdiff_t>(m);
-  for (std::ptrdiff_t d = -shifts; d <= shifts; ++d) {
-    double ab = 0;
-    for (std::ptrdiff_t j = std::max<std::ptrdiff_t>(0, d); j < std::min(mm, mm + d); ++j)
-      ab += double(a[j]) * b[j - d];
-    best = std::max(best, ab);
-  }
-  return best / std::sqrt(aa * bb);
 }
 
 // Per phase of a fit: samples holding it, and its summed fraction.

@@ -5,33 +5,11 @@
 #include <numeric>
 
 #include "decompose/library_refit.h"
+#include "decompose/shift_model.h"
 #include "util/error.h"
 
 namespace phasewise::core {
 namespace {
-// The best cosine of two patterns on the log-Q grid with b moved by d bins (b[j + d] against
-// a[j]), over |d| <= reach; `at` receives that d.
-double alignedCosine(const float* a, const float* b, std::size_t m, int reach, int& at) {
-  double best = -1;
-  at = 0;
-  for (int d = -reach; d <= reach; ++d) {
-    double ab = 0, aa = 0, bb = 0;
-    for (std::size_t j = 0; j < m; ++j) {
-      const auto k = static_cast<std::ptrdiff_t>(j) + d;
-      const double y = k >= 0 && k < static_cast<std::ptrdiff_t>(m) ? b[k] : 0.0;
-      ab += a[j] * y;
-      aa += double(a[j]) * a[j];
-      bb += y * y;
-    }
-    const double c = aa > 0 && bb > 0 ? ab / std::sqrt(aa * bb) : 0.0;
-    if (c > best) {
-      best = c;
-      at = d;
-    }
-  }
-  return best;
-}
-
 // Log-Q bin width of the result's grid and the alignment reach in bins (0, 0 without a grid).
 std::pair<double, int> alignmentGrid(const DecompositionResult& r, const PhaseMergeSettings& s) {
   const std::size_t lp = r.log_axis.values.size();
@@ -64,14 +42,14 @@ std::vector<std::vector<std::size_t>> samePhaseGroups(const DecompositionResult&
       for (std::size_t t = 0; t < n; ++t)
         if (r.fractions[t * k + a] > s.present && r.fractions[t * k + b] > s.present) shared.push_back(t);
       if (shared.size() < std::max<std::size_t>(1, s.min_shared)) continue;
+      // b moved d bins up matches a: b's peaks lie d bins below a's, Q_b = Q_a exp(-d bin), and
+      // the two put their peaks in the same place in sample t when shift_a(t) = exp(-d bin) shift_b(t).
       int d = 0;
-      if (alignedCosine(&r.bases_log[a * lp], &r.bases_log[b * lp], lp, reach, d) < s.cosine) continue;
-      // b's peaks lie at Q_a x exp(d bin): the same place in sample t when
-      // shift_a(t) = exp(d bin) shift_b(t).
+      if (shiftedCosine(&r.bases_log[a * lp], &r.bases_log[b * lp], lp, reach, &d) < s.cosine) continue;
       std::vector<double> gap;
       for (std::size_t t : shared)
         if (r.shifts[t * k + a] > 0 && r.shifts[t * k + b] > 0)
-          gap.push_back(std::abs(std::log(r.shifts[t * k + a] / r.shifts[t * k + b]) - d * bin));
+          gap.push_back(std::abs(std::log(r.shifts[t * k + a] / r.shifts[t * k + b]) + d * bin));
       if (gap.empty()) continue;
       std::nth_element(gap.begin(), gap.begin() + static_cast<std::ptrdiff_t>(gap.size() / 2), gap.end());
       if (gap[gap.size() / 2] <= s.lattice_tolerance) parent[findRoot(parent, a)] = findRoot(parent, b);
@@ -111,10 +89,10 @@ std::vector<std::vector<std::size_t>> mergePhases(DecompositionResult& r,
       if (p == keep) continue;
       removed[p] = 1;
       holds[keep].push_back(p);
-      int d = 0;
+      int d = 0;  // as in samePhaseGroups
       if (r.bases_log.size() == k * lp && lp > 1)
-        (void)alignedCosine(&r.bases_log[keep * lp], &r.bases_log[p * lp], lp, reach, d);
-      const double to_keep = std::exp(d * bin);  // p's shift in the kept pattern's frame
+        (void)shiftedCosine(&r.bases_log[keep * lp], &r.bases_log[p * lp], lp, reach, &d);
+      const double to_keep = std::exp(-d * bin);  // p's shift in the kept pattern's frame
       for (std::size_t t = 0; t < n; ++t) {
         if (r.fractions[t * k + p] > carried[t] && r.shifts[t * k + p] > 0) {
           carried[t] = r.fractions[t * k + p];

@@ -26,6 +26,27 @@ void shiftPattern(const float* w, std::size_t points, double d, float* out) {
   for (std::ptrdiff_t m = inner_end; m < m_points; ++m) edge(m);
 }
 
+double shiftedCosine(const float* a, const float* b, std::size_t points, int shifts, int* at) {
+  if (at) *at = 0;
+  double aa = 0, bb = 0;
+  for (std::size_t j = 0; j < points; ++j) {
+    aa += double(a[j]) * a[j];
+    bb += double(b[j]) * b[j];
+  }
+  if (!(aa > 0) || !(bb > 0)) return 0.0;
+  double best = 0;
+  const auto m = static_cast<std::ptrdiff_t>(points);
+  for (std::ptrdiff_t d = -shifts; d <= shifts; ++d) {
+    double ab = 0;
+    for (std::ptrdiff_t j = std::max<std::ptrdiff_t>(0, d); j < std::min(m, m + d); ++j) ab += double(a[j]) * b[j - d];
+    if (ab > best) {
+      best = ab;
+      if (at) *at = static_cast<int>(d);
+    }
+  }
+  return best / std::sqrt(aa * bb);
+}
+
 void broadenPattern(const float* w, std::size_t points, double sigma, float* out) {
   if (!(sigma > 0)) {
     std::copy(w, w + points, out);

@@ -67,5 +67,9 @@ void shiftPattern(const float* w, std::size_t points, double d, float* out);
 // w blurred by a Gaussian of `sigma` bins (0: a copy); a symmetric operator (zero outside the
 // grid, kernel summing to 1), so it is its own transpose.
 void broadenPattern(const float* w, std::size_t points, double sigma, float* out);
+// Cosine of two patterns on the log-Q grid, the best over whole-bin shifts of b by up to
+// `shifts` bins (b[j - d] against a[j]: b's peaks moved d bins up); `at`, when given, receives
+// that d. 0 when either pattern is empty.
+[[nodiscard]] double shiftedCosine(const float* a, const float* b, std::size_t points, int shifts, int* at = nullptr);
 
 }  // namespace phasewise::core
