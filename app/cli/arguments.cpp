@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <sstream>
 
 #include "util/text.h"
 
@@ -47,6 +48,17 @@ double Arguments::number(const std::string& name, double fallback) const {
   double v = 0;
   if (!core::parseNumber(*text, v) || !std::isfinite(v))
     throw UsageError("--" + name + " expects a finite number, got '" + *text + "'");
+  return v;
+}
+
+double Arguments::number(const std::string& name, double fallback, double low, double high) const {
+  const double v = number(name, fallback);
+  if (!(v >= low && v <= high)) {
+    std::ostringstream range;
+    range << low << " to " << high;
+    throw UsageError("--" + name + " expects a number from " + range.str() + ", got '" + value(name).value_or("") +
+                     "'");
+  }
   return v;
 }
 

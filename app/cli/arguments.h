@@ -24,6 +24,8 @@ class Arguments {
   [[nodiscard]] const std::vector<std::string>& positional() const { return positional_; }
   [[nodiscard]] std::optional<std::string> value(const std::string& name) const;
   [[nodiscard]] double number(const std::string& name, double fallback) const;
+  // A number in [low, high]; UsageError naming the option otherwise.
+  [[nodiscard]] double number(const std::string& name, double fallback, double low, double high) const;
   // A whole number in [low, high]; UsageError naming the option otherwise.
   [[nodiscard]] int integer(const std::string& name, int fallback, int low, int high) const;
   // --device: cpu (default), cuda or cuda:N; UsageError otherwise.

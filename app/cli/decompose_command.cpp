@@ -67,8 +67,8 @@ core::DecompositionResult decomposeWithPhases(const core::Library& library, cons
                                               const std::vector<std::string>& sources, core::PhaseLibrary& phases) {
   phases = collectPhases(sources, a, nullptr);
   core::LibraryFitSettings s;
-  s.max_strain = a.number("max-strain", s.max_strain);
-  s.min_gain = a.number("min-gain", s.min_gain);
+  s.max_strain = a.number("max-strain", s.max_strain, 0.0, 0.3);
+  s.min_gain = a.number("min-gain", s.min_gain, 0.0, 1.0);
   s.free_phases = a.integer("free", 0, 0, 64);
   s.connectivity = !a.flag("no-connectivity");
   s.refit = !a.flag("no-refit");

@@ -79,9 +79,9 @@ int runIdentifyPhases(const CommandContext& context, const Arguments& arguments)
   const core::PhaseLibrary phases = collectPhases({*arguments.value("phases-from")}, arguments, nullptr);
   core::PhaseIdentificationSettings settings;
   settings.max_phases = arguments.integer("max-phases", settings.max_phases, 1, 12);
-  settings.fit.max_strain = arguments.number("max-strain", settings.fit.max_strain);
-  settings.fit.min_gain = arguments.number("min-gain", settings.fit.min_gain);
-  settings.fit.min_support = arguments.number("min-support", settings.fit.min_support);
+  settings.fit.max_strain = arguments.number("max-strain", settings.fit.max_strain, 0.0, 0.3);
+  settings.fit.min_gain = arguments.number("min-gain", settings.fit.min_gain, 0.0, 1.0);
+  settings.fit.min_support = arguments.number("min-support", settings.fit.min_support, 0.0, 1.0);
   const std::string radiation = arguments.value("radiation").value_or("");
   const bool as_json = arguments.flag("json");
   if (!as_json) std::cout << "file\tphase\tintensity_fraction\tweight_fraction\tlattice_scale\tconfidence\tsupport\n";

@@ -38,10 +38,10 @@ LibraryFitter::LibraryFitter(const ReferencePatterns& references, const Axis& lo
     throw Error("the reference patterns do not match their axis");
   if (points_ < 16 || log_q.spec.kind != AxisKind::Q || !(log_q.values.front() > 0))
     throw Error("the library-guided fit works on a log-Q grid");
-  if (!(s.max_strain >= 0 && s.max_strain < 0.3)) throw Error("the strain range must be in [0, 0.3)");
-  if (!(s.min_gain >= 0 && s.min_gain < 1)) throw Error("the minimum gain must be in [0, 1)");
+  if (!(s.max_strain >= 0 && s.max_strain <= 0.3)) throw Error("the strain range must be in [0, 0.3]");
+  if (!(s.min_gain >= 0 && s.min_gain <= 1)) throw Error("the minimum gain must be in [0, 1]");
   if (s.step_candidates < 1 || s.step_candidates > 1000) throw Error("try 1 to 1000 candidates per step");
-  if (!(s.min_support >= 0 && s.min_support < 1)) throw Error("the minimum support must be in [0, 1)");
+  if (!(s.min_support >= 0 && s.min_support <= 1)) throw Error("the minimum support must be in [0, 1]");
   if (s.background_terms < 0 || s.background_terms > 8) throw Error("the background takes 0 to 8 terms");
   log_bin_width_ = std::log(log_q.values.back() / log_q.values.front()) / static_cast<double>(points_ - 1);
   max_shift_ = static_cast<int>(std::ceil(std::log(1.0 + s.max_strain) / log_bin_width_));

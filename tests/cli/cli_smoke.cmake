@@ -71,6 +71,11 @@ endif()
 # Hostile input: absurd counts are usage errors (not wrapped round into an int), an empty
 # pattern is a data error.
 run(2 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/cu_mo.xy" --max-phases 1e12)
+run(2 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/cu_mo.xy" --min-support 2)
+if(NOT last_err MATCHES "--min-support expects a number from 0 to 1, got '2'")
+  message(FATAL_ERROR "an out-of-range --min-support: '${last_err}'")
+endif()
+run(2 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/cu_mo.xy" --min-gain -1)
 run(2 "${CLI}" decompose "${WORK}/cu_mo.xy" --phases-from "${WORK}/cu.cif" --free nan -o "${WORK}/never.h5")
 file(WRITE "${WORK}/flat.xy" "# q_nm intensity\n20 0\n21 0\n22 0\n23 0\n24 0\n25 0\n26 0\n27 0\n28 0\n29 0\n30 0\n31 0\n32 0\n33 0\n34 0\n35 0\n36 0\n")
 run(1 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/flat.xy")
