@@ -4,6 +4,9 @@
 // that were named (recall), phases named that are not in the sample (false positives, with
 // their confidence), the unexplained share where a precursor is missing from the library, and
 // the weight-fraction error where every precursor is in it; 8-min scans and 2-min scans.
+// With --classifier C.pt, the closed-set classifier's top-1 on the same scans beside its
+// open-set score: how often a phase absent from the sample is named, at what probability, and
+// how often "unknown" stands in its place.
 
 #include <filesystem>
 #include <iomanip>
@@ -16,6 +19,7 @@
 #include "bench_support.h"
 #include "decompose/phase_identification.h"
 #include "io/registry.h"
+#include "learn/classifier.h"
 #include "phase_sources/phase_sources.h"
 #include "simulate/reference_render.h"
 #include "util/error.h"
@@ -80,6 +84,46 @@ struct Tally {
   double relative_weight_error = 0;
   int relative_weight_count = 0;
 };
+struct ClassifierTally {
+  int files = 0, right = 0, right_unknown = 0, wrong = 0, wrong_unknown = 0;
+  int confident_wrong = 0, confident_wrong_named = 0;  // at p >= 0.9: all, and not "unknown"
+};
+
+// The classifier's top-1 per file: right when the phase is one of the sample's precursors.
+void benchClassifier(const fs::path& path, const core::PhaseLibrary& phases, const std::vector<fs::path>& files,
+                     const CommandContext& context) {
+  const core::PhaseClassifier classifier = core::PhaseClassifier::load(path);
+  if (!classifier.hasOpenSetScore())
+    throw core::Error(path.string() + " has no open-set reference (train it again with this version)");
+  std::cout << "\nClassifier " << path.string() << " (" << classifier.phaseNames().size()
+            << " phases): top-1, probability, typicality; \"unknown\" below typicality " << std::setprecision(2)
+            << core::Prediction::kUnknownBelow << "\n";
+  std::map<std::string, ClassifierTally> tallies;
+  for (const fs::path& file : files) {
+    const Mixture mix = parseMixture(file.string());
+    const core::Library lib = context.registry.read(file.string()).library;
+    const core::Prediction p = classifier.predict(classifier.prepare(lib.axis, lib.pattern(0)), 1).at(0);
+    const std::string& name = classifier.phaseNames()[static_cast<std::size_t>(p.top[0])];
+    const std::string card = fs::path(phases.phases[phases.indexOf(name)].source).filename().string();
+    const bool right = mix.weight.count(precursorOf(card)) > 0, unknown = p.unknown();
+    ClassifierTally& t = tallies[mix.scan];
+    ++t.files;
+    (right ? t.right : t.wrong) += 1;
+    (right ? t.right_unknown : t.wrong_unknown) += unknown;
+    if (!right && p.probability[0] >= 0.9) {
+      ++t.confident_wrong;
+      t.confident_wrong_named += !unknown;
+    }
+    std::cout << file.filename().string() << ": " << (unknown ? "unknown (" : "") << formulaOf(card)
+              << (right ? "" : "(x)") << " " << std::setprecision(3) << p.probability[0] << " typicality "
+              << *p.typicality << (unknown ? ")" : "") << "\n";
+  }
+  for (const auto& [scan, t] : tallies)
+    std::cout << scan << " scans (" << t.files << "), classifier: top-1 a true precursor in " << t.right
+              << " (of which \"unknown\": " << t.right_unknown << "), a phase absent from the sample in " << t.wrong
+              << " (\"unknown\": " << t.wrong_unknown << "); absent phases at p >= 0.9: " << t.confident_wrong
+              << ", of which still named: " << t.confident_wrong_named << "\n";
+}
 }  // namespace
 
 int runBenchIdentify(const CommandContext& context, const Arguments& arguments) {
@@ -168,6 +212,7 @@ int runBenchIdentify(const CommandContext& context, const Arguments& arguments) 
     std::cout << "; unexplained " << std::setprecision(1) << 100 * r.unexplained_share << " %"
               << (all_in ? "" : " (a precursor is not in the library)") << "\n";
   }
+  if (const auto path = arguments.value("classifier")) benchClassifier(*path, phases, files, context);
   for (const auto& [scan, t] : tallies) {
     std::cout << scan << " scans (" << t.files << "): recall " << std::setprecision(1)
               << 100.0 * t.named / std::max(1, t.present_in_library) << " % (" << t.named << " of "

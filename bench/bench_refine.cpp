@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -133,6 +134,25 @@ void printCandidates(const core::PhaseClassifier& c, const CandidateSet& set,
   }
 }
 
+// The open-set score on the unrefined classifier's top-1s: how many right ones it refuses
+// ("unknown"; about Prediction::kUnknownBelow of in-library candidates by construction) and how
+// many wrong ones, and the wrong ones named above 0.99 once "unknown" stands in for the refused.
+void printOpenSet(const std::vector<core::Prediction>& predictions, const std::vector<int>& truth,
+                  const std::function<bool(int, int)>& same) {
+  if (predictions.empty() || !predictions.front().typicality) return;
+  int right = 0, right_unknown = 0, wrong = 0, wrong_unknown = 0, confident_wrong = 0;
+  for (std::size_t i = 0; i < predictions.size(); ++i) {
+    const core::Prediction& p = predictions[i];
+    const bool ok = same(p.top[0], truth[i]), unknown = p.unknown();
+    (ok ? right : wrong) += 1;
+    (ok ? right_unknown : wrong_unknown) += unknown;
+    confident_wrong += !ok && !unknown && p.probability[0] > 0.99;
+  }
+  std::cout << "    open set (typicality < " << std::setprecision(2) << core::Prediction::kUnknownBelow
+            << ": \"unknown\"): right top-1s refused " << right_unknown << " of " << right << ", wrong top-1s refused "
+            << wrong_unknown << " of " << wrong << ", wrong named at p > 0.99: " << confident_wrong << "\n";
+}
+
 // Every row of the table on one candidate set, with the same classifier.
 void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, const CandidateSet& set,
              const BenchOptions& o) {
@@ -154,6 +174,7 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
            core::scoreRefinement(tops(before), confidences(before), set.truth, set.patterns, set.patterns, set.pure, m,
                                  same),
            std::chrono::duration<double>(Clock::now() - start).count());
+  printOpenSet(before, set.truth, same);
   if (!set.pure.empty()) {
     // What a perfect refinement would reach: the classifier on the true pure patterns.
     const auto ceiling = c.predict(set.pure, 3);

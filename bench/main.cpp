@@ -24,7 +24,9 @@ constexpr const char* kUsage =
                               [--skip-pytorch]
        phasewise-bench identify [--data ../shared/data] [--max-strain S --min-gain G --min-support S
                                 --max-phases N --screened N --step-candidates N --radiation R]
-                                  (every phase in the dara mixtures)
+                                [--classifier C.pt]
+                                  (every phase in the dara mixtures; with a classifier trained on
+                                  the 45 CIFs, also its top-1 and open-set "unknown")
        phasewise-bench threads [--per-phase 150] [--epochs 3]   (training with one core busy)
   The Python peers' scripts are in bench/peers/ (or $PHASEWISE_BENCH_PEERS).
 )";
@@ -62,7 +64,8 @@ int runBench(const cli::CommandContext& context) {
                                   "step-candidates",
                                   "max-phases",
                                   "radiation",
-                                  "large-cards"},
+                                  "large-cards",
+                                  "classifier"},
                                  {"help", "keep", "skip-large", "skip-synthetic", "skip-pytorch"});
   static const std::map<std::string, Bench> benches = {
       {"io", cli::runBenchIo},         {"simulate", cli::runBenchSimulate}, {"decompose", cli::runBenchDecompose},

@@ -52,11 +52,18 @@ core::Axis parseGrid(const std::string& text, const Arguments& arguments) {
   return grid;
 }
 
+// The verdict (the top phase, or "unknown" when the open-set score refuses it), the open-set
+// score ("-" for a classifier saved without one), then the top phases with probabilities.
 std::string topLine(const core::PhaseClassifier& classifier, const core::Prediction& p) {
   std::ostringstream line;
   line << std::fixed << std::setprecision(4);
+  line << (p.unknown() ? std::string("unknown") : classifier.phaseNames()[static_cast<std::size_t>(p.top[0])]) << "\t";
+  if (p.typicality)
+    line << *p.typicality;
+  else
+    line << "-";
   for (std::size_t j = 0; j < p.top.size(); ++j)
-    line << (j ? "\t" : "") << classifier.phaseNames()[static_cast<std::size_t>(p.top[j])] << "\t" << p.probability[j];
+    line << "\t" << classifier.phaseNames()[static_cast<std::size_t>(p.top[j])] << "\t" << p.probability[j];
   return line.str();
 }
 }  // namespace
@@ -121,7 +128,11 @@ int runIdentify(const CommandContext& context) {
   if (arguments.flag("help") || (!phases_from && arguments.positional().size() != 2) ||
       (phases_from && arguments.positional().empty())) {
     std::cout << R"(usage: phasewise-cli identify CLASSIFIER PATTERNS_OR_RESULT [--top 3]
-  prints, tab-separated, one line per pattern: index, top phase, probability, next guesses
+  prints, tab-separated, one line per pattern: index; verdict (the top phase, or "unknown" when
+  the pattern is unlike every phase the classifier knows: typicality below 0.05); typicality
+  (the share of in-library candidate-like patterns that lie farther from their phase's prototype
+  in the classifier's embedding; "-" for classifiers trained before it existed); then the top
+  phases, each with its probability
        phasewise-cli identify --phases-from PHASES PATTERN... [--json]
   every phase in each pattern: fits it with the candidate phases (CIF folder, stick table or
   phase library; each with its own lattice scale and peak width, plus a background) and prints,
@@ -143,6 +154,7 @@ int runIdentify(const CommandContext& context) {
   const core::Candidates candidates = loadCandidates(context, arguments, arguments.positional()[1]);
   const auto predictions = classifier.predict(core::prepareCandidates(classifier, candidates),
                                               static_cast<int>(arguments.integer("top", static_cast<int>(3), 1, 1000)));
+  std::cout << "pattern\tverdict\ttypicality\tphase_1\tprobability_1\t...\n";
   for (std::size_t i = 0; i < predictions.size(); ++i)
     std::cout << i + 1 << "\t" << topLine(classifier, predictions[i]) << "\n";
   return 0;
@@ -222,7 +234,11 @@ core::RefinementSettings refinementSettings(const Arguments& arguments, const co
 
 void printRefined(const core::PhaseClassifier& classifier, const std::vector<core::RefinedPattern>& refined) {
   const auto& names = classifier.phaseNames();
-  auto name = [&](const core::Prediction& p) { return names[static_cast<std::size_t>(p.top.front())]; };
+  // "unknown (closest)" where the open-set score refuses the top-1.
+  auto name = [&](const core::Prediction& p) {
+    const std::string& top = names[static_cast<std::size_t>(p.top.front())];
+    return p.unknown() ? "unknown (" + top + ")" : top;
+  };
   for (std::size_t i = 0; i < refined.size(); ++i)
     std::cout << i + 1 << "\t" << name(refined[i].before) << "\t" << std::fixed << std::setprecision(4)
               << refined[i].before.probability.front() << "\t->\t" << name(refined[i].after) << "\t"

@@ -341,6 +341,7 @@ JobWork refineJob(ProjectDocument* document, const core::RefinementSettings& set
                      .arg(QString::fromStdString(record->class_names[static_cast<std::size_t>(r.after.top[0])]))
                      .arg(r.after.probability[0], 0, 'f', 2)
                      .arg(100 * r.relative_change, 0, 'f', 1);
+      if (r.after.unknown()) message += QObject::tr(" The classifier calls it unknown: unlike every phase it knows.");
     }
     return {
         onDocument(document, [record, name, preview](ProjectDocument& d) { d.setRefinement(*record, name, preview); }),

@@ -11,6 +11,10 @@ namespace phasewise::gui {
 namespace {
 QString guesses(const core::Prediction& p, const std::vector<std::string>& names) {
   QStringList lines;
+  if (p.typicality)
+    lines << PhaseTableModel::tr("typicality %1 (unknown below %2)")
+                 .arg(static_cast<double>(*p.typicality), 0, 'f', 3)
+                 .arg(core::Prediction::kUnknownBelow);
   for (std::size_t j = 0; j < p.top.size(); ++j)
     lines << QStringLiteral("%1  %2")
                  .arg(QString::fromStdString(names[static_cast<std::size_t>(p.top[j])]))
@@ -58,10 +62,12 @@ QVariant PhaseTableModel::data(const QModelIndex& index, int role) const {
       refined->after.top.front() != refined->before.top.front())
     return QColor(0, 110, 0);  // the refinement changed the identity
   if (role != Qt::DisplayRole) return {};
+  // "unknown" where the classifier's open-set score refuses its own top-1 (the closest phase
+  // stays in brackets and in the tooltip).
   auto identity = [&](const core::Prediction& pr) {
-    return QStringLiteral("%1 (%2)")
-        .arg(QString::fromStdString(refinement->class_names[static_cast<std::size_t>(pr.top.front())]))
-        .arg(pr.probability.front(), 0, 'f', 2);
+    const QString name = QString::fromStdString(refinement->class_names[static_cast<std::size_t>(pr.top.front())]);
+    if (pr.unknown()) return tr("unknown (closest: %1)").arg(name);
+    return QStringLiteral("%1 (%2)").arg(name).arg(pr.probability.front(), 0, 'f', 2);
   };
   switch (index.column()) {
     case Phase:

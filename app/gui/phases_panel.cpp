@@ -302,6 +302,9 @@ void PhasesPanel::showCandidate() {
                  .arg(r.after.probability[0], 0, 'f', 2)
                  .arg(100 * r.relative_change, 0, 'f', 1)
            : tr("identified as %1 (%2)").arg(QString::fromStdString(name)).arg(r.before.probability[0], 0, 'f', 2);
+  if (identity.unknown())
+    title += tr("\nunknown to the classifier: unlike every phase it was trained on (typicality %1)")
+                 .arg(static_cast<double>(*identity.typicality), 0, 'f', 3);
   if (done && r.edit.applied) title += QStringLiteral("\n") + QString::fromStdString(r.edit.describe());
   title_->setText(title);
   plot_->rescaleAxes();

@@ -140,6 +140,10 @@ Library refinedLibrary(const RefinementRecord& record, const Candidates& candida
     meta["probability_before"].push_back(formatNumber(r.before.probability.front()));
     meta["identity_after"].push_back(name(r.after.top.front()));
     meta["probability_after"].push_back(formatNumber(r.after.probability.front()));
+    // Open-set verdict: "unknown" where the classifier refuses its own top-1, "" without a score.
+    const auto verdict = [](const Prediction& p) { return p.typicality ? (p.unknown() ? "unknown" : "named") : ""; };
+    meta["open_set_before"].push_back(verdict(r.before));
+    meta["open_set_after"].push_back(verdict(r.after));
     meta["relative_change"].push_back(formatNumber(r.relative_change));
     meta["edit"].push_back(r.edit.applied ? r.edit.describe() : "");
     ++out.samples;

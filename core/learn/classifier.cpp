@@ -56,6 +56,7 @@ void writeArchive(const PhaseClassifier::Network& n, torch::serialize::OutputArc
   archive.write("channels", torch::tensor(static_cast<std::int64_t>(n.settings.channels)));
   if (n.prototypes.defined()) archive.write("prototypes", n.prototypes.to(torch::kCPU));
   if (n.ideals.defined()) archive.write("ideals", n.ideals.to(torch::kCPU));
+  if (n.open_set_distances.defined()) archive.write("open_set_distances", n.open_set_distances.to(torch::kCPU));
   const ClassifierSettings& s = n.settings;
   archive.write("training",
                 stringTensor("patterns_per_phase=" + std::to_string(s.patterns_per_phase) +
@@ -247,6 +248,14 @@ PhaseClassifier PhaseClassifier::load(const std::filesystem::path& path, const s
         throw FormatError(file, 0, "prototypes", "do not match the classifier's phases");
       n.prototypes = prototypes.to(torch::kFloat32).to(n.device);
     }
+    // The open-set reference came later still.
+    torch::Tensor distances;
+    if (archive.try_read("open_set_distances", distances)) {
+      if (distances.dim() != 1 || distances.numel() == 0 || !torch::isfinite(distances).all().item<bool>() ||
+          (distances < 0).any().item<bool>())
+        throw FormatError(file, 0, "open_set_distances", "must be a non-empty list of finite distances");
+      n.open_set_distances = std::get<0>(distances.to(torch::kFloat32).sort());
+    }
     torch::Tensor ideals;
     if (archive.try_read("ideals", ideals)) {
       if (ideals.dim() != 2 || ideals.size(0) != static_cast<std::int64_t>(n.names.size()) ||
@@ -256,9 +265,12 @@ PhaseClassifier PhaseClassifier::load(const std::filesystem::path& path, const s
     }
     n.net->to(n.device);
     n.net->eval();
-  } catch (const c10::Error& e) {
-    throw FormatError(file, 0, "",
-                      "is damaged or not a Phasewise classifier (" + std::string(e.what()).substr(0, 160) + ")");
+  } catch (const Error&) {
+    throw;  // already says what is wrong
+  } catch (const std::exception& e) {
+    // LibTorch's own errors (c10::Error, and the TorchScript type errors of a damaged module
+    // description, which are not c10::Errors): their first line, without the C++ trace.
+    throw FormatError(file, 0, "", "is damaged or not a Phasewise classifier (" + torchReason(e) + ")");
   }
   return classifier;
 }

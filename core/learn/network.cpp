@@ -74,6 +74,24 @@ torch::Tensor classPrototypes(ClassifierNetwork& n, const LabelledSet& set, std:
   return sums / counts.clamp_min(1).unsqueeze(1);
 }
 
+// |h - p_c|^2 / |p_c|^2 per row, c the class of each row: how far an embedding lies from the
+// prototype of the phase it is (or is named as).
+torch::Tensor prototypeDistance(const torch::Tensor& features, const torch::Tensor& prototypes,
+                                const torch::Tensor& classes) {
+  const torch::Tensor p = prototypes.index_select(0, classes);
+  return (features - p).pow(2).sum(1) / p.pow(2).sum(1).clamp_min(1e-12);
+}
+
+// The open-set reference: the distances of the inputs the classifier names rightly, sorted.
+torch::Tensor openSetReference(ClassifierNetwork& n, const LabelledSet& set) {
+  torch::Tensor features;
+  const torch::Tensor logits = logitsOf(n, set, &features);
+  const torch::Tensor labels = labelsOf(set, n.device);
+  const torch::Tensor right = logits.argmax(1) == labels;
+  const torch::Tensor d = prototypeDistance(features, n.prototypes, labels).index({right});
+  return std::get<0>(d.to(torch::kCPU).to(torch::kFloat32).sort());
+}
+
 std::int64_t product(const std::vector<std::int64_t>& shape) {
   return std::accumulate(shape.begin(), shape.end(), std::int64_t{1}, std::multiplies<>());
 }
@@ -85,6 +103,14 @@ void saveArchive(torch::serialize::OutputArchive& archive, const std::filesystem
   const std::string data = std::move(bytes).str();
   writeStreamAtomically(
       path, [&](std::ostream& out) { out.write(data.data(), static_cast<std::streamsize>(data.size())); }, true);
+}
+
+std::string torchReason(const std::exception& e) {
+  const std::string message = e.what();
+  const std::size_t begin = message.find_first_not_of(" \n\r\t");
+  if (begin == std::string::npos) return "no reason given";
+  const std::size_t end = message.find('\n', begin);
+  return message.substr(begin, std::min<std::size_t>(160, end == std::string::npos ? end : end - begin));
 }
 
 torch::Device deviceFrom(const std::string& name) {
@@ -176,9 +202,10 @@ int resumeFromCheckpoint(ClassifierNetwork& n, torch::optim::Adam& optimizer, co
     torch::Tensor epoch;
     archive.read("epoch", epoch);
     return static_cast<int>(epoch.item<std::int64_t>()) + 1;
-  } catch (const c10::Error& e) {
-    throw FormatError(checkpoint.string(), 0, "",
-                      "is not a checkpoint of this training run (" + std::string(e.what()).substr(0, 120) + ")");
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw FormatError(checkpoint.string(), 0, "", "is not a checkpoint of this training run (" + torchReason(e) + ")");
   }
 }
 
@@ -308,6 +335,8 @@ void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const Labelled
     n.temperature = fitTemperature(logits, validation_labels);
     r.calibrated_on = "validation patterns (" + std::to_string(validation.count) + ")";
   }
+  n.open_set_distances = openSetReference(n, calibration && calibration->count > 0 ? *calibration : validation);
+  if (n.open_set_distances.numel() == 0) n.open_set_distances = torch::Tensor();
   summariseConfusions(logits, validation, class_names, r);
   r.best_validation_accuracy = best_accuracy;
   r.temperature = n.temperature;
@@ -321,6 +350,10 @@ std::size_t RefinableClassifier::classCount() const { return network().names.siz
 const std::vector<std::string>& RefinableClassifier::classNames() const { return network().names; }
 double RefinableClassifier::temperature() const { return network().temperature; }
 bool RefinableClassifier::hasPrototypes() const { return network().prototypes.defined(); }
+bool RefinableClassifier::hasOpenSetScore() const {
+  const ClassifierNetwork& n = network();
+  return n.prototypes.defined() && n.open_set_distances.defined();
+}
 
 std::vector<Prediction> RefinableClassifier::predict(const std::vector<float>& inputs, int top_k) const {
   ClassifierNetwork& n = network();
@@ -336,10 +369,16 @@ std::vector<Prediction> RefinableClassifier::predict(const std::vector<float>& i
   std::iota(order.begin(), order.end(), 0);
   for (std::size_t b = 0; b < count; b += 256) {
     const std::size_t end = std::min(count, b + 256);
-    const torch::Tensor probs =
-        torch::softmax(n.net->forward(batchOf(inputs, order, b, end, n.input_shape, n.device)) / n.temperature, 1)
-            .to(torch::kCPU)
-            .contiguous();
+    torch::Tensor h;
+    const torch::Tensor logits = n.net->forward(batchOf(inputs, order, b, end, n.input_shape, n.device), &h);
+    const torch::Tensor probs = torch::softmax(logits / n.temperature, 1).to(torch::kCPU).contiguous();
+    // Typicality: the share of the reference distances above each input's distance.
+    torch::Tensor typical;
+    if (hasOpenSetScore()) {
+      const torch::Tensor d = prototypeDistance(h, n.prototypes, logits.argmax(1)).to(torch::kCPU).to(torch::kFloat32);
+      const torch::Tensor below = torch::searchsorted(n.open_set_distances, d, false, true);
+      typical = (1.0 - below.to(torch::kFloat32) / static_cast<float>(n.open_set_distances.numel())).contiguous();
+    }
     for (std::size_t i = 0; i < end - b; ++i) {
       const float* row = probs.data_ptr<float>() + i * n.names.size();
       std::vector<float> p(row, row + n.names.size());
@@ -354,6 +393,7 @@ std::vector<Prediction> RefinableClassifier::predict(const std::vector<float>& i
         pred.top.push_back(idx[static_cast<std::size_t>(j)]);
         pred.probability.push_back(p[static_cast<std::size_t>(idx[static_cast<std::size_t>(j)])]);
       }
+      if (typical.defined()) pred.typicality = typical.data_ptr<float>()[i];
       out.push_back(std::move(pred));
     }
   }

@@ -47,6 +47,10 @@ struct ClassifierNetwork {
   // Class prototypes: the mean feature-layer embedding of each class' ideal validation inputs
   // (classes x features), for the prototype loss; undefined for classifiers saved without.
   torch::Tensor prototypes;
+  // The open-set reference: relative squared distances |h - p|^2 / |p|^2 of candidate-like
+  // calibration inputs (top-1 right) to their class prototype, sorted (1-D); undefined for
+  // classifiers saved without.
+  torch::Tensor open_set_distances;
   // Each class' ideal input (classes x input size; diffraction classifiers only): the physical
   // refiner prices removing a peak by whether the target phase's ideal pattern has it.
   torch::Tensor ideals;
@@ -83,6 +87,10 @@ struct PhaseClassifier::Network : ClassifierNetwork {
 };
 
 torch::Device deviceFrom(const std::string& name);
+
+// What a LibTorch exception says, for a user: its first non-empty line (no C++ trace), at
+// most 160 characters.
+std::string torchReason(const std::exception& e);
 
 // Writes an archive atomically. It is serialised in memory first: LibTorch's file writer
 // aborts the process (an exception from a destructor) when the disk fills up mid-file.

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -16,6 +17,15 @@ struct Prediction {
   std::vector<int> top;            // class indices, most probable first
   std::vector<float> probability;  // matching probabilities (calibrated)
   float entropy = 0.0F;            // of the full distribution, in nats
+  // Open-set score of the top-1: the share of in-library candidate-like patterns (the
+  // calibration set, top-1 right) whose embedding lies farther from their phase's prototype
+  // than this input's lies from its top-1's. Near 0: unlike anything the classifier was
+  // trained to name, whatever its probability. Absent for classifiers saved without it.
+  std::optional<float> typicality;
+  // Whether the top-1 should be reported as "unknown" (typicality below the threshold).
+  [[nodiscard]] bool unknown(double threshold = kUnknownBelow) const { return typicality && *typicality < threshold; }
+  // The rejection threshold: by construction, this share of in-library candidates is refused.
+  static constexpr double kUnknownBelow = 0.05;
 };
 
 struct TrainingReport {
@@ -54,6 +64,8 @@ class RefinableClassifier {
   [[nodiscard]] virtual std::vector<double> inputQ() const { return {}; }
   // Whether class prototypes (mean embeddings of ideal inputs) are known (prototype loss).
   [[nodiscard]] bool hasPrototypes() const;
+  // Whether predictions carry an open-set score (Prediction::typicality).
+  [[nodiscard]] bool hasOpenSetScore() const;
 
   // Inputs in row-major order (count x inputSize()); calibrated top-k per input.
   [[nodiscard]] std::vector<Prediction> predict(const std::vector<float>& inputs, int top_k = 3) const;

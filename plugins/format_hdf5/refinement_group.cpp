@@ -1,5 +1,6 @@
 #include "format_hdf5/refinement_group.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "util/error.h"
@@ -27,6 +28,15 @@ void writePredictions(hid_t g, const std::string& prefix, const std::vector<Refi
   h5::writeDataset(g, prefix + "_top", H5T_NATIVE_INT32, H5T_STD_I32LE, {k, kTop}, top.data());
   h5::writeDataset(g, prefix + "_probability", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, {k, kTop}, probability.data());
   h5::writeDataset(g, prefix + "_entropy", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, {k}, entropy.data());
+  // The open-set score, where the classifier has one (NaN for a prediction without).
+  const bool scored = std::any_of(refined.begin(), refined.end(), [&](const RefinedPattern& r) {
+    return (after ? r.after : r.before).typicality.has_value();
+  });
+  if (!scored) return;
+  std::vector<float> typicality(k);
+  for (std::size_t i = 0; i < k; ++i)
+    typicality[i] = (after ? refined[i].after : refined[i].before).typicality.value_or(std::nanf(""));
+  h5::writeDataset(g, prefix + "_typicality", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, {k}, typicality.data());
 }
 
 void readPredictions(const h5::Reader& r, hid_t g, const std::string& prefix, std::vector<RefinedPattern>& refined,
@@ -48,6 +58,14 @@ void readPredictions(const h5::Reader& r, hid_t g, const std::string& prefix, st
     }
     if (p.top.empty()) r.fail(prefix + "_top", "candidate " + std::to_string(i + 1) + " has no guess");
     p.entropy = entropy[i];
+  }
+  if (!r.has(g, prefix + "_typicality")) return;  // written before the open-set score existed
+  std::vector<float> typicality(k);
+  r.read(g, prefix + "_typicality", H5T_NATIVE_FLOAT, {k}, typicality.data());
+  for (std::size_t i = 0; i < k; ++i) {
+    if (std::isnan(typicality[i])) continue;
+    if (!(typicality[i] >= 0 && typicality[i] <= 1)) r.fail(prefix + "_typicality", "must lie in [0, 1]");
+    (after ? refined[i].after : refined[i].before).typicality = typicality[i];
   }
 }
 // The physical refiner's edits: per candidate (applied, removed, background, strain,

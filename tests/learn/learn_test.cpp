@@ -277,6 +277,12 @@ TEST(CandidatesTest, IdentifyRefineExportAndKeepInAProject) {
   EXPECT_EQ(back.refinement->done, record.done);
   EXPECT_EQ(back.refinement->refined[2].pattern, record.refined[2].pattern);
   EXPECT_EQ(back.refinement->refined[2].after.top, record.refined[2].after.top);
+  for (std::size_t i = 0; i < record.count(); ++i) {
+    ASSERT_TRUE(record.refined[i].before.typicality.has_value()) << "the classifier has an open-set score";
+    ASSERT_TRUE(back.refinement->refined[i].before.typicality.has_value());
+    EXPECT_FLOAT_EQ(*back.refinement->refined[i].before.typicality, *record.refined[i].before.typicality);
+  }
+  EXPECT_EQ(refined.sample_metadata.at("open_set_after")[0], record.refined[2].after.unknown() ? "unknown" : "named");
   EXPECT_EQ(back.refinement->grid.values, record.grid.values);
   EXPECT_TRUE(back.refinement->refined[2].edit.applied);
   EXPECT_EQ(back.refinement->refined[2].edit.describe(), record.refined[2].edit.describe());
