@@ -6,7 +6,8 @@
 // the weight-fraction error where every precursor is in it; 8-min scans and 2-min scans.
 // With --classifier C.pt, the closed-set classifier's top-1 on the same scans beside its
 // open-set score: how often a phase absent from the sample is named, at what probability, and
-// how often "unknown" stands in its place.
+// how often "unknown" stands in its place. With --chemistry, each file's fit tries only the
+// candidates made of its precursors' elements (and light non-metals), as a chemist would ask.
 
 #include <filesystem>
 #include <iomanip>
@@ -21,6 +22,7 @@
 #include "io/registry.h"
 #include "learn/classifier.h"
 #include "phase_sources/phase_sources.h"
+#include "simulate/formula.h"
 #include "simulate/reference_render.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -148,6 +150,8 @@ int runBenchIdentify(const CommandContext& context, const Arguments& arguments) 
       static_cast<std::size_t>(arguments.integer("screened", static_cast<int>(settings.fit.screened), 0, 100000));
   settings.fit.step_candidates = arguments.integer("step-candidates", settings.fit.step_candidates, 1, 1000);
   settings.max_phases = arguments.integer("max-phases", settings.max_phases, 1, 12);
+  // The chemist's knowledge of what was weighed in: each file's precursor elements.
+  const bool chemistry = arguments.flag("chemistry");
   // The scans are Cu K-alpha1 + K-alpha2 (the files say so): the candidates carry the doublet.
   const std::string radiation = arguments.value("radiation").value_or("Cu");
   std::map<std::string, Tally> tallies;
@@ -162,6 +166,10 @@ int runBenchIdentify(const CommandContext& context, const Arguments& arguments) 
     auto it = rendered.find(lib.axis.values);
     if (it == rendered.end())
       it = rendered.emplace(lib.axis.values, core::renderReferencesFor(phases, lib.axis, radiation)).first;
+    settings.elements.clear();
+    if (chemistry)
+      for (const auto& [formula, w] : mix.weight)
+        for (const auto& [element, count] : core::parseFormula(formula)) settings.elements.push_back(element);
     const core::PatternIdentification r = core::identifyPhases(lib.axis, lib.pattern(0), it->second, settings);
     Tally& t = tallies[mix.scan];
     ++t.files;

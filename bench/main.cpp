@@ -24,7 +24,7 @@ constexpr const char* kUsage =
                               [--skip-pytorch]
        phasewise-bench identify [--data ../shared/data] [--max-strain S --min-gain G --min-support S
                                 --max-phases N --screened N --step-candidates N --radiation R]
-                                [--classifier C.pt]
+                                [--classifier C.pt] [--chemistry]
                                   (every phase in the dara mixtures; with a classifier trained on
                                   the 45 CIFs, also its top-1 and open-set "unknown")
        phasewise-bench threads [--per-phase 150] [--epochs 3]   (training with one core busy)
@@ -66,7 +66,7 @@ int runBench(const cli::CommandContext& context) {
                                   "radiation",
                                   "large-cards",
                                   "classifier"},
-                                 {"help", "keep", "skip-large", "skip-synthetic", "skip-pytorch"});
+                                 {"help", "keep", "skip-large", "skip-synthetic", "skip-pytorch", "chemistry"});
   static const std::map<std::string, Bench> benches = {
       {"io", cli::runBenchIo},         {"simulate", cli::runBenchSimulate}, {"decompose", cli::runBenchDecompose},
       {"refine", cli::runBenchRefine}, {"identify", cli::runBenchIdentify}, {"threads", cli::runBenchThreads},

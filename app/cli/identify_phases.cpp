@@ -11,6 +11,7 @@
 #include "decompose/phase_identification.h"
 #include "library_summary.h"
 #include "simulate/reference_render.h"
+#include "util/elements.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -40,6 +41,7 @@ void printTable(const std::string& label, const core::PatternIdentification& r) 
   std::cout << label << "\tunexplained\t" << number(r.unexplained_share) << "\t-\t-\t-\t-\n";
   std::cout << "# " << label << ": " << r.phases.size() << (r.phases.size() == 1 ? " phase, " : " phases, ")
             << number(100 * r.unexplained_share, 1) << " % of the diffracted intensity unexplained";
+  if (r.left_out > 0) std::cout << "; " << r.left_out << " candidates left out by --elements";
   if (!r.unexplained_peaks.empty()) {
     std::cout << "; unexplained peaks at";
     for (const core::UnexplainedPeak& u : r.unexplained_peaks) {
@@ -82,6 +84,14 @@ int runIdentifyPhases(const CommandContext& context, const Arguments& arguments)
   settings.fit.max_strain = arguments.number("max-strain", settings.fit.max_strain, 0.0, 0.3);
   settings.fit.min_gain = arguments.number("min-gain", settings.fit.min_gain, 0.0, 1.0);
   settings.fit.min_support = arguments.number("min-support", settings.fit.min_support, 0.0, 1.0);
+  if (const auto elements = arguments.value("elements")) {
+    try {
+      settings.elements = core::parseElementSymbols(*elements);
+    } catch (const core::Error& e) {
+      throw UsageError(std::string("--elements: ") + e.what());
+    }
+    if (settings.elements.empty()) throw UsageError("--elements needs element symbols, e.g. --elements Ni,Zn");
+  }
   const std::string radiation = arguments.value("radiation").value_or("");
   const bool as_json = arguments.flag("json");
   if (!as_json) std::cout << "file\tphase\tintensity_fraction\tweight_fraction\tlattice_scale\tconfidence\tsupport\n";

@@ -122,7 +122,8 @@ int runTrain(const CommandContext& context) {
 
 int runIdentify(const CommandContext& context) {
   auto options = kReadOptions;
-  options.insert({"top", "device", "phases-from", "max-phases", "max-strain", "min-gain", "min-support", "radiation"});
+  options.insert(
+      {"top", "device", "phases-from", "max-phases", "max-strain", "min-gain", "min-support", "radiation", "elements"});
   const Arguments arguments(context.words, options, {"help", "json"});
   const bool phases_from = arguments.value("phases-from").has_value();
   if (arguments.flag("help") || (!phases_from && arguments.positional().size() != 2) ||
@@ -144,6 +145,8 @@ int runIdentify(const CommandContext& context) {
   peaks (Q, d, 2-theta).
   --max-phases N (default 4)  --max-strain S (default 0.01)  --min-gain G (default 0.002)
   --min-support S (default 0.65: a phase the data holds less of is not reported)
+  --elements Ni,Zn,La  the sample's elements: only candidates made of these (and of the light
+                 non-metals H C N O F P S Cl Se Br I) are tried
   --radiation R  the candidates' lines (default: the file's wavelength as one line; "Cu" for a
                  lab tube's K-alpha1 + K-alpha2)   --json (the same as JSON)
 )";

@@ -201,6 +201,7 @@ QString describeIdentification(const core::PatternIdentification& id, bool two_t
   if (!peaks.isEmpty())
     text += QObject::tr(", peaks at %1%2")
                 .arg(two_theta ? QStringLiteral("2\u03B8 ") : QString(), peaks.join(QStringLiteral(", ")));
+  if (id.left_out > 0) text += QObject::tr("; %1 reference phases left out by the sample's elements").arg(id.left_out);
   return text;
 }
 }  // namespace

@@ -343,6 +343,7 @@ bool MainWindow::decomposeWithReferences(const LibraryGuidedSettings& settings) 
   if (document_->library().samples == 1) {
     core::PhaseIdentificationSettings one;
     one.fit.max_strain = settings.fit.max_strain;
+    one.elements = settings.elements;
     return startJob(tr("Identifying every phase in the pattern"),
                     [this, one, settings] { return identifyPatternJob(document_, one, settings.radiation); });
   }

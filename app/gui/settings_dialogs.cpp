@@ -7,9 +7,14 @@
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
 #include <QSpinBox>
 
 #include <cmath>
+
+#include "util/elements.h"
+#include "util/error.h"
 
 namespace phasewise::gui {
 namespace {
@@ -25,6 +30,11 @@ QCheckBox* check(const QString& text, bool value, const QString& tip) {
   box->setChecked(value);
   box->setToolTip(tip);
   return box;
+}
+std::string joinElements(const std::vector<std::string>& elements) {
+  std::string text;
+  for (const std::string& e : elements) text += (text.empty() ? "" : ", ") + e;
+  return text;
 }
 bool run(QDialog& dialog, QFormLayout* form) {
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
@@ -122,13 +132,31 @@ std::optional<LibraryGuidedSettings> askLibraryGuidedSettings(QWidget* parent, c
   form->addRow(connectivity);
   form->addRow(refit);
   form->addRow(QObject::tr("Radiation"), radiation);
-  if (!run(dialog, form)) return std::nullopt;
+  auto* elements = new QLineEdit(QString::fromStdString(joinElements(d.elements)));
+  elements->setPlaceholderText(QObject::tr("any (e.g. Ni, Zn, La)"));
+  elements->setToolTip(
+      QObject::tr("One pattern: the elements of the sample. Only reference phases made of these and\n"
+                  "of light non-metals (H C N O F P S Cl Se Br I) are tried. A spread's elements\n"
+                  "come from its compositions."));
+  form->addRow(QObject::tr("Elements in the sample"), elements);
+  std::vector<std::string> symbols;
+  // Asked again until the elements read (the buttons are added once, by run()).
+  for (bool accepted = run(dialog, form);; accepted = dialog.exec() == QDialog::Accepted) {
+    if (!accepted) return std::nullopt;
+    try {
+      symbols = core::parseElementSymbols(elements->text().toStdString());
+      break;
+    } catch (const core::Error& e) {
+      QMessageBox::warning(&dialog, QObject::tr("Elements in the sample"), QString::fromStdString(e.what()));
+    }
+  }
   LibraryGuidedSettings s = d;
   s.fit.max_strain = strain->value() / 100.0;
   s.fit.free_phases = free->value();
   s.fit.connectivity = connectivity->isChecked();
   s.fit.refit = refit->isChecked();
   s.radiation = radiation->currentData().toString().toStdString();
+  s.elements = std::move(symbols);
   return s;
 }
 

@@ -25,6 +25,9 @@ struct LibraryGuidedSettings {
   // The lines the reference patterns are drawn with: "" for the library's own wavelength (one
   // line), "Cu" for a lab tube's K-alpha1 + K-alpha2, or a wavelength in Angstrom.
   std::string radiation;
+  // One pattern: the sample's elements (only candidates made of these and light non-metals are
+  // tried); empty: every candidate. A spread's own elements come from its compositions.
+  std::vector<std::string> elements;
 };
 // `references`: how many reference phases the project holds; `wavelength`: the library's,
 // when it states one (shown; a library on Q without one gets Cu K-alpha1 widths).

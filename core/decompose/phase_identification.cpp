@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "decompose/phase_chemistry.h"
 #include "model/peaks.h"
 #include "model/resample.h"
 #include "util/error.h"
@@ -75,11 +76,13 @@ PatternIdentification identifyPhases(const Axis& axis, const float* pattern, con
   const auto [log, y] = onLogQ(axis, pattern, s.log_points, top);
   const std::size_t m = log.values.size();
   const LibraryFitter fitter(references, log, s.fit);
-  const SampleFit fit = fitter.fit(y.data(), s.max_phases);
+  const std::vector<char> allowed = chemicallyPossible(references, s.elements);
+  const SampleFit fit = fitter.fit(y.data(), s.max_phases, {}, allowed);
   // Intensities integrate over Q: on a log grid dQ = Q d(ln Q).
   std::vector<float> part(m), model(m, 0.0F), background(m);
   fitter.background(fit, background.data());
   PatternIdentification out;
+  out.left_out = static_cast<int>(std::count(allowed.begin(), allowed.end(), 0));
   std::vector<double> intensity, scale;
   bool all_structures = !fit.phases.empty();
   const std::size_t variants = references.variants();

@@ -37,6 +37,10 @@ struct PhaseIdentificationSettings {
   int max_phases = 4;             // phases per pattern at most
   std::size_t log_points = 3000;  // log-Q grid the pattern is fitted on (at most its own points)
   double min_peak = 0.05;         // an unexplained peak rises this far above its valleys (of the maximum)
+  // The sample's elements (a chemist knows what went in): candidates with any other element
+  // than these and the light non-metals (model/chemistry.h: O, C, H, N, ...) are not tried.
+  // Empty: every candidate. Candidates of unknown composition always stay.
+  std::vector<std::string> elements;
 };
 
 struct IdentifiedPhase {
@@ -59,6 +63,7 @@ struct UnexplainedPeak {
 struct PatternIdentification {
   std::vector<IdentifiedPhase> phases;  // by intensity fraction, largest first
   double unexplained_share = 0;         // of the diffracted intensity (background excluded)
+  int left_out = 0;                     // candidates the chemistry (settings.elements) ruled out
   std::vector<UnexplainedPeak> unexplained_peaks;
   // The fit itself, for display: on its log-Q grid (Q in nm^-1), in the pattern's units,
   // each phase's contribution (phases x grid, in the order of `phases`) and the background.

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "util/error.h"
+
 namespace phasewise::core {
 namespace {
 constexpr std::array<std::string_view, 118> kSymbols = {
@@ -18,6 +20,22 @@ bool isElementSymbol(std::string_view symbol) {
   for (std::string_view s : kSymbols)
     if (s == symbol) return true;
   return false;
+}
+
+std::vector<std::string> parseElementSymbols(std::string_view text) {
+  std::vector<std::string> symbols;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find_first_of(", \t;", start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view token = text.substr(start, end - start);
+    if (!token.empty()) {
+      if (!isElementSymbol(token)) throw Error("'" + std::string(token) + "' is not an element symbol (e.g. Ni, Zn)");
+      symbols.emplace_back(token);
+    }
+    start = end + 1;
+  }
+  return symbols;
 }
 
 std::vector<std::string> elementsInName(std::string_view name) {

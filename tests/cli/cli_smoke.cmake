@@ -68,6 +68,20 @@ run(0 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/cu_mo.xy")
 if(NOT last_out MATCHES "cu_mo.xy\tcopper\t1.0000\t1.0000\t[0-9.]+\t[0-9.]+\t[0-9.]+\n[^\n]*cu_mo.xy\tunexplained\t[0-9.]+\t-\t-\t-\t-\n# ")
   message(FATAL_ERROR "identify --phases-from did not print its table: '${last_out}'")
 endif()
+# A chemistry filter: copper is not tried in a sample said to hold only Mo (and light
+# non-metals), so nothing is named and the summary says why; a bad symbol is a usage error.
+run(0 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/cu_mo.xy" --elements Mo,O)
+if(NOT last_out MATCHES "\tunexplained\t1.0000\t" OR NOT last_out MATCHES "0 phases, [^\n]*1 candidates left out by --elements")
+  message(FATAL_ERROR "identify --elements Mo,O still tried copper: '${last_out}'")
+endif()
+run(0 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/cu_mo.xy" --elements "Cu, Mo")
+if(NOT last_out MATCHES "cu_mo.xy\tcopper\t1.0000")
+  message(FATAL_ERROR "identify --elements Cu,Mo lost copper: '${last_out}'")
+endif()
+run(2 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/cu_mo.xy" --elements Cu,Xx)
+if(NOT last_err MATCHES "'Xx' is not an element symbol")
+  message(FATAL_ERROR "a bad --elements symbol: '${last_err}'")
+endif()
 # Hostile input: absurd counts are usage errors (not wrapped round into an int), an empty
 # pattern is a data error.
 run(2 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/cu_mo.xy" --max-phases 1e12)

@@ -495,6 +495,16 @@ TEST(MainWindowRealDataTest, EveryPhaseInOneMeasuredPattern) {
   if (HasFatalFailure()) return;
   EXPECT_EQ(again.document()->decomposition()->unexplained_q_nm, d->unexplained_q_nm);
   EXPECT_EQ(again.document()->decomposition()->weight_fractions, d->weight_fractions);
+  // The sample's elements as the chemist gives them: with Zn and O only, In2O3 is not tried, so
+  // ZnO alone is found and the log says how many phases the elements left out.
+  settings.elements = {"Zn", "O"};
+  ASSERT_TRUE(window.decomposeWithReferences(settings));
+  ASSERT_TRUE(settle(window)) << window.logText().toStdString();
+  const auto& zinc_only = window.document()->decomposition();
+  ASSERT_TRUE(zinc_only);
+  ASSERT_EQ(zinc_only->phases, 1) << window.logText().toStdString();
+  EXPECT_EQ(zinc_only->phase_names[0], "Zincite");
+  EXPECT_TRUE(window.logText().contains(QStringLiteral("reference phases left out by the sample's elements")));
 }
 
 TEST(MainWindowRealDataTest, AlLiFeDecomposesIntoSixPhases) {
