@@ -116,14 +116,10 @@ core::DecompositionResult decomposeWithPhases(const core::Library& library, cons
     std::cout << "\t" << confidence / std::max(present, 1) << "\t" << low << "-" << high << "\t" << fit.card_cosine[p]
               << "\n";
   }
-  for (std::size_t p = 0; p < k && p < fit.also_drawn_as.size(); ++p) {
-    if (fit.also_drawn_as[p].empty()) continue;
-    std::cout << "one phase drawn by several cards (the same peaks where both are fitted: a solid solution): "
-              << r.phase_names[p] << ", also as";
-    for (std::size_t i = 0; i < fit.also_drawn_as[p].size(); ++i)
-      std::cout << (i ? ", " : " ") << phases.phases[static_cast<std::size_t>(fit.also_drawn_as[p][i])].name;
-    std::cout << "\n";
-  }
+  for (std::size_t p = 0; p < k && p < r.also_drawn_as.size(); ++p)
+    if (!r.also_drawn_as[p].empty())
+      std::cout << "one phase drawn by several cards (the same peaks where both are fitted: a solid solution): "
+                << r.phase_names[p] << ", also as " << r.also_drawn_as[p] << "\n";
   return r;
 }
 

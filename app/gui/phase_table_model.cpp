@@ -52,8 +52,18 @@ QVariant PhaseTableModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::DecorationRole && index.column() == Phase) return phaseColour(p);
   if (role == Qt::CheckStateRole && index.column() == Phase)
     return document_->phaseKept(p) ? Qt::Checked : Qt::Unchecked;
-  if (role == Qt::ToolTipRole && index.column() == Phase)
-    return tr("Check to keep this phase pattern in the next decomposition (seeded, optionally frozen)");
+  if (role == Qt::ToolTipRole && index.column() == Phase) {
+    QString tip = tr("Check to keep this phase pattern in the next decomposition (seeded, optionally frozen)");
+    const auto at = static_cast<std::size_t>(p);
+    if (at < d.also_drawn_as.size() && !d.also_drawn_as[at].empty())
+      tip += tr("\nAlso drawn as %1 (one phase: the same peaks in the samples that hold both)")
+                 .arg(QString::fromStdString(d.also_drawn_as[at]));
+    return tip;
+  }
+  if (role == Qt::ToolTipRole && index.column() == FitConfidence &&
+      d.support.size() == d.samples * static_cast<std::size_t>(d.phases) && d.samples == 1)
+    return tr("The data holds %1 % of the intensity this phase is fitted with (support)")
+        .arg(100.0 * d.support[static_cast<std::size_t>(p)], 0, 'f', 0);
   if (role == Qt::ToolTipRole && refined) {
     if (index.column() == IdentityBefore) return guesses(refined->before, refinement->class_names);
     if (index.column() == IdentityAfter && done) return guesses(refined->after, refinement->class_names);

@@ -77,6 +77,12 @@ struct DecompositionResult {
   // free component) and, per sample, the confidence in it (samples x phases, 0 where absent).
   std::vector<std::string> phase_names;
   std::vector<float> confidence;
+  // Library-guided fits: per phase, the other cards that drew the same phase and were merged
+  // into it (phase_merge.h), names joined by ", "; empty strings for most, empty without merging.
+  std::vector<std::string> also_drawn_as;
+  // Single-pattern analyses: samples x phases, the share of each phase's fitted intensity the
+  // data holds (its support; the fit refuses cards below a threshold); empty otherwise.
+  std::vector<float> support;
   // Library-guided fits with phases from structures: Hill-Howard weight fractions (samples x
   // phases, weight_fractions.h); empty otherwise (stick cards give intensity fractions only).
   std::vector<float> weight_fractions;

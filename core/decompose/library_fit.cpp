@@ -387,6 +387,12 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
   r.weight_fractions = weightsByCard(first_weights, first_reference, out.reference, r.samples);
   out.also_drawn_as.assign(out.reference.size(), {});
   if (s.merge_same_phase) mergeSamePhase(out);
+  r.also_drawn_as.clear();
+  for (const std::vector<int>& cards : out.also_drawn_as) {
+    std::string names;
+    for (int card : cards) names += (names.empty() ? "" : ", ") + references.names.at(static_cast<std::size_t>(card));
+    r.also_drawn_as.push_back(std::move(names));
+  }
   r.sample_loss = sampleL1Loss(library, r.reconstruction);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   reportProgress(progress, 1.0, "done");

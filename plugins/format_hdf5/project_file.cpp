@@ -69,6 +69,8 @@ void writeDecomposition(hid_t file, const DecompositionResult& d) {
   if (!d.phase_names.empty()) h5::writeStrings(id, "phase_names", d.phase_names);
   writeFloats(id, "confidence", d.confidence, {n, k});
   writeFloats(id, "weight_fractions", d.weight_fractions, {n, k});
+  writeFloats(id, "support", d.support, {n, k});
+  if (!d.also_drawn_as.empty()) h5::writeStrings(id, "also_drawn_as", d.also_drawn_as);
   if (!d.unexplained_q_nm.empty()) {
     h5::writeDataset(id, "unexplained_q_nm", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {d.unexplained_q_nm.size()},
                      d.unexplained_q_nm.data());
@@ -131,6 +133,14 @@ DecompositionResult readDecomposition(hid_t file, const h5::Reader& r, const Lib
   d.sample_loss = readFloats(r, id, "sample_loss", {n});
   d.confidence = readFloats(r, id, "confidence", {n, k}, false);
   d.weight_fractions = readFloats(r, id, "weight_fractions", {n, k}, false);
+  d.support = readFloats(r, id, "support", {n, k}, false);
+  for (float v : d.support)
+    if (!(v >= 0 && v <= 1)) r.fail("support", "must lie in [0, 1]");
+  if (r.has(id, "also_drawn_as")) {
+    const auto dims = r.dims(id, "also_drawn_as", H5T_STRING);
+    if (dims.size() != 1 || dims[0] != k) r.fail("also_drawn_as", "does not list every phase");
+    d.also_drawn_as = r.strings(id, "also_drawn_as", k);
+  }
   if (r.has(id, "phase_names")) {
     const auto dims = r.dims(id, "phase_names", H5T_STRING);
     if (dims.size() != 1 || dims[0] != k) r.fail("phase_names", "does not name every phase");

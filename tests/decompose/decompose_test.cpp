@@ -152,8 +152,15 @@ TEST(DecomposeTest, SolutionAndProjectFilesRoundTrip) {
   EXPECT_EQ(s.activations, r.activations);
   EXPECT_EQ(s.bases, r.bases);
   EXPECT_EQ(s.shifts, r.shifts);
-  plugins::writeProject({ex.library, std::nullopt, r, std::nullopt}, dir / "p.h5");
+  // What library-guided fits and single-pattern analyses add, set by hand: kept as written.
+  DecompositionResult with = r;
+  with.support.assign(r.samples * static_cast<std::size_t>(r.phases), 0.5F);
+  with.also_drawn_as.assign(static_cast<std::size_t>(r.phases), "");
+  with.also_drawn_as[1] = "card a, card b";
+  plugins::writeProject({ex.library, std::nullopt, with, std::nullopt}, dir / "p.h5");
   const plugins::Project p = plugins::readProject(dir / "p.h5");
+  EXPECT_EQ(p.decomposition->support, with.support);
+  EXPECT_EQ(p.decomposition->also_drawn_as, with.also_drawn_as);
   ASSERT_TRUE(p.decomposition);
   EXPECT_TRUE(identical(p.library, ex.library));
   EXPECT_EQ(p.decomposition->activations, r.activations);

@@ -167,6 +167,8 @@ TEST(PhaseIdentificationTest, WeightFractionsFollowHillHoward) {
     EXPECT_FLOAT_EQ(d.weight_fractions[static_cast<std::size_t>(p)],
                     static_cast<float>(*r.phases[static_cast<std::size_t>(p)].weight_fraction));
     EXPECT_FLOAT_EQ(d.fraction(0, p), static_cast<float>(r.phases[static_cast<std::size_t>(p)].intensity_fraction));
+    EXPECT_FLOAT_EQ(d.support.at(static_cast<std::size_t>(p)),
+                    static_cast<float>(r.phases[static_cast<std::size_t>(p)].support));
     const std::size_t card = r.phases[static_cast<std::size_t>(p)].name == "Cu" ? 0 : 1;
     double ab = 0, aa = 0, bb = 0;
     for (std::size_t j = 0; j < axis.values.size(); ++j) {

@@ -495,6 +495,8 @@ TEST(MainWindowRealDataTest, EveryPhaseInOneMeasuredPattern) {
   if (HasFatalFailure()) return;
   EXPECT_EQ(again.document()->decomposition()->unexplained_q_nm, d->unexplained_q_nm);
   EXPECT_EQ(again.document()->decomposition()->weight_fractions, d->weight_fractions);
+  ASSERT_EQ(d->support.size(), static_cast<std::size_t>(d->phases));
+  EXPECT_EQ(again.document()->decomposition()->support, d->support);
   // The sample's elements as the chemist gives them: with Zn and O only, In2O3 is not tried, so
   // ZnO alone is found and the log says how many phases the elements left out.
   settings.elements = {"Zn", "O"};
