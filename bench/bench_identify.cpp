@@ -17,6 +17,7 @@
 
 #include "arguments.h"
 #include "bench_commands.h"
+#include "bench_mixtures.h"
 #include "bench_support.h"
 #include "decompose/phase_identification.h"
 #include "io/registry.h"
@@ -30,49 +31,6 @@
 namespace phasewise::cli {
 namespace {
 namespace fs = std::filesystem;
-
-struct Mixture {
-  std::map<std::string, double> weight;  // formula -> weight fraction (normalised)
-  std::string scan;                      // "8min", "2min"
-};
-
-// "NiO_0p6007-Bi2O3_0p4008--8min.xrdml"
-Mixture parseMixture(const std::string& file) {
-  Mixture mix;
-  const std::string stem = fs::path(file).stem().string();
-  const auto split = stem.find("--");
-  mix.scan = split == std::string::npos ? "" : stem.substr(split + 2);
-  std::string rest = stem.substr(0, split);
-  double total = 0;
-  while (!rest.empty()) {
-    const auto dash = rest.find('-');
-    const std::string part = rest.substr(0, dash);
-    rest = dash == std::string::npos ? "" : rest.substr(dash + 1);
-    const auto under = part.rfind('_');
-    std::string value = part.substr(under + 1);
-    for (char& c : value)
-      if (c == 'p') c = '.';
-    const double w = std::stod(value);
-    mix.weight[part.substr(0, under)] = w;
-    total += w;
-  }
-  for (auto& [f, w] : mix.weight) w /= total;
-  return mix;
-}
-
-// A formula is not a phase: where the mixtures' precursor is one polymorph of several, the
-// library's card counts only if it is that polymorph. The TiO2 of these mixtures is anatase
-// (its 101, 004, 200, 105 and 211 peaks at 25.3, 37.9, 48.1, 54.0 and 55.2 deg 2-theta, Cu;
-// no rutile 110 at 27.4 deg in any of them), and the 45 CIFs hold rutile only.
-const std::map<std::string, std::string> kPrecursorPolymorph = {{"TiO2", "Anatase"}};
-
-// The precursor a library card is, or "" when it is another polymorph of it.
-std::string precursorOf(const std::string& card_file) {
-  const std::string formula = formulaOf(card_file);
-  const auto polymorph = kPrecursorPolymorph.find(formula);
-  if (polymorph != kPrecursorPolymorph.end() && card_file.find(polymorph->second) == std::string::npos) return "";
-  return formula;
-}
 
 struct Tally {
   int present_in_library = 0, named = 0, files = 0;
@@ -234,6 +192,7 @@ int runBenchIdentify(const CommandContext& context, const Arguments& arguments) 
               << 100.0 * t.relative_weight_error / std::max(1, t.relative_weight_count) << " wt % over "
               << t.relative_weight_count << " phases\n";
   }
+  benchMixturesAsLibrary(context, files, phases, library_formulas, radiation);
   return 0;
 }
 

@@ -89,6 +89,9 @@ core::DecompositionResult decomposeWithPhases(const core::Library& library, cons
     std::cout << "; " << fit.foreign_left_out << " candidates left out for elements the library does not hold";
   if (fit.refit_iterations > 0)
     std::cout << "; measured with adapted patterns in " << fit.refit_iterations << " iterations";
+  if (fit.refit_rejected_cosine > 0)
+    std::cout << "; the cards' own patterns kept (adapted, they stopped being their cards: cosine "
+              << std::setprecision(2) << fit.refit_rejected_cosine << ")";
   // Intensity fractions always (peak-height shares, DESIGN.md); weight fractions (Hill-Howard)
   // only when every identified phase comes from a structure.
   const bool weights = !r.weight_fractions.empty();

@@ -161,6 +161,11 @@ JobWork libraryGuidedJob(ProjectDocument* document, const core::LibraryFitSettin
             .arg(fit->changed_last_round == 0 ? QObject::tr("converged") : QObject::tr("round cap reached"));
     if (fit->foreign_left_out > 0)
       message += QObject::tr("; %1 left out for elements the library does not hold").arg(fit->foreign_left_out);
+    if (fit->refit_rejected_cosine > 0)
+      message += QObject::tr(
+                     "; measured with the cards' own patterns (adapted to the data they stopped being "
+                     "their cards: cosine %1)")
+                     .arg(fit->refit_rejected_cosine, 0, 'f', 2);
     for (std::size_t p = 0; p < fit->also_drawn_as.size(); ++p) {
       if (fit->also_drawn_as[p].empty()) continue;
       QStringList also;

@@ -377,7 +377,8 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
       return !progress || progress(0.6 + 0.25 * f, what);
     });
   out.foreign_left_out = foreign;
-  if (s.free_phases > 0 && !s.refit) {  // with refit, free phases join the second stage
+  // With the second stage kept, free phases joined it; else they are fitted to what is left.
+  if (s.free_phases > 0 && (!s.refit || out.refit_rejected_cosine > 0)) {
     reportProgress(progress, 0.85, "free phases");
     addFreePhases(library, out, s);
     out.card_cosine.resize(out.reference.size(), 0.0);

@@ -1,0 +1,72 @@
+// The library-guided decomposition on a batch of unrelated real powder mixtures (the dara
+// 8-min scans as one library, no composition graph): the second stage, which lets the cards'
+// patterns adapt across a spread, would there absorb the phases the library lacks (a NiO card
+// adapted to 0.64 of itself, weight fractions 40 wt % off); it is not kept, and the cards' own
+// patterns measure the phases. Skipped without ../shared/data.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "builtin_formats.h"
+#include "decompose/library_fit.h"
+#include "io/registry.h"
+#include "phase_sources/phase_sources.h"
+#include "simulate/reference_render.h"
+#include "test_support.h"
+
+namespace phasewise::test {
+namespace {
+using namespace core;
+namespace fs = std::filesystem;
+
+// The 8-min scans as one library: samples in file-name order, on their shared axis.
+Library eightMinuteScans(std::vector<std::string>& names) {
+  FormatRegistry registry;
+  plugins::registerBuiltinFormats(registry);
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(sharedDataDir() / "dara-powder/precursor_mixture"))
+    if (e.path().filename().string().find("--8min.xrdml") != std::string::npos) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  Library batch;
+  for (const fs::path& f : files) {
+    const Library one = registry.read(f.string()).library;
+    if (batch.samples == 0) batch.axis = one.axis;
+    EXPECT_EQ(one.axis.values, batch.axis.values) << f;
+    batch.intensities.insert(batch.intensities.end(), one.intensities.begin(), one.intensities.end());
+    batch.provenance.push_back({f.string(), 0});
+    ++batch.samples;
+    names.push_back(f.filename().string());
+  }
+  return batch;
+}
+
+TEST(PowderBatchTest, RealDataUnrelatedMixturesAreMeasuredWithTheCardsOwnPatterns) {
+  PHASEWISE_REQUIRE_DATA("dara-powder/precursor_mixture");
+  PHASEWISE_REQUIRE_DATA("cif");
+  std::vector<std::string> names;
+  const Library batch = eightMinuteScans(names);
+  ASSERT_EQ(batch.samples, 20U);
+  const PhaseLibrary phases = plugins::collectPhases({sharedDataDir() / "cif"}, {}).library;
+  LibraryFitSettings s;
+  s.threads = 2;
+  const LibraryDecomposition fit = decomposeWithLibrary(batch, renderReferencesFor(phases, batch.axis, "Cu"), s);
+  EXPECT_GT(fit.refit_rejected_cosine, 0.0) << "the adapted patterns stopped being their cards";
+  EXPECT_LT(fit.refit_rejected_cosine, 0.5);
+  const DecompositionResult& r = fit.result;
+  const auto k = static_cast<std::size_t>(r.phases);
+  for (const std::string& name : r.phase_names) EXPECT_EQ(name.rfind("free", 0), std::string::npos) << name;
+  // ZnO 40 wt % + In2O3 60 wt %, both among the CIFs: the weight fractions follow.
+  const auto zn_in = static_cast<std::size_t>(
+      std::find(names.begin(), names.end(), "ZnO_0p4006-In2O3_0p6008--8min.xrdml") - names.begin());
+  ASSERT_LT(zn_in, names.size());
+  ASSERT_EQ(r.weight_fractions.size(), batch.samples * k);
+  std::map<std::string, float> weight;
+  for (std::size_t p = 0; p < k; ++p) weight[r.phase_names[p]] += r.weight_fractions[zn_in * k + p];
+  EXPECT_NEAR(weight["Zincite"], 0.40, 0.05);
+  EXPECT_NEAR(weight["cod_In2O3"], 0.60, 0.05);
+}
+
+}  // namespace
+}  // namespace phasewise::test
