@@ -58,6 +58,8 @@ Library-guided (the candidate phases are known: CIFs, stick tables or a phase li
                      default: an Fe-Ni-Cu spread holds no Mn phase; O, N, C, H, S... always pass)
   --free K           K free components for what the library does not explain (default 0)
   --min-gain G       a phase must explain this share of a sample (default 0.01)
+  --min-support S    a card is taken in a sample only where the data holds this share of the
+                     intensity it is fitted with (default 0.5; identify's single patterns use 0.65)
   --radiation R      the lines the candidates are drawn with (default: the library's wavelength;
                      Cu K-alpha1 widths on a Q axis without one; "Cu" for K-alpha1 + K-alpha2)
 )";
@@ -69,6 +71,7 @@ core::DecompositionResult decomposeWithPhases(const core::Library& library, cons
   core::LibraryFitSettings s;
   s.max_strain = a.number("max-strain", s.max_strain, 0.0, 0.3);
   s.min_gain = a.number("min-gain", s.min_gain, 0.0, 1.0);
+  s.min_support = a.number("min-support", s.min_support, 0.0, 1.0);
   s.free_phases = a.integer("free", 0, 0, 64);
   s.connectivity = !a.flag("no-connectivity");
   s.refit = !a.flag("no-refit");
@@ -202,9 +205,10 @@ int writeResult(const core::Library& library, const std::optional<core::PhaseLib
 
 int runDecompose(const CommandContext& context) {
   auto options = kReadOptions;
-  options.insert({"o",          "output",     "sweep",       "seed-from",   "seed-phases", "phases",   "shifts",
-                  "log-points", "iterations", "tolerance",   "phase-limit", "loss",        "init",     "seed",
-                  "threads",    "device",     "phases-from", "free",        "max-strain",  "min-gain", "radiation"});
+  options.insert({"o",          "output",     "sweep",       "seed-from", "seed-phases", "phases",
+                  "shifts",     "log-points", "iterations",  "tolerance", "phase-limit", "loss",
+                  "init",       "seed",       "threads",     "device",    "phases-from", "free",
+                  "max-strain", "min-gain",   "min-support", "radiation"});
   const Arguments arguments(context.words, options,
                             {"help", "no-gibbs", "no-connectivity", "no-background", "plain", "quiet", "freeze",
                              "no-refit", "keep-foreign", "no-broadening"});

@@ -29,7 +29,10 @@ struct LibraryFitSettings {
   int step_candidates = 1;
   // A phase whose fitted intensity the data holds less than this share of (PhaseInSample::
   // support: peaks it predicts where the data has none) is not taken, and dropped (0: off).
-  double min_support = 0;
+  // Half by default: on the spreads nothing changes, on a batch of real powder mixtures
+  // (phasewise-bench identify) false phases fall from 14 to 6-9 with recall unchanged; 0.65,
+  // the single-pattern value, costs Al-Li-Fe a phase (fraction L1 0.031 -> 0.054).
+  double min_support = 0.5;
   // Candidates a sample's fit tries: those that correlate best with the sample itself, at least
   // this many (and 4 per phase allowed); 0: every candidate. A minor phase beside a strong one
   // the library lacks may correlate poorly with the whole pattern.
