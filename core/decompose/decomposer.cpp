@@ -33,11 +33,13 @@ std::vector<int> phaseLimits(const Library& library, int fallback) {
 std::vector<std::pair<std::int64_t, std::int64_t>> neighbourGraph(const Library& library) {
   if (!library.edges.empty()) return library.edges;
   const std::size_t e = library.elements.size();
-  if (e < 2 || library.samples < 3) {
+  // Binary and ternary compositions are drawn in the plane; more elements do not fit it (the
+  // first three alone would put samples that differ in the fourth on one point), so there only
+  // wafer positions give a graph, and a batch of unrelated samples has none.
+  if (e < 2 || e > 3 || library.samples < 3) {
     if (!library.x.empty()) return delaunayEdges(library.x, library.y);
     return {};
   }
-  // Ternary (or higher: the first three elements) compositions drawn in the plane.
   std::vector<double> x(library.samples), y(library.samples);
   for (std::size_t s = 0; s < library.samples; ++s) {
     const double b = library.fraction(s, 1), c = e > 2 ? library.fraction(s, 2) : 0.0;

@@ -71,8 +71,8 @@ int bestOfFamily(const LibraryFitter& fitter, const std::vector<float>& y, const
 // gathers the less used candidates that look like it, and only the member of that family that
 // explains its samples best stays; rarely used phases go too.
 void suppressTwins(const LibraryFitter& fitter, const std::vector<float>& y, const std::vector<SampleFit>& fits,
-                   const LibraryFitSettings& s, unsigned threads, std::vector<std::vector<double>>& similarity,
-                   std::vector<char>& allowed) {
+                   const LibraryFitSettings& s, std::size_t least, unsigned threads,
+                   std::vector<std::vector<double>>& similarity, std::vector<char>& allowed) {
   const std::size_t phases = fitter.phases(), n = fits.size();
   std::vector<double> usage(phases, 0.0);
   std::vector<std::size_t> samples(phases, 0);
@@ -81,7 +81,6 @@ void suppressTwins(const LibraryFitter& fitter, const std::vector<float>& y, con
       usage[static_cast<std::size_t>(p.phase)] += p.activation;
       ++samples[static_cast<std::size_t>(p.phase)];
     }
-  const std::size_t least = s.min_samples ? s.min_samples : std::max<std::size_t>(2, n / 100);
   std::vector<std::size_t> order(phases);
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return usage[a] > usage[b]; });
@@ -272,7 +271,7 @@ struct FirstStage {
 
 FirstStage fitRounds(const LibraryFitter& fitter, const std::vector<float>& y, const std::vector<int>& limits,
                      const std::vector<std::vector<std::size_t>>& neighbours, std::size_t phases,
-                     std::vector<char>& allowed, const LibraryFitSettings& s, unsigned threads,
+                     std::vector<char>& allowed, const LibraryFitSettings& s, std::size_t least, unsigned threads,
                      const ProgressCallback& progress) {
   const std::size_t n = limits.size();
   // Which candidates each sample tries depends on the sample alone: screened once, not per round.
@@ -288,7 +287,7 @@ FirstStage fitRounds(const LibraryFitter& fitter, const std::vector<float>& y, c
   for (; stage.rounds < s.max_rounds; ++stage.rounds) {
     reportProgress(progress, (s.refit ? 0.6 : 0.8) * stage.rounds / s.max_rounds, "connectivity and near-twins");
     const std::vector<char> before = allowed;
-    suppressTwins(fitter, y, stage.fits, s, threads, similarity, allowed);
+    suppressTwins(fitter, y, stage.fits, s, least, threads, similarity, allowed);
     if (!s.connectivity && allowed == before) break;
     std::vector<SampleFit> next = fitAll(fitter, y, n, limits, neighbours, s.connectivity ? &stage.fits : nullptr,
                                          phases, allowed, screening, s, threads);
@@ -332,6 +331,11 @@ void mergeSamePhase(LibraryDecomposition& out) {
   out.also_drawn_as = std::move(also);
 }
 }  // namespace
+std::size_t leastSamplesPerPhase(const LibraryFitSettings& s, const Library& library) {
+  if (s.min_samples) return s.min_samples;
+  return neighbourGraph(library).empty() ? 1 : std::max<std::size_t>(2, library.samples / 100);
+}
+
 LibraryDecomposition decomposeWithLibrary(const Library& library, const ReferencePatterns& references,
                                           const LibraryFitSettings& s, const ProgressCallback& progress) {
   const auto started = std::chrono::steady_clock::now();
@@ -352,8 +356,9 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
   if (foreign == static_cast<int>(references.phases()))
     throw Error("every candidate phase holds an element the library does not (" + std::to_string(foreign) +
                 " left out); keep them with keep_foreign (--keep-foreign)");
-  const FirstStage stage = fitRounds(fitter, log.library.intensities, phaseLimits(library, s.default_phase_limit),
-                                     neighbours, references.phases(), allowed, s, threads, progress);
+  const FirstStage stage =
+      fitRounds(fitter, log.library.intensities, phaseLimits(library, s.default_phase_limit), neighbours,
+                references.phases(), allowed, s, leastSamplesPerPhase(s, library), threads, progress);
   LibraryDecomposition out = assemble(library, fitter, log.library.axis, stage.fits, scale, references);
   out.rounds = stage.rounds;
   out.changed_last_round = stage.changed;

@@ -41,7 +41,7 @@ struct LibraryFitSettings {
   double neighbour_bonus = 0.5;  // score x (1 + bonus x share of neighbours holding the phase)
   // One card per family across the library: candidates whose patterns agree above this cosine
   // (best over the strain range) are near-twins; only the family member used most is kept, and
-  // a phase used by fewer than `min_samples` samples (0: 1 % of them, at least 2) is dropped.
+  // a phase used by fewer than `min_samples` samples (0: leastSamplesPerPhase) is dropped.
   double twin_cosine = 0.85;
   std::size_t min_samples = 0;
   int max_rounds = 8;           // fits of every sample, at most (stops when none changes)
@@ -152,6 +152,11 @@ struct LibraryDecomposition {
   // and were merged into it (merge_same_phase); empty for most.
   std::vector<std::vector<int>> also_drawn_as;
 };
+
+// The fewest samples a card must hold to be kept: settings.min_samples, else, where the library
+// has a neighbour graph (a spread, whose phases hold regions), 1 % of the samples and at least
+// 2; in a batch of unrelated samples (no graph) one sample is enough.
+[[nodiscard]] std::size_t leastSamplesPerPhase(const LibraryFitSettings& settings, const Library& library);
 
 // Throws CancelledError when progress says stop.
 [[nodiscard]] LibraryDecomposition decomposeWithLibrary(const Library& library, const ReferencePatterns& references,

@@ -315,7 +315,7 @@ LibraryDecomposition refitChosenPhases(const Library& library, const LibraryDeco
                                        const ProgressCallback& progress) {
   const DecompositionResult& c = chosen.result;
   const std::size_t n = c.samples, kc = static_cast<std::size_t>(c.phases);
-  const std::size_t least = std::min(n, s.min_samples ? s.min_samples : std::max<std::size_t>(2, n / 100));
+  const std::size_t least = std::min(n, leastSamplesPerPhase(s, library));
   const std::vector<std::size_t> cards = dominantPhases(chosen, least);
   if (cards.empty()) return chosen;
   // Of the runs, the lowest loss among those that measured the cards rather than replaced them:

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <random>
 
+#include "decompose/decomposer.h"
 #include "decompose/delaunay.h"
 #include "decompose/hungarian.h"
 #include "decompose/measures.h"
@@ -127,6 +128,28 @@ TEST(DelaunayTest, TriangularGridGivesItsLatticeEdges) {
     const double length = std::hypot(x[i] - x[j], y[i] - y[j]);
     EXPECT_NEAR(length, 1.0 / d, 1e-6);  // only nearest neighbours
   }
+}
+
+// Ternary compositions make a graph in the plane; four or more elements do not fit it (the
+// first three would merge samples that differ in the fourth), so only wafer positions do.
+TEST(DelaunayTest, MoreThanThreeElementsGiveAGraphOnlyFromPositions) {
+  Library lib;
+  lib.samples = 4;
+  lib.axis.values = {1, 2};
+  lib.intensities.assign(8, 1.0F);
+  lib.elements = {"A", "B", "C"};
+  lib.composition = {1, 0, 0, 0, 1, 0, 0, 0, 1, 0.34, 0.33, 0.33};
+  EXPECT_FALSE(neighbourGraph(lib).empty());
+  // A, B, C, D and an equal mixture: drawn from A, B and C alone, the pure-D sample would sit on
+  // the pure-A one.
+  lib.samples = 5;
+  lib.intensities.assign(10, 1.0F);
+  lib.elements = {"A", "B", "C", "D"};
+  lib.composition = {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0.25, 0.25, 0.25, 0.25};
+  EXPECT_TRUE(neighbourGraph(lib).empty());
+  lib.x = {0, 1, 0, 1, 0.5};
+  lib.y = {0, 0, 1, 1, 0.4};
+  EXPECT_FALSE(neighbourGraph(lib).empty());
 }
 
 TEST(DelaunayTest, RealDataMatchesTheAlLiFeGraph) {
