@@ -60,6 +60,9 @@ Library-guided (the candidate phases are known: CIFs, stick tables or a phase li
   --min-gain G       a phase must explain this share of a sample (default 0.01)
   --min-support S    a card is taken in a sample only where the data holds this share of the
                      intensity it is fitted with (default 0.5; identify's single patterns use 0.65)
+  A library without a neighbour graph (a batch of scans: no ternary compositions or wafer
+  positions) has no spread to follow: each sample is fitted as identify fits a single pattern
+  (strain 1 %, gain 0.002, support 0.65), unless --max-strain, --min-gain or --min-support is given.
   --radiation R      the lines the candidates are drawn with (default: the library's wavelength;
                      Cu K-alpha1 widths on a Q axis without one; "Cu" for K-alpha1 + K-alpha2)
 )";
@@ -72,6 +75,8 @@ core::DecompositionResult decomposeWithPhases(const core::Library& library, cons
   s.max_strain = a.number("max-strain", s.max_strain, 0.0, 0.3);
   s.min_gain = a.number("min-gain", s.min_gain, 0.0, 1.0);
   s.min_support = a.number("min-support", s.min_support, 0.0, 1.0);
+  // Asked-for fit settings hold for a batch of scans too (else it is fitted as single patterns).
+  s.batch_as_single_patterns = !a.value("max-strain") && !a.value("min-gain") && !a.value("min-support");
   s.free_phases = a.integer("free", 0, 0, 64);
   s.connectivity = !a.flag("no-connectivity");
   s.refit = !a.flag("no-refit");
@@ -90,6 +95,9 @@ core::DecompositionResult decomposeWithPhases(const core::Library& library, cons
             << " rounds (" << (fit.changed_last_round == 0 ? "converged" : "round cap reached") << ")";
   if (fit.foreign_left_out > 0)
     std::cout << "; " << fit.foreign_left_out << " candidates left out for elements the library does not hold";
+  if (fit.fitted_as_batch)
+    std::cout << "; no neighbour graph (a batch of scans): each sample fitted as a single pattern (strain 1 %, "
+                 "support 0.65)";
   if (fit.refit_iterations > 0)
     std::cout << "; measured with adapted patterns in " << fit.refit_iterations << " iterations";
   if (fit.refit_rejected_cosine > 0)

@@ -161,6 +161,8 @@ JobWork libraryGuidedJob(ProjectDocument* document, const core::LibraryFitSettin
             .arg(fit->changed_last_round == 0 ? QObject::tr("converged") : QObject::tr("round cap reached"));
     if (fit->foreign_left_out > 0)
       message += QObject::tr("; %1 left out for elements the library does not hold").arg(fit->foreign_left_out);
+    if (fit->fitted_as_batch)
+      message += QObject::tr("; no neighbour graph (a batch of scans): each sample fitted as a single pattern");
     if (fit->refit_rejected_cosine > 0)
       message += QObject::tr(
                      "; measured with the cards' own patterns (adapted to the data they stopped being "

@@ -331,15 +331,26 @@ void mergeSamePhase(LibraryDecomposition& out) {
   out.also_drawn_as = std::move(also);
 }
 }  // namespace
+LibraryFitSettings singlePatternFit(LibraryFitSettings s) {
+  s.max_strain = 0.01;
+  s.min_gain = 0.002;
+  s.min_support = 0.65;
+  s.step_candidates = 16;
+  s.screened = 0;
+  return s;
+}
+
 std::size_t leastSamplesPerPhase(const LibraryFitSettings& s, const Library& library) {
   if (s.min_samples) return s.min_samples;
   return neighbourGraph(library).empty() ? 1 : std::max<std::size_t>(2, library.samples / 100);
 }
 
 LibraryDecomposition decomposeWithLibrary(const Library& library, const ReferencePatterns& references,
-                                          const LibraryFitSettings& s, const ProgressCallback& progress) {
+                                          const LibraryFitSettings& requested, const ProgressCallback& progress) {
   const auto started = std::chrono::steady_clock::now();
-  checkRequest(library, s);
+  checkRequest(library, requested);
+  const bool batch = requested.batch_as_single_patterns && neighbourGraph(library).empty();
+  const LibraryFitSettings s = batch ? singlePatternFit(requested) : requested;
   const std::size_t n = library.samples, m = library.points();
   const unsigned threads = s.threads ? s.threads : std::max(1U, std::thread::hardware_concurrency());
   // Each sample scaled to a maximum of 1, on a log-Q grid where lattice changes are shifts.
@@ -382,6 +393,7 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
       return !progress || progress(0.6 + 0.25 * f, what);
     });
   out.foreign_left_out = foreign;
+  out.fitted_as_batch = batch;
   // With the second stage kept, free phases joined it; else they are fitted to what is left.
   if (s.free_phases > 0 && (!s.refit || out.refit_rejected_cosine > 0)) {
     reportProgress(progress, 0.85, "free phases");

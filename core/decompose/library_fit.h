@@ -58,6 +58,10 @@ struct LibraryFitSettings {
   bool merge_same_phase = true;
   // Phases with an element foreign to the library (phase_chemistry.h) are left out unless set.
   bool keep_foreign = false;
+  // A library without a neighbour graph (a batch of scans: no composition spread) has no
+  // regions and no neighbours to favour: each sample is then fitted as the single-pattern
+  // analysis fits one (singlePatternFit below) instead of with the spread values above.
+  bool batch_as_single_patterns = true;
   unsigned threads = 0;  // 0: all cores
 };
 
@@ -147,11 +151,20 @@ struct LibraryDecomposition {
   // When the second stage ran but was not kept (its adapted patterns had stopped being their
   // cards): the lowest such cosine; 0 otherwise.
   double refit_rejected_cosine = 0;
-  int foreign_left_out = 0;  // candidates left out for an element the library does not hold
+  int foreign_left_out = 0;      // candidates left out for an element the library does not hold
+  bool fitted_as_batch = false;  // no neighbour graph: each sample fitted as a single pattern
   // Per result phase: the other cards (indices into the references) that drew the same phase
   // and were merged into it (merge_same_phase); empty for most.
   std::vector<std::vector<int>> also_drawn_as;
 };
+
+// The settings of a single-pattern fit (identify --phases-from), from `base`: powders have
+// little strain, so look-alikes stay apart (1 %); one pattern is cheap to fit, so every
+// candidate is tried and at each step the 16 best by correlation are fitted, taking the largest
+// real gain; a phase must be held by the data (support >= 0.65) rather than cover a missing
+// phase's peaks with peaks of its own, and that test, not the gain (0.2 % of |y|^2), keeps false
+// phases out. Measured on the dara mixtures (phasewise-bench identify).
+[[nodiscard]] LibraryFitSettings singlePatternFit(LibraryFitSettings base);
 
 // The fewest samples a card must hold to be kept: settings.min_samples, else, where the library
 // has a neighbour graph (a spread, whose phases hold regions), 1 % of the samples and at least

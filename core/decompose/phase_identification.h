@@ -19,21 +19,11 @@
 namespace phasewise::core {
 
 struct PhaseIdentificationSettings {
-  // Powders: little strain, so look-alikes stay apart. One pattern is cheap to fit, so every
-  // candidate is tried and, at each step, the 16 best by correlation are fitted to pick the
-  // one that lowers the residual most. A phase must be held by the data (support >= 0.65)
-  // rather than cover a missing phase's peaks with peaks of its own the data lacks; that test,
-  // not the residual gain, keeps false phases out, so a minor phase (0.2 % of |y|^2, e.g.
-  // 10 wt % NiO beside 70 % of a phase the library lacks) may stay. Measured on the dara
-  // mixtures (phasewise-bench identify): false phases 20 -> 2-3, recall 84 -> 89.5 %.
-  PhaseIdentificationSettings() {
-    fit.max_strain = 0.01;
-    fit.min_gain = 0.002;
-    fit.min_support = 0.65;
-    fit.step_candidates = 16;
-    fit.screened = 0;
-  }
-  LibraryFitSettings fit;
+  // singlePatternFit (library_fit.h): strain 1 %, gain 0.2 % of |y|^2 (a minor phase, e.g.
+  // 10 wt % NiO beside 70 % of a phase the library lacks, may stay), support >= 0.65, every
+  // candidate, 16 per step. On the dara mixtures (phasewise-bench identify): false phases
+  // 20 -> 2-3, recall 84 -> 89.5 %.
+  LibraryFitSettings fit = singlePatternFit({});
   int max_phases = 4;             // phases per pattern at most
   std::size_t log_points = 3000;  // log-Q grid the pattern is fitted on (at most its own points)
   double min_peak = 0.05;         // an unexplained peak rises this far above its valleys (of the maximum)

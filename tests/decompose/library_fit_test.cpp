@@ -73,6 +73,7 @@ TEST(LibraryFitTest, FindsTheTrueCardsAmongDecoysWithTheirFractions) {
   ASSERT_EQ(r.confidence.size(), ex.library.samples * static_cast<std::size_t>(r.phases));
   EXPECT_LE(fit.rounds, s.max_rounds);
   EXPECT_GT(fit.refit_iterations, 0);
+  EXPECT_FALSE(fit.fitted_as_batch) << "a ternary spread has its composition graph";
   EXPECT_EQ(fit.refit_rejected_cosine, 0.0) << "on a spread the second stage measures the cards; it is kept";
   for (float c : r.confidence) {
     EXPECT_GE(c, 0.0F);
