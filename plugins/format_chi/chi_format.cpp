@@ -57,7 +57,8 @@ ReadResult ChiReader::readImpl(const std::filesystem::path& path, const ReadOpti
   double declared = 0;
   if (!parseNumber(table.header_lines[3], declared) || declared < 1 || declared != std::floor(declared))
     throw FormatError(file, 4, "point count", "'" + table.header_lines[3] + "' is not a number of points");
-  if (static_cast<std::size_t>(declared) != table.columns[0].size())
+  // Compared as doubles: a count beyond any size_t (1e113) must not be converted to one.
+  if (declared != static_cast<double>(table.columns[0].size()))
     throw FormatError(
         file, 4, "point count",
         "declares " + table.header_lines[3] + " points but the file holds " + std::to_string(table.columns[0].size()));

@@ -130,6 +130,9 @@ std::vector<Malformed> corpus() {
       {"ChiCountMismatch", "chi", "declares 50 points but the file holds 3",
        text("c.chi", "t\n2-Theta Angle (Degrees)\nIntensity\n50\n1 2\n2 3\n3 4\n")},
       {"ChiBadCount", "chi", "point count", text("b.chi", "t\n2-Theta Angle (Degrees)\nIntensity\nabc\n1 2\n2 3\n")},
+      // Found by the fuzzer: a count beyond any size_t was converted to one (undefined).
+      {"ChiAbsurdCount", "chi", "declares 1e113 points but the file holds 2",
+       text("h.chi", "t\n2-Theta Angle (Degrees)\nIntensity\n1e113\n1 2\n2 3\n")},
       {"ChiUnknownAxis", "chi", "names neither 2-theta nor Q",
        text("u.chi", "t\nRadial distance (mm)\nIntensity\n2\n1 2\n2 3\n")},
       // .xrdml
