@@ -100,7 +100,7 @@ core::DecompositionResult decomposeWithPhases(const core::Library& library, cons
                  "support 0.65)";
   if (fit.refit_iterations > 0)
     std::cout << "; measured with adapted patterns in " << fit.refit_iterations << " iterations";
-  if (fit.refit_rejected_cosine > 0)
+  if (fit.refit_rejected)
     std::cout << "; the cards' own patterns kept (adapted, they stopped being their cards: cosine "
               << std::setprecision(2) << fit.refit_rejected_cosine << ")";
   // Intensity fractions always (peak-height shares, DESIGN.md); weight fractions (Hill-Howard)

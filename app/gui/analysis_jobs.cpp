@@ -163,7 +163,7 @@ JobWork libraryGuidedJob(ProjectDocument* document, const core::LibraryFitSettin
       message += QObject::tr("; %1 left out for elements the library does not hold").arg(fit->foreign_left_out);
     if (fit->fitted_as_batch)
       message += QObject::tr("; no neighbour graph (a batch of scans): each sample fitted as a single pattern");
-    if (fit->refit_rejected_cosine > 0)
+    if (fit->refit_rejected)
       message += QObject::tr(
                      "; measured with the cards' own patterns (adapted to the data they stopped being "
                      "their cards: cosine %1)")

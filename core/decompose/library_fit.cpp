@@ -395,7 +395,7 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
   out.foreign_left_out = foreign;
   out.fitted_as_batch = batch;
   // With the second stage kept, free phases joined it; else they are fitted to what is left.
-  if (s.free_phases > 0 && (!s.refit || out.refit_rejected_cosine > 0)) {
+  if (s.free_phases > 0 && (!s.refit || out.refit_rejected)) {
     reportProgress(progress, 0.85, "free phases");
     addFreePhases(library, out, s);
     out.card_cosine.resize(out.reference.size(), 0.0);

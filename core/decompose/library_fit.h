@@ -148,8 +148,9 @@ struct LibraryDecomposition {
   // With refit: per result phase, the cosine of its adapted pattern with its card (1 without).
   std::vector<double> card_cosine;
   int refit_iterations = 0;  // of the second stage (0: none)
-  // When the second stage ran but was not kept (its adapted patterns had stopped being their
-  // cards): the lowest such cosine; 0 otherwise.
+  // The second stage ran but was not kept: its adapted patterns had stopped being their cards
+  // (refit_rejected_cosine: the lowest such cosine).
+  bool refit_rejected = false;
   double refit_rejected_cosine = 0;
   int foreign_left_out = 0;      // candidates left out for an element the library does not hold
   bool fitted_as_batch = false;  // no neighbour graph: each sample fitted as a single pattern

@@ -344,6 +344,7 @@ LibraryDecomposition refitChosenPhases(const Library& library, const LibraryDeco
   }
   if (!kept) {
     LibraryDecomposition first = chosen;
+    first.refit_rejected = true;
     first.refit_rejected_cosine = worst_rejected;
     return first;
   }
