@@ -6,7 +6,6 @@
 // are not in the sample, free components, weight fractions where every precursor is known.
 
 #include <unistd.h>
-#include <gemmi/elem.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -35,15 +34,11 @@ std::map<std::string, double> metalFractions(const Mixture& mix) {
   std::map<std::string, double> atoms;
   for (const auto& [formula, weight] : mix.weight) {
     const std::map<std::string, double> f = core::parseFormula(formula);
-    double mass = 0;
-    for (const auto& [element, count] : f) mass += count * gemmi::Element(element.c_str()).weight();
+    const double mass = core::formulaMass(f);
     for (const auto& [element, count] : f)
       if (!kAnions.count(element)) atoms[element] += weight / mass * count;
   }
-  double total = 0;
-  for (const auto& [element, n] : atoms) total += n;
-  for (auto& [element, n] : atoms) n /= total;
-  return atoms;
+  return core::atomicFractions(atoms);
 }
 
 // A folder the folder reader takes: links to the scans and composition.csv.

@@ -1,5 +1,7 @@
 #include "simulate/formula.h"
 
+#include <gemmi/elem.hpp>
+
 #include <cctype>
 #include <cmath>
 
@@ -87,6 +89,12 @@ std::string formulaText(const std::map<std::string, double>& amounts) {
       text += std::abs(n - std::round(n)) < 1e-9 ? std::to_string(std::lround(n)) : formatNumber(n);
   }
   return text;
+}
+
+double formulaMass(const std::map<std::string, double>& amounts) {
+  double mass = 0;
+  for (const auto& [element, count] : amounts) mass += count * gemmi::Element(element.c_str()).weight();
+  return mass;
 }
 
 }  // namespace phasewise::core

@@ -13,6 +13,10 @@ namespace phasewise::core {
 // Amounts scaled to sum to 1 (atomic fractions).
 [[nodiscard]] std::map<std::string, double> atomicFractions(const std::map<std::string, double>& amounts);
 
+// Mass of the amounts in g/mol (IT92 standard atomic weights, through gemmi): a formula unit's
+// molar mass, or a unit cell's mass from its contents.
+[[nodiscard]] double formulaMass(const std::map<std::string, double>& amounts);
+
 // "Fe2 O3" style text of amounts (integers printed without decimals).
 [[nodiscard]] std::string formulaText(const std::map<std::string, double>& amounts);
 

@@ -1,11 +1,10 @@
 #include "simulate/reference_render.h"
 
-#include <gemmi/elem.hpp>
-
 #include <algorithm>
 #include <cstdio>
 
 #include "simulate/augment.h"
+#include "simulate/formula.h"
 #include "util/error.h"
 
 namespace phasewise::core {
@@ -28,11 +27,8 @@ ReferencePatterns renderReferencePatterns(const PhaseLibrary& library, const Axi
     for (const auto& [element, fraction] : p.composition)
       if (fraction > 0) elements.push_back(element);
     out.elements.push_back(std::move(elements));
-    double mass = 0;
-    if (p.structure)
-      for (const auto& [element, count] : p.structure->cellContents())
-        mass += count * gemmi::Element(element.c_str()).weight();
-    out.cell_mass_volume.push_back(p.structure ? mass * p.structure->cell.volume() : 0.0);
+    out.cell_mass_volume.push_back(p.structure ? formulaMass(p.structure->cellContents()) * p.structure->cell.volume()
+                                               : 0.0);
   }
   for (std::size_t k = 0; k < v; ++k) {
     AugmentationSettings settings = AugmentationSettings::none();
