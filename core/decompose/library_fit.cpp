@@ -337,6 +337,7 @@ LibraryFitSettings singlePatternFit(LibraryFitSettings s) {
   s.min_support = 0.65;
   s.step_candidates = 16;
   s.screened = 0;
+  if (!s.log_points) s.log_points = 3000;
   return s;
 }
 
@@ -356,7 +357,7 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
   // Each sample scaled to a maximum of 1, on a log-Q grid where lattice changes are shifts.
   Library scaled = library;
   const std::vector<float> scale = scaleSamplesToMaximum(scaled);
-  const LogQLibrary log = toLogQ(scaled, s.log_points ? s.log_points : std::min<std::size_t>(m, 1200));
+  const LogQLibrary log = toLogQ(scaled, std::min<std::size_t>(m, s.log_points ? s.log_points : 1200));
   const LibraryFitter fitter(references, log.library.axis, s);
   const std::vector<std::vector<std::size_t>> neighbours =
       s.connectivity ? neighbourLists(library) : std::vector<std::vector<std::size_t>>(n);

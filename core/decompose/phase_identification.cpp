@@ -73,7 +73,8 @@ PatternIdentification identifyPhases(const Axis& axis, const float* pattern, con
                                      const PhaseIdentificationSettings& s) {
   if (s.max_phases < 1) throw Error("identify at least one phase per pattern");
   float top = 0;
-  const auto [log, y] = onLogQ(axis, pattern, s.log_points, top);
+  const std::size_t grid = s.fit.log_points ? s.fit.log_points : singlePatternFit({}).log_points;
+  const auto [log, y] = onLogQ(axis, pattern, grid, top);
   const std::size_t m = log.values.size();
   const LibraryFitter fitter(references, log, s.fit);
   const std::vector<char> allowed = chemicallyPossible(references, s.elements);

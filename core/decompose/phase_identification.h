@@ -21,12 +21,11 @@ namespace phasewise::core {
 struct PhaseIdentificationSettings {
   // singlePatternFit (library_fit.h): strain 1 %, gain 0.2 % of |y|^2 (a minor phase, e.g.
   // 10 wt % NiO beside 70 % of a phase the library lacks, may stay), support >= 0.65, every
-  // candidate, 16 per step. On the dara mixtures (phasewise-bench identify): false phases
-  // 20 -> 2-3, recall 84 -> 89.5 %.
+  // candidate, 16 per step, a log-Q grid of 3000 points (at most the pattern's own). On the dara mixtures
+  // (phasewise-bench identify): false phases 20 -> 2-3, recall 84 -> 89.5 %.
   LibraryFitSettings fit = singlePatternFit({});
-  int max_phases = 4;             // phases per pattern at most
-  std::size_t log_points = 3000;  // log-Q grid the pattern is fitted on (at most its own points)
-  double min_peak = 0.05;         // an unexplained peak rises this far above its valleys (of the maximum)
+  int max_phases = 4;      // phases per pattern at most
+  double min_peak = 0.05;  // an unexplained peak rises this far above its valleys (of the maximum)
   // The sample's elements (a chemist knows what went in): candidates with any other element
   // than these and the light non-metals (model/chemistry.h: O, C, H, N, ...) are not tried.
   // Empty: every candidate. Candidates of unknown composition always stay.
