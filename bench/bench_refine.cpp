@@ -206,6 +206,17 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
              core::scoreRefinement(tops(predictions), confidences(predictions), set.truth, set.patterns, after,
                                    set.pure, m, same),
              seconds);
+    if (v.refiner == core::RefinerKind::Physical) {
+      // The change in the terms: intensity removed as peaks and as background.
+      double peaks = 0, background = 0;
+      for (const auto& r : refined) {
+        peaks += r.edit.removed_fraction - r.edit.background_fraction;
+        background += r.edit.background_fraction;
+      }
+      const double count = static_cast<double>(std::max<std::size_t>(1, refined.size()));
+      std::cout << "      removed (mean share of the observed intensity): peaks " << std::setprecision(1)
+                << 100 * peaks / count << " %, background " << 100 * background / count << " %\n";
+    }
     if (v.projection) {
       // The projection's identity is the target whose peaks it kept (the cheapest explanation
       // among the classifier's first guesses), not the classifier's reading of what is left.

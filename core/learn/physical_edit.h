@@ -27,8 +27,10 @@ struct PhysicalEditSettings {
   double broadening_cost = 0.2;
   // Only what the target phase does not explain may go: a peak is kept at least at the share
   // of it that the target's ideal pattern supports (aligned over +-3 % strain, a few points'
-  // tolerance, supported where the ideal reaches a third of the peak's height), so that a
-  // contaminant's peaks can be taken away and the phase's own cannot. Off: any peak may go.
+  // tolerance; fully where the ideal, at the peak's maximum, reaches a third of the peak's
+  // height above its valleys, heights as shares of each pattern's strongest peak), so that a
+  // contaminant's peaks can be taken away and the phase's own cannot, however broad they are
+  // or whatever background they sit on. Off: any peak may go.
   bool keep_target_peaks = true;
   // Start from the target's explained part (what its ideal pattern lacks taken away) and let
   // the classifier bring back what it needs (true), or keep that projection as it is (false):

@@ -63,6 +63,8 @@ class PhysicalRefiner {
   // Per peak, the share of it that must stay: what the reference class' ideal pattern supports.
   [[nodiscard]] torch::Tensor peakFloors(const torch::Tensor& reference) const;
   [[nodiscard]] torch::Tensor broaden(const torch::Tensor& pattern, const torch::Tensor& broadening) const;
+  // Background coefficients (count x terms) of the smooth floor under each row's peaks.
+  [[nodiscard]] torch::Tensor lowerEnvelope() const;
 
   PhysicalEditSettings settings_;
   torch::Tensor x_;        // count x points

@@ -165,6 +165,50 @@ TEST(PhysicalRefinerTest, BestTargetNamesTheMajorityPhaseOfAMixture) {
   }
 }
 
+TEST(PhysicalRefinerTest, ProjectionKeepsTheTargetsOwnBroadPeaksOnABackground) {
+  // A decomposed candidate's peaks are broader than the ideal's (shifted samples averaged) and
+  // sit on a background; it also carries a contaminant's peak. Projected onto its own phase,
+  // the phase's peaks must stay (they were once judged by area, which counted the broad tails
+  // and the background under them as unexplained) and the contaminant must go.
+  const PhaseClassifier& c = trained();
+  const NearestNeighbour nn(fourPhases(), c.grid());
+  const std::size_t m = c.points();
+  const std::vector<float>& ideal = nn.ideals();
+  const std::size_t p = 0;
+  std::vector<float> own(m, 0.0F), x(m);
+  const double sigma = 3.0;  // points of extra width
+  for (std::size_t j = 0; j < m; ++j)
+    for (std::size_t t = j >= 12 ? j - 12 : 0; t < std::min(m, j + 13); ++t)
+      own[j] += ideal[p * m + t] * static_cast<float>(std::exp(-0.5 * std::pow((double(t) - double(j)) / sigma, 2)));
+  const float own_top = *std::max_element(own.begin(), own.end());
+  for (float& v : own) v /= own_top;
+  // The contaminant: one peak where the phase has nothing.
+  std::size_t free_at = m / 2;
+  for (std::size_t j = 20; j + 20 < m; ++j)
+    if (*std::max_element(own.begin() + long(j) - 20, own.begin() + long(j) + 20) < 0.01F) {
+      free_at = j;
+      break;
+    }
+  for (std::size_t j = 0; j < m; ++j)
+    x[j] =
+        own[j] + 0.15F + 0.4F * static_cast<float>(std::exp(-0.5 * std::pow((double(j) - double(free_at)) / 2.0, 2)));
+  RefinementSettings s = physical(EvaluationLoss::Targeted);
+  s.target = static_cast<int>(p);
+  s.physical.restore = false;  // the projection: what the target explains, as it is
+  const RefinedPattern r = refine(c, x, s).front();
+  const double contaminant_q = c.grid().values[free_at];
+  bool contaminant_removed = false;
+  for (const EditedPeak& e : r.edit.peaks) {
+    const bool is_contaminant = std::abs(e.position - contaminant_q) < 0.5;
+    if (is_contaminant)
+      contaminant_removed = e.kept < 0.2;
+    else
+      EXPECT_GT(e.kept, 0.9) << "a peak of the target's own at Q = " << e.position << " was taken away";
+  }
+  EXPECT_TRUE(contaminant_removed) << "the contaminant's peak at Q = " << contaminant_q << " stayed";
+  EXPECT_GT(cosineOf(r.pattern.data(), own.data(), m), cosineOf(x.data(), own.data(), m));
+}
+
 TEST(PhysicalRefinerTest, PrototypeLossAndClassifierFilesKeepWhatItNeeds) {
   const PhaseClassifier& c = trained();
   ASSERT_TRUE(c.hasPrototypes());
