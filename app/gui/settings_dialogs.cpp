@@ -224,6 +224,11 @@ std::optional<core::RefinementSettings> askRefinementSettings(QWidget* parent, c
   broadening->setSuffix(QObject::tr(" points"));
   broadening->setValue(d.physical.max_broadening);
   broadening->setToolTip(QObject::tr("Physical refiner: largest added Gaussian sigma (0: none)"));
+  auto* projection =
+      check(QObject::tr("Keep only what the target phase explains (projection)"), !d.physical.restore,
+            QObject::tr("Physical refiner: remove every peak the target's ideal pattern lacks and the smooth "
+                        "background, whether or not the classifier needed them removed: the cleanest pattern "
+                        "(phasewise-cli refine --projection)"));
   auto* steps = spin(5, 5000, d.steps, QObject::tr("Optimiser steps per candidate (epochs when amortised)"));
   auto* discrepancy = new QComboBox;
   discrepancy->addItem(QObject::tr("L1 of the pattern (relative)"), static_cast<int>(core::Discrepancy::L1));
@@ -241,6 +246,7 @@ std::optional<core::RefinementSettings> askRefinementSettings(QWidget* parent, c
   form->addRow(QObject::tr("Refiner"), refiner);
   form->addRow(QObject::tr("Largest strain"), strain);
   form->addRow(QObject::tr("Largest broadening"), broadening);
+  form->addRow(projection);
   form->addRow(QObject::tr("Steps"), steps);
   form->addRow(QObject::tr("Change measured by"), discrepancy);
   form->addRow(sparse);
@@ -250,6 +256,7 @@ std::optional<core::RefinementSettings> askRefinementSettings(QWidget* parent, c
   s.refiner = static_cast<core::RefinerKind>(refiner->currentData().toInt());
   s.physical.max_strain = strain->value() / 100.0;
   s.physical.max_broadening = broadening->value();
+  s.physical.restore = !projection->isChecked();
   s.steps = steps->value();
   s.discrepancy = static_cast<core::Discrepancy>(discrepancy->currentData().toInt());
   s.sparse_changes = sparse->isChecked();

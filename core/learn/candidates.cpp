@@ -61,7 +61,8 @@ std::string describe(const RefinementSettings& s, const PhaseClassifier& classif
   if (s.refiner == RefinerKind::Physical) {
     text << ", physical refiner (strain <= " << 100 * s.physical.max_strain
          << " %, broadening <= " << s.physical.max_broadening << " points"
-         << (s.physical.keep_target_peaks ? ", target's peaks kept" : "") << ", " << s.steps << " steps";
+         << (s.physical.keep_target_peaks ? ", target's peaks kept" : "")
+         << (s.physical.restore ? "" : ", projection: only what the target explains") << ", " << s.steps << " steps";
     return text.str();
   }
   text << ", " << (s.discrepancy == Discrepancy::L1 ? "L1" : s.discrepancy == Discrepancy::L2 ? "L2" : "features");

@@ -224,6 +224,18 @@ TEST(MainWindowTest, ExamplePipelineIdentifiesRefinesPreviewsUndoesAndExports) {
   ASSERT_TRUE(settle(window));
   EXPECT_NE(window.document()->refinement()->description.find("amortised"), std::string::npos)
       << window.document()->refinement()->description;
+  // The projection (the settings dialog's "keep only what the target phase explains"): the
+  // physical refiner takes the background away and says so.
+  core::RefinementSettings projection;
+  projection.refiner = core::RefinerKind::Physical;
+  projection.steps = 5;
+  projection.physical.restore = false;
+  window.phasesPanel()->setFinerSettings(projection);
+  ASSERT_TRUE(window.refine(window.phasesPanel()->settings(), 0));
+  ASSERT_TRUE(settle(window));
+  const core::RefinementRecord& projected = *window.document()->refinement();
+  EXPECT_NE(projected.description.find("projection"), std::string::npos) << projected.description;
+  EXPECT_TRUE(projected.refined[0].edit.applied);
 }
 
 TEST(MainWindowTest, CancellingKeepsThePreviousResult) {
