@@ -177,7 +177,8 @@ constexpr const char* kRefineUsage =
   --max-strain S             physical: largest lattice strain (default 0, off; e.g. 0.03)
   --max-broadening P         physical: largest added Gaussian sigma in grid points (default 0, off)
   --projection               physical: keep only what the target phase explains (peaks its ideal pattern
-                             lacks removed), even where the classifier did not need them removed
+                             lacks and the smooth background removed), even where the classifier did not
+                             need them removed
   --discrepancy l1|l2|features   how the additive change is measured (default l1)
   --steps N                  optimiser steps (pattern) or epochs (amortised), default 150 (physical 60)
   --sparse                   additive L1 change as a proximal step: values not needed changed stay exactly
