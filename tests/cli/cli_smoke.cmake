@@ -60,6 +60,16 @@ list(LENGTH provenance lines)
 if(NOT lines EQUAL 4)
   message(FATAL_ERROR "refined.csv lacks its provenance header: ${provenance}")
 endif()
+# The projection keeps what the target explains and says that the probabilities after it are
+# no independent evidence.
+run(0 "${CLI}" refine "${WORK}/c.pt" "${WORK}/cu_mo.xy" --steps 5 --projection -o "${WORK}/projected.csv")
+if(NOT last_out MATCHES "\n# projection: the probabilities after are the classifier's reading")
+  message(FATAL_ERROR "refine --projection did not say what its probabilities mean: '${last_out}'")
+endif()
+file(STRINGS "${WORK}/projected.csv" projected REGEX "^# refinement: .*projection: only what the target explains")
+if(NOT projected)
+  message(FATAL_ERROR "projected.csv does not say it is a projection")
+endif()
 run(1 "${CLI}" identify "${WORK}/bad.xy" "${WORK}/cu_mo.xy")
 # Every phase in a pattern, from the candidate phases themselves: one tab-separated line per
 # phase (file, phase, intensity fraction, weight fraction, lattice scale, confidence, support), an
