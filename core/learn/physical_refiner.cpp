@@ -266,6 +266,8 @@ std::vector<PhysicalEdit> PhysicalRefiner::describe(const PhysicalSolution& s) c
     PhysicalEdit& edit = out[static_cast<std::size_t>(i)];
     edit.applied = true;
     if (s.reference.defined()) edit.target = static_cast<int>(s.reference[i].item<std::int64_t>());
+    // An empty candidate has nothing to remove (the share would read 100 % against a zero total).
+    if (!(x_[i].sum().item<double>() > 0)) continue;
     edit.background_fraction = std::max(0.0, static_cast<double>(background_share[i][0].item<float>()));
     edit.strain = settings_.max_strain * strain[i][0].item<float>();
     edit.broadening = settings_.max_broadening * std::sqrt(static_cast<double>(broadening[i][0].item<float>()));
@@ -273,7 +275,10 @@ std::vector<PhysicalEdit> PhysicalRefiner::describe(const PhysicalSolution& s) c
     std::vector<double> share(maxima.size(), 0.0);
     const float* l = lost.data_ptr<float>() + i * m;
     const std::int64_t* seg = segment.data_ptr<std::int64_t>() + i * m;
-    for (std::int64_t j = 0; j < m; ++j) share[static_cast<std::size_t>(seg[j])] += l[j];
+    // A pattern without peaks (all zero, or flat) has no segments to credit.
+    for (std::int64_t j = 0; j < m; ++j)
+      if (seg[j] >= 0 && static_cast<std::size_t>(seg[j]) < share.size())
+        share[static_cast<std::size_t>(seg[j])] += l[j];
     double removed = edit.background_fraction;
     for (std::size_t p = 0; p < maxima.size(); ++p) {
       removed += share[p];

@@ -209,6 +209,24 @@ TEST(PhysicalRefinerTest, ProjectionKeepsTheTargetsOwnBroadPeaksOnABackground) {
   EXPECT_GT(cosineOf(r.pattern.data(), own.data(), m), cosineOf(x.data(), own.data(), m));
 }
 
+TEST(PhysicalRefinerTest, AnEmptyCandidateIsLeftAsItIs) {
+  // A decomposition can hand over a phase with no intensity (all zero, no peaks): it used to
+  // crash the description of the edits (its points belonged to no peak).
+  const PhaseClassifier& c = trained();
+  const ImperfectSet set = makeImperfectCandidates(fourPhases(), c.grid(), "CuKa1", 1, 3);
+  std::vector<float> x(c.points(), 0.0F);
+  x.insert(x.end(), set.patterns.begin(), set.patterns.end());
+  for (const bool projection : {false, true}) {
+    RefinementSettings s = physical(EvaluationLoss::BestTarget);
+    s.physical.restore = !projection;
+    const auto refined = refine(c, x, s);
+    ASSERT_EQ(refined.size(), 2U);
+    EXPECT_EQ(refined[0].edit.describe(), "no change") << "projection " << projection;
+    EXPECT_DOUBLE_EQ(refined[0].edit.removed_fraction, 0.0);
+    EXPECT_TRUE(refined[1].edit.applied);
+  }
+}
+
 TEST(PhysicalRefinerTest, PrototypeLossAndClassifierFilesKeepWhatItNeeds) {
   const PhaseClassifier& c = trained();
   ASSERT_TRUE(c.hasPrototypes());
