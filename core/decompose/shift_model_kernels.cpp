@@ -1,0 +1,93 @@
+#include "decompose/shift_model_kernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "decompose/nnls.h"
+
+namespace phasewise::core::shift_kernels {
+
+void shiftTransposeAdd2(const float* r1, const float* r2, std::size_t points, double d, double weight, double* out1,
+                        double* out2) {
+  const auto m_points = static_cast<std::ptrdiff_t>(points);
+  // p = m - d = (m - i0) + i0 - d: the integer part is the same for every m.
+  const double shifted = -d;
+  const auto i0 = static_cast<std::ptrdiff_t>(std::floor(shifted));
+  const double t = shifted - static_cast<double>(i0);
+  const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, -i0 - 1),
+                       hi = std::min<std::ptrdiff_t>(m_points, m_points - i0);
+  for (std::ptrdiff_t m = lo; m < hi; ++m) {
+    const std::ptrdiff_t i = m + i0;
+    const double v1 = weight * r1[m], v2 = weight * r2[m];
+    if (i >= 0) {
+      out1[i] += (1.0 - t) * v1;
+      out2[i] += (1.0 - t) * v2;
+    }
+    if (i + 1 < m_points) {
+      out1[i + 1] += t * v1;
+      out2[i + 1] += t * v2;
+    }
+  }
+}
+
+void smooth(std::vector<float>& v, double sigma) {
+  const auto half = static_cast<int>(std::ceil(3 * sigma));
+  std::vector<double> kernel(static_cast<std::size_t>(2 * half + 1));
+  for (int i = -half; i <= half; ++i)
+    kernel[static_cast<std::size_t>(i + half)] = std::exp(-0.5 * i * i / (sigma * sigma));
+  std::vector<float> out(v.size());
+  const auto n = static_cast<int>(v.size());
+  for (int m = 0; m < n; ++m) {
+    double s = 0, wsum = 0;
+    for (int i = -half; i <= half; ++i) {
+      const int j = m + i;
+      if (j < 0 || j >= n) continue;
+      s += kernel[static_cast<std::size_t>(i + half)] * v[static_cast<std::size_t>(j)];
+      wsum += kernel[static_cast<std::size_t>(i + half)];
+    }
+    out[static_cast<std::size_t>(m)] = static_cast<float>(s / wsum);
+  }
+  v = std::move(out);
+}
+
+std::vector<std::vector<int>> subsetsUpTo(int k, int limit) {
+  std::vector<std::vector<int>> out;
+  for (unsigned mask = 1; mask < (1U << k); ++mask) {
+    const int size = __builtin_popcount(mask);
+    if (size > limit) continue;
+    std::vector<int> s;
+    for (int i = 0; i < k; ++i)
+      if (mask & (1U << i)) s.push_back(i);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+double GramSystem::solve(const std::vector<int>& chosen, std::vector<double>& coef) const {
+  const int q = static_cast<int>(chosen.size()) + (background ? 1 : 0);
+  // Reused buffers: every sample solves dozens of these small systems per iteration.
+  thread_local std::vector<int> idx;
+  thread_local std::vector<double> g2, c2;
+  idx.assign(chosen.begin(), chosen.end());
+  if (background) idx.push_back(k);
+  g2.resize(static_cast<std::size_t>(q * q));
+  c2.resize(static_cast<std::size_t>(q));
+  for (int i = 0; i < q; ++i) {
+    c2[static_cast<std::size_t>(i)] = rhs[static_cast<std::size_t>(idx[static_cast<std::size_t>(i)])];
+    for (int j = 0; j < q; ++j)
+      g2[static_cast<std::size_t>(i * q + j)] =
+          gram[static_cast<std::size_t>(idx[static_cast<std::size_t>(i)] * cols + idx[static_cast<std::size_t>(j)])];
+  }
+  nnlsGram(g2.data(), c2.data(), q, coef);
+  double res = yy;
+  for (int i = 0; i < q; ++i) {
+    res -= 2 * coef[static_cast<std::size_t>(i)] * c2[static_cast<std::size_t>(i)];
+    for (int j = 0; j < q; ++j)
+      res += coef[static_cast<std::size_t>(i)] * g2[static_cast<std::size_t>(i * q + j)] *
+             coef[static_cast<std::size_t>(j)];
+  }
+  return res;
+}
+
+}  // namespace phasewise::core::shift_kernels

@@ -1,0 +1,51 @@
+#pragma once
+// The numerical building blocks of the shift-aware fit (shift_model_fit.cpp): the transpose of
+// a shift, a float dot product the fits spend most of their time in, the background's Gaussian
+// smoothing, the Gibbs-limited phase subsets and the small Gram systems a sample's subsets are
+// solved on. Kept apart so the fit's file holds the model's steps only.
+
+#include <cstddef>
+#include <vector>
+
+namespace phasewise::core::shift_kernels {
+
+// Transpose of shiftPattern applied to two signals at once (data and model share the
+// interpolation weights): scatters them, times `weight`, back onto the pattern's own grid.
+void shiftTransposeAdd2(const float* r1, const float* r2, std::size_t points, double d, double weight, double* out1,
+                        double* out2);
+
+// Float lanes, vectorised (the order of the additions does not matter at this precision): 16
+// running sums, so that four vector additions are in flight instead of one waiting on the last.
+// Inline: the shift scans call it on short windows.
+inline double dot(const float* a, const float* b, std::size_t n) {
+  constexpr std::size_t kLanes = 16;
+  float lane[kLanes] = {};
+  std::size_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (std::size_t l = 0; l < kLanes; ++l) lane[l] += a[i + l] * b[i + l];
+  float s = 0.0F;
+  for (; i < n; ++i) s += a[i] * b[i];
+  for (float v : lane) s += v;
+  return s;
+}
+
+// Smooths a pattern with a Gaussian of `sigma` bins (the background must stay smooth).
+void smooth(std::vector<float>& v, double sigma);
+
+// All subsets of {0..k-1} with between 1 and `limit` members.
+[[nodiscard]] std::vector<std::vector<int>> subsetsUpTo(int k, int limit);
+
+// The Gram system of one sample's columns (its shifted patterns, then the background) with
+// the data: any subset of the columns is solved by non-negative least squares on it.
+struct GramSystem {
+  int cols = 0;
+  std::vector<double> gram, rhs;
+  double yy = 0;  // |y|^2
+  bool background = false;
+  int k = 0;
+
+  // Fills `coef` (the subset's coefficients, then the background's) and returns the residual |y - fit|^2.
+  double solve(const std::vector<int>& chosen, std::vector<double>& coef) const;
+};
+
+}  // namespace phasewise::core::shift_kernels
