@@ -143,6 +143,12 @@ bool PhaseTableModel::setData(const QModelIndex& index, const QVariant& value, i
 QVariant PhaseTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
     if (section == MeanShare) return tr("Intensity fraction (peak-height share) where the phase is present");
+    if (section == IdentityBefore)
+      return tr("The classifier's identity of the candidate as decomposed, with its calibrated probability");
+    if (section == IdentityAfter)
+      return tr(
+          "The classifier's reading of the refined pattern. Its probability is raised by the refinement "
+          "itself (which makes the classifier more certain), so the calibrated one is the one before");
     if (section == MeanWeight)
       return tr(
           "Weight fraction (Hill-Howard: scale x Z M V) where present; only when every phase found "

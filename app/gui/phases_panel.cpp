@@ -296,8 +296,9 @@ void PhasesPanel::showCandidate() {
   plot_->yAxis->setLabel(tr("scaled intensity"));
   if (done && r.edit.applied) shadeEditedPeaks(r.edit, refinement->grid);
   QString title =
-      done ? tr("%1 -> %2 (%3), change %4 %")
+      done ? tr("%1 (%2) -> %3 (%4), change %5 %")
                  .arg(QString::fromStdString(refinement->class_names[static_cast<std::size_t>(r.before.top[0])]))
+                 .arg(r.before.probability[0], 0, 'f', 2)
                  .arg(QString::fromStdString(name))
                  .arg(r.after.probability[0], 0, 'f', 2)
                  .arg(100 * r.relative_change, 0, 'f', 1)

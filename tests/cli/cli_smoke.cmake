@@ -55,6 +55,10 @@ if(NOT last_out MATCHES "^pattern\tverdict\ttypicality[^\n]*\n1\t[^\t]+\t[0-9.]+
   message(FATAL_ERROR "identify did not print its header and one tab-separated line: '${last_out}'")
 endif()
 run(0 "${CLI}" refine "${WORK}/c.pt" "${WORK}/cu_mo.xy" --steps 5 -o "${WORK}/refined.csv")
+# Entropy refinement raises the probabilities it reports by design, and says so.
+if(NOT last_out MATCHES "\n# the probabilities after are raised by the refinement itself")
+  message(FATAL_ERROR "refine did not say its probabilities after are raised by the refinement: '${last_out}'")
+endif()
 file(STRINGS "${WORK}/refined.csv" provenance REGEX "^# (source|classifier|refinement: lambda|refined_1: candidate=)")
 list(LENGTH provenance lines)
 if(NOT lines EQUAL 4)

@@ -150,6 +150,10 @@ TEST(MainWindowTest, ExamplePipelineIdentifiesRefinesPreviewsUndoesAndExports) {
   QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
   for (int r = 0; r < 4; ++r)
     EXPECT_NE(model->data(model->index(r, PhaseTableModel::IdentityAfter)).toString(), QStringLiteral("-"));
+  // The probability after a refinement is raised by the refinement itself: the header says which is calibrated.
+  EXPECT_TRUE(model->headerData(PhaseTableModel::IdentityAfter, Qt::Horizontal, Qt::ToolTipRole)
+                  .toString()
+                  .contains(QStringLiteral("calibrated one is the one before")));
   // Identified as the example's true phases (not the decoys), at least for most candidates.
   int true_phases = 0;
   for (const auto& r : refinement->refined) {
