@@ -22,7 +22,7 @@ echo "No display: rendering the window to build/example/phasewise.png and runnin
 "$cli" example -o build/example/fe-co-ni.h5 --reference-phases build/example/fe-co-ni_phases.h5
 "$cli" decompose build/example/fe-co-ni.h5 --phases 4 --quiet -o build/example/fe-co-ni_project.h5
 "$cli" train build/example/fe-co-ni_phases.h5 --grid q_nm:15:80:512 --per-phase 60 --epochs 4 --quiet \
-  -o build/example/fe-co-ni_classifier.pt
+  --fwhm-like build/example/fe-co-ni.h5 -o build/example/fe-co-ni_classifier.pt
 "$cli" refine build/example/fe-co-ni_classifier.pt build/example/fe-co-ni_project.h5 --loss best-target \
   -o build/example/fe-co-ni_refined.csv
 echo "In build/example/: the window (phasewise.png), the library, its decomposition (project .h5), the"

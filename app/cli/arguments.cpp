@@ -93,4 +93,14 @@ std::vector<double> parseNumberList(const std::string& text, const std::string& 
   return out;
 }
 
+std::pair<double, double> parseRange(const std::string& text, const std::string& option) {
+  double low = 0, high = 0;
+  const auto colon = text.find(':');
+  if (colon == std::string::npos || !core::parseNumber(std::string_view(text).substr(0, colon), low) ||
+      !core::parseNumber(std::string_view(text).substr(colon + 1), high) || !std::isfinite(low) ||
+      !std::isfinite(high) || high < low)
+    throw UsageError(option + " expects LOW:HIGH with LOW <= HIGH, got '" + text + "'");
+  return {low, high};
+}
+
 }  // namespace phasewise::cli

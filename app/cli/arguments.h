@@ -6,6 +6,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace phasewise::cli {
@@ -40,5 +41,8 @@ class Arguments {
 
 // "0.1,1,10": non-negative numbers separated by commas; UsageError naming `option` otherwise.
 [[nodiscard]] std::vector<double> parseNumberList(const std::string& text, const std::string& option);
+
+// "LOW:HIGH": two finite numbers with LOW <= HIGH; UsageError naming `option` otherwise.
+[[nodiscard]] std::pair<double, double> parseRange(const std::string& text, const std::string& option);
 
 }  // namespace phasewise::cli

@@ -139,11 +139,8 @@ core::DecompositionResult decomposeWithPhases(const core::Library& library, cons
 }
 
 int sweep(const core::Library& library, core::DecompositionSettings settings, const std::string& range) {
-  double low = 0, high = 0;
-  const auto colon = range.find(':');
-  if (colon == std::string::npos || !core::parseNumber(range.substr(0, colon), low) ||
-      !core::parseNumber(range.substr(colon + 1), high) || low < 1 || high < low)
-    throw UsageError("--sweep expects KMIN:KMAX, got '" + range + "'");
+  const auto [low, high] = parseRange(range, "--sweep");
+  if (low < 1) throw UsageError("--sweep expects KMIN:KMAX with KMIN >= 1, got '" + range + "'");
   const std::vector<int> limits = core::phaseLimits(library, settings.default_phase_limit);
   std::cout << "   K   relL1   relL2   Gibbs violations   time s\n";
   for (int k = static_cast<int>(low); k <= static_cast<int>(high); ++k) {

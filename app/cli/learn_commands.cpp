@@ -13,7 +13,9 @@
 #include "learn/classifier.h"
 #include "learn/refiner.h"
 #include "library_summary.h"
+#include "model/peak_width.h"
 #include "result_files/decomposition_file.h"
+#include "simulate/radiation.h"
 #include "terminal_progress.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -69,11 +71,11 @@ std::string topLine(const core::PhaseClassifier& classifier, const core::Predict
 }  // namespace
 
 int runTrain(const CommandContext& context) {
-  const Arguments arguments(
-      context.words,
-      {"o", "output", "grid", "wavelength", "per-phase", "validation-per-phase", "epochs", "patience", "batch",
-       "learning-rate", "channels", "radiation", "seed", "threads", "device", "checkpoint", "stick-wavelength"},
-      {"help", "skip-bad", "quiet"});
+  const Arguments arguments(context.words,
+                            {"o", "output", "grid", "wavelength", "per-phase", "validation-per-phase", "epochs",
+                             "patience", "batch", "learning-rate", "channels", "radiation", "seed", "threads", "device",
+                             "checkpoint", "stick-wavelength", "fwhm", "fwhm-like"},
+                            {"help", "skip-bad", "quiet"});
   const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
   if (arguments.flag("help") || arguments.positional().empty() || !output || !arguments.value("grid")) {
     std::cout << R"(usage: phasewise-cli train PHASES... --grid AXIS:MIN:MAX:POINTS -o classifier.pt [options]
@@ -82,6 +84,11 @@ int runTrain(const CommandContext& context) {
   --per-phase 200 --validation-per-phase 30 --epochs 12 --patience 3 --batch 128
   --learning-rate 0.002 --channels 16 --radiation Cu --seed 1 --threads 0 --device cpu
   --checkpoint FILE        save after every epoch; rerun with the same FILE to resume
+  --fwhm 0.06:0.25         range of peak widths trained on: FWHM in degrees 2-theta of --radiation (the
+                           default suits a laboratory powder diffractometer; thin films and nanocrystalline
+                           samples need broader, e.g. 0.5:3, or the open-set score calls their phases unknown)
+  --fwhm-like FILE         the same range around the peak width measured on FILE's patterns (the median FWHM
+                           of each sample's strongest peak, as `info` prints it) x 0.6 to x 2.5
 )";
     return arguments.flag("help") ? 0 : 2;
   }
@@ -104,6 +111,26 @@ int runTrain(const CommandContext& context) {
   settings.threads = static_cast<unsigned>(arguments.integer("threads", static_cast<int>(0), 0, 1024));
   settings.device = arguments.device();
   if (const auto checkpoint = arguments.value("checkpoint")) settings.checkpoint = *checkpoint;
+  if (const auto like = arguments.value("fwhm-like")) {
+    if (arguments.value("fwhm")) throw UsageError("give --fwhm or --fwhm-like, not both");
+    const Arguments plain(std::vector<std::string>{}, {}, {});
+    const core::Library data = readInput(context, plain, *like).library;
+    const auto width = core::medianPeakWidth(data, core::Radiation::parse(settings.radiation).primaryWavelength());
+    if (!width) throw UsageError("--fwhm-like: no peak of " + *like + " could be measured");
+    settings.setPeakWidthsLike(width->two_theta_deg);
+    std::cout << "peak width of " << *like << ": FWHM " << std::fixed << std::setprecision(3) << width->q_nm
+              << " nm^-1 at Q " << std::setprecision(1) << width->at_q_nm << " nm^-1, " << std::setprecision(3)
+              << width->two_theta_deg << " deg 2-theta of " << settings.radiation << " (median of " << width->samples
+              << " samples)\n";
+  }
+  if (const auto fwhm = arguments.value("fwhm")) {
+    const auto [low, high] = parseRange(*fwhm, "--fwhm");
+    try {
+      settings.setPeakWidths(low, high);
+    } catch (const core::Error& e) {
+      throw UsageError(std::string("--fwhm: ") + e.what());
+    }
+  }
   core::TrainingReport report;
   const core::PhaseClassifier classifier = [&] {
     TerminalProgress progress(arguments.flag("quiet"));
@@ -114,7 +141,9 @@ int runTrain(const CommandContext& context) {
             << settings.patterns_per_phase << " patterns: " << report.epochs_run << " epochs (best "
             << report.best_epoch << "), validation accuracy " << report.best_validation_accuracy << ", temperature "
             << report.temperature << ", " << std::setprecision(1) << report.seconds << " s, " << std::setprecision(0)
-            << report.patterns_per_second << " patterns/s; wrote " << *output << "\n";
+            << report.patterns_per_second << " patterns/s, peak widths (FWHM) " << std::setprecision(2)
+            << settings.peakWidths().first << "-" << settings.peakWidths().second << " deg 2-theta; wrote " << *output
+            << "\n";
   for (const auto& [truth, guess, count] : report.confusions)
     std::cout << "  confused: " << truth << " -> " << guess << " (" << count << ")\n";
   return 0;

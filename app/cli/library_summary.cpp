@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "io/registry.h"
+#include "model/peak_width.h"
+#include "simulate/radiation.h"
 #include "util/text.h"
 
 namespace phasewise::cli {
@@ -87,6 +89,13 @@ void printSummary(std::ostream& out, const Library& lib, const std::string& titl
   if (!lib.candidate_phases.empty()) out << "  candidates:   " << lib.candidate_phases.size() << " phases\n";
   const auto [low, high] = std::minmax_element(lib.intensities.begin(), lib.intensities.end());
   out << "  intensity:    " << range(*low, *high) << "\n";
+  // What `train --fwhm-like` would train on: the data's own peak widths, in the classifier's
+  // terms (degrees 2-theta of Cu K-alpha1, the training default).
+  const Radiation cu = Radiation::parse("CuKa1");
+  if (const auto width = medianPeakWidth(lib, cu.primaryWavelength()))
+    out << "  peak width:   FWHM " << fixed(width->q_nm, 3) << " nm^-1 at Q " << fixed(width->at_q_nm, 1) << " nm^-1 ("
+        << fixed(width->two_theta_deg, 3) << " deg 2-theta of Cu K-alpha1), median of the strongest peak of "
+        << width->samples << " samples\n";
   for (const auto& [key, values] : lib.sample_metadata) out << "  per sample:   " << key << "\n";
 }
 

@@ -179,6 +179,20 @@ std::optional<core::ClassifierSettings> askClassifierSettings(QWidget* parent, c
                          QObject::tr("Augmented training patterns simulated per reference phase"));
   auto* epochs = spin(1, 200, d.epochs, QObject::tr("Training epochs at most (early stopping on validation)"));
   auto* seed = spin(0, 1 << 30, static_cast<int>(d.seed), QObject::tr("Random seed"));
+  auto* fwhm_low = new QDoubleSpinBox;
+  auto* fwhm_high = new QDoubleSpinBox;
+  const auto [fwhm_min, fwhm_max] = d.peakWidths();
+  for (QDoubleSpinBox* box : {fwhm_low, fwhm_high}) {
+    box->setRange(0.01, 45);
+    box->setDecimals(2);
+    box->setSingleStep(0.05);
+    box->setSuffix(QStringLiteral("\u00B0 2\u03B8"));
+    box->setToolTip(
+        QObject::tr("Peak widths (FWHM, degrees 2\u03B8 of Cu K\u03B1) the training simulates; "
+                    "set from the library's own peaks (phasewise-cli train --fwhm / --fwhm-like)"));
+  }
+  fwhm_low->setValue(fwhm_min);
+  fwhm_high->setValue(fwhm_max);
   form->addRow(
       new QLabel(QObject::tr("The classifier learns the reference phases from simulated, augmented\n"
                              "patterns on a Q grid (nm\u207B\u00B9); patterns on 2\u03B8 are converted "
@@ -188,6 +202,8 @@ std::optional<core::ClassifierSettings> askClassifierSettings(QWidget* parent, c
   form->addRow(QObject::tr("Grid points"), points);
   form->addRow(QObject::tr("Patterns per phase"), per_phase);
   form->addRow(QObject::tr("Epochs"), epochs);
+  form->addRow(QObject::tr("Peak width from"), fwhm_low);
+  form->addRow(QObject::tr("Peak width to"), fwhm_high);
   form->addRow(QObject::tr("Seed"), seed);
   if (!run(dialog, form)) return std::nullopt;
   if (!(high->value() > low->value())) return std::nullopt;
@@ -198,6 +214,7 @@ std::optional<core::ClassifierSettings> askClassifierSettings(QWidget* parent, c
   s.patterns_per_phase = static_cast<std::size_t>(per_phase->value());
   s.validation_per_phase = std::max<std::size_t>(5, s.patterns_per_phase / 5);
   s.epochs = epochs->value();
+  s.setPeakWidths(std::min(fwhm_low->value(), fwhm_high->value()), std::max(fwhm_low->value(), fwhm_high->value()));
   s.seed = static_cast<std::uint64_t>(seed->value());
   return s;
 }

@@ -70,6 +70,24 @@ void writeArchive(const PhaseClassifier::Network& n, torch::serialize::OutputArc
 }
 }  // namespace
 
+void ClassifierSettings::setPeakWidths(double fwhm_min_deg, double fwhm_max_deg) {
+  if (!(fwhm_min_deg > 0 && fwhm_max_deg >= fwhm_min_deg && fwhm_max_deg <= 45))
+    throw Error("the peak width range must be 0 < FWHM min <= FWHM max <= 45 degrees 2-theta");
+  const double base = std::sqrt(std::max(augmentation.profile.w, 1e-12));
+  augmentation.width_scale_min = imperfection.width_scale_min = fwhm_min_deg / base;
+  augmentation.width_scale_max = imperfection.width_scale_max = fwhm_max_deg / base;
+}
+
+void ClassifierSettings::setPeakWidthsLike(double measured_fwhm_deg) {
+  const AugmentationSettings defaults;
+  setPeakWidths(defaults.width_scale_min * measured_fwhm_deg, defaults.width_scale_max * measured_fwhm_deg);
+}
+
+std::pair<double, double> ClassifierSettings::peakWidths() const {
+  const double base = std::sqrt(std::max(augmentation.profile.w, 1e-12));
+  return {augmentation.width_scale_min * base, augmentation.width_scale_max * base};
+}
+
 PhaseClassifier::PhaseClassifier() = default;
 PhaseClassifier::~PhaseClassifier() = default;
 PhaseClassifier::PhaseClassifier(PhaseClassifier&&) noexcept = default;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "learn/imperfect.h"
@@ -42,6 +43,18 @@ struct ClassifierSettings {
   bool calibrate_on_candidates = true;
   ImperfectionSettings imperfection;
   std::filesystem::path checkpoint;  // when set: saved after every epoch, and resumed from if present
+
+  // The range of peak widths the training (and the candidate-like calibration) draws: FWHM in
+  // degrees 2-theta of the training radiation (the augmentation's base Caglioti width scaled;
+  // default about 0.06-0.25, a laboratory powder diffractometer). Thin films and nanocrystalline
+  // samples have broader peaks; a classifier that never met them names them rightly but its
+  // open-set score refuses them as unlike anything it knows. Throws Error for an empty range.
+  void setPeakWidths(double fwhm_min_deg, double fwhm_max_deg);
+  [[nodiscard]] std::pair<double, double> peakWidths() const;  // the FWHM range, degrees 2-theta
+  // The range around a width measured on the data (model/peak_width.h): the default range's
+  // spread around its base width (x 0.6 to x 2.5), so that a laboratory powder's measured width
+  // gives about the default range.
+  void setPeakWidthsLike(double measured_fwhm_deg);
 };
 
 class PhaseClassifier : public RefinableClassifier {

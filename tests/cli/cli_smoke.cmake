@@ -130,6 +130,28 @@ run(0 "${CLI}" decompose "${WORK}/ex.h5" --phases 4 -o "${WORK}/ex_project.h5")
 run(0 "${CLI}" train "${WORK}/ex_phases.h5" --grid q_nm:15:80:256 --per-phase 30 --validation-per-phase 6
     --epochs 2 --channels 4 --quiet -o "${WORK}/ex.pt")
 run(0 "${CLI}" refine "${WORK}/ex.pt" "${WORK}/ex_project.h5" --steps 10 --sparse -o "${WORK}/ex_refined.h5")
+# The example's peaks are a thin film's (FWHM 0.82 nm^-1, about 1.2 degrees 2-theta), several
+# times broader than the training default: info measures them, and a classifier trained on
+# them (--fwhm-like) names every decomposed phase instead of refusing it as unknown.
+run(0 "${CLI}" info "${WORK}/ex.h5")
+if(NOT last_out MATCHES "peak width: +FWHM 0\\.8[0-9]+ nm\\^-1 at Q [0-9.]+ nm\\^-1 \\(1\\.[0-9]+ deg 2-theta")
+  message(FATAL_ERROR "info does not measure the example's peak width: ${last_out}")
+endif()
+run(0 "${CLI}" train "${WORK}/ex_phases.h5" --grid q_nm:15:80:256 --per-phase 60 --validation-per-phase 10
+    --epochs 4 --quiet --fwhm-like "${WORK}/ex.h5" -o "${WORK}/ex_wide.pt")
+if(NOT last_out MATCHES "peak widths \\(FWHM\\) 0\\.[6-9][0-9]-3\\.[0-9]+ deg 2-theta")
+  message(FATAL_ERROR "train --fwhm-like did not train on the example's widths: ${last_out}")
+endif()
+run(0 "${CLI}" identify "${WORK}/ex_wide.pt" "${WORK}/ex_project.h5")
+if(last_out MATCHES "\tunknown\t" OR NOT last_out MATCHES "\n4\t")
+  message(FATAL_ERROR "phases of the example's own widths were refused as unknown: ${last_out}")
+endif()
+foreach(bad "--fwhm;3:1" "--fwhm;0:1" "--fwhm;abc")
+  run(2 "${CLI}" train "${WORK}/ex_phases.h5" --grid q_nm:15:80:256 ${bad} -o "${WORK}/bad.pt")
+  if(NOT last_err MATCHES "--fwhm")
+    message(FATAL_ERROR "'${bad}' was not refused by name: ${last_err}")
+  endif()
+endforeach()
 run(0 "${CLI}" info "${WORK}/ex_refined.h5")
 if(NOT last_out MATCHES "samples: +4")
   message(FATAL_ERROR "the refined export does not hold the 4 candidates: ${last_out}")

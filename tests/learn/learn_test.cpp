@@ -121,6 +121,25 @@ TEST(ClassifierTest, ThreeHundredDamagedFilesAreReadOrRefusedCleanly) {
   EXPECT_GT(refused, 100) << "most damage is detected (the archive's checksums and structure)";
 }
 
+TEST(ClassifierTest, TrainsOnThePeakWidthsAsked) {
+  ClassifierSettings s;
+  const auto [low, high] = s.peakWidths();  // a laboratory powder diffractometer's
+  EXPECT_NEAR(low, 0.06, 1e-9);
+  EXPECT_NEAR(high, 0.25, 1e-9);
+  s.setPeakWidths(0.5, 3.0);
+  EXPECT_NEAR(s.peakWidths().first, 0.5, 1e-9);
+  EXPECT_NEAR(s.peakWidths().second, 3.0, 1e-9);
+  // The candidate-like calibration patterns are drawn as broad as the training's.
+  EXPECT_NEAR(s.imperfection.width_scale_min, s.augmentation.width_scale_min, 1e-12);
+  EXPECT_NEAR(s.imperfection.width_scale_max, s.augmentation.width_scale_max, 1e-12);
+  s.setPeakWidthsLike(1.2);  // x 0.6 to x 2.5
+  EXPECT_NEAR(s.peakWidths().first, 0.72, 1e-9);
+  EXPECT_NEAR(s.peakWidths().second, 3.0, 1e-9);
+  EXPECT_THROW(s.setPeakWidths(0, 1), Error);
+  EXPECT_THROW(s.setPeakWidths(2, 1), Error);
+  EXPECT_THROW(s.setPeakWidths(1, 90), Error);
+}
+
 TEST(ClassifierTest, PreparesPatternsFromAnyAxis) {
   const PhaseClassifier& c = trained();
   // The same ideal pattern given on a 2-theta axis (Cu) lands where it should on the Q grid.
