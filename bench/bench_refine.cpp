@@ -34,7 +34,9 @@
 #include "learn/nearest_neighbour.h"
 #include "learn/refinement_score.h"
 #include "learn/refiner.h"
+#include "model/peak_width.h"
 #include "model/resample.h"
+#include "simulate/radiation.h"
 #include "simulate/stick_tables.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -235,8 +237,17 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
   }
 }
 
-core::ClassifierSettings classifierSettings(const Arguments& arguments, double q_min, double q_max) {
+core::ClassifierSettings classifierSettings(const CommandContext& context, const Arguments& arguments, double q_min,
+                                            double q_max, const fs::path& data_folder) {
   core::ClassifierSettings settings;
+  // --widths-from-data: train (and draw the synthetic candidates) as broad as the library's
+  // own peaks, as `train --fwhm-like` does.
+  if (arguments.flag("widths-from-data")) {
+    const auto width = core::medianPeakWidth(context.registry.read(data_folder).library,
+                                             core::Radiation::parse(settings.radiation).primaryWavelength());
+    if (!width) throw core::Error("no peak width could be measured on " + data_folder.string());
+    settings.setPeakWidthsLike(width->two_theta_deg);
+  }
   settings.grid.spec = {core::AxisKind::Q, core::AxisUnit::InverseNanometre};
   const auto points = static_cast<int>(arguments.integer("points", static_cast<int>(1024), 2, 1000000));
   for (int i = 0; i < points; ++i) settings.grid.values.push_back(q_min + (q_max - q_min) * i / (points - 1));
@@ -357,15 +368,21 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
 
   // Al-Li-Fe's 159-phase library: synthetic imperfect sets and the decomposition's candidates.
   const core::PhaseLibrary library = core::readStickTable(alfe / "sticks_lib.tsv");
-  const core::ClassifierSettings settings = classifierSettings(arguments, 15.0, 80.0);
+  const core::ClassifierSettings settings = classifierSettings(context, arguments, 15.0, 80.0, alfe);
   core::TrainingReport training;
   const core::PhaseClassifier classifier = trainReported(library, settings, "Al-Li-Fe", training);
   const core::NearestNeighbour nn(library, settings.grid);
   if (!arguments.flag("skip-synthetic")) {
-    runRows(classifier, nn, imperfectSet("synthetic imperfect", library, settings.grid, count, {}), o);
+    // The candidates' widths are the classifier's (the default, or the data's).
+    core::ImperfectionSettings harder = core::ImperfectionSettings::harder();
+    const double widen = settings.augmentation.width_scale_min / core::AugmentationSettings{}.width_scale_min;
+    harder.width_scale_min *= widen;
+    harder.width_scale_max *= widen;
+    runRows(classifier, nn, imperfectSet("synthetic imperfect", library, settings.grid, count, settings.imperfection),
+            o);
     runRows(classifier, nn,
             imperfectSet("harder: 2-3 contaminants, strain <= 3 %, broad peaks", library, settings.grid,
-                         std::max<std::size_t>(count / 2, 1), core::ImperfectionSettings::harder()),
+                         std::max<std::size_t>(count / 2, 1), harder),
             o);
   }
   BenchOptions detailed = o;
@@ -377,7 +394,7 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
   // Fe-Ni-Cu: its own 20-phase candidate library with near-twin decoys.
   if (fs::exists(fenicu / "sticks_lib.tsv", ec)) {
     const core::PhaseLibrary fenicu_library = core::readStickTable(fenicu / "sticks_lib.tsv");
-    const core::ClassifierSettings fenicu_settings = classifierSettings(arguments, 10.6, 52.4);
+    const core::ClassifierSettings fenicu_settings = classifierSettings(context, arguments, 10.6, 52.4, fenicu);
     core::TrainingReport fenicu_training;
     const core::PhaseClassifier fenicu_classifier =
         trainReported(fenicu_library, fenicu_settings, "Fe-Ni-Cu", fenicu_training);
