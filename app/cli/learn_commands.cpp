@@ -184,6 +184,8 @@ int runIdentify(const CommandContext& context) {
   if (phases_from) return runIdentifyPhases(context, arguments);
   const core::PhaseClassifier classifier = core::PhaseClassifier::load(arguments.positional()[0], arguments.device());
   const core::Candidates candidates = loadCandidates(context, arguments, arguments.positional()[1]);
+  if (const std::string warning = core::peakWidthWarning(classifier, candidates); !warning.empty())
+    std::cerr << "warning: " << warning << "\n";
   const auto predictions = classifier.predict(core::prepareCandidates(classifier, candidates),
                                               static_cast<int>(arguments.integer("top", static_cast<int>(3), 1, 1000)));
   std::cout << "pattern\tverdict\ttypicality\tphase_1\tprobability_1\t...\n";
@@ -293,6 +295,8 @@ int runRefine(const CommandContext& context) {
   const std::string classifier_path = arguments.positional()[0];
   const core::PhaseClassifier classifier = core::PhaseClassifier::load(classifier_path, arguments.device());
   const core::Candidates candidates = loadCandidates(context, arguments, arguments.positional()[1]);
+  if (const std::string warning = core::peakWidthWarning(classifier, candidates); !warning.empty())
+    std::cerr << "warning: " << warning << "\n";
   const std::vector<float> x = core::prepareCandidates(classifier, candidates);
   const core::RefinementSettings settings = refinementSettings(arguments, classifier);
   if (const auto sweep = arguments.value("sweep-lambda")) {

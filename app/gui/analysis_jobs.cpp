@@ -358,6 +358,8 @@ JobWork refineJob(ProjectDocument* document, const core::RefinementSettings& set
                      .arg(100 * r.relative_change, 0, 'f', 1);
       if (r.after.unknown()) message += QObject::tr(" The classifier calls it unknown: unlike every phase it knows.");
     }
+    if (const std::string warning = core::peakWidthWarning(*classifier, *candidates); !warning.empty())
+      message += QObject::tr(" Note: %1.").arg(QString::fromStdString(warning));
     return {
         onDocument(document, [record, name, preview](ProjectDocument& d) { d.setRefinement(*record, name, preview); }),
         message};

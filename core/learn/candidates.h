@@ -32,6 +32,12 @@ struct Candidates {
 // The candidates on the classifier's grid (count x grid points), each scaled to a maximum of 1.
 [[nodiscard]] std::vector<float> prepareCandidates(const PhaseClassifier& classifier, const Candidates& candidates);
 
+// A warning when the candidates' peaks (model/peak_width.h) are much broader or narrower than
+// those the classifier was trained on (outside its FWHM range by more than a factor 1.5): its
+// open-set score then calls their phases unknown, however right the names. Empty otherwise,
+// and when the widths cannot be measured.
+[[nodiscard]] std::string peakWidthWarning(const PhaseClassifier& classifier, const Candidates& candidates);
+
 // "lambda 1, entropy, L1, per pattern" (what provenance records).
 [[nodiscard]] std::string describe(const RefinementSettings& settings, const PhaseClassifier& classifier);
 

@@ -58,6 +58,7 @@ void writeArchive(const PhaseClassifier::Network& n, torch::serialize::OutputArc
   if (n.ideals.defined()) archive.write("ideals", n.ideals.to(torch::kCPU));
   if (n.open_set_distances.defined()) archive.write("open_set_distances", n.open_set_distances.to(torch::kCPU));
   const ClassifierSettings& s = n.settings;
+  archive.write("peak_widths", doubles({s.peakWidths().first, s.peakWidths().second}));
   archive.write("training",
                 stringTensor("patterns_per_phase=" + std::to_string(s.patterns_per_phase) +
                              " epochs=" + std::to_string(s.epochs) + " batch=" + std::to_string(s.batch_size) +
@@ -273,6 +274,19 @@ PhaseClassifier PhaseClassifier::load(const std::filesystem::path& path, const s
           (distances < 0).any().item<bool>())
         throw FormatError(file, 0, "open_set_distances", "must be a non-empty list of finite distances");
       n.open_set_distances = std::get<0>(distances.to(torch::kFloat32).sort());
+    }
+    // The training's peak widths (FWHM, degrees 2-theta): files from before they could be
+    // chosen were all trained at the default.
+    torch::Tensor widths;
+    if (archive.try_read("peak_widths", widths)) {
+      if (widths.numel() != 2 || !torch::isfinite(widths).all().item<bool>())
+        throw FormatError(file, 0, "peak_widths", "must be two finite widths");
+      const torch::Tensor w = widths.to(torch::kFloat64).contiguous();
+      try {
+        n.settings.setPeakWidths(w.data_ptr<double>()[0], w.data_ptr<double>()[1]);
+      } catch (const Error& e) {
+        throw FormatError(file, 0, "peak_widths", e.what());
+      }
     }
     torch::Tensor ideals;
     if (archive.try_read("ideals", ideals)) {

@@ -47,6 +47,8 @@ TEST(ClassifierTest, SavesAndLoadsEverythingItNeeds) {
   EXPECT_EQ(back.phaseNames(), c.phaseNames());
   EXPECT_EQ(back.grid().values, c.grid().values);
   EXPECT_DOUBLE_EQ(back.temperature(), c.temperature());
+  EXPECT_NEAR(back.settings().peakWidths().first, c.settings().peakWidths().first, 1e-12);
+  EXPECT_NEAR(back.settings().peakWidths().second, c.settings().peakWidths().second, 1e-12);
   const NearestNeighbour nn(fourPhases(), c.grid());
   const auto a = c.predict(nn.ideals(), 4), b = back.predict(nn.ideals(), 4);
   for (std::size_t i = 0; i < a.size(); ++i) {
