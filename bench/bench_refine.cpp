@@ -34,9 +34,7 @@
 #include "learn/nearest_neighbour.h"
 #include "learn/refinement_score.h"
 #include "learn/refiner.h"
-#include "model/peak_width.h"
 #include "model/resample.h"
-#include "simulate/radiation.h"
 #include "simulate/stick_tables.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -242,12 +240,8 @@ core::ClassifierSettings classifierSettings(const CommandContext& context, const
   core::ClassifierSettings settings;
   // --widths-from-data: train (and draw the synthetic candidates) as broad as the library's
   // own peaks, as `train --fwhm-like` does.
-  if (arguments.flag("widths-from-data")) {
-    const auto width = core::medianPeakWidth(context.registry.read(data_folder).library,
-                                             core::Radiation::parse(settings.radiation).primaryWavelength());
-    if (!width) throw core::Error("no peak width could be measured on " + data_folder.string());
-    settings.setPeakWidthsLike(width->two_theta_deg);
-  }
+  if (arguments.flag("widths-from-data") && !settings.setPeakWidthsLike(context.registry.read(data_folder).library))
+    throw core::Error("no peak width could be measured on " + data_folder.string());
   settings.grid.spec = {core::AxisKind::Q, core::AxisUnit::InverseNanometre};
   const auto points = static_cast<int>(arguments.integer("points", static_cast<int>(1024), 2, 1000000));
   for (int i = 0; i < points; ++i) settings.grid.values.push_back(q_min + (q_max - q_min) * i / (points - 1));

@@ -13,9 +13,7 @@
 #include "learn/classifier.h"
 #include "learn/refiner.h"
 #include "library_summary.h"
-#include "model/peak_width.h"
 #include "result_files/decomposition_file.h"
-#include "simulate/radiation.h"
 #include "terminal_progress.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -115,9 +113,12 @@ int runTrain(const CommandContext& context) {
     if (arguments.value("fwhm")) throw UsageError("give --fwhm or --fwhm-like, not both");
     const Arguments plain(std::vector<std::string>{}, {}, {});
     const core::Library data = readInput(context, plain, *like).library;
-    const auto width = core::medianPeakWidth(data, core::Radiation::parse(settings.radiation).primaryWavelength());
+    const auto width = settings.setPeakWidthsLike(data);
+    if (!width && data.axis.spec.kind == core::AxisKind::TwoTheta && !data.axis.wavelength_angstrom)
+      throw UsageError("--fwhm-like: " + *like +
+                       " is on 2-theta without a wavelength, so its widths cannot be put "
+                       "in the training's radiation (convert it with one: phasewise-cli convert --wavelength)");
     if (!width) throw UsageError("--fwhm-like: no peak of " + *like + " could be measured");
-    settings.setPeakWidthsLike(width->two_theta_deg);
     std::cout << "peak width of " << *like << ": FWHM " << std::fixed << std::setprecision(3) << width->q_nm
               << " nm^-1 at Q " << std::setprecision(1) << width->at_q_nm << " nm^-1, " << std::setprecision(3)
               << width->two_theta_deg << " deg 2-theta of " << settings.radiation << " (median of " << width->samples

@@ -16,10 +16,8 @@
 #include "format_hdf5/project_file.h"
 #include "io/registry.h"
 #include "learn/candidates.h"
-#include "model/peak_width.h"
 #include "project_document.h"
 #include "simulate/example_phases.h"
-#include "simulate/radiation.h"
 #include "simulate/reference_render.h"
 #include "util/error.h"
 
@@ -271,9 +269,7 @@ core::ClassifierSettings defaultClassifierSettings(const ProjectDocument& docume
   s.epochs = 8;
   // Peaks as broad as the library's own (thin films are often several times broader than a
   // laboratory powder): a classifier that never met such widths calls every phase unknown.
-  if (const auto width =
-          core::medianPeakWidth(document.library(), core::Radiation::parse(s.radiation).primaryWavelength()))
-    s.setPeakWidthsLike(width->two_theta_deg);
+  (void)s.setPeakWidthsLike(document.library());  // unmeasurable: the default range stays
   return s;
 }
 

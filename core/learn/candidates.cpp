@@ -4,7 +4,6 @@
 #include <iomanip>
 #include <sstream>
 
-#include "model/peak_width.h"
 #include "simulate/radiation.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -48,16 +47,15 @@ std::string peakWidthWarning(const PhaseClassifier& classifier, const Candidates
   lib.samples = candidates.count();
   lib.intensities = candidates.patterns;
   if (lib.intensities.size() != lib.samples * lib.axis.size()) return {};
-  const Radiation radiation = Radiation::parse(classifier.settings().radiation);
-  const auto width = medianPeakWidth(lib, radiation.primaryWavelength());
+  const auto width = classifier.settings().peakWidthOf(lib);
   if (!width) return {};
   const auto [low, high] = classifier.settings().peakWidths();
   const bool broad = width->two_theta_deg > kTolerance * high, narrow = width->two_theta_deg < low / kTolerance;
   if (!broad && !narrow) return {};
   std::ostringstream text;
   text << std::fixed << std::setprecision(2) << "the patterns' peaks (median FWHM " << width->two_theta_deg
-       << " deg 2-theta of " << radiation.name << ") are " << (broad ? "broader" : "narrower")
-       << " than those the classifier was trained on (" << low << "-" << high
+       << " deg 2-theta of " << Radiation::parse(classifier.settings().radiation).name << ") are "
+       << (broad ? "broader" : "narrower") << " than those the classifier was trained on (" << low << "-" << high
        << " deg): its open-set score may call their phases unknown however right the names; train on their "
           "widths (phasewise-cli train --fwhm-like FILE, or the Train dialog's peak width)";
   return text.str();

@@ -18,6 +18,7 @@
 #include "decompose/nmf.h"
 #include "learn/network.h"
 #include "model/resample.h"
+#include "simulate/radiation.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -82,6 +83,16 @@ void ClassifierSettings::setPeakWidths(double fwhm_min_deg, double fwhm_max_deg)
 void ClassifierSettings::setPeakWidthsLike(double measured_fwhm_deg) {
   const AugmentationSettings defaults;
   setPeakWidths(defaults.width_scale_min * measured_fwhm_deg, defaults.width_scale_max * measured_fwhm_deg);
+}
+
+std::optional<PeakWidth> ClassifierSettings::peakWidthOf(const Library& data) const {
+  return medianPeakWidth(data, Radiation::parse(radiation).primaryWavelength());
+}
+
+std::optional<PeakWidth> ClassifierSettings::setPeakWidthsLike(const Library& data) {
+  const auto width = peakWidthOf(data);
+  if (width) setPeakWidthsLike(width->two_theta_deg);
+  return width;
 }
 
 std::pair<double, double> ClassifierSettings::peakWidths() const {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "learn/refinable_classifier.h"
 #include "model/axis.h"
 #include "model/library.h"
+#include "model/peak_width.h"
 #include "simulate/augment.h"
 #include "simulate/phase_library.h"
 #include "util/progress.h"
@@ -55,6 +57,11 @@ struct ClassifierSettings {
   // spread around its base width (x 0.6 to x 2.5), so that a laboratory powder's measured width
   // gives about the default range.
   void setPeakWidthsLike(double measured_fwhm_deg);
+  // The data's own peak width in this training radiation (model/peak_width.h), or nullopt.
+  [[nodiscard]] std::optional<PeakWidth> peakWidthOf(const Library& data) const;
+  // Measures `data` and sets the range around its width; the measurement, or nullopt (the
+  // range unchanged) when none could be made.
+  std::optional<PeakWidth> setPeakWidthsLike(const Library& data);
 };
 
 class PhaseClassifier : public RefinableClassifier {
