@@ -31,18 +31,22 @@ std::vector<SampleFit> fitAll(const LibraryFitter& fitter, const std::vector<flo
                               const LibraryFitSettings& s, unsigned threads) {
   std::vector<SampleFit> fits(n);
   const std::size_t m = fitter.points();
-  parallelFor(n, threads, [&](std::size_t begin, std::size_t end, unsigned) {
-    for (std::size_t i = begin; i < end; ++i) {
-      std::vector<double> bonus;
-      if (previous && !neighbours[i].empty()) {
-        bonus.assign(phases, 0.0);
-        for (std::size_t j : neighbours[i])
-          for (const PhaseInSample& p : (*previous)[j].phases)
-            bonus[static_cast<std::size_t>(p.phase)] += s.neighbour_bonus / static_cast<double>(neighbours[i].size());
-      }
-      fits[i] = fitter.fit(y.data() + i * m, limits[i], bonus, allowed, &screening[i]);
-    }
-  });
+  parallelFor(
+      n, threads,
+      [&](std::size_t begin, std::size_t end, unsigned) {
+        for (std::size_t i = begin; i < end; ++i) {
+          std::vector<double> bonus;
+          if (previous && !neighbours[i].empty()) {
+            bonus.assign(phases, 0.0);
+            for (std::size_t j : neighbours[i])
+              for (const PhaseInSample& p : (*previous)[j].phases)
+                bonus[static_cast<std::size_t>(p.phase)] +=
+                    s.neighbour_bonus / static_cast<double>(neighbours[i].size());
+          }
+          fits[i] = fitter.fit(y.data() + i * m, limits[i], bonus, allowed, &screening[i]);
+        }
+      },
+      Schedule::dynamic);
   return fits;
 }
 
@@ -277,9 +281,12 @@ FirstStage fitRounds(const LibraryFitter& fitter, const std::vector<float>& y, c
   // Which candidates each sample tries depends on the sample alone: screened once, not per round.
   std::vector<std::vector<double>> screening(n);
   const std::size_t m = fitter.points();
-  parallelFor(n, threads, [&](std::size_t begin, std::size_t end, unsigned) {
-    for (std::size_t i = begin; i < end; ++i) screening[i] = fitter.screen(y.data() + i * m);
-  });
+  parallelFor(
+      n, threads,
+      [&](std::size_t begin, std::size_t end, unsigned) {
+        for (std::size_t i = begin; i < end; ++i) screening[i] = fitter.screen(y.data() + i * m);
+      },
+      Schedule::dynamic);
   FirstStage stage;
   stage.fits = fitAll(fitter, y, n, limits, neighbours, nullptr, phases, allowed, screening, s, threads);
   stage.history.push_back(totalResidual(stage.fits));

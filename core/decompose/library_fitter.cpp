@@ -9,6 +9,8 @@
 
 #include "decompose/nnls.h"
 #include "decompose/shift_model.h"
+#include "decompose/shift_model_kernels.h"
+#include "decompose/vector_clones.h"
 #include "model/bernstein.h"
 #include "model/resample.h"
 #include "util/error.h"
@@ -16,12 +18,9 @@
 namespace phasewise::core {
 namespace {
 
-float dot(const float* a, const float* b, std::size_t n) {
-  float s = 0;
-#pragma omp simd reduction(+ : s)
-  for (std::size_t j = 0; j < n; ++j) s += a[j] * b[j];
-  return s;
-}
+// The shift-aware fit's dot product: a fixed number of lanes, so the sums are the same on
+// every processor (vector_clones.h).
+using shift_kernels::dot;
 
 // sum_j r[j] w[j - d]: the pattern moved by d bins against the residual.
 float shiftedDot(const float* r, const float* w, std::size_t m, int d) {
@@ -72,7 +71,7 @@ const float* LibraryFitter::pattern(int phase, int variant) const {
   return patterns_.data() + (static_cast<std::size_t>(phase) * variants_ + static_cast<std::size_t>(variant)) * points_;
 }
 
-LibraryFitter::Scored LibraryFitter::bestShift(const float* r, int phase) const {
+PHASEWISE_VECTOR_CLONES LibraryFitter::Scored LibraryFitter::bestShift(const float* r, int phase) const {
   Scored best;
   best.score = -1e300;
   for (std::size_t v = 0; v < variants_; ++v) {

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "decompose/vector_clones.h"
+
 namespace phasewise::core {
 
-void shiftPattern(const float* w, std::size_t points, double d, float* out) {
+PHASEWISE_VECTOR_CLONES void shiftPattern(const float* w, std::size_t points, double d, float* out) {
   const auto m_points = static_cast<std::ptrdiff_t>(points);
   // w(m - d): the integer and fractional parts of -d are the same for every m.
   const auto i0 = static_cast<std::ptrdiff_t>(std::floor(-d));
@@ -47,7 +49,7 @@ double shiftedCosine(const float* a, const float* b, std::size_t points, int shi
   return best / std::sqrt(aa * bb);
 }
 
-void broadenPattern(const float* w, std::size_t points, double sigma, float* out) {
+PHASEWISE_VECTOR_CLONES void broadenPattern(const float* w, std::size_t points, double sigma, float* out) {
   if (!(sigma > 0)) {
     std::copy(w, w + points, out);
     return;

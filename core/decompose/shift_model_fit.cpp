@@ -11,6 +11,7 @@
 #include "decompose/parallel.h"
 #include "decompose/shift_model.h"
 #include "decompose/shift_model_kernels.h"
+#include "decompose/vector_clones.h"
 #include "util/error.h"
 
 namespace phasewise::core {
@@ -150,7 +151,8 @@ double ShiftModelFit::sampleCost(std::size_t s, std::vector<float>& row, std::ve
 // One sample's shifts (and, in the polish, broadenings), phase by phase against the residual
 // of the others. search: 1 looks within a few bins of the current shift, 2 scans the whole
 // range. `shifted` holds the k patterns as shifted now and is kept up to date.
-void ShiftModelFit::searchShifts(std::size_t s, int search, float* shifted, float* residual, float* full) {
+PHASEWISE_VECTOR_CLONES void ShiftModelFit::searchShifts(std::size_t s, int search, float* shifted, float* residual,
+                                                         float* full) {
   const float* ys = &y[s * m];
   // The full residual once; each phase's own contribution is added back in turn.
   for (std::size_t j = 0; j < m; ++j) {
@@ -215,7 +217,7 @@ void ShiftModelFit::searchShifts(std::size_t s, int search, float* shifted, floa
 
 // The best subset of the sample's phases under its Gibbs limit (each extra phase costs
 // subset_penalty of |y|^2) and their activations, with the background's.
-void ShiftModelFit::chooseActivations(std::size_t s, const float* shifted) {
+PHASEWISE_VECTOR_CLONES void ShiftModelFit::chooseActivations(std::size_t s, const float* shifted) {
   const float* ys = &y[s * m];
   GramSystem system;
   system.background = o.background;
@@ -316,10 +318,13 @@ void ShiftModelFit::fitSample(std::size_t s, int search, std::vector<float>& scr
 }
 
 void ShiftModelFit::fitAllSamples(int search) {
-  parallelFor(n, std::max(1U, o.threads), [&](std::size_t begin, std::size_t end, unsigned) {
-    std::vector<float> scratch;
-    for (std::size_t s = begin; s < end; ++s) fitSample(s, search, scratch);
-  });
+  parallelFor(
+      n, std::max(1U, o.threads),
+      [&](std::size_t begin, std::size_t end, unsigned) {
+        std::vector<float> scratch;
+        for (std::size_t s = begin; s < end; ++s) fitSample(s, search, scratch);
+      },
+      Schedule::dynamic);
 }
 
 // Connectivity: pull shifts towards the neighbours' (exploration only: it is not a descent
@@ -379,20 +384,23 @@ void ShiftModelFit::keepLargestRegions() {
 }
 
 void ShiftModelFit::computeModel(std::vector<float>& out) {
-  parallelFor(n, o.threads, [&](std::size_t begin, std::size_t end, unsigned) {
-    std::vector<float> tmp(m);
-    for (std::size_t s = begin; s < end; ++s) {
-      float* row = &out[s * m];
-      for (std::size_t j = 0; j < m; ++j) row[j] = r.c[s] * r.g[j];
-      for (int p = 0; p < k; ++p) {
-        const float a = r.a[s * ku + p];
-        if (a <= 0) continue;
-        shiftPattern(pattern(static_cast<std::size_t>(p), variant[s * ku + static_cast<std::size_t>(p)]), m,
-                     r.shift[s * ku + p], tmp.data());
-        for (std::size_t j = 0; j < m; ++j) row[j] += a * tmp[j];
-      }
-    }
-  });
+  parallelFor(
+      n, o.threads,
+      [&](std::size_t begin, std::size_t end, unsigned) {
+        std::vector<float> tmp(m);
+        for (std::size_t s = begin; s < end; ++s) {
+          float* row = &out[s * m];
+          for (std::size_t j = 0; j < m; ++j) row[j] = r.c[s] * r.g[j];
+          for (int p = 0; p < k; ++p) {
+            const float a = r.a[s * ku + p];
+            if (a <= 0) continue;
+            shiftPattern(pattern(static_cast<std::size_t>(p), variant[s * ku + static_cast<std::size_t>(p)]), m,
+                         r.shift[s * ku + p], tmp.data());
+            for (std::size_t j = 0; j < m; ++j) row[j] += a * tmp[j];
+          }
+        }
+      },
+      Schedule::dynamic);
 }
 
 // Multiplicative updates of the patterns and background under the current shifts.

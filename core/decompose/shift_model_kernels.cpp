@@ -5,11 +5,12 @@
 #include <utility>
 
 #include "decompose/nnls.h"
+#include "decompose/vector_clones.h"
 
 namespace phasewise::core::shift_kernels {
 
-void shiftTransposeAdd2(const float* r1, const float* r2, std::size_t points, double d, double weight, double* out1,
-                        double* out2) {
+PHASEWISE_VECTOR_CLONES void shiftTransposeAdd2(const float* r1, const float* r2, std::size_t points, double d,
+                                                double weight, double* out1, double* out2) {
   const auto m_points = static_cast<std::ptrdiff_t>(points);
   // p = m - d = (m - i0) + i0 - d: the integer part is the same for every m.
   const double shifted = -d;
