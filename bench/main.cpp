@@ -3,7 +3,6 @@
 
 #include <iostream>
 #include <map>
-#include <set>
 #include <string>
 
 #include "bench_commands.h"
@@ -36,40 +35,39 @@ using namespace phasewise;
 using Bench = int (*)(const cli::CommandContext&, const cli::Arguments&);
 
 int runBench(const cli::CommandContext& context) {
-  static const std::set<std::string> kFlags = {"help",         "keep",      "skip-large",      "skip-synthetic",
-                                               "skip-pytorch", "chemistry", "widths-from-data"};
-  const cli::Arguments arguments(context.words,
-                                 {"samples",
-                                  "points",
-                                  "dir",
-                                  "runs",
-                                  "cif-dir",
-                                  "repeats",
-                                  "per-structure",
-                                  "threads",
-                                  "data",
-                                  "bicuv-phases",
-                                  "large-phases",
-                                  "per-phase",
-                                  "epochs",
-                                  "candidates",
-                                  "steps",
-                                  "lambda",
-                                  "epochs-refiner",
-                                  "lambda-additive",
-                                  "candidate-share",
-                                  "max-strain",
-                                  "max-broadening",
-                                  "strain-cost",
-                                  "min-gain",
-                                  "screened",
-                                  "min-support",
-                                  "step-candidates",
-                                  "max-phases",
-                                  "radiation",
-                                  "large-cards",
-                                  "classifier"},
-                                 kFlags);
+  const cli::Arguments arguments(
+      context.words,
+      {"samples",
+       "points",
+       "dir",
+       "runs",
+       "cif-dir",
+       "repeats",
+       "per-structure",
+       "threads",
+       "data",
+       "bicuv-phases",
+       "large-phases",
+       "per-phase",
+       "epochs",
+       "candidates",
+       "steps",
+       "lambda",
+       "epochs-refiner",
+       "lambda-additive",
+       "candidate-share",
+       "max-strain",
+       "max-broadening",
+       "strain-cost",
+       "min-gain",
+       "screened",
+       "min-support",
+       "step-candidates",
+       "max-phases",
+       "radiation",
+       "large-cards",
+       "classifier"},
+      {"help", "keep", "skip-large", "skip-synthetic", "skip-pytorch", "chemistry", "widths-from-data"});
   static const std::map<std::string, Bench> benches = {
       {"io", cli::runBenchIo},         {"simulate", cli::runBenchSimulate}, {"decompose", cli::runBenchDecompose},
       {"refine", cli::runBenchRefine}, {"identify", cli::runBenchIdentify}, {"threads", cli::runBenchThreads},
