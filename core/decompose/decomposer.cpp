@@ -8,6 +8,7 @@
 #include "decompose/delaunay.h"
 #include "decompose/measures.h"
 #include "decompose/nmf.h"
+#include "decompose/parallel.h"
 #include "decompose/shift_model.h"
 #include "model/resample.h"
 #include "util/error.h"
@@ -315,7 +316,7 @@ DecompositionResult decompose(const Library& library, const DecompositionSetting
   const auto started = std::chrono::steady_clock::now();
   checkRequest(library, settings);
   const std::size_t n = library.samples, m = library.points();
-  const unsigned threads = settings.threads ? settings.threads : std::max(1U, std::thread::hardware_concurrency());
+  const unsigned threads = workerThreads(settings.threads);
 
   // Each sample scaled to a maximum of 1, so that strong and weak patterns weigh alike.
   Library scaled = library;

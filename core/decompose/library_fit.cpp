@@ -360,7 +360,7 @@ LibraryDecomposition decomposeWithLibrary(const Library& library, const Referenc
   const bool batch = requested.batch_as_single_patterns && neighbourGraph(library).empty();
   const LibraryFitSettings s = batch ? singlePatternFit(requested) : requested;
   const std::size_t n = library.samples, m = library.points();
-  const unsigned threads = s.threads ? s.threads : std::max(1U, std::thread::hardware_concurrency());
+  const unsigned threads = workerThreads(s.threads);
   // Each sample scaled to a maximum of 1, on a log-Q grid where lattice changes are shifts.
   Library scaled = library;
   const std::vector<float> scale = scaleSamplesToMaximum(scaled);

@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <thread>
 
+#include "decompose/parallel.h"
 #include "util/error.h"
 #include "util/idle_cores.h"
 
@@ -81,7 +81,7 @@ double lossOf(const at::Tensor& x, const at::Tensor& h, const at::Tensor& w, Nmf
 
 unsigned setComputeThreads(unsigned threads) {
   // Automatic: the cores free now, so that a core another process holds does not stall the pool.
-  const unsigned count = threads ? threads : idleCores();
+  const unsigned count = threads ? workerThreads(threads) : idleCores();
   at::set_num_threads(static_cast<int>(count));
   return count;
 }

@@ -467,7 +467,7 @@ void ShiftModelFit::updateBackground(const std::vector<double>& numerator, const
 void ShiftModelFit::updatePatterns() {
   refreshBlurred();
   computeModel(model);
-  const unsigned threads = std::max(1U, o.threads);
+  const unsigned threads = workerThreads(std::max(1U, o.threads));
   const std::size_t slots = ku * nv * m + m;  // phases x broadenings, then the background
   std::vector<std::vector<double>> numerator(threads, std::vector<double>(slots, 0.0)),
       denominator(threads, std::vector<double>(slots, 0.0));

@@ -1,0 +1,71 @@
+#include "decompose/parallel.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+namespace phasewise::test {
+namespace {
+using core::parallelFor;
+using core::Schedule;
+
+// Every index is visited exactly once, whatever the count, thread count and schedule
+// (including more threads than indices, and nothing to do).
+TEST(ParallelForTest, EveryIndexOnceUnderBothSchedules) {
+  for (Schedule schedule : {Schedule::fixed, Schedule::dynamic})
+    for (std::size_t count : {0UL, 1UL, 7UL, 31UL, 1000UL})
+      for (unsigned threads : {1U, 2U, 3U, 16U}) {
+        std::vector<std::atomic<int>> visits(count);
+        parallelFor(
+            count, threads,
+            [&](std::size_t begin, std::size_t end, unsigned) {
+              for (std::size_t i = begin; i < end; ++i) ++visits[i];
+            },
+            schedule);
+        for (std::size_t i = 0; i < count; ++i)
+          ASSERT_EQ(visits[i].load(), 1) << "index " << i << " of " << count << ", " << threads << " threads";
+      }
+}
+
+// The fixed schedule gives thread t the t-th contiguous share: per-thread partial sums are
+// the same from run to run (what reductions rely on). Never more threads than cores.
+TEST(ParallelForTest, FixedScheduleGivesEachThreadOneContiguousShare) {
+  const unsigned threads = std::min(3U, std::max(1U, std::thread::hardware_concurrency()));
+  std::vector<unsigned> owner(10, 99);
+  std::atomic<unsigned> calls{0};
+  parallelFor(owner.size(), 3, [&](std::size_t begin, std::size_t end, unsigned t) {
+    ++calls;
+    for (std::size_t i = begin; i < end; ++i) owner[i] = t;
+  });
+  EXPECT_EQ(calls.load(), threads);
+  const std::size_t share = (owner.size() + threads - 1) / threads;
+  for (std::size_t i = 0; i < owner.size(); ++i) EXPECT_EQ(owner[i], i / share) << "index " << i;
+}
+
+// A failure in one chunk (e.g. a cancelled run) reaches the caller, and the dynamic schedule
+// stops handing out work after it instead of running the rest of the range.
+TEST(ParallelForTest, AFailureIsRethrownAndStopsTheDynamicSchedule) {
+  for (Schedule schedule : {Schedule::fixed, Schedule::dynamic}) {
+    std::atomic<std::size_t> done{0};
+    EXPECT_THROW(parallelFor(
+                     100000, 2,
+                     [&](std::size_t begin, std::size_t end, unsigned) {
+                       if (begin == 0) throw std::runtime_error("cancelled");
+                       // Slow enough that the other thread's failure is seen long before
+                       // the range is through, even on a busy machine.
+                       std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                       done += end - begin;
+                     },
+                     schedule),
+                 std::runtime_error);
+    if (schedule == Schedule::dynamic) EXPECT_LT(done.load(), 100000U);
+  }
+}
+
+}  // namespace
+}  // namespace phasewise::test
