@@ -104,10 +104,13 @@ int runBenchIdentify(const CommandContext& context, const Arguments& arguments) 
   settings.fit.max_strain = arguments.number("max-strain", settings.fit.max_strain);
   settings.fit.min_gain = arguments.number("min-gain", settings.fit.min_gain);
   settings.fit.min_support = arguments.number("min-support", settings.fit.min_support);
+  settings.fit.max_chance = arguments.number("max-chance", settings.fit.max_chance);
   settings.fit.screened =
       static_cast<std::size_t>(arguments.integer("screened", static_cast<int>(settings.fit.screened), 0, 100000));
   settings.fit.step_candidates = arguments.integer("step-candidates", settings.fit.step_candidates, 1, 1000);
   settings.max_phases = arguments.integer("max-phases", settings.max_phases, 1, 12);
+  settings.fit.envelope_background =
+      arguments.integer("envelope-background", settings.fit.envelope_background ? 1 : 0, 0, 1) == 1;
   // The chemist's knowledge of what was weighed in: each file's precursor elements.
   const bool chemistry = arguments.flag("chemistry");
   // The scans are Cu K-alpha1 + K-alpha2 (the files say so): the candidates carry the doublet.
@@ -142,7 +145,7 @@ int runBenchIdentify(const CommandContext& context, const Arguments& arguments) 
       found_weight[formula] += p.weight_fraction.value_or(0.0);
       const bool right = mix.weight.count(formula) > 0;
       std::cout << " " << formula << (right ? "" : "(x)") << " " << std::setprecision(2) << p.confidence << "/"
-                << p.support;
+                << p.support << "/" << std::setprecision(4) << p.chance;
       if (p.weight_fraction) std::cout << " (" << std::setprecision(0) << 100 * *p.weight_fraction << " wt %)";
       if (!right) {
         ++t.false_positives;

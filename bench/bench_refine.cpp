@@ -56,7 +56,8 @@ struct BenchOptions {
   double lambda_additive = 1.0, lambda_physical = 1.0;
   int refiner_epochs = 10;
   core::PhysicalEditSettings physical;
-  bool details = false;  // per-candidate lines (small sets)
+  bool details = false;          // per-candidate lines (small sets)
+  bool classifier_only = false;  // the classifier's rows only, no refiner (calibration work)
 };
 
 struct Variant {
@@ -174,6 +175,14 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
            core::scoreRefinement(tops(before), confidences(before), set.truth, set.patterns, set.patterns, set.pure, m,
                                  same),
            std::chrono::duration<double>(Clock::now() - start).count());
+  if (c.temperatureSlope() > 0) {
+    // What the distance-dependent temperature buys: the same network at its one temperature.
+    const auto one = c.predict(set.patterns, 3, core::RefinableClassifier::Temperature::One);
+    printRow(
+        "  ... at one temperature",
+        core::scoreRefinement(tops(one), confidences(one), set.truth, set.patterns, set.patterns, set.pure, m, same),
+        0.0);
+  }
   printOpenSet(before, set.truth, same);
   if (!set.pure.empty()) {
     // What a perfect refinement would reach: the classifier on the true pure patterns.
@@ -184,6 +193,7 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
              0.0);
   }
   for (const Variant& v : kVariants) {
+    if (o.classifier_only) break;
     core::RefinementSettings s;
     s.refiner = v.refiner;
     s.mode = v.mode;
@@ -251,6 +261,7 @@ core::ClassifierSettings classifierSettings(const CommandContext& context, const
   settings.threads = static_cast<unsigned>(arguments.integer("threads", static_cast<int>(0), 0, 1024));
   settings.candidate_share = arguments.number("candidate-share", 0.5);
   settings.calibrate_on_candidates = settings.candidate_share >= 0;
+  settings.heavier_calibration_share = arguments.number("heavier-calibration", settings.heavier_calibration_share);
   return settings;
 }
 
@@ -263,7 +274,8 @@ core::PhaseClassifier trainReported(const core::PhaseLibrary& library, const cor
             << settings.grid.values.size() << "\n";
   core::PhaseClassifier classifier = core::PhaseClassifier::train(library, settings, &training);
   std::cout << "  " << training.epochs_run << " epochs, validation accuracy (ideal patterns) " << std::setprecision(3)
-            << training.best_validation_accuracy << ", temperature " << training.temperature << " fitted on "
+            << training.best_validation_accuracy << ", temperature " << training.temperature << " x (1 + "
+            << std::setprecision(2) << training.temperature_slope << " x distance to the prototype) fitted on "
             << training.calibrated_on << ", " << std::setprecision(1) << training.seconds << " s, "
             << std::setprecision(0) << training.patterns_per_second << " patterns/s\n";
   return classifier;
@@ -354,6 +366,7 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
   o.physical.max_strain = arguments.number("max-strain", o.physical.max_strain);
   o.physical.max_broadening = arguments.number("max-broadening", o.physical.max_broadening);
   o.physical.strain_cost = arguments.number("strain-cost", o.physical.strain_cost);
+  o.classifier_only = arguments.flag("classifier-only");
   const auto count = static_cast<std::size_t>(arguments.integer("candidates", static_cast<int>(2000), 1, 10000000));
   std::cout << "Rows: additive lambda " << o.lambda_additive << ", physical lambda " << o.lambda_physical << ", "
             << o.steps << " steps per pattern (best-target: each of 3 guesses), amortised " << o.refiner_epochs

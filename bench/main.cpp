@@ -21,8 +21,9 @@ constexpr const char* kUsage =
        phasewise-bench refine [--data ../shared/data] [--per-phase 100] [--epochs 8]
                               [--candidates 2000] [--steps 40] [--lambda 10] [--lambda-additive 1]
                               [--epochs-refiner 10] [--candidate-share 0.5] [--skip-synthetic] [--widths-from-data]
-                              [--skip-pytorch]
+                              [--skip-pytorch] [--classifier-only] [--heavier-calibration 0]
        phasewise-bench identify [--data ../shared/data] [--max-strain S --min-gain G --min-support S
+                                --max-chance P --envelope-background 0|1
                                 --max-phases N --screened N --step-candidates N --radiation R]
                                 [--classifier C.pt] [--chemistry]
                                   (every phase in the dara mixtures; with a classifier trained on
@@ -35,39 +36,42 @@ using namespace phasewise;
 using Bench = int (*)(const cli::CommandContext&, const cli::Arguments&);
 
 int runBench(const cli::CommandContext& context) {
-  const cli::Arguments arguments(
-      context.words,
-      {"samples",
-       "points",
-       "dir",
-       "runs",
-       "cif-dir",
-       "repeats",
-       "per-structure",
-       "threads",
-       "data",
-       "bicuv-phases",
-       "large-phases",
-       "per-phase",
-       "epochs",
-       "candidates",
-       "steps",
-       "lambda",
-       "epochs-refiner",
-       "lambda-additive",
-       "candidate-share",
-       "max-strain",
-       "max-broadening",
-       "strain-cost",
-       "min-gain",
-       "screened",
-       "min-support",
-       "step-candidates",
-       "max-phases",
-       "radiation",
-       "large-cards",
-       "classifier"},
-      {"help", "keep", "skip-large", "skip-synthetic", "skip-pytorch", "chemistry", "widths-from-data"});
+  const cli::Arguments arguments(context.words,
+                                 {"samples",
+                                  "points",
+                                  "dir",
+                                  "runs",
+                                  "cif-dir",
+                                  "repeats",
+                                  "per-structure",
+                                  "threads",
+                                  "data",
+                                  "bicuv-phases",
+                                  "large-phases",
+                                  "per-phase",
+                                  "epochs",
+                                  "candidates",
+                                  "steps",
+                                  "lambda",
+                                  "epochs-refiner",
+                                  "lambda-additive",
+                                  "candidate-share",
+                                  "max-strain",
+                                  "max-broadening",
+                                  "strain-cost",
+                                  "min-gain",
+                                  "screened",
+                                  "min-support",
+                                  "step-candidates",
+                                  "max-phases",
+                                  "radiation",
+                                  "large-cards",
+                                  "classifier",
+                                  "envelope-background",
+                                  "max-chance",
+                                  "heavier-calibration"},
+                                 {"help", "keep", "skip-large", "skip-synthetic", "skip-pytorch", "classifier-only",
+                                  "chemistry", "widths-from-data"});
   static const std::map<std::string, Bench> benches = {
       {"io", cli::runBenchIo},         {"simulate", cli::runBenchSimulate}, {"decompose", cli::runBenchDecompose},
       {"refine", cli::runBenchRefine}, {"identify", cli::runBenchIdentify}, {"threads", cli::runBenchThreads},

@@ -62,7 +62,8 @@ Library-guided (the candidate phases are known: CIFs, stick tables or a phase li
                      intensity it is fitted with (default 0.5; identify's single patterns use 0.65)
   A library without a neighbour graph (a batch of scans: no ternary compositions or wafer
   positions) has no spread to follow: each sample is fitted as identify fits a single pattern
-  (strain 1 %, gain 0.002, support 0.65, a log-Q grid of up to 3000 points), unless --max-strain,
+  (strain 1 %, gain 0.002, support 0.65, chance 0.02, the background from the data's lower
+  envelope, a log-Q grid of up to 3000 points), unless --max-strain,
   --min-gain or --min-support is given.
   --radiation R      the lines the candidates are drawn with (default: the library's wavelength;
                      Cu K-alpha1 widths on a Q axis without one; "Cu" for K-alpha1 + K-alpha2)

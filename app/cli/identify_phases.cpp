@@ -37,8 +37,8 @@ void printTable(const std::string& label, const core::PatternIdentification& r) 
   for (const core::IdentifiedPhase& p : r.phases)
     std::cout << label << "\t" << p.name << "\t" << number(p.intensity_fraction) << "\t"
               << (p.weight_fraction ? number(*p.weight_fraction) : "-") << "\t" << number(p.lattice_scale) << "\t"
-              << number(p.confidence, 3) << "\t" << number(p.support, 3) << "\n";
-  std::cout << label << "\tunexplained\t" << number(r.unexplained_share) << "\t-\t-\t-\t-\n";
+              << number(p.confidence, 3) << "\t" << number(p.support, 3) << "\t" << number(p.chance, 4) << "\n";
+  std::cout << label << "\tunexplained\t" << number(r.unexplained_share) << "\t-\t-\t-\t-\t-\n";
   std::cout << "# " << label << ": " << r.phases.size() << (r.phases.size() == 1 ? " phase, " : " phases, ")
             << number(100 * r.unexplained_share, 1) << " % of the diffracted intensity unexplained";
   if (r.left_out > 0) std::cout << "; " << r.left_out << " candidates left out by --elements";
@@ -62,7 +62,7 @@ std::string json(const std::string& label, const core::PatternIdentification& r)
       << ", \"intensity_fraction\": " << number(p.intensity_fraction)
       << ", \"weight_fraction\": " << (p.weight_fraction ? number(*p.weight_fraction) : "null")
       << ", \"lattice_scale\": " << number(p.lattice_scale) << ", \"confidence\": " << number(p.confidence, 3)
-      << ", \"support\": " << number(p.support, 3) << "}";
+      << ", \"support\": " << number(p.support, 3) << ", \"chance\": " << number(p.chance, 4) << "}";
   }
   s << "], \"unexplained_share\": " << number(r.unexplained_share) << ", \"unexplained_peaks\": [";
   for (std::size_t i = 0; i < r.unexplained_peaks.size(); ++i) {
@@ -84,6 +84,8 @@ int runIdentifyPhases(const CommandContext& context, const Arguments& arguments)
   settings.fit.max_strain = arguments.number("max-strain", settings.fit.max_strain, 0.0, 0.3);
   settings.fit.min_gain = arguments.number("min-gain", settings.fit.min_gain, 0.0, 1.0);
   settings.fit.min_support = arguments.number("min-support", settings.fit.min_support, 0.0, 1.0);
+  settings.fit.max_chance = arguments.number("max-chance", settings.fit.max_chance, 1e-9, 1.0);
+  if (arguments.flag("joint-background")) settings.fit.envelope_background = false;
   if (const auto elements = arguments.value("elements")) {
     try {
       settings.elements = core::parseElementSymbols(*elements);
@@ -94,7 +96,8 @@ int runIdentifyPhases(const CommandContext& context, const Arguments& arguments)
   }
   const std::string radiation = arguments.value("radiation").value_or("");
   const bool as_json = arguments.flag("json");
-  if (!as_json) std::cout << "file\tphase\tintensity_fraction\tweight_fraction\tlattice_scale\tconfidence\tsupport\n";
+  if (!as_json)
+    std::cout << "file\tphase\tintensity_fraction\tweight_fraction\tlattice_scale\tconfidence\tsupport\tchance\n";
   std::vector<std::string> objects;
   // References are rendered on each file's own axis (files of one instrument share one).
   std::map<std::vector<double>, core::ReferencePatterns> rendered;

@@ -141,10 +141,10 @@ int runTrain(const CommandContext& context) {
   std::cout << std::fixed << std::setprecision(3) << "trained on " << library.size() << " phases x "
             << settings.patterns_per_phase << " patterns: " << report.epochs_run << " epochs (best "
             << report.best_epoch << "), validation accuracy " << report.best_validation_accuracy << ", temperature "
-            << report.temperature << ", " << std::setprecision(1) << report.seconds << " s, " << std::setprecision(0)
-            << report.patterns_per_second << " patterns/s, peak widths (FWHM) " << std::setprecision(2)
-            << settings.peakWidths().first << "-" << settings.peakWidths().second << " deg 2-theta; wrote " << *output
-            << "\n";
+            << report.temperature << " x (1 + " << report.temperature_slope << " x distance to the prototype), "
+            << std::setprecision(1) << report.seconds << " s, " << std::setprecision(0) << report.patterns_per_second
+            << " patterns/s, peak widths (FWHM) " << std::setprecision(2) << settings.peakWidths().first << "-"
+            << settings.peakWidths().second << " deg 2-theta; wrote " << *output << "\n";
   for (const auto& [truth, guess, count] : report.confusions)
     std::cout << "  confused: " << truth << " -> " << guess << " (" << count << ")\n";
   return 0;
@@ -152,9 +152,9 @@ int runTrain(const CommandContext& context) {
 
 int runIdentify(const CommandContext& context) {
   auto options = kReadOptions;
-  options.insert(
-      {"top", "device", "phases-from", "max-phases", "max-strain", "min-gain", "min-support", "radiation", "elements"});
-  const Arguments arguments(context.words, options, {"help", "json"});
+  options.insert({"top", "device", "phases-from", "max-phases", "max-strain", "min-gain", "min-support", "max-chance",
+                  "radiation", "elements"});
+  const Arguments arguments(context.words, options, {"help", "json", "joint-background"});
   const bool phases_from = arguments.value("phases-from").has_value();
   if (arguments.flag("help") || (!phases_from && arguments.positional().size() != 2) ||
       (phases_from && arguments.positional().empty())) {
@@ -170,11 +170,16 @@ int runIdentify(const CommandContext& context) {
   tab-separated, one line per pattern and phase: file, phase, intensity fraction, weight
   fraction (Hill-Howard, when every phase found has a structure; else -), lattice scale,
   confidence, support (the share of the phase's fitted intensity that the data holds: a card
-  whose peaks the data lacks scores low); then an "unexplained" line with the share of the
-  diffracted intensity no candidate explains, and a "# " summary line with the unexplained
-  peaks (Q, d, 2-theta).
+  whose peaks the data lacks scores low), chance (how likely data unrelated to the phase would
+  hold as many of its peaks: a few peaks that fall on a missing phase's peaks score high); then
+  an "unexplained" line with the share of the diffracted intensity no candidate explains, and a
+  "# " summary line with the unexplained peaks (Q, d, 2-theta).
   --max-phases N (default 4)  --max-strain S (default 0.01)  --min-gain G (default 0.002)
   --min-support S (default 0.65: a phase the data holds less of is not reported)
+  --max-chance P (default 0.02: a phase whose peaks chance would hold as often is not reported)
+  --joint-background  fit the background with the phases by least squares (default: the
+                 data's lower envelope first, so that a phase the library lacks does not lift
+                 the background and hide weak phases)
   --elements Ni,Zn,La  the sample's elements: only candidates made of these (and of the light
                  non-metals H C N O F P S Cl Se Br I) are tried
   --radiation R  the candidates' lines (default: the file's wavelength as one line; "Cu" for a

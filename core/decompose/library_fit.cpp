@@ -344,6 +344,8 @@ LibraryFitSettings singlePatternFit(LibraryFitSettings s) {
   s.min_support = 0.65;
   s.step_candidates = 16;
   s.screened = 0;
+  s.envelope_background = true;
+  s.max_chance = 0.02;
   if (!s.log_points) s.log_points = 3000;
   return s;
 }

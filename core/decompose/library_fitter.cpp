@@ -12,6 +12,7 @@
 #include "decompose/shift_model_kernels.h"
 #include "decompose/vector_clones.h"
 #include "model/bernstein.h"
+#include "model/peaks.h"
 #include "model/resample.h"
 #include "util/error.h"
 
@@ -28,6 +29,17 @@ float shiftedDot(const float* r, const float* w, std::size_t m, int d) {
   return dot(r, w - d, m - static_cast<std::size_t>(-d));
 }
 
+// The noise of a pattern, from second differences (a peak's smooth flank has almost none, so
+// the median sees the noise even in a pattern dense with peaks): a robust standard deviation.
+double noiseOf(const float* y, std::size_t m) {
+  if (m < 3) return 0.0;
+  std::vector<float> curvature(m - 2);
+  for (std::size_t j = 1; j + 1 < m; ++j) curvature[j - 1] = std::abs(y[j + 1] - 2 * y[j] + y[j - 1]);
+  const auto middle = curvature.begin() + static_cast<std::ptrdiff_t>(curvature.size() / 2);
+  std::nth_element(curvature.begin(), middle, curvature.end());
+  return 1.4826 * *middle / std::sqrt(6.0);
+}
+
 }  // namespace
 
 LibraryFitter::LibraryFitter(const ReferencePatterns& references, const Axis& log_q, const LibraryFitSettings& s)
@@ -41,6 +53,7 @@ LibraryFitter::LibraryFitter(const ReferencePatterns& references, const Axis& lo
   if (!(s.min_gain >= 0 && s.min_gain <= 1)) throw Error("the minimum gain must be in [0, 1]");
   if (s.step_candidates < 1 || s.step_candidates > 1000) throw Error("try 1 to 1000 candidates per step");
   if (!(s.min_support >= 0 && s.min_support <= 1)) throw Error("the minimum support must be in [0, 1]");
+  if (!(s.max_chance > 0 && s.max_chance <= 1)) throw Error("the largest chance must be in (0, 1]");
   if (s.background_terms < 0 || s.background_terms > 8) throw Error("the background takes 0 to 8 terms");
   log_bin_width_ = std::log(log_q.values.back() / log_q.values.front()) / static_cast<double>(points_ - 1);
   max_shift_ = static_cast<int>(std::ceil(std::log(1.0 + s.max_strain) / log_bin_width_));
@@ -95,7 +108,60 @@ PHASEWISE_VECTOR_CLONES LibraryFitter::Scored LibraryFitter::bestShift(const flo
   return best;
 }
 
+std::vector<double> LibraryFitter::envelopeOf(const float* y, double noise_level) const {
+  const auto noise = static_cast<float>(noise_level);
+  const auto b = static_cast<std::size_t>(settings_.background_terms);
+  std::vector<double> g(b * b), c(b), a;
+  for (std::size_t i = 0; i < b; ++i)
+    for (std::size_t j = i; j < b; ++j)
+      g[i * b + j] = g[j * b + i] = dot(basis_.data() + i * points_, basis_.data() + j * points_, points_);
+  std::vector<float> z(y, y + points_), level(points_);
+  for (int round = 0; round < 500 && b > 0; ++round) {
+    for (std::size_t i = 0; i < b; ++i) c[i] = dot(basis_.data() + i * points_, z.data(), points_);
+    nnlsGram(g.data(), c.data(), static_cast<int>(b), a);
+    std::fill(level.begin(), level.end(), 0.0F);
+    for (std::size_t i = 0; i < b; ++i)
+      for (std::size_t j = 0; j < points_; ++j) level[j] += static_cast<float>(a[i]) * basis_[i * points_ + j];
+    bool settled = true;
+    for (std::size_t j = 0; j < points_; ++j)
+      if (level[j] + noise < z[j]) {
+        // Settled when no point is lowered by more than 1e-4 of the data's maximum (a
+        // thousandth left a visible offset under noiseless peaks).
+        settled = settled && z[j] - level[j] - noise < 1e-4F;
+        z[j] = level[j] + noise;
+      }
+    if (settled) break;
+  }
+  return a;
+}
+
 double LibraryFitter::solve(const float* y, SampleFit& fit) const {
+  if (settings_.envelope_background) {
+    // Only the phases: against what the fixed background leaves.
+    const std::size_t k = fit.phases.size();
+    std::vector<float> target(points_), part(points_);
+    background(fit, part.data());
+    for (std::size_t j = 0; j < points_; ++j) target[j] = y[j] - part[j];
+    std::vector<std::vector<float>> columns(k, std::vector<float>(points_));
+    for (std::size_t i = 0; i < k; ++i)
+      shiftPattern(pattern(fit.phases[i].phase, fit.phases[i].variant), points_, fit.phases[i].shift_bins,
+                   columns[i].data());
+    std::vector<double> g(k * k), c(k);
+    for (std::size_t i = 0; i < k; ++i) {
+      c[i] = dot(columns[i].data(), target.data(), points_);
+      for (std::size_t j = i; j < k; ++j)
+        g[i * k + j] = g[j * k + i] = dot(columns[i].data(), columns[j].data(), points_);
+    }
+    const std::vector<double> a = k ? nnlsGram(g, c, static_cast<int>(k)) : std::vector<double>{};
+    double residual = dot(target.data(), target.data(), points_);
+    for (std::size_t i = 0; i < k; ++i) {
+      residual -= 2 * a[i] * c[i];
+      for (std::size_t j = 0; j < k; ++j) residual += a[i] * g[i * k + j] * a[j];
+    }
+    for (std::size_t i = 0; i < k; ++i) fit.phases[i].activation = a[i];
+    fit.residual = std::max(0.0, residual);
+    return fit.residual;
+  }
   const std::size_t k = fit.phases.size(), b = static_cast<std::size_t>(settings_.background_terms), n = k + b;
   std::vector<std::vector<float>> columns(n, std::vector<float>(points_));
   for (std::size_t i = 0; i < k; ++i)
@@ -125,7 +191,8 @@ std::vector<float> LibraryFitter::heldPart(const float* y, const SampleFit& fit,
   std::vector<float> r = unexplained(y, fit, which);
   own.resize(points_);
   contribution(fit.phases[which], own.data());
-  for (std::size_t j = 0; j < points_; ++j) r[j] = std::min(own[j], std::max(0.0F, r[j]));
+  const auto noise = static_cast<float>(fit.noise);
+  for (std::size_t j = 0; j < points_; ++j) r[j] = std::min(own[j], std::max(0.0F, r[j] + noise));
   return r;
 }
 
@@ -156,6 +223,52 @@ double LibraryFitter::supportOf(const float* y, const SampleFit& fit, std::size_
     total += own[j];
   }
   return total > 0 ? under / total : 0.0;
+}
+
+double LibraryFitter::chanceOf(const float* y, const SampleFit& fit, std::size_t which) const {
+  std::vector<float> own;
+  const std::vector<float> held = heldPart(y, fit, which, own);
+  std::vector<float> left = unexplained(y, fit, which);
+  const float top = *std::max_element(own.begin(), own.end());
+  if (!(top > 0)) return 1.0;
+  const PeakSegmentation peaks = segmentPeaks(own.data(), points_, 0.02);
+  struct Peak {
+    float height;
+    bool held;
+  };
+  std::vector<Peak> list;
+  std::vector<double> fitted(peaks.maxima.size(), 0.0), kept(peaks.maxima.size(), 0.0);
+  for (std::size_t j = 0; j < points_; ++j) {
+    const auto p = static_cast<std::size_t>(peaks.segment[j]);
+    if (p >= fitted.size()) continue;
+    fitted[p] += own[j];
+    kept[p] += held[j];
+  }
+  for (std::size_t p = 0; p < peaks.maxima.size(); ++p)
+    if (own[peaks.maxima[p]] >= 0.03F * top)
+      list.push_back({own[peaks.maxima[p]], fitted[p] > 0 && kept[p] >= 0.5 * fitted[p]});
+  if (list.size() < 2) return 1.0;
+  std::sort(list.begin(), list.end(), [](const Peak& a, const Peak& b) { return a.height > b.height; });
+  std::sort(left.begin(), left.end());
+  // prob[k]: the chance that k of the peaks so far are held.
+  std::vector<double> prob{1.0};
+  std::size_t held_count = 0;
+  for (std::size_t i = 1; i < list.size(); ++i) {
+    // Held by chance where what is left comes within the noise of half the peak (heldPart).
+    const auto reach =
+        std::lower_bound(left.begin(), left.end(), 0.5F * list[i].height - static_cast<float>(fit.noise));
+    const double f = static_cast<double>(left.end() - reach) / static_cast<double>(points_);
+    std::vector<double> next(prob.size() + 1, 0.0);
+    for (std::size_t k = 0; k < prob.size(); ++k) {
+      next[k] += prob[k] * (1 - f);
+      next[k + 1] += prob[k] * f;
+    }
+    prob = std::move(next);
+    held_count += list[i].held;
+  }
+  double tail = 0;
+  for (std::size_t k = held_count; k < prob.size(); ++k) tail += prob[k];
+  return std::min(1.0, tail);
 }
 
 std::vector<float> LibraryFitter::unexplained(const float* y, const SampleFit& fit, std::size_t skip) const {
@@ -221,6 +334,12 @@ SampleFit LibraryFitter::fit(const float* y, int limit, const std::vector<double
   for (std::size_t i = 0; i < screened.size(); ++i)
     if (i < keep || (!bonus.empty() && bonus[screened[i].second] > 0))
       tried.push_back(static_cast<int>(screened[i].second));
+  if (settings_.envelope_background) {
+    // Points up to the noise above the envelope are background, not clipped: the envelope
+    // follows the middle of the noise rather than its lowest dips.
+    fit.noise = noiseOf(y, points_);
+    fit.background = envelopeOf(y, fit.noise);
+  }
   double residual = solve(y, fit);  // the background alone
   const double needed = settings_.min_gain * fit.norm;
   const auto per_step = static_cast<std::size_t>(std::max(1, settings_.step_candidates));
@@ -247,6 +366,7 @@ SampleFit LibraryFitter::fit(const float* y, int limit, const std::vector<double
       trial.phases.push_back(ranked[c].second);
       const double after = solve(y, trial);
       if (settings_.min_support > 0 && supportOf(y, trial, trial.phases.size() - 1) < settings_.min_support) continue;
+      if (settings_.max_chance < 1 && chanceOf(y, trial, trial.phases.size() - 1) > settings_.max_chance) continue;
       if (after < best_after) {
         best_after = after;
         best = std::move(trial);
@@ -264,7 +384,8 @@ SampleFit LibraryFitter::fit(const float* y, int limit, const std::vector<double
       without.phases.erase(without.phases.begin() + static_cast<std::ptrdiff_t>(i));
       const double r_without = solve(y, without);
       if (r_without - residual < needed || fit.phases[i].activation <= 0 ||
-          (settings_.min_support > 0 && supportOf(y, fit, i) < settings_.min_support)) {
+          (settings_.min_support > 0 && supportOf(y, fit, i) < settings_.min_support) ||
+          (settings_.max_chance < 1 && chanceOf(y, fit, i) > settings_.max_chance)) {
         fit = std::move(without);
         residual = r_without;
         dropped = true;
@@ -275,6 +396,8 @@ SampleFit LibraryFitter::fit(const float* y, int limit, const std::vector<double
   for (std::size_t i = 0; i < fit.phases.size(); ++i) {
     fit.phases[i].confidence = confidenceOf(y, fit, i, tried);
     fit.phases[i].support = supportOf(y, fit, i);
+    // Measured where a single pattern is fitted (the spreads' many samples do without).
+    if (settings_.envelope_background || settings_.max_chance < 1) fit.phases[i].chance = chanceOf(y, fit, i);
   }
   return fit;
 }

@@ -110,6 +110,7 @@ PatternIdentification identifyPhases(const Axis& axis, const float* pattern, con
     phase.lattice_scale = std::exp(-p.shift_bins * fitter.logBinWidth());
     phase.confidence = p.confidence;
     phase.support = p.support;
+    phase.chance = p.chance;
     out.phases.push_back(phase);
   }
   const double explained = std::accumulate(intensity.begin(), intensity.end(), 0.0);

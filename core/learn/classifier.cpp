@@ -54,6 +54,8 @@ void writeArchive(const PhaseClassifier::Network& n, torch::serialize::OutputArc
   archive.write("grid_unit", torch::tensor(static_cast<std::int64_t>(n.grid.spec.unit)));
   archive.write("wavelength", torch::full({}, n.grid.wavelength_angstrom.value_or(std::nan("")), torch::kFloat64));
   archive.write("temperature", torch::full({}, n.temperature, torch::kFloat64));
+  archive.write("temperature_slope", torch::full({}, n.temperature_slope, torch::kFloat64));
+  archive.write("one_temperature", torch::full({}, n.one_temperature, torch::kFloat64));
   archive.write("channels", torch::tensor(static_cast<std::int64_t>(n.settings.channels)));
   if (n.prototypes.defined()) archive.write("prototypes", n.prototypes.to(torch::kCPU));
   if (n.ideals.defined()) archive.write("ideals", n.ideals.to(torch::kCPU));
@@ -187,6 +189,8 @@ PhaseClassifier PhaseClassifier::train(const PhaseLibrary& library, const Classi
 
   if (!(settings.candidate_share >= 0 && settings.candidate_share <= 1))
     throw Error("the share of candidate-like training patterns must be in [0, 1]");
+  if (!(settings.heavier_calibration_share >= 0 && settings.heavier_calibration_share <= 4))
+    throw Error("the share of heavier calibration candidates must be in [0, 4]");
   corruptShare(train_set, settings.candidate_share, settings.imperfection, settings.seed);
   ImperfectSet calibration;
   if (settings.calibrate_on_candidates &&
@@ -195,6 +199,20 @@ PhaseClassifier PhaseClassifier::train(const PhaseLibrary& library, const Classi
     const std::size_t count = std::min<std::size_t>(library.size() * settings.validation_per_phase, 6000);
     calibration = makeImperfectCandidates(library, settings.grid, settings.radiation, count, settings.seed + 7777,
                                           settings.imperfection);
+    const auto heavier_count =
+        static_cast<std::size_t>(std::lround(settings.heavier_calibration_share * static_cast<double>(count)));
+    ImperfectionSettings heavier = settings.imperfection;
+    heavier.contaminants_min = settings.imperfection.contaminants_max + 1;
+    heavier.contaminants_max = settings.imperfection.contaminants_max + 2;
+    heavier.strain = std::max(heavier.strain, 0.03);
+    if (heavier_count > 0 && library.size() > static_cast<std::size_t>(heavier.contaminants_max)) {
+      const ImperfectSet more = makeImperfectCandidates(library, settings.grid, settings.radiation, heavier_count,
+                                                        settings.seed + 8888, heavier);
+      calibration.patterns.insert(calibration.patterns.end(), more.patterns.begin(), more.patterns.end());
+      calibration.pure.insert(calibration.pure.end(), more.pure.begin(), more.pure.end());
+      calibration.labels.insert(calibration.labels.end(), more.labels.begin(), more.labels.end());
+      calibration.count += more.count;
+    }
   }
   const std::vector<std::int32_t> calibration_labels(calibration.labels.begin(), calibration.labels.end());
   const LabelledSet calibration_set{calibration.patterns, calibration_labels, calibration.count};
@@ -259,6 +277,20 @@ PhaseClassifier PhaseClassifier::load(const std::filesystem::path& path, const s
     n.temperature = get("temperature").item<double>();
     if (!(n.temperature > 0) || !std::isfinite(n.temperature))
       throw FormatError(file, 0, "temperature", "must be a positive number");
+    // The distance-dependent temperature came later: older files have one temperature.
+    torch::Tensor slope;
+    if (archive.try_read("temperature_slope", slope)) {
+      if (slope.numel() != 1 || !(slope.item<double>() >= 0) || !std::isfinite(slope.item<double>()))
+        throw FormatError(file, 0, "temperature_slope", "must be a non-negative number");
+      n.temperature_slope = slope.item<double>();
+    }
+    n.one_temperature = n.temperature;
+    torch::Tensor one;
+    if (archive.try_read("one_temperature", one)) {
+      if (one.numel() != 1 || !(one.item<double>() > 0) || !std::isfinite(one.item<double>()))
+        throw FormatError(file, 0, "one_temperature", "must be a positive number");
+      n.one_temperature = one.item<double>();
+    }
     n.settings.channels = static_cast<int>(get("channels").item<std::int64_t>());
     n.settings.grid = n.grid;
     if (n.names.size() < 2 || n.grid.values.size() < 32 || n.settings.channels < 1 || n.settings.channels > 1024)

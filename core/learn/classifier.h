@@ -43,6 +43,11 @@ struct ClassifierSettings {
   // candidates rather than on clean validation patterns.
   double candidate_share = 0.5;
   bool calibrate_on_candidates = true;
+  // Calibration candidates drawn heavier, as a share of the others: one or two more
+  // contaminants and strain up to 3 % (the classifier's own peak widths). With the
+  // distance-dependent temperature (learn/network.h) they teach how certainty should fall as
+  // candidates get farther from every ideal pattern.
+  double heavier_calibration_share = 0.0;
   ImperfectionSettings imperfection;
   std::filesystem::path checkpoint;  // when set: saved after every epoch, and resumed from if present
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <random>
@@ -22,21 +23,60 @@ namespace phasewise::core {
 namespace {
 namespace F = torch::nn::functional;
 
-// Golden-section search of the temperature minimising the validation negative log-likelihood.
-double fitTemperature(const torch::Tensor& logits, const torch::Tensor& labels) {
-  auto nll = [&](double log_t) { return F::cross_entropy(logits / std::exp(log_t), labels).item<double>(); };
+// The negative log-likelihood of `labels` under softmax(logits / T(x)), T(x) = exp(log_t) x
+// (1 + slope x d(x)); d undefined: one temperature.
+double calibratedNll(const torch::Tensor& logits, const torch::Tensor& labels, const torch::Tensor& d, double log_t,
+                     double slope) {
+  torch::Tensor t = torch::full({logits.size(0)}, std::exp(log_t), logits.options());
+  if (d.defined() && slope > 0) t = t * (1.0 + slope * d);
+  return F::cross_entropy(logits / t.unsqueeze(1), labels).item<double>();
+}
+
+// Golden-section search of the temperature minimising the negative log-likelihood at `slope`.
+std::pair<double, double> bestTemperature(const torch::Tensor& logits, const torch::Tensor& labels,
+                                          const torch::Tensor& d, double slope) {
+  auto nll = [&](double log_t) { return calibratedNll(logits, labels, d, log_t, slope); };
   double a = std::log(0.05), b = std::log(20.0);
   const double g = 0.5 * (std::sqrt(5.0) - 1.0);
-  double c = b - g * (b - a), d = a + g * (b - a);
+  double c = b - g * (b - a), e = a + g * (b - a);
   for (int i = 0; i < 40; ++i) {
-    if (nll(c) < nll(d))
-      b = d;
+    if (nll(c) < nll(e))
+      b = e;
     else
       a = c;
     c = b - g * (b - a);
-    d = a + g * (b - a);
+    e = a + g * (b - a);
   }
-  return std::exp(0.5 * (a + b));
+  const double log_t = 0.5 * (a + b);
+  return {std::exp(log_t), nll(log_t)};
+}
+
+struct FittedCalibration {
+  double temperature = 1.0, slope = 0.0;
+  double one_temperature = 1.0;  // the best at slope 0
+};
+
+// Temperature scaling by the negative log-likelihood; with `d` (each input's distance to its
+// top-1's prototype), also the slope of the temperature in that distance, the best of a grid
+// of slopes in units of the median distance (0 among them, so a slope is only taken where it
+// fits the calibration inputs better than one temperature).
+FittedCalibration fitCalibration(const torch::Tensor& logits, const torch::Tensor& labels, const torch::Tensor& d) {
+  FittedCalibration best;
+  double best_nll = std::numeric_limits<double>::infinity();
+  const double median = d.defined() && d.numel() > 0 ? d.median().item<double>() : 0.0;
+  std::vector<double> slopes{0.0};
+  if (median > 0)
+    for (double s : {0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0}) slopes.push_back(s / median);
+  for (double slope : slopes) {
+    const auto [t, nll] = bestTemperature(logits, labels, d, slope);
+    if (slope == 0.0) best.one_temperature = t;
+    if (nll < best_nll) {
+      best_nll = nll;
+      best.temperature = t;
+      best.slope = slope;
+    }
+  }
+  return best;
 }
 
 // Logits of every input of a set (evaluation mode, in chunks).
@@ -328,20 +368,35 @@ void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const Labelled
   // calibration set when there is one.
   const torch::Tensor logits = validationLogits(n, validation);
   n.prototypes = classPrototypes(n, validation, class_names.size());
-  if (calibration && calibration->count > 0) {
-    n.temperature = fitTemperature(logitsOf(n, *calibration), labelsOf(*calibration, n.device));
-    r.calibrated_on = "candidate-like patterns (" + std::to_string(calibration->count) + ")";
-  } else {
-    n.temperature = fitTemperature(logits, validation_labels);
-    r.calibrated_on = "validation patterns (" + std::to_string(validation.count) + ")";
+  {
+    const bool on_candidates = calibration && calibration->count > 0;
+    const LabelledSet& set = on_candidates ? *calibration : validation;
+    torch::Tensor features;
+    const torch::Tensor set_logits = logitsOf(n, set, &features);
+    const torch::Tensor d = prototypeDistance(features, n.prototypes, set_logits.argmax(1));
+    const FittedCalibration fitted = fitCalibration(set_logits, labelsOf(set, n.device), d);
+    n.temperature = fitted.temperature;
+    n.temperature_slope = fitted.slope;
+    n.one_temperature = fitted.one_temperature;
+    r.calibrated_on =
+        (on_candidates ? "candidate-like patterns (" : "validation patterns (") + std::to_string(set.count) + ")";
   }
   n.open_set_distances = openSetReference(n, calibration && calibration->count > 0 ? *calibration : validation);
   if (n.open_set_distances.numel() == 0) n.open_set_distances = torch::Tensor();
   summariseConfusions(logits, validation, class_names, r);
   r.best_validation_accuracy = best_accuracy;
   r.temperature = n.temperature;
+  r.temperature_slope = n.temperature_slope;
   r.patterns_per_second = train_seconds > 0 ? static_cast<double>(trained) / train_seconds : 0.0;
   n.net->eval();
+}
+
+torch::Tensor temperaturesOf(const ClassifierNetwork& n, const torch::Tensor& logits, const torch::Tensor& features) {
+  const bool per_input = n.temperature_slope > 0 && features.defined() && n.prototypes.defined();
+  const torch::Tensor t =
+      torch::full({logits.size(0)}, per_input ? n.temperature : n.one_temperature, logits.options());
+  if (!per_input) return t;
+  return t * (1.0 + n.temperature_slope * prototypeDistance(features, n.prototypes, logits.argmax(1)));
 }
 
 std::vector<std::int64_t> RefinableClassifier::inputShape() const { return network().input_shape; }
@@ -355,7 +410,10 @@ bool RefinableClassifier::hasOpenSetScore() const {
   return n.prototypes.defined() && n.open_set_distances.defined();
 }
 
-std::vector<Prediction> RefinableClassifier::predict(const std::vector<float>& inputs, int top_k) const {
+double RefinableClassifier::temperatureSlope() const { return network().temperature_slope; }
+
+std::vector<Prediction> RefinableClassifier::predict(const std::vector<float>& inputs, int top_k,
+                                                     Temperature temperature) const {
   ClassifierNetwork& n = network();
   const std::size_t m = inputSize();
   if (inputs.size() % m != 0)
@@ -371,7 +429,11 @@ std::vector<Prediction> RefinableClassifier::predict(const std::vector<float>& i
     const std::size_t end = std::min(count, b + 256);
     torch::Tensor h;
     const torch::Tensor logits = n.net->forward(batchOf(inputs, order, b, end, n.input_shape, n.device), &h);
-    const torch::Tensor probs = torch::softmax(logits / n.temperature, 1).to(torch::kCPU).contiguous();
+    const torch::Tensor probs =
+        torch::softmax(
+            logits / temperaturesOf(n, logits, temperature == Temperature::One ? torch::Tensor() : h).unsqueeze(1), 1)
+            .to(torch::kCPU)
+            .contiguous();
     // Typicality: the share of the reference distances above each input's distance.
     torch::Tensor typical;
     if (hasOpenSetScore()) {

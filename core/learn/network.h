@@ -44,6 +44,15 @@ struct ClassifierNetwork {
   std::vector<std::int64_t> input_shape;  // one input, channels first
   std::vector<std::string> names;         // one per class
   double temperature = 1.0;
+  // Per-input calibration: the temperature grows with how far the input's embedding lies from
+  // its top-1's prototype, T(x) = temperature x (1 + temperature_slope x d(x)), d the relative
+  // squared distance of prototypeDistance. A candidate far from every ideal pattern (heavy
+  // contamination, strain, broad peaks) is less sure than one near its phase, at the same
+  // logits; one temperature cannot say both (measured in the README). 0: one temperature.
+  double temperature_slope = 0.0;
+  // The best single temperature on the same calibration inputs (the fit at slope 0), for
+  // predictions asked at one temperature (RefinableClassifier::Temperature::One).
+  double one_temperature = 1.0;
   // Class prototypes: the mean feature-layer embedding of each class' ideal validation inputs
   // (classes x features), for the prototype loss; undefined for classifiers saved without.
   torch::Tensor prototypes;
@@ -114,6 +123,11 @@ struct TrainingLoop {
   std::uint64_t seed = 1;
   std::filesystem::path checkpoint;  // saved after every epoch and resumed from when present
 };
+
+// The calibrated temperature of each row (logits: rows x classes, features: the rows' embeddings;
+// undefined: the one temperature for every row): T(x) of temperature_slope above.
+[[nodiscard]] torch::Tensor temperaturesOf(const ClassifierNetwork& n, const torch::Tensor& logits,
+                                           const torch::Tensor& features);
 
 // The training loop both classifiers share: Adam on cross-entropy, validation accuracy after
 // every epoch, early stopping that keeps the best epoch's weights, checkpoints with resume,

@@ -35,6 +35,9 @@ struct TrainingReport {
   std::vector<double> validation_accuracy;
   double best_validation_accuracy = 0.0;
   double temperature = 1.0;
+  // The temperature's growth with the distance to the top-1's prototype (learn/network.h;
+  // 0: one temperature for every input).
+  double temperature_slope = 0.0;
   std::string calibrated_on;  // which patterns the temperature was fitted on
   double seconds = 0.0;
   double patterns_per_second = 0.0;  // training throughput (forward + backward)
@@ -67,8 +70,15 @@ class RefinableClassifier {
   // Whether predictions carry an open-set score (Prediction::typicality).
   [[nodiscard]] bool hasOpenSetScore() const;
 
+  // The temperature's growth with the distance to the top-1's prototype (0: one temperature).
+  [[nodiscard]] double temperatureSlope() const;
+
+  // How predict() scales the logits: the fitted per-input temperature, or its one temperature
+  // alone (to measure what the per-input part buys).
+  enum class Temperature { PerInput, One };
   // Inputs in row-major order (count x inputSize()); calibrated top-k per input.
-  [[nodiscard]] std::vector<Prediction> predict(const std::vector<float>& inputs, int top_k = 3) const;
+  [[nodiscard]] std::vector<Prediction> predict(const std::vector<float>& inputs, int top_k = 3,
+                                                Temperature temperature = Temperature::PerInput) const;
 
   // Throws Error when the classifier is empty (not trained or loaded).
   [[nodiscard]] virtual ClassifierNetwork& network() const = 0;

@@ -8,7 +8,10 @@ namespace F = torch::nn::functional;
 torch::Tensor evaluationLoss(ClassifierNetwork& n, const torch::Tensor& refined, const RefinementAim& aim,
                              torch::Tensor* features) {
   torch::Tensor h;
-  const torch::Tensor logits = n.net->forward(refined, &h) / n.temperature;
+  // The refiner's losses use the best single temperature: the distance-dependent part
+  // (network.h) would let an edit lower the stated certainty by moving away from every
+  // prototype, and entropy refinement would chase the distance instead of the identity.
+  const torch::Tensor logits = n.net->forward(refined, &h) / n.one_temperature;
   if (features) *features = h;
   if (!aim.classes.defined()) {
     const torch::Tensor log_p = torch::log_softmax(logits, 1);

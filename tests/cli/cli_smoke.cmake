@@ -76,10 +76,10 @@ if(NOT projected)
 endif()
 run(1 "${CLI}" identify "${WORK}/bad.xy" "${WORK}/cu_mo.xy")
 # Every phase in a pattern, from the candidate phases themselves: one tab-separated line per
-# phase (file, phase, intensity fraction, weight fraction, lattice scale, confidence, support), an
+# phase (file, phase, intensity fraction, weight fraction, lattice scale, confidence, support, chance), an
 # "unexplained" line and a summary; the same as JSON.
 run(0 "${CLI}" identify --phases-from "${WORK}/cu.cif" "${WORK}/cu_mo.xy")
-if(NOT last_out MATCHES "cu_mo.xy\tcopper\t1.0000\t1.0000\t[0-9.]+\t[0-9.]+\t[0-9.]+\n[^\n]*cu_mo.xy\tunexplained\t[0-9.]+\t-\t-\t-\t-\n# ")
+if(NOT last_out MATCHES "cu_mo.xy\tcopper\t1.0000\t1.0000\t[0-9.]+\t[0-9.]+\t[0-9.]+\t[0-9.]+\n[^\n]*cu_mo.xy\tunexplained\t[0-9.]+\t-\t-\t-\t-\t-\n# ")
   message(FATAL_ERROR "identify --phases-from did not print its table: '${last_out}'")
 endif()
 # A chemistry filter: copper is not tried in a sample said to hold only Mo (and light

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "decompose/phase_identification.h"
 #include "simulate/phase_library.h"
@@ -86,13 +87,66 @@ TEST(PhaseIdentificationTest, ACardThatCoversAMissingPhaseIsNotReportedAndAMinor
   EXPECT_FALSE(named(r, "other"));
   for (const IdentifiedPhase& p : r.phases) EXPECT_GE(p.support, 0.65) << p.name;
   EXPECT_GT(r.unexplained_share, 0.5);
-  // Without the support test the look-alike is taken: the test above is what keeps it out.
-  PhaseIdentificationSettings no_support;
-  no_support.fit.min_support = 0;
-  const PatternIdentification loose = identifyPhases(axis, y.data(), refs, no_support);
+  for (const IdentifiedPhase& p : r.phases) EXPECT_LE(p.chance, 0.02) << p.name;
+  // Without the support and chance tests the look-alike is taken: the tests above keep it out.
+  PhaseIdentificationSettings loose_settings;
+  loose_settings.fit.min_support = 0;
+  loose_settings.fit.max_chance = 1;
+  const PatternIdentification loose = identifyPhases(axis, y.data(), refs, loose_settings);
   EXPECT_TRUE(named(loose, "look-alike"));
   for (const IdentifiedPhase& p : loose.phases)
-    if (p.name == "look-alike") EXPECT_LT(p.support, 0.65);
+    if (p.name == "look-alike") {
+      EXPECT_LT(p.support, 0.65);
+      // One of its two weaker lines is held by no data: as likely by chance as not.
+      EXPECT_GT(p.chance, 0.02);
+    }
+  // Each test keeps it out alone.
+  PhaseIdentificationSettings support_only = loose_settings, chance_only = loose_settings;
+  support_only.fit.min_support = 0.65;
+  chance_only.fit.max_chance = 0.02;
+  EXPECT_FALSE(named(identifyPhases(axis, y.data(), refs, support_only), "look-alike"));
+  EXPECT_FALSE(named(identifyPhases(axis, y.data(), refs, chance_only), "look-alike"));
+}
+
+// A single pattern whose main phase the library lacks, a weak phase the library holds, a flat
+// background and noise. Fitted with the phases by least squares, the background rises into the
+// valleys between the missing phase's many peaks; taken from the data's lower envelope through
+// the middle of the noise, it stays at the true level, and the weak phase is held by the data.
+TEST(PhaseIdentificationTest, TheLowerEnvelopeBackgroundStaysUnderAMissingPhase) {
+  std::vector<std::pair<double, double>> many;
+  for (int i = 0; i < 12; ++i) many.emplace_back(17.0 + 3.8 * i, 40.0 + 60.0 * ((i * 7) % 5) / 4.0);
+  PhaseLibrary all;
+  all.phases = {sticks("missing", many), sticks("weak", {{22.7, 100}, {30.3, 70}, {41.7, 50}, {53.1, 40}})};
+  const Axis axis = qAxis(15, 65, 3000);
+  const ReferencePatterns rendered = renderReferencePatterns(all, axis);
+  const float flat = 0.1F;
+  std::vector<float> y(axis.values.size());
+  std::uint32_t state = 12345;
+  for (std::size_t j = 0; j < y.size(); ++j) {
+    state = state * 1664525U + 1013904223U;
+    const float noise = 0.004F * (static_cast<float>(state >> 8) / 16777216.0F - 0.5F);
+    y[j] = 1.0F * rendered.pattern(0, 1)[j] + 0.15F * rendered.pattern(1, 1)[j] + flat + noise;
+  }
+  PhaseLibrary known;
+  known.phases = {all.phases[1]};
+  const ReferencePatterns refs = renderReferencePatterns(known, axis);
+  // The fitted background's mean distance from the true flat level, in the pattern's units.
+  const auto background_error = [&](const PatternIdentification& r) {
+    double sum = 0;
+    for (float b : r.background) sum += std::abs(b - flat);
+    return sum / static_cast<double>(r.background.size());
+  };
+  const PatternIdentification envelope = identifyPhases(axis, y.data(), refs);
+  PhaseIdentificationSettings joint_settings;
+  joint_settings.fit.envelope_background = false;
+  const PatternIdentification joint = identifyPhases(axis, y.data(), refs, joint_settings);
+  EXPECT_LT(background_error(envelope), 0.01);
+  EXPECT_GT(background_error(joint), 2 * background_error(envelope));
+  ASSERT_EQ(envelope.phases.size(), 1U);
+  EXPECT_EQ(envelope.phases[0].name, "weak");
+  EXPECT_GT(envelope.unexplained_share, 0.5);
+  EXPECT_GT(envelope.phases[0].support, 0.9);
+  EXPECT_TRUE(joint.phases.empty()) << "the lifted background hides the weak phase";
 }
 
 // The reference patterns keep each phase's absolute scale (intensity per unit cell), which

@@ -47,14 +47,17 @@ TEST(ClassifierTest, SavesAndLoadsEverythingItNeeds) {
   EXPECT_EQ(back.phaseNames(), c.phaseNames());
   EXPECT_EQ(back.grid().values, c.grid().values);
   EXPECT_DOUBLE_EQ(back.temperature(), c.temperature());
+  EXPECT_DOUBLE_EQ(back.temperatureSlope(), c.temperatureSlope());
   EXPECT_NEAR(back.settings().peakWidths().first, c.settings().peakWidths().first, 1e-12);
   EXPECT_NEAR(back.settings().peakWidths().second, c.settings().peakWidths().second, 1e-12);
   const NearestNeighbour nn(fourPhases(), c.grid());
-  const auto a = c.predict(nn.ideals(), 4), b = back.predict(nn.ideals(), 4);
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    EXPECT_EQ(a[i].top, b[i].top);
-    for (std::size_t j = 0; j < a[i].probability.size(); ++j)
-      EXPECT_NEAR(a[i].probability[j], b[i].probability[j], 1e-6);
+  for (const auto temperature : {RefinableClassifier::Temperature::PerInput, RefinableClassifier::Temperature::One}) {
+    const auto a = c.predict(nn.ideals(), 4, temperature), b = back.predict(nn.ideals(), 4, temperature);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].top, b[i].top);
+      for (std::size_t j = 0; j < a[i].probability.size(); ++j)
+        EXPECT_NEAR(a[i].probability[j], b[i].probability[j], 1e-6);
+    }
   }
   writeText(dir / "junk.pt", "not a model");
   EXPECT_THROW((void)PhaseClassifier::load(dir / "junk.pt"), FormatError);
