@@ -198,7 +198,9 @@ QString describeIdentification(const core::PatternIdentification& id, bool two_t
                                  : QObject::tr("%1 %2 % of the intensity")
                                        .arg(QString::fromStdString(p.name))
                                        .arg(100.0 * p.intensity_fraction, 0, 'f', 0)) +
-                  QObject::tr(" (%1 % of its peaks' intensity found)").arg(100.0 * p.support, 0, 'f', 0);
+                  QObject::tr(" (%1 % of its peaks' intensity found, chance %2)")
+                      .arg(100.0 * p.support, 0, 'f', 0)
+                      .arg(p.chance, 0, 'g', 2);
   QString text = phases.isEmpty() ? QObject::tr("no reference phase found") : phases.join(QStringLiteral(", "));
   text += QObject::tr("; %1 % of the diffracted intensity unexplained").arg(100.0 * id.unexplained_share, 0, 'f', 1);
   QStringList peaks;

@@ -61,9 +61,14 @@ QVariant PhaseTableModel::data(const QModelIndex& index, int role) const {
     return tip;
   }
   if (role == Qt::ToolTipRole && index.column() == FitConfidence &&
-      d.support.size() == d.samples * static_cast<std::size_t>(d.phases) && d.samples == 1)
-    return tr("The data holds %1 % of the intensity this phase is fitted with (support)")
-        .arg(100.0 * d.support[static_cast<std::size_t>(p)], 0, 'f', 0);
+      d.support.size() == d.samples * static_cast<std::size_t>(d.phases) && d.samples == 1) {
+    QString tip = tr("The data holds %1 % of the intensity this phase is fitted with (support)")
+                      .arg(100.0 * d.support[static_cast<std::size_t>(p)], 0, 'f', 0);
+    if (d.chance.size() == d.support.size())
+      tip += tr("; data unrelated to it would hold as many of its peaks with a chance of %1")
+                 .arg(static_cast<double>(d.chance[static_cast<std::size_t>(p)]), 0, 'g', 2);
+    return tip;
+  }
   if (role == Qt::ToolTipRole && refined) {
     if (index.column() == IdentityBefore) return guesses(refined->before, refinement->class_names);
     if (index.column() == IdentityAfter && done) return guesses(refined->after, refinement->class_names);

@@ -83,6 +83,9 @@ struct DecompositionResult {
   // Single-pattern analyses: samples x phases, the share of each phase's fitted intensity the
   // data holds (its support; the fit refuses cards below a threshold); empty otherwise.
   std::vector<float> support;
+  // Single-pattern analyses: samples x phases, the chance that data unrelated to the phase holds
+  // as many of its peaks (LibraryFitter::chanceOf); empty otherwise.
+  std::vector<float> chance;
   // Library-guided fits with phases from structures: Hill-Howard weight fractions (samples x
   // phases, weight_fractions.h); empty otherwise (stick cards give intensity fractions only).
   std::vector<float> weight_fractions;

@@ -173,6 +173,7 @@ DecompositionResult asDecomposition(const PatternIdentification& id, const Axis&
     r.shifts.push_back(static_cast<float>(1.0 / p.lattice_scale));  // Q x s <=> lattice x 1/s
     r.confidence.push_back(static_cast<float>(p.confidence));
     r.support.push_back(static_cast<float>(p.support));
+    r.chance.push_back(static_cast<float>(p.chance));
     r.phase_names.push_back(p.name);
     if (weights) r.weight_fractions.push_back(static_cast<float>(*p.weight_fraction));
   }

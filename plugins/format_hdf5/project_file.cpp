@@ -70,6 +70,7 @@ void writeDecomposition(hid_t file, const DecompositionResult& d) {
   writeFloats(id, "confidence", d.confidence, {n, k});
   writeFloats(id, "weight_fractions", d.weight_fractions, {n, k});
   writeFloats(id, "support", d.support, {n, k});
+  writeFloats(id, "chance", d.chance, {n, k});
   if (!d.also_drawn_as.empty()) h5::writeStrings(id, "also_drawn_as", d.also_drawn_as);
   if (!d.unexplained_q_nm.empty()) {
     h5::writeDataset(id, "unexplained_q_nm", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {d.unexplained_q_nm.size()},
@@ -136,6 +137,9 @@ DecompositionResult readDecomposition(hid_t file, const h5::Reader& r, const Lib
   d.support = readFloats(r, id, "support", {n, k}, false);
   for (float v : d.support)
     if (!(v >= 0 && v <= 1)) r.fail("support", "must lie in [0, 1]");
+  d.chance = readFloats(r, id, "chance", {n, k}, false);  // absent from files of before
+  for (float v : d.chance)
+    if (!(v >= 0 && v <= 1)) r.fail("chance", "must lie in [0, 1]");
   if (r.has(id, "also_drawn_as")) {
     const auto dims = r.dims(id, "also_drawn_as", H5T_STRING);
     if (dims.size() != 1 || dims[0] != k) r.fail("also_drawn_as", "does not list every phase");

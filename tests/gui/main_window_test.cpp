@@ -513,6 +513,9 @@ TEST(MainWindowRealDataTest, EveryPhaseInOneMeasuredPattern) {
   EXPECT_EQ(again.document()->decomposition()->weight_fractions, d->weight_fractions);
   ASSERT_EQ(d->support.size(), static_cast<std::size_t>(d->phases));
   EXPECT_EQ(again.document()->decomposition()->support, d->support);
+  ASSERT_EQ(d->chance.size(), static_cast<std::size_t>(d->phases));
+  EXPECT_EQ(again.document()->decomposition()->chance, d->chance);
+  for (float c : d->chance) EXPECT_LE(c, 0.02F) << "a phase found passed the chance test";
   // The sample's elements as the chemist gives them: with Zn and O only, In2O3 is not tried, so
   // ZnO alone is found and the log says how many phases the elements left out.
   settings.elements = {"Zn", "O"};
