@@ -88,14 +88,25 @@ constexpr Variant kVariants[] = {
      core::EvaluationLoss::BestTarget, true, 1},
 };
 
+// Guesses kept per prediction: enough that the cards of the top-1's formula are all among them.
+constexpr int kGuesses = 10;
+
 std::vector<std::vector<int>> tops(const std::vector<core::Prediction>& p) {
   std::vector<std::vector<int>> out;
   for (const auto& x : p) out.push_back(x.top);
   return out;
 }
-std::vector<double> confidences(const std::vector<core::Prediction>& p) {
+// The stated probability of what is scored: identity is scored by formula (a library may hold
+// several cards of one phase), so the top-1's probability is that of its formula, the sum over
+// the cards among the first guesses that `same` calls the top-1's phase.
+std::vector<double> confidences(const std::vector<core::Prediction>& p, const std::function<bool(int, int)>& same) {
   std::vector<double> out;
-  for (const auto& x : p) out.push_back(x.probability.empty() ? 0.0 : x.probability.front());
+  for (const auto& x : p) {
+    double sum = 0;
+    for (std::size_t i = 0; i < x.top.size() && i < x.probability.size(); ++i)
+      if (i == 0 || same(x.top[i], x.top[0])) sum += x.probability[i];
+    out.push_back(std::min(1.0, sum));
+  }
   return out;
 }
 
@@ -135,6 +146,17 @@ void printCandidates(const core::PhaseClassifier& c, const CandidateSet& set,
   }
 }
 
+// The reliability table behind an ECE: per confidence bin with candidates, how many, their
+// mean stated top-1 probability and how often that top-1 is right.
+void printReliability(const core::CalibrationReport& report) {
+  std::cout << "      reliability (bin: count, stated -> right):";
+  for (const core::ReliabilityBin& b : report.bins)
+    if (b.count > 0)
+      std::cout << " " << std::setprecision(1) << b.lower << "-" << b.upper << ": " << b.count << ", "
+                << std::setprecision(3) << b.mean_confidence << " -> " << b.accuracy << ";";
+  std::cout << "\n";
+}
+
 // The open-set score on the unrefined classifier's top-1s: how many right ones it refuses
 // ("unknown"; about Prediction::kUnknownBelow of in-library candidates by construction) and how
 // many wrong ones, and the wrong ones named above 0.99 once "unknown" stands in for the refused.
@@ -170,26 +192,37 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
            core::scoreRefinement(nn_rank, {}, set.truth, set.patterns, set.patterns, set.pure, m, same),
            std::chrono::duration<double>(Clock::now() - start).count());
   start = Clock::now();
-  const auto before = c.predict(set.patterns, 3);
-  printRow("unrefined classifier",
-           core::scoreRefinement(tops(before), confidences(before), set.truth, set.patterns, set.patterns, set.pure, m,
-                                 same),
-           std::chrono::duration<double>(Clock::now() - start).count());
+  const auto before = c.predict(set.patterns, kGuesses);
+  const core::RefinementScore unrefined = core::scoreRefinement(tops(before), confidences(before, same), set.truth,
+                                                                set.patterns, set.patterns, set.pure, m, same);
+  printRow("unrefined classifier", unrefined, std::chrono::duration<double>(Clock::now() - start).count());
+  if (set.count() >= 100) {
+    printReliability(unrefined.calibration);
+    // The confident mistakes, by name: what the classifier took the candidate for.
+    const std::vector<double> stated = confidences(before, same);
+    for (std::size_t i = 0; i < set.count(); ++i)
+      if (stated[i] > 0.99 && !same(before[i].top[0], set.truth[i]))
+        std::cout << "      wrong at p > 0.99: candidate " << i << ", truth "
+                  << formulaOf(names[static_cast<std::size_t>(set.truth[i])]) << ", named "
+                  << formulaOf(names[static_cast<std::size_t>(before[i].top[0])]) << " at " << std::setprecision(4)
+                  << stated[i] << (before[i].typicality ? ", typicality " + std::to_string(*before[i].typicality) : "")
+                  << "\n";
+  }
   if (c.temperatureSlope() > 0) {
     // What the distance-dependent temperature buys: the same network at its one temperature.
-    const auto one = c.predict(set.patterns, 3, core::RefinableClassifier::Temperature::One);
-    printRow(
-        "  ... at one temperature",
-        core::scoreRefinement(tops(one), confidences(one), set.truth, set.patterns, set.patterns, set.pure, m, same),
-        0.0);
+    const auto one = c.predict(set.patterns, kGuesses, core::RefinableClassifier::Temperature::One);
+    printRow("  ... at one temperature",
+             core::scoreRefinement(tops(one), confidences(one, same), set.truth, set.patterns, set.patterns, set.pure,
+                                   m, same),
+             0.0);
   }
   printOpenSet(before, set.truth, same);
   if (!set.pure.empty()) {
     // What a perfect refinement would reach: the classifier on the true pure patterns.
-    const auto ceiling = c.predict(set.pure, 3);
+    const auto ceiling = c.predict(set.pure, kGuesses);
     printRow("ceiling: classifier on truth",
-             core::scoreRefinement(tops(ceiling), confidences(ceiling), set.truth, set.patterns, set.pure, set.pure, m,
-                                   same),
+             core::scoreRefinement(tops(ceiling), confidences(ceiling, same), set.truth, set.patterns, set.pure,
+                                   set.pure, m, same),
              0.0);
   }
   for (const Variant& v : kVariants) {
@@ -203,6 +236,7 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
     s.physical = o.physical;
     s.physical.restore = !v.projection;
     s.candidate_targets = v.targets;
+    s.top_k = kGuesses;
     start = Clock::now();
     const auto refined = core::refine(c, set.patterns, s);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -213,7 +247,7 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
       predictions.push_back(r.after);
     }
     printRow(v.name,
-             core::scoreRefinement(tops(predictions), confidences(predictions), set.truth, set.patterns, after,
+             core::scoreRefinement(tops(predictions), confidences(predictions, same), set.truth, set.patterns, after,
                                    set.pure, m, same),
              seconds);
     if (v.refiner == core::RefinerKind::Physical) {
