@@ -310,8 +310,9 @@ core::PhaseClassifier trainReported(const core::PhaseLibrary& library, const cor
   std::cout << "  " << training.epochs_run << " epochs, validation accuracy (ideal patterns) " << std::setprecision(3)
             << training.best_validation_accuracy << ", temperature " << training.temperature << " x (1 + "
             << std::setprecision(2) << training.temperature_slope << " x distance to the prototype) fitted on "
-            << training.calibrated_on << ", " << std::setprecision(1) << training.seconds << " s, "
-            << std::setprecision(0) << training.patterns_per_second << " patterns/s\n";
+            << training.calibrated_on << ", " << std::setprecision(1) << training.seconds << " s on "
+            << training.threads << " threads, " << std::setprecision(0) << training.patterns_per_second
+            << " patterns/s\n";
   return classifier;
 }
 

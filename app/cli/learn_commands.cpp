@@ -142,7 +142,8 @@ int runTrain(const CommandContext& context) {
             << settings.patterns_per_phase << " patterns: " << report.epochs_run << " epochs (best "
             << report.best_epoch << "), validation accuracy " << report.best_validation_accuracy << ", temperature "
             << report.temperature << " x (1 + " << report.temperature_slope << " x distance to the prototype), "
-            << std::setprecision(1) << report.seconds << " s, " << std::setprecision(0) << report.patterns_per_second
+            << std::setprecision(1) << report.seconds << " s on " << report.threads << " threads (--threads "
+            << report.threads << " repeats this network), " << std::setprecision(0) << report.patterns_per_second
             << " patterns/s, peak widths (FWHM) " << std::setprecision(2) << settings.peakWidths().first << "-"
             << settings.peakWidths().second << " deg 2-theta; wrote " << *output << "\n";
   for (const auto& [truth, guess, count] : report.confusions)

@@ -167,7 +167,8 @@ PhaseClassifier PhaseClassifier::train(const PhaseLibrary& library, const Classi
   if (settings.patterns_per_phase < 1 || settings.validation_per_phase < 1)
     throw Error("ask for training and validation patterns");
   checkAxisValues(settings.grid.values, "classifier grid");
-  setComputeThreads(settings.threads);
+  // The network depends on the thread count (sums in another order), so the report says it.
+  const unsigned threads = setComputeThreads(settings.threads);
   torch::manual_seed(settings.seed);
   PhaseClassifier classifier;
   classifier.net_ = std::make_unique<Network>();
@@ -227,6 +228,7 @@ PhaseClassifier PhaseClassifier::train(const PhaseLibrary& library, const Classi
                {validation.patterns, validation.labels, validation.count}, loop, n.names, r, progress,
                calibration.count ? &calibration_set : nullptr);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  r.threads = threads;
   return classifier;
 }
 

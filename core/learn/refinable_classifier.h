@@ -41,6 +41,9 @@ struct TrainingReport {
   std::string calibrated_on;  // which patterns the temperature was fitted on
   double seconds = 0.0;
   double patterns_per_second = 0.0;  // training throughput (forward + backward)
+  // Compute threads used. Automatic counts follow the cores free at the start, and a network
+  // trained on another count differs slightly (sums in another order): `--threads N` repeats it.
+  unsigned threads = 0;
   // The most frequent confusions on validation: (true, predicted, count).
   std::vector<std::tuple<std::string, std::string, int>> confusions;
 };

@@ -30,12 +30,31 @@ TEST(ClassifierTest, LearnsDistinctPhasesAndReportsCalibratedTopK) {
   EXPECT_GE(report.best_validation_accuracy, 0.9);
   EXPECT_GT(report.temperature, 0.0);
   EXPECT_GT(report.patterns_per_second, 0.0);
+  EXPECT_GE(report.threads, 1U);
   const NearestNeighbour nn(fourPhases(), c.grid());
   const auto predictions = c.predict(nn.ideals(), 2);
   for (std::size_t p = 0; p < 4; ++p) {
     EXPECT_EQ(predictions[p].top[0], static_cast<int>(p));
     EXPECT_GE(predictions[p].probability[0], predictions[p].probability[1]);
     EXPECT_GE(predictions[p].entropy, 0.0F);
+  }
+}
+
+// What `train` tells the user to repeat a network: the same seed on the same thread count
+// gives the same network, bit for bit.
+TEST(ClassifierTest, TheSameSeedAndThreadCountGiveTheSameNetwork) {
+  ClassifierSettings settings = quickSettings();
+  settings.threads = 1;
+  TrainingReport report;
+  const PhaseClassifier a = PhaseClassifier::train(fourPhases(), settings, &report);
+  const PhaseClassifier b = PhaseClassifier::train(fourPhases(), settings);
+  EXPECT_EQ(report.threads, 1U);
+  EXPECT_EQ(a.temperature(), b.temperature());
+  const NearestNeighbour nn(fourPhases(), a.grid());
+  const auto pa = a.predict(nn.ideals(), 4), pb = b.predict(nn.ideals(), 4);
+  for (std::size_t i = 0; i < pa.size(); ++i) {
+    EXPECT_EQ(pa[i].top, pb[i].top);
+    EXPECT_EQ(pa[i].probability, pb[i].probability);
   }
 }
 
