@@ -31,10 +31,13 @@ float shiftedDot(const float* r, const float* w, std::size_t m, int d) {
 
 // The noise of a pattern, from second differences (a peak's smooth flank has almost none, so
 // the median sees the noise even in a pattern dense with peaks): a robust standard deviation.
+// The differences span two grid steps: the log-Q grid interpolates the scan's points, which ties
+// neighbours' noise together, and over one step the estimate fell short (pure noise then showed peaks).
 double noiseOf(const float* y, std::size_t m) {
-  if (m < 3) return 0.0;
-  std::vector<float> curvature(m - 2);
-  for (std::size_t j = 1; j + 1 < m; ++j) curvature[j - 1] = std::abs(y[j + 1] - 2 * y[j] + y[j - 1]);
+  constexpr std::size_t lag = 2;
+  if (m < 2 * lag + 1) return 0.0;
+  std::vector<float> curvature(m - 2 * lag);
+  for (std::size_t j = lag; j + lag < m; ++j) curvature[j - lag] = std::abs(y[j + lag] - 2 * y[j] + y[j - lag]);
   const auto middle = curvature.begin() + static_cast<std::ptrdiff_t>(curvature.size() / 2);
   std::nth_element(curvature.begin(), middle, curvature.end());
   return 1.4826 * *middle / std::sqrt(6.0);

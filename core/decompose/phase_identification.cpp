@@ -133,7 +133,9 @@ PatternIdentification identifyPhases(const Axis& axis, const float* pattern, con
   }
   out.phases = std::move(sorted);
   for (float v : background) out.background.push_back(v * top);
-  measureUnexplained(axis, log, y, model, background, s.min_peak, out);
+  // A peak of what is left must also stand clear of the noise (five of its standard deviations):
+  // a noisy scan's wiggles are not peaks a phase could explain.
+  measureUnexplained(axis, log, y, model, background, std::max(s.min_peak, 5.0 * fit.noise), out);
   return out;
 }
 

@@ -25,8 +25,10 @@ struct PhaseIdentificationSettings {
   // points (at most the pattern's own). On the dara mixtures (phasewise-bench identify): false
   // phases 20 -> 1-2, recall 84 -> 94.7 %.
   LibraryFitSettings fit = singlePatternFit({});
-  int max_phases = 4;      // phases per pattern at most
-  double min_peak = 0.05;  // an unexplained peak rises this far above its valleys (of the maximum)
+  int max_phases = 4;  // phases per pattern at most
+  // An unexplained peak rises this far above its valleys (of the maximum), and at least five
+  // times the noise (measured with the lower-envelope background).
+  double min_peak = 0.05;
   // The sample's elements (a chemist knows what went in): candidates with any other element
   // than these and the light non-metals (model/chemistry.h: O, C, H, N, ...) are not tried.
   // Empty: every candidate. Candidates of unknown composition always stay.

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <random>
 
 #include "decompose/phase_identification.h"
 #include "simulate/phase_library.h"
@@ -106,6 +107,21 @@ TEST(PhaseIdentificationTest, ACardThatCoversAMissingPhaseIsNotReportedAndAMinor
   chance_only.fit.max_chance = 0.02;
   EXPECT_FALSE(named(identifyPhases(axis, y.data(), refs, support_only), "look-alike"));
   EXPECT_FALSE(named(identifyPhases(axis, y.data(), refs, chance_only), "look-alike"));
+}
+
+// Noise alone: no phase, and no unexplained peak (its wiggles stand above the 5 % prominence,
+// not above five times the noise).
+TEST(PhaseIdentificationTest, NoiseAloneHoldsNoPeaks) {
+  PhaseLibrary known;
+  known.phases = {sticks("A", {{20, 100}, {31, 40}, {45, 60}}), sticks("B", {{22, 100}, {35, 70}, {50, 30}})};
+  const Axis axis = qAxis(15, 65, 3000);
+  std::vector<float> y(axis.values.size());
+  std::mt19937 rng(7);
+  std::normal_distribution<float> noise(100.0F, 5.0F);
+  for (float& v : y) v = noise(rng);
+  const PatternIdentification r = identifyPhases(axis, y.data(), renderReferencePatterns(known, axis));
+  EXPECT_TRUE(r.phases.empty());
+  EXPECT_TRUE(r.unexplained_peaks.empty()) << r.unexplained_peaks.size() << " peaks in noise";
 }
 
 // A single pattern whose main phase the library lacks, a weak phase the library holds, a flat
