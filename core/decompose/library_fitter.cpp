@@ -139,33 +139,19 @@ std::vector<double> LibraryFitter::envelopeOf(const float* y, double noise_level
 }
 
 double LibraryFitter::solve(const float* y, SampleFit& fit) const {
-  if (settings_.envelope_background) {
-    // Only the phases: against what the fixed background leaves.
-    const std::size_t k = fit.phases.size();
-    std::vector<float> target(points_), part(points_);
+  // With the background held (envelope_background), only the phases, against what it leaves;
+  // else the phases and the background terms together.
+  const bool held = settings_.envelope_background;
+  const std::size_t k = fit.phases.size(), b = held ? 0 : static_cast<std::size_t>(settings_.background_terms),
+                    n = k + b;
+  std::vector<float> target(y, y + points_);
+  double norm = fit.norm;
+  if (held) {
+    std::vector<float> part(points_);
     background(fit, part.data());
-    for (std::size_t j = 0; j < points_; ++j) target[j] = y[j] - part[j];
-    std::vector<std::vector<float>> columns(k, std::vector<float>(points_));
-    for (std::size_t i = 0; i < k; ++i)
-      shiftPattern(pattern(fit.phases[i].phase, fit.phases[i].variant), points_, fit.phases[i].shift_bins,
-                   columns[i].data());
-    std::vector<double> g(k * k), c(k);
-    for (std::size_t i = 0; i < k; ++i) {
-      c[i] = dot(columns[i].data(), target.data(), points_);
-      for (std::size_t j = i; j < k; ++j)
-        g[i * k + j] = g[j * k + i] = dot(columns[i].data(), columns[j].data(), points_);
-    }
-    const std::vector<double> a = k ? nnlsGram(g, c, static_cast<int>(k)) : std::vector<double>{};
-    double residual = dot(target.data(), target.data(), points_);
-    for (std::size_t i = 0; i < k; ++i) {
-      residual -= 2 * a[i] * c[i];
-      for (std::size_t j = 0; j < k; ++j) residual += a[i] * g[i * k + j] * a[j];
-    }
-    for (std::size_t i = 0; i < k; ++i) fit.phases[i].activation = a[i];
-    fit.residual = std::max(0.0, residual);
-    return fit.residual;
+    for (std::size_t j = 0; j < points_; ++j) target[j] -= part[j];
+    norm = dot(target.data(), target.data(), points_);
   }
-  const std::size_t k = fit.phases.size(), b = static_cast<std::size_t>(settings_.background_terms), n = k + b;
   std::vector<std::vector<float>> columns(n, std::vector<float>(points_));
   for (std::size_t i = 0; i < k; ++i)
     shiftPattern(pattern(fit.phases[i].phase, fit.phases[i].variant), points_, fit.phases[i].shift_bins,
@@ -173,18 +159,18 @@ double LibraryFitter::solve(const float* y, SampleFit& fit) const {
   for (std::size_t i = 0; i < b; ++i) std::copy_n(basis_.data() + i * points_, points_, columns[k + i].data());
   std::vector<double> g(n * n), c(n);
   for (std::size_t i = 0; i < n; ++i) {
-    c[i] = dot(columns[i].data(), y, points_);
+    c[i] = dot(columns[i].data(), target.data(), points_);
     for (std::size_t j = i; j < n; ++j)
       g[i * n + j] = g[j * n + i] = dot(columns[i].data(), columns[j].data(), points_);
   }
   const std::vector<double> a = n ? nnlsGram(g, c, static_cast<int>(n)) : std::vector<double>{};
-  double residual = fit.norm;
+  double residual = norm;
   for (std::size_t i = 0; i < n; ++i) {
     residual -= 2 * a[i] * c[i];
     for (std::size_t j = 0; j < n; ++j) residual += a[i] * g[i * n + j] * a[j];
   }
   for (std::size_t i = 0; i < k; ++i) fit.phases[i].activation = a[i];
-  fit.background.assign(a.begin() + static_cast<std::ptrdiff_t>(k), a.end());
+  if (!held) fit.background.assign(a.begin() + static_cast<std::ptrdiff_t>(k), a.end());
   fit.residual = std::max(0.0, residual);
   return fit.residual;
 }
