@@ -25,11 +25,16 @@ namespace F = torch::nn::functional;
 
 // The negative log-likelihood of `labels` under softmax(logits / T(x)), T(x) = exp(log_t) x
 // (1 + slope x d(x)); d undefined: one temperature.
+// T(x) = t x (1 + slope x d(x)) per row of `logits`; d undefined or slope 0: t for every row.
+torch::Tensor rowTemperatures(const torch::Tensor& logits, double t, double slope, const torch::Tensor& d) {
+  const torch::Tensor base = torch::full({logits.size(0)}, t, logits.options());
+  return d.defined() && slope > 0 ? base * (1.0 + slope * d) : base;
+}
+
 double calibratedNll(const torch::Tensor& logits, const torch::Tensor& labels, const torch::Tensor& d, double log_t,
                      double slope) {
-  torch::Tensor t = torch::full({logits.size(0)}, std::exp(log_t), logits.options());
-  if (d.defined() && slope > 0) t = t * (1.0 + slope * d);
-  return F::cross_entropy(logits / t.unsqueeze(1), labels).item<double>();
+  return F::cross_entropy(logits / rowTemperatures(logits, std::exp(log_t), slope, d).unsqueeze(1), labels)
+      .item<double>();
 }
 
 // Golden-section search of the temperature minimising the negative log-likelihood at `slope`.
@@ -122,14 +127,11 @@ torch::Tensor prototypeDistance(const torch::Tensor& features, const torch::Tens
   return (features - p).pow(2).sum(1) / p.pow(2).sum(1).clamp_min(1e-12);
 }
 
-// The open-set reference: the distances of the inputs the classifier names rightly, sorted.
-torch::Tensor openSetReference(ClassifierNetwork& n, const LabelledSet& set) {
-  torch::Tensor features;
-  const torch::Tensor logits = logitsOf(n, set, &features);
-  const torch::Tensor labels = labelsOf(set, n.device);
+// The open-set reference: the distances of the inputs the classifier names rightly (to their
+// own prototype, which is the top-1's), sorted; `d`: each input's distance to its top-1's.
+torch::Tensor openSetReference(const torch::Tensor& logits, const torch::Tensor& labels, const torch::Tensor& d) {
   const torch::Tensor right = logits.argmax(1) == labels;
-  const torch::Tensor d = prototypeDistance(features, n.prototypes, labels).index({right});
-  return std::get<0>(d.to(torch::kCPU).to(torch::kFloat32).sort());
+  return std::get<0>(d.index({right}).to(torch::kCPU).to(torch::kFloat32).sort());
 }
 
 std::int64_t product(const std::vector<std::int64_t>& shape) {
@@ -374,14 +376,15 @@ void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const Labelled
     torch::Tensor features;
     const torch::Tensor set_logits = logitsOf(n, set, &features);
     const torch::Tensor d = prototypeDistance(features, n.prototypes, set_logits.argmax(1));
-    const FittedCalibration fitted = fitCalibration(set_logits, labelsOf(set, n.device), d);
+    const torch::Tensor labels = labelsOf(set, n.device);
+    const FittedCalibration fitted = fitCalibration(set_logits, labels, d);
     n.temperature = fitted.temperature;
     n.temperature_slope = fitted.slope;
     n.one_temperature = fitted.one_temperature;
     r.calibrated_on =
         (on_candidates ? "candidate-like patterns (" : "validation patterns (") + std::to_string(set.count) + ")";
+    n.open_set_distances = openSetReference(set_logits, labels, d);
   }
-  n.open_set_distances = openSetReference(n, calibration && calibration->count > 0 ? *calibration : validation);
   if (n.open_set_distances.numel() == 0) n.open_set_distances = torch::Tensor();
   summariseConfusions(logits, validation, class_names, r);
   r.best_validation_accuracy = best_accuracy;
@@ -389,14 +392,6 @@ void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const Labelled
   r.temperature_slope = n.temperature_slope;
   r.patterns_per_second = train_seconds > 0 ? static_cast<double>(trained) / train_seconds : 0.0;
   n.net->eval();
-}
-
-torch::Tensor temperaturesOf(const ClassifierNetwork& n, const torch::Tensor& logits, const torch::Tensor& features) {
-  const bool per_input = n.temperature_slope > 0 && features.defined() && n.prototypes.defined();
-  const torch::Tensor t =
-      torch::full({logits.size(0)}, per_input ? n.temperature : n.one_temperature, logits.options());
-  if (!per_input) return t;
-  return t * (1.0 + n.temperature_slope * prototypeDistance(features, n.prototypes, logits.argmax(1)));
 }
 
 std::vector<std::int64_t> RefinableClassifier::inputShape() const { return network().input_shape; }
@@ -429,16 +424,18 @@ std::vector<Prediction> RefinableClassifier::predict(const std::vector<float>& i
     const std::size_t end = std::min(count, b + 256);
     torch::Tensor h;
     const torch::Tensor logits = n.net->forward(batchOf(inputs, order, b, end, n.input_shape, n.device), &h);
-    const torch::Tensor probs =
-        torch::softmax(
-            logits / temperaturesOf(n, logits, temperature == Temperature::One ? torch::Tensor() : h).unsqueeze(1), 1)
-            .to(torch::kCPU)
-            .contiguous();
+    // Each input's distance to its top-1's prototype: the per-input temperature and typicality.
+    const torch::Tensor d =
+        n.prototypes.defined() ? prototypeDistance(h, n.prototypes, logits.argmax(1)) : torch::Tensor();
+    const bool per_input = temperature == Temperature::PerInput && n.temperature_slope > 0 && d.defined();
+    const torch::Tensor t = per_input ? rowTemperatures(logits, n.temperature, n.temperature_slope, d)
+                                      : rowTemperatures(logits, n.one_temperature, 0.0, torch::Tensor());
+    const torch::Tensor probs = torch::softmax(logits / t.unsqueeze(1), 1).to(torch::kCPU).contiguous();
     // Typicality: the share of the reference distances above each input's distance.
     torch::Tensor typical;
     if (hasOpenSetScore()) {
-      const torch::Tensor d = prototypeDistance(h, n.prototypes, logits.argmax(1)).to(torch::kCPU).to(torch::kFloat32);
-      const torch::Tensor below = torch::searchsorted(n.open_set_distances, d, false, true);
+      const torch::Tensor below =
+          torch::searchsorted(n.open_set_distances, d.to(torch::kCPU).to(torch::kFloat32), false, true);
       typical = (1.0 - below.to(torch::kFloat32) / static_cast<float>(n.open_set_distances.numel())).contiguous();
     }
     for (std::size_t i = 0; i < end - b; ++i) {

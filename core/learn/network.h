@@ -124,11 +124,6 @@ struct TrainingLoop {
   std::filesystem::path checkpoint;  // saved after every epoch and resumed from when present
 };
 
-// The calibrated temperature of each row (logits: rows x classes, features: the rows' embeddings;
-// undefined: the one temperature for every row): T(x) of temperature_slope above.
-[[nodiscard]] torch::Tensor temperaturesOf(const ClassifierNetwork& n, const torch::Tensor& logits,
-                                           const torch::Tensor& features);
-
 // The training loop both classifiers share: Adam on cross-entropy, validation accuracy after
 // every epoch, early stopping that keeps the best epoch's weights, checkpoints with resume,
 // then the class prototypes and the confusion summary on the validation set and temperature
