@@ -84,9 +84,9 @@ Row runPhasewise(const std::string& name, const core::Library& lib, const core::
 }
 
 // The library-guided fit with the folder's own candidate stick library (sticks_lib.tsv).
-Row runLibraryGuided(const core::Library& lib, const fs::path& folder, const fs::path& solution) {
+Row runLibraryGuided(const core::Library& lib, const fs::path& folder, const fs::path& solution,
+                     const core::LibraryFitSettings& settings) {
   const core::PhaseLibrary phases = core::readStickTable(folder / "sticks_lib.tsv");
-  core::LibraryFitSettings settings;
   const core::LibraryDecomposition fit =
       core::decomposeWithLibrary(lib, core::renderReferencePatterns(phases, lib.axis), settings);
   Row row;
@@ -114,7 +114,8 @@ double meanGuessL1(const core::GroundTruth& truth) {
 }
 
 // One truth set (a DRNets-layout folder with *_sol.npy), every method in one run.
-void truthSet(const CommandContext& context, const fs::path& folder, int k, const fs::path& work) {
+void truthSet(const CommandContext& context, const fs::path& folder, int k, const fs::path& work,
+              const core::LibraryFitSettings& guided) {
   const core::Library lib0 = context.registry.read(folder).library;
   std::cout << folder.filename().string() << " (" << lib0.samples << " x " << lib0.points() << ", K = " << k
             << "), one run; scores as in shared/tools/score_solution.py\n";
@@ -137,7 +138,7 @@ void truthSet(const CommandContext& context, const fs::path& folder, int k, cons
   plain.max_iterations = 500;
   printRow(runPhasewise("Phasewise plain NMF (KL, MU)", lib, plain, folder, work / "plain.txt"));
   std::error_code ec;
-  if (fs::exists(folder / "sticks_lib.tsv", ec)) printRow(runLibraryGuided(lib, folder, work / "library.txt"));
+  if (fs::exists(folder / "sticks_lib.tsv", ec)) printRow(runLibraryGuided(lib, folder, work / "library.txt", guided));
   const fs::path script = peerScript("sklearn_nmf.py");
   const std::string command = "/usr/bin/python3 '" + script.string() + "' '" + folder.string() + "' " +
                               std::to_string(k) + " '" + (work / "sklearn.txt").string() + "' 2>/dev/null";
@@ -274,10 +275,12 @@ int runBenchDecompose(const CommandContext& context, const Arguments& arguments)
   const fs::path work = fs::temp_directory_path() / ("phasewise-bench-decompose-" + std::to_string(::getpid()));
   fs::create_directories(work);
   std::error_code ec;
+  core::LibraryFitSettings guided;
+  guided.width_by_residual = arguments.integer("width-by-residual", guided.width_by_residual ? 1 : 0, 0, 1) == 1;
   for (const auto& [folder, k] : {std::pair<fs::path, int>{data / "drnets/Al-Li-Fe", 6},
                                   std::pair<fs::path, int>{data / "synthetic-spreads/Fe-Ni-Cu", 4}}) {
     if (fs::exists(folder / "XRD.npy", ec))
-      truthSet(context, folder, k, work);
+      truthSet(context, folder, k, work, guided);
     else
       std::cout << folder.filename().string() << " skipped: no " << folder.string() << " (use --data)\n";
   }

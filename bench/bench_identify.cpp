@@ -111,6 +111,8 @@ int runBenchIdentify(const CommandContext& context, const Arguments& arguments) 
   settings.max_phases = arguments.integer("max-phases", settings.max_phases, 1, 12);
   settings.fit.envelope_background =
       arguments.integer("envelope-background", settings.fit.envelope_background ? 1 : 0, 0, 1) == 1;
+  settings.fit.width_by_residual =
+      arguments.integer("width-by-residual", settings.fit.width_by_residual ? 1 : 0, 0, 1) == 1;
   // The chemist's knowledge of what was weighed in: each file's precursor elements.
   const bool chemistry = arguments.flag("chemistry");
   // The scans are Cu K-alpha1 + K-alpha2 (the files say so): the candidates carry the doublet.
@@ -195,7 +197,9 @@ int runBenchIdentify(const CommandContext& context, const Arguments& arguments) 
               << 100.0 * t.relative_weight_error / std::max(1, t.relative_weight_count) << " wt % over "
               << t.relative_weight_count << " phases\n";
   }
-  benchMixturesAsLibrary(context, files, phases, library_formulas, radiation);
+  core::LibraryFitSettings as_library;
+  as_library.width_by_residual = settings.fit.width_by_residual;
+  benchMixturesAsLibrary(context, files, phases, library_formulas, radiation, as_library);
   return 0;
 }
 

@@ -110,7 +110,7 @@ void scoreSample(const core::DecompositionResult& r, std::size_t s, const core::
 
 void benchMixturesAsLibrary(const CommandContext& context, const std::vector<fs::path>& files,
                             const core::PhaseLibrary& phases, const std::set<std::string>& library_formulas,
-                            const std::string& radiation) {
+                            const std::string& radiation, const core::LibraryFitSettings& defaults) {
   std::map<std::string, std::vector<fs::path>> by_scan;
   for (const fs::path& file : files) by_scan[parseMixture(file.string()).scan].push_back(file);
   const fs::path work = fs::temp_directory_path() / ("phasewise-bench-mixtures-" + std::to_string(::getpid()));
@@ -118,7 +118,7 @@ void benchMixturesAsLibrary(const CommandContext& context, const std::vector<fs:
                "at its defaults; per file the phases above 1 % of the intensity:\n";
   for (const auto& [scan, scan_files] : by_scan) {
     const core::Library lib = context.registry.read(writeLibraryFolder(scan_files, work / scan).string()).library;
-    core::LibraryFitSettings settings;
+    core::LibraryFitSettings settings = defaults;
     settings.threads = 2;
     const core::LibraryDecomposition fit =
         core::decomposeWithLibrary(lib, core::renderReferencesFor(phases, lib.axis, radiation), settings);

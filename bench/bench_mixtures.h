@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "decompose/library_fit.h"
 #include "simulate/phase_library.h"
 
 namespace phasewise::cli {
@@ -34,6 +35,6 @@ extern const std::map<std::string, std::string> kPrecursorPolymorph;
 // defaults, scored per file (bench_identify_library.cpp).
 void benchMixturesAsLibrary(const CommandContext& context, const std::vector<std::filesystem::path>& files,
                             const core::PhaseLibrary& phases, const std::set<std::string>& library_formulas,
-                            const std::string& radiation);
+                            const std::string& radiation, const core::LibraryFitSettings& settings);
 
 }  // namespace phasewise::cli

@@ -17,13 +17,13 @@ constexpr const char* kUsage =
                                 [--per-structure 100] [--points 4000] [--threads 0]
        phasewise-bench decompose [--data ../shared/data] [--bicuv-phases 13]
                                  [--samples 5000] [--points 4000] [--large-phases 12] [--large-cards 50]
-                                 [--skip-large]
+                                 [--skip-large] [--width-by-residual 0|1]
        phasewise-bench refine [--data ../shared/data] [--per-phase 100] [--epochs 8]
                               [--candidates 2000] [--steps 40] [--lambda 10] [--lambda-additive 1]
                               [--epochs-refiner 10] [--candidate-share 0.5] [--skip-synthetic] [--widths-from-data]
                               [--skip-pytorch] [--classifier-only] [--heavier-calibration 0]
        phasewise-bench identify [--data ../shared/data] [--max-strain S --min-gain G --min-support S
-                                --max-chance P --envelope-background 0|1
+                                --max-chance P --envelope-background 0|1 --width-by-residual 0|1
                                 --max-phases N --screened N --step-candidates N --radiation R]
                                 [--classifier C.pt] [--chemistry]
                                   (every phase in the dara mixtures; with a classifier trained on
@@ -69,6 +69,7 @@ int runBench(const cli::CommandContext& context) {
                                   "classifier",
                                   "envelope-background",
                                   "max-chance",
+                                  "width-by-residual",
                                   "heavier-calibration"},
                                  {"help", "keep", "skip-large", "skip-synthetic", "skip-pytorch", "classifier-only",
                                   "chemistry", "widths-from-data"});

@@ -8,10 +8,10 @@
 #include "decompose/delaunay.h"
 #include "decompose/measures.h"
 #include "decompose/nmf.h"
-#include "decompose/parallel.h"
 #include "decompose/shift_model.h"
 #include "model/resample.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 namespace phasewise::core {
 

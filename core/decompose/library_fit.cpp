@@ -13,12 +13,12 @@
 #include "decompose/decomposer.h"
 #include "decompose/library_refit.h"
 #include "decompose/measures.h"
-#include "decompose/parallel.h"
 #include "decompose/phase_chemistry.h"
 #include "decompose/phase_merge.h"
 #include "decompose/weight_fractions.h"
 #include "model/resample.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 namespace phasewise::core {
 namespace {

@@ -11,7 +11,9 @@
 // per-sample confidence: how much better the phase explains its part of the sample than the
 // best other candidate (near-twins give low confidence).
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "decompose/decomposition.h"
@@ -56,6 +58,10 @@ struct LibraryFitSettings {
   // envelope (the polynomial refitted to min(data, itself) until it settles, the "modified
   // polynomial" baseline of spectroscopy) and held fixed while phases are chosen.
   bool envelope_background = false;
+  // Each candidate tried at a greedy step is fitted at every width variant (each at its best
+  // shift) and keeps the width that lowers the residual most. Off: the width that correlates
+  // best with what is left, which a missing phase's nearby peaks pull towards broad variants.
+  bool width_by_residual = true;
   std::size_t log_points = 0;   // log-Q grid, at most the library's point count; 0: 1200
   int free_phases = 0;          // free NMF components for what the library does not explain
   int default_phase_limit = 3;  // Gibbs limit where the library gives none
@@ -133,7 +139,16 @@ class LibraryFitter {
     int variant = 0;
     double shift = 0;
   };
-  [[nodiscard]] Scored bestShift(const float* r, int phase) const;
+  [[nodiscard]] Scored bestShift(const float* r, int phase) const;  // the best over the widths
+  [[nodiscard]] Scored bestShiftOf(const float* r, int phase, std::size_t variant) const;
+  // `fit` with `phase` added at the placement (width, shift) that lowers the residual most, and
+  // its |residual|^2; nullopt when the data does not hold it there (admissible). r: what the
+  // fit left before.
+  [[nodiscard]] std::optional<std::pair<SampleFit, double>> withCandidate(const float* y, const float* r,
+                                                                          const SampleFit& fit,
+                                                                          const PhaseInSample& phase) const;
+  // Phase `which` of the fit passes the support and chance tests (those that are on).
+  [[nodiscard]] bool admissible(const float* y, const SampleFit& fit, std::size_t which) const;
   // NNLS; returns |residual|^2. With envelope_background, fit.background is held as it is.
   [[nodiscard]] double solve(const float* y, SampleFit& fit) const;
   // Bernstein coefficients of y's lower envelope, taken through the middle of the noise

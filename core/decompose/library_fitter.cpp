@@ -87,27 +87,68 @@ const float* LibraryFitter::pattern(int phase, int variant) const {
   return patterns_.data() + (static_cast<std::size_t>(phase) * variants_ + static_cast<std::size_t>(variant)) * points_;
 }
 
-PHASEWISE_VECTOR_CLONES LibraryFitter::Scored LibraryFitter::bestShift(const float* r, int phase) const {
+PHASEWISE_VECTOR_CLONES LibraryFitter::Scored LibraryFitter::bestShiftOf(const float* r, int phase,
+                                                                         std::size_t variant) const {
+  Scored best;
+  best.score = -1e300;
+  best.variant = static_cast<int>(variant);
+  const double norm = norms_[static_cast<std::size_t>(phase) * variants_ + variant];
+  if (!(norm > 0)) return best;
+  const float* w = pattern(phase, static_cast<int>(variant));
+  std::vector<double> c(static_cast<std::size_t>(2 * max_shift_ + 1));
+  for (int d = -max_shift_; d <= max_shift_; ++d)
+    c[static_cast<std::size_t>(d + max_shift_)] = shiftedDot(r, w, points_, d) / norm;
+  const auto at = static_cast<std::size_t>(std::max_element(c.begin(), c.end()) - c.begin());
+  best.score = c[at];
+  best.shift = static_cast<double>(at) - max_shift_;
+  // Parabolic sub-bin refinement around an interior maximum: the lattice scale is continuous.
+  if (at > 0 && at + 1 < c.size()) {
+    const double curvature = c[at - 1] - 2 * c[at] + c[at + 1];
+    if (curvature < 0) best.shift += std::clamp(0.5 * (c[at - 1] - c[at + 1]) / curvature, -0.5, 0.5);
+  }
+  return best;
+}
+
+LibraryFitter::Scored LibraryFitter::bestShift(const float* r, int phase) const {
   Scored best;
   best.score = -1e300;
   for (std::size_t v = 0; v < variants_; ++v) {
-    const double norm = norms_[static_cast<std::size_t>(phase) * variants_ + v];
-    if (!(norm > 0)) continue;
-    const float* w = pattern(phase, static_cast<int>(v));
-    std::vector<double> c(static_cast<std::size_t>(2 * max_shift_ + 1));
-    for (int d = -max_shift_; d <= max_shift_; ++d)
-      c[static_cast<std::size_t>(d + max_shift_)] = shiftedDot(r, w, points_, d) / norm;
-    const auto at = static_cast<std::size_t>(std::max_element(c.begin(), c.end()) - c.begin());
-    if (c[at] <= best.score) continue;
-    best.score = c[at];
-    best.variant = static_cast<int>(v);
-    best.shift = static_cast<double>(at) - max_shift_;
-    // Parabolic sub-bin refinement around an interior maximum: the lattice scale is continuous.
-    if (at > 0 && at + 1 < c.size()) {
-      const double curvature = c[at - 1] - 2 * c[at] + c[at + 1];
-      if (curvature < 0) best.shift += std::clamp(0.5 * (c[at - 1] - c[at + 1]) / curvature, -0.5, 0.5);
-    }
+    const Scored s = bestShiftOf(r, phase, v);
+    if (s.score > best.score) best = s;
   }
+  return best;
+}
+
+bool LibraryFitter::admissible(const float* y, const SampleFit& fit, std::size_t which) const {
+  if (settings_.min_support > 0 && supportOf(y, fit, which) < settings_.min_support) return false;
+  return !(settings_.max_chance < 1 && chanceOf(y, fit, which) > settings_.max_chance);
+}
+
+std::optional<std::pair<SampleFit, double>> LibraryFitter::withCandidate(const float* y, const float* r,
+                                                                         const SampleFit& fit,
+                                                                         const PhaseInSample& phase) const {
+  // The width that correlates best with what is left, at its best shift; with
+  // width_by_residual every width at its own best shift, and the one that lowers the residual
+  // most is kept. Correlation alone favours a broad variant wherever a missing phase's peaks
+  // sit near the candidate's (the broad pattern overlaps both). Only the placement kept is put
+  // to the support and chance tests: their thresholds hold for one placement per candidate,
+  // and keeping the best of several that pass the tests (tried: dara mixtures) let look-alikes
+  // through (0 -> 7-8 false phases).
+  std::optional<std::pair<SampleFit, double>> best;
+  for (std::size_t v = 0; v < variants_; ++v) {
+    PhaseInSample placed = phase;
+    if (static_cast<int>(v) != phase.variant) {
+      if (!settings_.width_by_residual) continue;
+      const Scored s = bestShiftOf(r, phase.phase, v);
+      if (!(s.score > 0)) continue;
+      placed = PhaseInSample{phase.phase, static_cast<int>(v), s.shift, 0.0, 0.0};
+    }
+    SampleFit trial = fit;
+    trial.phases.push_back(placed);
+    const double after = solve(y, trial);
+    if (!best || after < best->second) best.emplace(std::move(trial), after);
+  }
+  if (best && !admissible(y, best->first, best->first.phases.size() - 1)) best.reset();
   return best;
 }
 
@@ -351,14 +392,10 @@ SampleFit LibraryFitter::fit(const float* y, int limit, const std::vector<double
     std::optional<SampleFit> best;
     double best_after = residual;
     for (std::size_t c = 0; c < look; ++c) {
-      SampleFit trial = fit;
-      trial.phases.push_back(ranked[c].second);
-      const double after = solve(y, trial);
-      if (settings_.min_support > 0 && supportOf(y, trial, trial.phases.size() - 1) < settings_.min_support) continue;
-      if (settings_.max_chance < 1 && chanceOf(y, trial, trial.phases.size() - 1) > settings_.max_chance) continue;
-      if (after < best_after) {
-        best_after = after;
-        best = std::move(trial);
+      std::optional<std::pair<SampleFit, double>> trial = withCandidate(y, r.data(), fit, ranked[c].second);
+      if (trial && trial->second < best_after) {
+        best_after = trial->second;
+        best = std::move(trial->first);
       }
     }
     if (!best || residual - best_after < needed) break;

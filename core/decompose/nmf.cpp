@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "decompose/parallel.h"
 #include "util/error.h"
 #include "util/idle_cores.h"
+#include "util/parallel.h"
 
 namespace phasewise::core {
 namespace {

@@ -8,11 +8,11 @@
 #include <numeric>
 #include <utility>
 
-#include "decompose/parallel.h"
 #include "decompose/shift_model.h"
 #include "decompose/shift_model_kernels.h"
 #include "decompose/vector_clones.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 namespace phasewise::core {
 namespace {

@@ -9,6 +9,7 @@
 #include "simulate/peak_shape.h"
 #include "simulate/reflections.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 namespace phasewise::core {
 namespace {
@@ -317,7 +318,9 @@ TrainingSet TrainingSetGenerator::generate(std::size_t per_phase, std::uint64_t 
   set.labels.resize(set.count);
   for (std::size_t i = 0; i < set.count; ++i)
     set.labels[i] = static_cast<std::int32_t>(i / std::max<std::size_t>(per_phase, 1));
-  if (threads == 0) threads = std::max(1U, std::thread::hardware_concurrency());
+  // Never more threads than cores: each pattern is drawn from its own index and seed, so the
+  // count changes nothing but the time, and more than the cores only adds switching.
+  threads = workerThreads(threads);
   std::atomic<std::size_t> next{0};
   std::atomic<bool> cancelled{false};
   std::exception_ptr failure;

@@ -1,4 +1,4 @@
-#include "decompose/parallel.h"
+#include "util/parallel.h"
 
 #include <gtest/gtest.h>
 
