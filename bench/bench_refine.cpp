@@ -279,6 +279,12 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
   }
 }
 
+bool stickMarchDollase(const Arguments& arguments, const char* option, bool fallback) {
+  const std::string v = arguments.value(option).value_or(fallback ? "march-dollase" : "scaling");
+  if (v != "march-dollase" && v != "scaling") throw core::Error(std::string("--") + option + " march-dollase|scaling");
+  return v == "march-dollase";
+}
+
 core::ClassifierSettings classifierSettings(const CommandContext& context, const Arguments& arguments, double q_min,
                                             double q_max, const fs::path& data_folder) {
   core::ClassifierSettings settings;
@@ -293,9 +299,14 @@ core::ClassifierSettings classifierSettings(const CommandContext& context, const
       static_cast<std::size_t>(arguments.integer("per-phase", static_cast<int>(100), 1, 1000000));
   settings.epochs = static_cast<int>(arguments.integer("epochs", static_cast<int>(8), 1, 10000));
   settings.threads = static_cast<unsigned>(arguments.integer("threads", static_cast<int>(0), 0, 1024));
+  settings.seed = static_cast<std::uint64_t>(arguments.integer("seed", static_cast<int>(settings.seed), 0, 1 << 30));
   settings.candidate_share = arguments.number("candidate-share", 0.5);
   settings.calibrate_on_candidates = settings.candidate_share >= 0;
   settings.heavier_calibration_share = arguments.number("heavier-calibration", settings.heavier_calibration_share);
+  // --stick-texture scaling: the earlier texture model for stick cards, in training (and, unless
+  // --candidate-texture says otherwise, in the synthetic candidates: candidateTexture).
+  settings.augmentation.stick_march_dollase = stickMarchDollase(arguments, "stick-texture", true);
+  settings.imperfection.stick_march_dollase = settings.augmentation.stick_march_dollase;
   return settings;
 }
 
@@ -311,8 +322,11 @@ core::PhaseClassifier trainReported(const core::PhaseLibrary& library, const cor
             << training.best_validation_accuracy << ", temperature " << training.temperature << " x (1 + "
             << std::setprecision(2) << training.temperature_slope << " x distance to the prototype) fitted on "
             << training.calibrated_on << ", " << std::setprecision(1) << training.seconds << " s on "
-            << training.threads << " threads, " << std::setprecision(0) << training.patterns_per_second
-            << " patterns/s\n";
+            << training.threads << " threads, " << std::setprecision(0) << training.patterns_per_second << " patterns/s"
+            << (training.restarts
+                    ? ", restarted " + std::to_string(training.restarts) + "x (first epoch learnt nothing)"
+                    : std::string())
+            << "\n";
   return classifier;
 }
 
@@ -420,8 +434,10 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
     const double widen = settings.augmentation.width_scale_min / core::AugmentationSettings{}.width_scale_min;
     harder.width_scale_min *= widen;
     harder.width_scale_max *= widen;
-    runRows(classifier, nn, imperfectSet("synthetic imperfect", library, settings.grid, count, settings.imperfection),
-            o);
+    core::ImperfectionSettings synthetic = settings.imperfection;
+    synthetic.stick_march_dollase = harder.stick_march_dollase =
+        stickMarchDollase(arguments, "candidate-texture", settings.augmentation.stick_march_dollase);
+    runRows(classifier, nn, imperfectSet("synthetic imperfect", library, settings.grid, count, synthetic), o);
     runRows(classifier, nn,
             imperfectSet("harder: 2-3 contaminants, strain <= 3 %, broad peaks", library, settings.grid,
                          std::max<std::size_t>(count / 2, 1), harder),

@@ -21,7 +21,8 @@ constexpr const char* kUsage =
        phasewise-bench refine [--data ../shared/data] [--per-phase 100] [--epochs 8]
                               [--candidates 2000] [--steps 40] [--lambda 10] [--lambda-additive 1]
                               [--epochs-refiner 10] [--candidate-share 0.5] [--skip-synthetic] [--widths-from-data]
-                              [--skip-pytorch] [--classifier-only] [--heavier-calibration 0]
+                              [--skip-pytorch] [--classifier-only] [--heavier-calibration 0] [--seed 1]
+                              [--stick-texture march-dollase|scaling] [--candidate-texture march-dollase|scaling]
        phasewise-bench identify [--data ../shared/data] [--max-strain S --min-gain G --min-support S
                                 --max-chance P --envelope-background 0|1 --width-by-residual 0|1
                                 --max-phases N --screened N --step-candidates N --radiation R]
@@ -70,6 +71,9 @@ int runBench(const cli::CommandContext& context) {
                                   "envelope-background",
                                   "max-chance",
                                   "width-by-residual",
+                                  "seed",
+                                  "stick-texture",
+                                  "candidate-texture",
                                   "heavier-calibration"},
                                  {"help", "keep", "skip-large", "skip-synthetic", "skip-pytorch", "classifier-only",
                                   "chemistry", "widths-from-data"});

@@ -146,6 +146,10 @@ int runTrain(const CommandContext& context) {
             << report.threads << " repeats this network), " << std::setprecision(0) << report.patterns_per_second
             << " patterns/s, peak widths (FWHM) " << std::setprecision(2) << settings.peakWidths().first << "-"
             << settings.peakWidths().second << " deg 2-theta; wrote " << *output << "\n";
+  if (report.restarts > 0)
+    std::cout << "  the network learnt nothing in its first epoch (it died) and was restarted from the same start "
+              << report.restarts << " time(s) at half the learning rate: trained at learning rate "
+              << std::setprecision(6) << std::defaultfloat << report.learning_rate << "\n";
   for (const auto& [truth, guess, count] : report.confusions)
     std::cout << "  confused: " << truth << " -> " << guess << " (" << count << ")\n";
   return 0;

@@ -289,10 +289,14 @@ JobWork trainJob(ProjectDocument* document, const core::ClassifierSettings& sett
                                     .arg(source)
                                     .arg(phases->size())
                                     .arg(report.best_validation_accuracy, 0, 'f', 3);
-    const QString message = QObject::tr("Classifier trained in %1 s: %2 epochs, validation accuracy %3.")
-                                .arg(report.seconds, 0, 'f', 1)
-                                .arg(report.epochs_run)
-                                .arg(report.best_validation_accuracy, 0, 'f', 3);
+    QString message = QObject::tr("Classifier trained in %1 s: %2 epochs, validation accuracy %3.")
+                          .arg(report.seconds, 0, 'f', 1)
+                          .arg(report.epochs_run)
+                          .arg(report.best_validation_accuracy, 0, 'f', 3);
+    if (report.restarts > 0)
+      message += QObject::tr(" The network learnt nothing at first and was restarted %1 time(s); learning rate %2.")
+                     .arg(report.restarts)
+                     .arg(report.learning_rate, 0, 'g', 3);
     return {onDocument(document,
                        [classifier, description](ProjectDocument& d) { d.setClassifier(classifier, description); }),
             message};

@@ -50,6 +50,7 @@ ImperfectSet makeImperfectCandidates(const PhaseLibrary& library, const Axis& gr
   // Clean variants (shift, width, texture), corrupted below.
   AugmentationSettings clean;
   clean.strain = s.strain;
+  clean.stick_march_dollase = s.stick_march_dollase;
   clean.width_scale_min = s.width_scale_min;
   clean.width_scale_max = s.width_scale_max;
   clean.background = 0;

@@ -323,43 +323,80 @@ void summariseConfusions(const torch::Tensor& logits, const LabelledSet& validat
 
 }  // namespace
 
+namespace {
+// A dead network: every unit of a plain ReLU network switched off (one large early step can do
+// it), so that it answers every input with its last layer's bias, the same logits whatever the
+// input, and no gradient reaches the layers below to bring it back.
+bool isDead(const torch::Tensor& logits) { return logits.size(0) > 1 && logits.std(0).max().item<double>() <= 1e-6; }
+}  // namespace
+
 void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const LabelledSet& validation,
                   const TrainingLoop& loop, const std::vector<std::string>& class_names, TrainingReport& r,
                   const ProgressCallback& progress, const LabelledSet* calibration) {
   if (train.count == 0 || validation.count == 0) throw Error("training needs training and validation inputs");
-  torch::optim::Adam optimizer(n.net->parameters(), torch::optim::AdamOptions(loop.learning_rate));
-  const int first_epoch = resumeFromCheckpoint(n, optimizer, loop.checkpoint);
-  std::vector<std::size_t> order(train.count);
-  std::iota(order.begin(), order.end(), 0);
+  // The starting weights, kept for a restart (isDead) from the same start at half the rate.
+  std::vector<torch::Tensor> initial;
+  for (const auto& p : n.net->parameters()) initial.push_back(p.detach().clone());
   const torch::Tensor train_labels = torch::tensor(c10::ArrayRef<std::int32_t>(train.labels), torch::kInt64);
   const torch::Tensor validation_labels =
       torch::tensor(c10::ArrayRef<std::int32_t>(validation.labels), torch::kInt64).to(n.device);
   r = TrainingReport{};
+  r.learning_rate = loop.learning_rate;
   std::vector<torch::Tensor> best;
-  double best_accuracy = -1;
-  int stale = 0;
-  double train_seconds = 0;
-  std::size_t trained = 0;
-  for (int epoch = first_epoch; epoch <= loop.epochs; ++epoch) {
-    const auto epoch_start = std::chrono::steady_clock::now();
-    const double mean_loss = trainEpoch(n, optimizer, train, train_labels, loop, epoch, order, progress);
-    train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
-    trained += train.count;
-    const torch::Tensor logits = validationLogits(n, validation);
-    const double accuracy = (logits.argmax(1) == validation_labels).to(torch::kFloat64).mean().item<double>();
-    r.train_loss.push_back(mean_loss);
-    r.validation_accuracy.push_back(accuracy);
-    r.epochs_run = epoch;
-    if (accuracy > best_accuracy) {
-      best_accuracy = accuracy;
-      r.best_epoch = epoch;
-      stale = 0;
-      best.clear();
-      for (const auto& p : n.net->parameters()) best.push_back(p.detach().clone());
-    } else if (++stale >= loop.patience) {
+  for (;;) {
+    torch::optim::Adam optimizer(n.net->parameters(), torch::optim::AdamOptions(r.learning_rate));
+    const int first_epoch = resumeFromCheckpoint(n, optimizer, loop.checkpoint);
+    std::vector<std::size_t> order(train.count);
+    std::iota(order.begin(), order.end(), 0);
+    double best_accuracy = -1, best_loss = std::numeric_limits<double>::infinity(), train_seconds = 0;
+    int stale = 0;
+    std::size_t trained = 0;
+    bool restart = false;
+    for (int epoch = first_epoch; epoch <= loop.epochs; ++epoch) {
+      const auto epoch_start = std::chrono::steady_clock::now();
+      const double mean_loss = trainEpoch(n, optimizer, train, train_labels, loop, epoch, order, progress);
+      train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+      trained += train.count;
+      const torch::Tensor logits = validationLogits(n, validation);
+      const double accuracy = (logits.argmax(1) == validation_labels).to(torch::kFloat64).mean().item<double>();
+      const double validation_loss = F::cross_entropy(logits, validation_labels).item<double>();
+      r.train_loss.push_back(mean_loss);
+      r.validation_accuracy.push_back(accuracy);
+      r.validation_loss.push_back(validation_loss);
+      r.epochs_run = epoch;
+      // A fresh run (not one resumed from a checkpoint) that did not learn starts again.
+      if (epoch == 1 && r.restarts < 3 && isDead(logits)) {
+        restart = true;
+        break;
+      }
+      // The best epoch: the most accurate on validation, and among equally accurate ones the
+      // lowest validation loss. Accuracy alone stopped at the first epoch that classified an easy
+      // validation set right, with logits so close that no temperature could make them confident.
+      if (accuracy > best_accuracy || (accuracy == best_accuracy && validation_loss < best_loss)) {
+        best_accuracy = accuracy;
+        best_loss = validation_loss;
+        r.best_epoch = epoch;
+        stale = 0;
+        best.clear();
+        for (const auto& p : n.net->parameters()) best.push_back(p.detach().clone());
+      } else if (++stale >= loop.patience) {
+        break;
+      }
+      if (!loop.checkpoint.empty()) saveCheckpoint(n, optimizer, epoch, loop.checkpoint);
+    }
+    if (!restart) {
+      r.best_validation_accuracy = best_accuracy;
+      r.patterns_per_second = train_seconds > 0 ? static_cast<double>(trained) / train_seconds : 0.0;
       break;
     }
-    if (!loop.checkpoint.empty()) saveCheckpoint(n, optimizer, epoch, loop.checkpoint);
+    torch::NoGradGuard no_grad;
+    auto params = n.net->parameters();
+    for (std::size_t i = 0; i < params.size(); ++i) params[i].copy_(initial[i]);
+    ++r.restarts;
+    r.learning_rate /= 2;
+    r.train_loss.clear();
+    r.validation_accuracy.clear();
+    r.validation_loss.clear();
   }
   if (!best.empty()) {
     torch::NoGradGuard no_grad;
@@ -387,10 +424,8 @@ void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const Labelled
   }
   if (n.open_set_distances.numel() == 0) n.open_set_distances = torch::Tensor();
   summariseConfusions(logits, validation, class_names, r);
-  r.best_validation_accuracy = best_accuracy;
   r.temperature = n.temperature;
   r.temperature_slope = n.temperature_slope;
-  r.patterns_per_second = train_seconds > 0 ? static_cast<double>(trained) / train_seconds : 0.0;
   n.net->eval();
 }
 

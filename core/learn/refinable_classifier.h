@@ -33,6 +33,7 @@ struct TrainingReport {
   int best_epoch = 0;
   std::vector<double> train_loss;
   std::vector<double> validation_accuracy;
+  std::vector<double> validation_loss;  // mean cross-entropy at temperature 1
   double best_validation_accuracy = 0.0;
   double temperature = 1.0;
   // The temperature's growth with the distance to the top-1's prototype (learn/network.h;
@@ -44,6 +45,11 @@ struct TrainingReport {
   // Compute threads used. Automatic counts follow the cores free at the start, and a network
   // trained on another count differs slightly (sums in another order): `--threads N` repeats it.
   unsigned threads = 0;
+  // Fresh starts after a first epoch that learnt nothing (the network died: validation at
+  // chance, loss that of a uniform guess), each from the same weights at half the learning
+  // rate, and the rate the network was trained at.
+  int restarts = 0;
+  double learning_rate = 0.0;
   // The most frequent confusions on validation: (true, predicted, count).
   std::vector<std::tuple<std::string, std::string, int>> confusions;
 };

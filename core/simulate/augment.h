@@ -2,8 +2,8 @@
 // Training sets for the phase classifier: many realistic variants of each reference phase's
 // ideal pattern, deterministic for a seed whatever the thread count. Each variant draws
 // lattice strain (per cell axis for structures, one Q scale for stick lists), peak width and
-// shape, texture (March-Dollase along a low-index direction for structures, per-reflection
-// scaling for sticks), K-alpha2, zero offset, background (polynomial + exponential), counting
+// shape, texture (March-Dollase along a low-index direction for structures; for sticks, which
+// carry no hkl, at an angle drawn per line), K-alpha2, zero offset, background (polynomial + exponential), counting
 // (Poisson) and Gaussian noise, and is normalised to a maximum of 1.
 
 #include <cstdint>
@@ -23,7 +23,10 @@ struct AugmentationSettings {
   ProfileSettings profile{0.0, 0.0, 0.01, 0.5, 0.0, 12.0};  // base Caglioti width; window 12 FWHM
   double width_scale_min = 0.6, width_scale_max = 2.5;      // FWHM multiplier range
   double eta_min = 0.1, eta_max = 0.9;                      // Lorentzian fraction range
-  double texture = 0.3;                         // March-Dollase r in [1 - texture, 1]; sticks: +-texture scaling
+  double texture = 0.3;                                     // March-Dollase r in [1 - texture, 1]
+  // Stick cards: March-Dollase at a drawn angle per line (true), or each line scaled by
+  // 1 +- texture at random (false: the earlier model, kept for comparison in bench refine).
+  bool stick_march_dollase = true;
   double background = 0.1;                      // largest background, relative to the strongest peak
   double counts_min = 300, counts_max = 30000;  // counts at the strongest peak (Poisson noise); 0: none
   double gaussian_noise = 0.005;                // largest Gaussian noise sigma, relative to the maximum

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 
@@ -38,6 +39,45 @@ TEST(ClassifierTest, LearnsDistinctPhasesAndReportsCalibratedTopK) {
     EXPECT_GE(predictions[p].probability[0], predictions[p].probability[1]);
     EXPECT_GE(predictions[p].entropy, 0.0F);
   }
+}
+
+// The best epoch is the most accurate on validation and, among equally accurate ones, the one
+// with the lowest validation loss: four distinct phases are all classified right after a few
+// epochs, with logits still too close for any temperature to make them confident.
+TEST(ClassifierTest, AmongEquallyAccurateEpochsTheLowestValidationLossIsKept) {
+  ClassifierSettings settings = quickSettings();
+  settings.epochs = 12;
+  TrainingReport report;
+  (void)PhaseClassifier::train(fourPhases(), settings, &report);
+  ASSERT_EQ(report.validation_loss.size(), report.validation_accuracy.size());
+  const auto best = static_cast<std::size_t>(report.best_epoch - 1);
+  const std::size_t first_best = static_cast<std::size_t>(
+      std::find(report.validation_accuracy.begin(), report.validation_accuracy.end(), report.best_validation_accuracy) -
+      report.validation_accuracy.begin());
+  EXPECT_GT(best, first_best) << "the first fully accurate epoch is not the one kept";
+  for (std::size_t e = 0; e < report.validation_loss.size(); ++e)
+    if (report.validation_accuracy[e] == report.best_validation_accuracy)
+      EXPECT_LE(report.validation_loss[best], report.validation_loss[e]) << "epoch " << e + 1;
+}
+
+// A plain ReLU network can die in its first epoch (every unit switched off by one large step:
+// the same logits for every input; Al-Li-Fe's 159 cards at seed 1 did, and stayed at 1/159).
+// Such a start is taken again from the same weights at half the learning rate, and the report
+// says so; a network that learns is never restarted.
+TEST(ClassifierTest, ADeadNetworkIsRestartedAtHalfTheRate) {
+  ClassifierSettings settings = quickSettings();
+  settings.threads = 1;
+  TrainingReport report;
+  (void)PhaseClassifier::train(fourPhases(), settings, &report);
+  EXPECT_EQ(report.restarts, 0);
+  EXPECT_EQ(report.learning_rate, settings.learning_rate);
+  settings.learning_rate = 1.0;  // far too large: the first epoch kills the network
+  (void)PhaseClassifier::train(fourPhases(), settings, &report);
+  EXPECT_GE(report.restarts, 1);
+  EXPECT_LE(report.restarts, 3);
+  EXPECT_DOUBLE_EQ(report.learning_rate, 1.0 / (1 << report.restarts));
+  EXPECT_EQ(report.train_loss.size(), static_cast<std::size_t>(report.epochs_run))
+      << "the dead start's epoch is not kept";
 }
 
 // What `train` tells the user to repeat a network: the same seed on the same thread count

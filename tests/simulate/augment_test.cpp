@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "simulate/cif_reader.h"
 #include "util/error.h"
@@ -72,6 +74,7 @@ TEST(AugmentTest, WithoutAugmentationTheVariantIsTheIdealProfile) {
 TEST(AugmentTest, StrainMovesPeaksWithinTheRequestedRange) {
   AugmentationSettings settings;
   settings.strain = 0.03;
+  settings.texture = 0;  // the strongest stick stays the strongest
   settings.background = 0;
   settings.counts_max = 0;
   settings.gaussian_noise = 0;
@@ -92,6 +95,50 @@ TEST(AugmentTest, StrainMovesPeaksWithinTheRequestedRange) {
   EXPECT_GT(highest, nominal + 0.2);
   EXPECT_GT(lowest, nominal * 0.965);  // ... but not beyond 3 % (plus a grid step)
   EXPECT_LT(highest, nominal * 1.035);
+}
+
+// Stick cards carry no hkl: their texture is March-Dollase at an angle drawn per line, so one
+// line may grow up to 2.9x and another shrink to 0.59x at r = 0.7 (the ratio of two lines moves
+// by up to 4.9x either way), where the earlier scaling by 1 +- 0.3 kept it within 1.86x.
+TEST(AugmentTest, StickTextureIsMarchDollaseAtAnAnglePerLine) {
+  auto lineRatios = [](double texture, bool march_dollase) {
+    AugmentationSettings settings;
+    settings.texture = texture;
+    settings.stick_march_dollase = march_dollase;
+    settings.strain = 0;
+    settings.width_scale_min = settings.width_scale_max = 1;
+    settings.eta_min = settings.eta_max = 0.5;
+    settings.background = 0;
+    settings.counts_max = 0;
+    settings.gaussian_noise = 0;
+    settings.kalpha2_probability = 0;
+    settings.zero_offset_deg = 0;
+    settings.normalise = false;
+    const TrainingSetGenerator generator(smallLibrary(), grid(8000), Radiation::parse("CuKa1"), settings);
+    std::vector<float> p(8000);
+    // Peak heights near the sticks at Q = 25 and 32 nm^-1 (2-theta 35.6 and 46.1 degrees).
+    auto heightNear = [&](double two_theta) {
+      const auto at = static_cast<std::ptrdiff_t>((two_theta - 10.0) / 80.0 * 7999.0);
+      return *std::max_element(p.begin() + at - 40, p.begin() + at + 40);
+    };
+    std::vector<double> ratios;
+    for (std::uint64_t k = 0; k < 300; ++k) {
+      generator.augment(2, k, 7, p.data());
+      ratios.push_back(heightNear(46.1) / heightNear(35.6));
+    }
+    return ratios;
+  };
+  const double untextured = lineRatios(0, true)[0];
+  EXPECT_EQ(lineRatios(0, true), std::vector<double>(300, untextured)) << "no texture, no change";
+  const auto md = lineRatios(0.3, true), scaled = lineRatios(0.3, false);
+  const auto [md_low, md_high] = std::minmax_element(md.begin(), md.end());
+  const auto [sc_low, sc_high] = std::minmax_element(scaled.begin(), scaled.end());
+  EXPECT_GT(*md_high / untextured, 2.0);
+  EXPECT_LT(*md_low / untextured, 0.5);
+  EXPECT_LT(*md_high / untextured, 4.95);
+  EXPECT_GT(*md_low / untextured, 1 / 4.95);
+  EXPECT_LT(*sc_high / untextured, 1.87);
+  EXPECT_GT(*sc_low / untextured, 1 / 1.87);
 }
 
 TEST(AugmentTest, CancellationStopsTheGenerator) {
