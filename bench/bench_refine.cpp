@@ -305,7 +305,7 @@ core::ClassifierSettings classifierSettings(const CommandContext& context, const
   settings.heavier_calibration_share = arguments.number("heavier-calibration", settings.heavier_calibration_share);
   // --stick-texture scaling: the earlier texture model for stick cards, in training (and, unless
   // --candidate-texture says otherwise, in the synthetic candidates: candidateTexture).
-  settings.augmentation.stick_march_dollase = stickMarchDollase(arguments, "stick-texture", true);
+  settings.augmentation.stick_march_dollase = stickMarchDollase(arguments, "stick-texture", false);
   settings.imperfection.stick_march_dollase = settings.augmentation.stick_march_dollase;
   return settings;
 }

@@ -22,7 +22,7 @@ constexpr const char* kUsage =
                               [--candidates 2000] [--steps 40] [--lambda 10] [--lambda-additive 1]
                               [--epochs-refiner 10] [--candidate-share 0.5] [--skip-synthetic] [--widths-from-data]
                               [--skip-pytorch] [--classifier-only] [--heavier-calibration 0] [--seed 1]
-                              [--stick-texture march-dollase|scaling] [--candidate-texture march-dollase|scaling]
+                              [--stick-texture scaling|march-dollase] [--candidate-texture scaling|march-dollase]
        phasewise-bench identify [--data ../shared/data] [--max-strain S --min-gain G --min-support S
                                 --max-chance P --envelope-background 0|1 --width-by-residual 0|1
                                 --max-phases N --screened N --step-candidates N --radiation R]

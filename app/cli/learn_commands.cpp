@@ -69,11 +69,13 @@ std::string topLine(const core::PhaseClassifier& classifier, const core::Predict
 }  // namespace
 
 int runTrain(const CommandContext& context) {
-  const Arguments arguments(context.words,
-                            {"o", "output", "grid", "wavelength", "per-phase", "validation-per-phase", "epochs",
-                             "patience", "batch", "learning-rate", "channels", "radiation", "seed", "threads", "device",
-                             "checkpoint", "stick-wavelength", "fwhm", "fwhm-like"},
-                            {"help", "skip-bad", "quiet"});
+  const Arguments arguments(
+      context.words,
+      {"o",         "output",       "grid",   "wavelength",    "per-phase",        "validation-per-phase",
+       "epochs",    "patience",     "batch",  "learning-rate", "channels",         "radiation",
+       "seed",      "threads",      "device", "checkpoint",    "stick-wavelength", "fwhm",
+       "fwhm-like", "stick-texture"},
+      {"help", "skip-bad", "quiet"});
   const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
   if (arguments.flag("help") || arguments.positional().empty() || !output || !arguments.value("grid")) {
     std::cout << R"(usage: phasewise-cli train PHASES... --grid AXIS:MIN:MAX:POINTS -o classifier.pt [options]
@@ -87,6 +89,10 @@ int runTrain(const CommandContext& context) {
                            samples need broader, e.g. 0.5:3, or the open-set score calls their phases unknown)
   --fwhm-like FILE         the same range around the peak width measured on FILE's patterns (the median FWHM
                            of each sample's strongest peak, as `info` prints it) x 0.6 to x 2.5
+  --stick-texture scaling  texture of stick-card phases (CIFs always get March-Dollase along low-index
+                           directions): each line scaled by +-30 % (scaling), or march-dollase, March-Dollase
+                           at an angle drawn per line (a line may grow 2.9x or shrink to 0.59x), for strongly
+                           textured films
 )";
     return arguments.flag("help") ? 0 : 2;
   }
@@ -109,6 +115,11 @@ int runTrain(const CommandContext& context) {
   settings.threads = static_cast<unsigned>(arguments.integer("threads", static_cast<int>(0), 0, 1024));
   settings.device = arguments.device();
   if (const auto checkpoint = arguments.value("checkpoint")) settings.checkpoint = *checkpoint;
+  const std::string texture = arguments.value("stick-texture").value_or("scaling");
+  if (texture != "scaling" && texture != "march-dollase")
+    throw UsageError("--stick-texture expects scaling or march-dollase, not " + texture);
+  settings.augmentation.stick_march_dollase = texture == "march-dollase";
+  settings.imperfection.stick_march_dollase = settings.augmentation.stick_march_dollase;
   if (const auto like = arguments.value("fwhm-like")) {
     if (arguments.value("fwhm")) throw UsageError("give --fwhm or --fwhm-like, not both");
     const Arguments plain(std::vector<std::string>{}, {}, {});
@@ -145,7 +156,8 @@ int runTrain(const CommandContext& context) {
             << std::setprecision(1) << report.seconds << " s on " << report.threads << " threads (--threads "
             << report.threads << " repeats this network), " << std::setprecision(0) << report.patterns_per_second
             << " patterns/s, peak widths (FWHM) " << std::setprecision(2) << settings.peakWidths().first << "-"
-            << settings.peakWidths().second << " deg 2-theta; wrote " << *output << "\n";
+            << settings.peakWidths().second << " deg 2-theta, stick-card texture " << texture << "; wrote " << *output
+            << "\n";
   if (report.restarts > 0)
     std::cout << "  the network learnt nothing in its first epoch (it died) and was restarted from the same start "
               << report.restarts << " time(s) at half the learning rate: trained at learning rate "

@@ -67,7 +67,8 @@ void writeArchive(const PhaseClassifier::Network& n, torch::serialize::OutputArc
                              " epochs=" + std::to_string(s.epochs) + " batch=" + std::to_string(s.batch_size) +
                              " lr=" + std::to_string(s.learning_rate) + " seed=" + std::to_string(s.seed) +
                              " radiation=" + s.radiation + " candidate_share=" + std::to_string(s.candidate_share) +
-                             " calibrated_on=" + (s.calibrate_on_candidates ? "candidates" : "ideal")));
+                             " calibrated_on=" + (s.calibrate_on_candidates ? "candidates" : "ideal") +
+                             " stick_texture=" + (s.augmentation.stick_march_dollase ? "march-dollase" : "scaling")));
   torch::serialize::OutputArchive weights;
   n.net->save(weights);
   archive.write("network", weights);

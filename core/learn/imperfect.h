@@ -23,7 +23,7 @@ struct ImperfectionSettings {
   double width_scale_min = 0.6, width_scale_max = 2.5;
   double background = 0.1;
   double noise = 0.02;
-  bool stick_march_dollase = true;  // texture of stick cards (AugmentationSettings)
+  bool stick_march_dollase = false;  // texture of stick cards (AugmentationSettings)
 
   // The harder variant of the benchmark: 2-3 contaminants, strain up to 3 %, broadened peaks.
   static ImperfectionSettings harder();
