@@ -280,9 +280,7 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
 }
 
 bool stickMarchDollase(const Arguments& arguments, const char* option, bool fallback) {
-  const std::string v = arguments.value(option).value_or(fallback ? "march-dollase" : "scaling");
-  if (v != "march-dollase" && v != "scaling") throw core::Error(std::string("--") + option + " march-dollase|scaling");
-  return v == "march-dollase";
+  return core::stickTextureIsMarchDollase(arguments.value(option).value_or(core::stickTextureName(fallback)));
 }
 
 core::ClassifierSettings classifierSettings(const CommandContext& context, const Arguments& arguments, double q_min,
@@ -303,10 +301,9 @@ core::ClassifierSettings classifierSettings(const CommandContext& context, const
   settings.candidate_share = arguments.number("candidate-share", 0.5);
   settings.calibrate_on_candidates = settings.candidate_share >= 0;
   settings.heavier_calibration_share = arguments.number("heavier-calibration", settings.heavier_calibration_share);
-  // --stick-texture scaling: the earlier texture model for stick cards, in training (and, unless
-  // --candidate-texture says otherwise, in the synthetic candidates: candidateTexture).
-  settings.augmentation.stick_march_dollase = stickMarchDollase(arguments, "stick-texture", false);
-  settings.imperfection.stick_march_dollase = settings.augmentation.stick_march_dollase;
+  // --stick-texture: the stick cards' texture in training (and, unless --candidate-texture says
+  // otherwise, in the synthetic candidates: runBenchRefine).
+  settings.setStickMarchDollase(stickMarchDollase(arguments, "stick-texture", false));
   return settings;
 }
 

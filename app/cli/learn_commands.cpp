@@ -115,11 +115,12 @@ int runTrain(const CommandContext& context) {
   settings.threads = static_cast<unsigned>(arguments.integer("threads", static_cast<int>(0), 0, 1024));
   settings.device = arguments.device();
   if (const auto checkpoint = arguments.value("checkpoint")) settings.checkpoint = *checkpoint;
-  const std::string texture = arguments.value("stick-texture").value_or("scaling");
-  if (texture != "scaling" && texture != "march-dollase")
-    throw UsageError("--stick-texture expects scaling or march-dollase, not " + texture);
-  settings.augmentation.stick_march_dollase = texture == "march-dollase";
-  settings.imperfection.stick_march_dollase = settings.augmentation.stick_march_dollase;
+  try {
+    settings.setStickMarchDollase(
+        core::stickTextureIsMarchDollase(arguments.value("stick-texture").value_or("scaling")));
+  } catch (const core::Error& e) {
+    throw UsageError(std::string("--stick-texture: ") + e.what());
+  }
   if (const auto like = arguments.value("fwhm-like")) {
     if (arguments.value("fwhm")) throw UsageError("give --fwhm or --fwhm-like, not both");
     const Arguments plain(std::vector<std::string>{}, {}, {});
@@ -156,8 +157,8 @@ int runTrain(const CommandContext& context) {
             << std::setprecision(1) << report.seconds << " s on " << report.threads << " threads (--threads "
             << report.threads << " repeats this network), " << std::setprecision(0) << report.patterns_per_second
             << " patterns/s, peak widths (FWHM) " << std::setprecision(2) << settings.peakWidths().first << "-"
-            << settings.peakWidths().second << " deg 2-theta, stick-card texture " << texture << "; wrote " << *output
-            << "\n";
+            << settings.peakWidths().second << " deg 2-theta, stick-card texture "
+            << core::stickTextureName(settings.augmentation.stick_march_dollase) << "; wrote " << *output << "\n";
   if (report.restarts > 0)
     std::cout << "  the network learnt nothing in its first epoch (it died) and was restarted from the same start "
               << report.restarts << " time(s) at half the learning rate: trained at learning rate "

@@ -68,7 +68,7 @@ void writeArchive(const PhaseClassifier::Network& n, torch::serialize::OutputArc
                              " lr=" + std::to_string(s.learning_rate) + " seed=" + std::to_string(s.seed) +
                              " radiation=" + s.radiation + " candidate_share=" + std::to_string(s.candidate_share) +
                              " calibrated_on=" + (s.calibrate_on_candidates ? "candidates" : "ideal") +
-                             " stick_texture=" + (s.augmentation.stick_march_dollase ? "march-dollase" : "scaling")));
+                             " stick_texture=" + stickTextureName(s.augmentation.stick_march_dollase)));
   torch::serialize::OutputArchive weights;
   n.net->save(weights);
   archive.write("network", weights);
@@ -81,6 +81,10 @@ void ClassifierSettings::setPeakWidths(double fwhm_min_deg, double fwhm_max_deg)
   const double base = std::sqrt(std::max(augmentation.profile.w, 1e-12));
   augmentation.width_scale_min = imperfection.width_scale_min = fwhm_min_deg / base;
   augmentation.width_scale_max = imperfection.width_scale_max = fwhm_max_deg / base;
+}
+
+void ClassifierSettings::setStickMarchDollase(bool march_dollase) {
+  augmentation.stick_march_dollase = imperfection.stick_march_dollase = march_dollase;
 }
 
 void ClassifierSettings::setPeakWidthsLike(double measured_fwhm_deg) {

@@ -59,6 +59,9 @@ struct ClassifierSettings {
   // samples have broader peaks; a classifier that never met them names them rightly but its
   // open-set score refuses them as unlike anything it knows. Throws Error for an empty range.
   void setPeakWidths(double fwhm_min_deg, double fwhm_max_deg);
+  // Stick-card texture (AugmentationSettings::stick_march_dollase) for the training and the
+  // candidate-like patterns alike.
+  void setStickMarchDollase(bool march_dollase);
   [[nodiscard]] std::pair<double, double> peakWidths() const;  // the FWHM range, degrees 2-theta
   // The range around a width measured on the data (model/peak_width.h): the default range's
   // spread around its base width (x 0.6 to x 2.5), so that a laboratory powder's measured width

@@ -12,6 +12,15 @@
 #include "util/parallel.h"
 
 namespace phasewise::core {
+
+bool stickTextureIsMarchDollase(const std::string& name) {
+  if (name != "scaling" && name != "march-dollase")
+    throw Error("the stick-card texture is scaling or march-dollase, not '" + name + "'");
+  return name == "march-dollase";
+}
+
+const char* stickTextureName(bool march_dollase) { return march_dollase ? "march-dollase" : "scaling"; }
+
 namespace {
 constexpr double kDeg = M_PI / 180.0;
 

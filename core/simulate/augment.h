@@ -28,7 +28,7 @@ struct AugmentationSettings {
   // March-Dollase at an angle drawn per line (true: `train --stick-texture march-dollase`, for
   // strongly textured films; on the benchmarks it named no more real phases and 2-3 points
   // fewer synthetic candidates, README "Simulation, in brief").
-  bool stick_march_dollase = false;
+  bool stick_march_dollase = false;             // by name: stickTextureIsMarchDollase, stickTextureName
   double background = 0.1;                      // largest background, relative to the strongest peak
   double counts_min = 300, counts_max = 30000;  // counts at the strongest peak (Poisson noise); 0: none
   double gaussian_noise = 0.005;                // largest Gaussian noise sigma, relative to the maximum
@@ -41,6 +41,11 @@ struct AugmentationSettings {
   // No augmentation at all: the ideal pattern (fixed width and shape, no noise, no shifts).
   static AugmentationSettings none();
 };
+
+// The stick-card texture's names: "scaling" (false) and "march-dollase" (true). Throws Error
+// naming both for anything else.
+bool stickTextureIsMarchDollase(const std::string& name);
+const char* stickTextureName(bool march_dollase);
 
 struct TrainingSet {
   Axis grid;
