@@ -29,6 +29,7 @@
 #include "simulate/reference_render.h"
 #include "simulate/stick_tables.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 namespace phasewise::cli {
 namespace {
@@ -115,10 +116,10 @@ double meanGuessL1(const core::GroundTruth& truth) {
 
 // One truth set (a DRNets-layout folder with *_sol.npy), every method in one run.
 void truthSet(const CommandContext& context, const fs::path& folder, int k, const fs::path& work,
-              const core::LibraryFitSettings& guided) {
+              const core::LibraryFitSettings& guided, unsigned threads) {
   const core::Library lib0 = context.registry.read(folder).library;
   std::cout << folder.filename().string() << " (" << lib0.samples << " x " << lib0.points() << ", K = " << k
-            << "), one run; scores as in shared/tools/score_solution.py\n";
+            << "), one run, " << threads << " threads for every method; scores as in shared/tools/score_solution.py\n";
   std::cout << "  " << std::left << std::setw(30) << "method" << std::right << std::setw(8) << "time s" << std::setw(7)
             << "iter" << std::setw(8) << "relL1" << std::setw(8) << "relL2" << std::setw(9) << "cosine" << std::setw(9)
             << "fracL1" << std::setw(7) << "Gibbs"
@@ -128,10 +129,12 @@ void truthSet(const CommandContext& context, const fs::path& folder, int k, cons
   const core::Library& lib = lib0;
   core::DecompositionSettings best;
   best.phases = k;
+  best.threads = threads;
   const Row ours = runPhasewise("Phasewise (default: shifts+Gibbs)", lib, best, folder, work / "phasewise.txt");
   printRow(ours);
   core::DecompositionSettings plain;
   plain.phases = k;
+  plain.threads = threads;
   plain.shifts = 0;
   plain.gibbs = plain.connectivity = plain.background = false;
   plain.loss = core::NmfLoss::KullbackLeibler;
@@ -140,8 +143,9 @@ void truthSet(const CommandContext& context, const fs::path& folder, int k, cons
   std::error_code ec;
   if (fs::exists(folder / "sticks_lib.tsv", ec)) printRow(runLibraryGuided(lib, folder, work / "library.txt", guided));
   const fs::path script = peerScript("sklearn_nmf.py");
-  const std::string command = "/usr/bin/python3 '" + script.string() + "' '" + folder.string() + "' " +
-                              std::to_string(k) + " '" + (work / "sklearn.txt").string() + "' 2>/dev/null";
+  const std::string command = pinnedThreads(threads) + "/usr/bin/python3 '" + script.string() + "' '" +
+                              folder.string() + "' " + std::to_string(k) + " '" + (work / "sklearn.txt").string() +
+                              "' 2>/dev/null";
   const std::string output = runCapturing(command);
   const auto at = output.find("RESULT");
   if (at == std::string::npos) {
@@ -277,10 +281,14 @@ int runBenchDecompose(const CommandContext& context, const Arguments& arguments)
   std::error_code ec;
   core::LibraryFitSettings guided;
   guided.width_by_residual = arguments.integer("width-by-residual", guided.width_by_residual ? 1 : 0, 0, 1) == 1;
+  // Every method, and scikit-learn's BLAS/OpenMP pools, on the same count (default: the cores).
+  const unsigned threads =
+      core::workerThreads(static_cast<unsigned>(arguments.integer("threads", static_cast<int>(0), 0, 1024)));
+  guided.threads = threads;
   for (const auto& [folder, k] : {std::pair<fs::path, int>{data / "drnets/Al-Li-Fe", 6},
                                   std::pair<fs::path, int>{data / "synthetic-spreads/Fe-Ni-Cu", 4}}) {
     if (fs::exists(folder / "XRD.npy", ec))
-      truthSet(context, folder, k, work, guided);
+      truthSet(context, folder, k, work, guided, threads);
     else
       std::cout << folder.filename().string() << " skipped: no " << folder.string() << " (use --data)\n";
   }

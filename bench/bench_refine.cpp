@@ -376,8 +376,11 @@ CandidateSet imperfectSet(const std::string& name, const core::PhaseLibrary& lib
 void compareTrainingWithPyTorch(const core::PhaseLibrary& library, const core::ClassifierSettings& settings,
                                 const core::TrainingReport& training) {
   const fs::path script = peerScript("torch_refiner.py");
-  const unsigned threads = settings.threads ? settings.threads : std::max(1U, std::thread::hardware_concurrency());
-  const std::string command = "/usr/bin/python3 '" + script.string() + "' " +
+  // The threads Phasewise's training actually ran on (the free cores when none were asked for).
+  const unsigned threads = training.threads   ? training.threads
+                           : settings.threads ? settings.threads
+                                              : std::max(1U, std::thread::hardware_concurrency());
+  const std::string command = pinnedThreads(threads) + "/usr/bin/python3 '" + script.string() + "' " +
                               std::to_string(settings.grid.values.size()) + " " + std::to_string(settings.channels) +
                               " " + std::to_string(library.size()) + " " +
                               std::to_string(settings.patterns_per_phase * library.size()) + " " +

@@ -31,7 +31,8 @@ std::map<std::string, double> runPymatgen(const std::vector<std::filesystem::pat
                                           std::string& status) {
   std::map<std::string, double> times;
   const std::filesystem::path script = peerScript("pymatgen_sticks.py");
-  std::string command = "/usr/bin/python3 '" + script.string() + "' " + std::to_string(repeats);
+  // One structure's stick list is one thread's work on both sides.
+  std::string command = pinnedThreads(1) + "/usr/bin/python3 '" + script.string() + "' " + std::to_string(repeats);
   for (const auto& c : cifs) command += " '" + c.string() + "'";
   command += " 2>/dev/null";
   std::istringstream output(runCapturing(command));

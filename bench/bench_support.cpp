@@ -1,5 +1,6 @@
 #include "bench_support.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -31,6 +32,12 @@ std::string runCapturing(const std::string& command, bool* succeeded) {
   const int status = pclose(pipe);
   if (succeeded) *succeeded = status == 0;
   return output;
+}
+
+std::string pinnedThreads(unsigned threads) {
+  const std::string n = std::to_string(std::max(1U, threads));
+  return "OMP_NUM_THREADS=" + n + " OPENBLAS_NUM_THREADS=" + n + " MKL_NUM_THREADS=" + n + " NUMEXPR_NUM_THREADS=" + n +
+         " ";
 }
 
 std::uint64_t procStatusBytes(const std::string& key) {

@@ -1,111 +1,132 @@
 #include "decompose/nnls.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace phasewise::core {
 namespace {
-// Scratch reused across calls on the same thread: the decompositions call this millions of
-// times for systems of a handful of columns, where allocating dominated.
-struct Scratch {
-  std::vector<int> idx;
-  std::vector<double> l, b, z;
-  std::vector<char> passive;
+// Working memory of one solve: the passive set's indices and flags, its Cholesky factor and
+// right-hand side, and the unconstrained solution. The decompositions call this millions of
+// times for systems of a handful of columns, where allocation and thread-local look-ups were
+// a quarter of a library-guided fit; small systems therefore work on the stack.
+struct Workspace {
+  int* idx;
+  double* l;  // p x p, lower triangle
+  double* b;
+  double* z;
+  char* passive;
 };
-Scratch& scratch() {
-  thread_local Scratch s;
-  return s;
-}
 
-// Solves the unconstrained system on the passive set P by Cholesky (with a tiny ridge).
-bool solvePassive(const double* g, const double* c, int n, const std::vector<char>& passive, std::vector<double>& z,
-                  Scratch& w) {
-  std::vector<int>& idx = w.idx;
-  idx.clear();
+// Solves the unconstrained system on the passive set P by Cholesky (with a tiny ridge) into z
+// (zero outside P); false when the system is not positive definite.
+bool solvePassive(const double* g, const double* c, int n, const Workspace& w) {
+  int p = 0;
   for (int i = 0; i < n; ++i)
-    if (passive[static_cast<std::size_t>(i)]) idx.push_back(i);
-  const int p = static_cast<int>(idx.size());
-  std::vector<double>& l = w.l;
-  std::vector<double>& b = w.b;
-  l.assign(static_cast<std::size_t>(p * p), 0.0);
-  b.assign(static_cast<std::size_t>(p), 0.0);
+    if (w.passive[i]) w.idx[p++] = i;
+  const int* idx = w.idx;
+  double* l = w.l;
+  double* b = w.b;
   double scale = 0;
   for (int i = 0; i < p; ++i) scale = std::max(scale, g[static_cast<std::size_t>(idx[i] * n + idx[i])]);
   for (int i = 0; i < p; ++i) {
     for (int j = 0; j <= i; ++j) {
       double s = g[static_cast<std::size_t>(idx[i] * n + idx[j])] + (i == j ? 1e-12 * scale + 1e-300 : 0.0);
-      for (int q = 0; q < j; ++q) s -= l[static_cast<std::size_t>(i * p + q)] * l[static_cast<std::size_t>(j * p + q)];
+      for (int q = 0; q < j; ++q) s -= l[i * p + q] * l[j * p + q];
       if (i == j) {
         if (s <= 0) return false;
-        l[static_cast<std::size_t>(i * p + i)] = std::sqrt(s);
+        l[i * p + i] = std::sqrt(s);
       } else {
-        l[static_cast<std::size_t>(i * p + j)] = s / l[static_cast<std::size_t>(j * p + j)];
+        l[i * p + j] = s / l[j * p + j];
       }
     }
-    b[static_cast<std::size_t>(i)] = c[static_cast<std::size_t>(idx[i])];
+    b[i] = c[idx[i]];
   }
   for (int i = 0; i < p; ++i) {
-    for (int q = 0; q < i; ++q)
-      b[static_cast<std::size_t>(i)] -= l[static_cast<std::size_t>(i * p + q)] * b[static_cast<std::size_t>(q)];
-    b[static_cast<std::size_t>(i)] /= l[static_cast<std::size_t>(i * p + i)];
+    for (int q = 0; q < i; ++q) b[i] -= l[i * p + q] * b[q];
+    b[i] /= l[i * p + i];
   }
   for (int i = p - 1; i >= 0; --i) {
-    for (int q = i + 1; q < p; ++q)
-      b[static_cast<std::size_t>(i)] -= l[static_cast<std::size_t>(q * p + i)] * b[static_cast<std::size_t>(q)];
-    b[static_cast<std::size_t>(i)] /= l[static_cast<std::size_t>(i * p + i)];
+    for (int q = i + 1; q < p; ++q) b[i] -= l[q * p + i] * b[q];
+    b[i] /= l[i * p + i];
   }
-  z.assign(static_cast<std::size_t>(n), 0.0);
-  for (int i = 0; i < p; ++i) z[static_cast<std::size_t>(idx[i])] = b[static_cast<std::size_t>(i)];
+  std::fill(w.z, w.z + n, 0.0);
+  for (int i = 0; i < p; ++i) w.z[idx[i]] = b[i];
   return true;
 }
-}  // namespace
 
-void nnlsGram(const double* g, const double* c, int n, std::vector<double>& a) {
-  Scratch& w = scratch();
-  std::vector<double>& z = w.z;
-  std::vector<char>& passive = w.passive;
-  a.assign(static_cast<std::size_t>(n), 0.0);
-  passive.assign(static_cast<std::size_t>(n), 0);
+// Lawson-Hanson active set on a, which holds n zeros on entry.
+void activeSet(const double* g, const double* c, int n, double* a, const Workspace& w) {
+  char* passive = w.passive;
+  const double* z = w.z;
+  std::fill(passive, passive + n, 0);
   for (int outer = 0; outer < 3 * n + 3; ++outer) {
     // Gradient of the objective's negative half: w = c - G a.
     int best = -1;
     double best_w = 1e-14;
     for (int i = 0; i < n; ++i) {
-      if (passive[static_cast<std::size_t>(i)]) continue;
-      double gradient = c[static_cast<std::size_t>(i)];
-      for (int j = 0; j < n; ++j) gradient -= g[static_cast<std::size_t>(i * n + j)] * a[static_cast<std::size_t>(j)];
-      if (gradient > best_w * (1.0 + std::abs(c[static_cast<std::size_t>(i)]))) {
+      if (passive[i]) continue;
+      double gradient = c[i];
+      for (int j = 0; j < n; ++j) gradient -= g[static_cast<std::size_t>(i * n + j)] * a[j];
+      if (gradient > best_w * (1.0 + std::abs(c[i]))) {
         best_w = gradient;
         best = i;
       }
     }
     if (best < 0) break;
-    passive[static_cast<std::size_t>(best)] = 1;
+    passive[best] = 1;
     for (int inner = 0; inner < 3 * n + 3; ++inner) {
-      if (!solvePassive(g, c, n, passive, z, w)) {
-        passive[static_cast<std::size_t>(best)] = 0;
+      if (!solvePassive(g, c, n, w)) {
+        passive[best] = 0;
         return;
       }
       bool feasible = true;
       for (int i = 0; i < n; ++i)
-        if (passive[static_cast<std::size_t>(i)] && z[static_cast<std::size_t>(i)] <= 0) feasible = false;
+        if (passive[i] && z[i] <= 0) feasible = false;
       if (feasible) {
-        a = z;
+        std::copy(z, z + n, a);
         break;
       }
       double alpha = 1.0;
       for (int i = 0; i < n; ++i)
-        if (passive[static_cast<std::size_t>(i)] && z[static_cast<std::size_t>(i)] <= 0)
-          alpha = std::min(alpha, a[static_cast<std::size_t>(i)] /
-                                      (a[static_cast<std::size_t>(i)] - z[static_cast<std::size_t>(i)]));
+        if (passive[i] && z[i] <= 0) alpha = std::min(alpha, a[i] / (a[i] - z[i]));
       for (int i = 0; i < n; ++i) {
-        a[static_cast<std::size_t>(i)] += alpha * (z[static_cast<std::size_t>(i)] - a[static_cast<std::size_t>(i)]);
-        if (passive[static_cast<std::size_t>(i)] && a[static_cast<std::size_t>(i)] <= 1e-15) {
-          passive[static_cast<std::size_t>(i)] = 0;
-          a[static_cast<std::size_t>(i)] = 0;
+        a[i] += alpha * (z[i] - a[i]);
+        if (passive[i] && a[i] <= 1e-15) {
+          passive[i] = 0;
+          a[i] = 0;
         }
       }
     }
   }
+}
+}  // namespace
+
+void nnlsGram(const double* g, const double* c, int n, std::vector<double>& a) {
+  a.assign(static_cast<std::size_t>(n), 0.0);
+  if (n <= 0) return;
+  constexpr int small = 12;
+  if (n <= small) {
+    int idx[small];
+    double l[small * small], b[small], z[small];
+    char passive[small];
+    activeSet(g, c, n, a.data(), {idx, l, b, z, passive});
+    return;
+  }
+  const auto size = static_cast<std::size_t>(n);
+  std::vector<int> idx(size);
+  std::vector<double> l(size * size), b(size), z(size);
+  std::vector<char> passive(size);
+  activeSet(g, c, n, a.data(), {idx.data(), l.data(), b.data(), z.data(), passive.data()});
+}
+
+bool solveGram(const double* g, const double* c, int n, double* x) {
+  constexpr int small = 12;
+  if (n <= 0 || n > small) return false;
+  int idx[small];
+  double l[small * small], b[small];
+  char passive[small];
+  std::fill(passive, passive + n, 1);
+  return solvePassive(g, c, n, {idx, l, b, x, passive});
 }
 
 std::vector<double> nnlsGram(const std::vector<double>& g, const std::vector<double>& c, int n) {

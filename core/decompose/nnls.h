@@ -12,4 +12,10 @@ namespace phasewise::core {
 // scratch have grown (the decompositions' inner loops).
 void nnlsGram(const double* g, const double* c, int n, std::vector<double>& a);
 
+// The unconstrained solution of G x = c over the first `n` unknowns, by the same Cholesky
+// (and ridge) the active set uses, so that where every entry comes out positive it is the
+// non-negative solution to the last bit. False when the system is not positive definite.
+// n <= 12; `x` holds n entries.
+bool solveGram(const double* g, const double* c, int n, double* x);
+
 }  // namespace phasewise::core

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <utility>
 
 #include "decompose/shift_model.h"
@@ -126,12 +127,19 @@ void ShiftModelFit::normalisePatterns() {
   }
 }
 
+// Each phase's broadened copies: independent, so spread over the threads (serial, they were a
+// tenth of a library-guided fit with the other thread idle).
 void ShiftModelFit::refreshBlurred() {
-  for (std::size_t p = 0; p < ku; ++p)
-    for (std::size_t v = 0; v < nv; ++v) {
-      broadenPattern(&r.w[p * m], m, sigmas[v], pattern(p, v));
-      blurred_norm[p * nv + v] = dot(pattern(p, v), pattern(p, v), m);
-    }
+  parallelFor(
+      ku * nv, o.threads,
+      [&](std::size_t begin, std::size_t end, unsigned) {
+        for (std::size_t i = begin; i < end; ++i) {
+          const std::size_t p = i / nv, v = i % nv;
+          broadenPattern(&r.w[p * m], m, sigmas[v], pattern(p, v));
+          blurred_norm[i] = dot(pattern(p, v), pattern(p, v), m);
+        }
+      },
+      Schedule::dynamic);
 }
 
 // |y - model|^2 of one sample as the state stands.
@@ -266,18 +274,26 @@ PHASEWISE_VECTOR_CLONES void ShiftModelFit::chooseActivations(std::size_t s, con
         if (r.a[s * ku + static_cast<std::size_t>(p)] > 0) candidate[static_cast<std::size_t>(p)] = 1;
     }
     std::vector<double> coef;
+    bool searched = false;
     for (const auto& set : subsets[static_cast<std::size_t>(limit)]) {
       bool ok = true;
       for (int p : set)
         ok = ok && allowed[s * ku + static_cast<std::size_t>(p)] && candidate[static_cast<std::size_t>(p)];
       if (!ok) continue;
-      const double cost = system.solve(set, coef) + o.subset_penalty * yy * static_cast<double>(set.size());
+      searched = true;
+      // A subset whose fit zeroes one of its phases loses to the subset without it (searched
+      // too: the subsets are closed under removal), so only its rivals are scored.
+      const std::optional<double> residual = system.solveIfEveryPhaseHolds(set, coef);
+      if (!residual) continue;
+      const double cost = *residual + o.subset_penalty * yy * static_cast<double>(set.size());
       if (cost < best_cost) {
         best_cost = cost;
         best_set = set;
         best_coef = coef;
       }
     }
+    // Every subset zeroed a phase: the sample holds none, and keeps its background's fit.
+    if (searched && best_set.empty()) system.solve({}, best_coef);
   }
   for (int p = 0; p < k; ++p) r.a[s * ku + static_cast<std::size_t>(p)] = 0.0F;
   for (std::size_t i = 0; i < best_set.size(); ++i)
@@ -472,18 +488,24 @@ void ShiftModelFit::updatePatterns() {
   std::vector<std::vector<double>> numerator(threads, std::vector<double>(slots, 0.0)),
       denominator(threads, std::vector<double>(slots, 0.0));
   accumulateUpdates(numerator, denominator);
-  std::vector<double> num(m), den(m);
-  for (int p = 0; p < k; ++p) {
-    if (!o.frozen.empty() && o.frozen[static_cast<std::size_t>(p)]) continue;
-    sumOverBroadenings(numerator[0], p, num);
-    sumOverBroadenings(denominator[0], p, den);
-    for (std::size_t j = 0; j < m; ++j) {
-      const std::size_t i = static_cast<std::size_t>(p) * m + j;
-      // A floor keeps multiplicative updates away from denormal numbers (which are slow
-      // and never come back); 1e-9 of a pattern's maximum is invisible in any plot.
-      r.w[i] = std::max(1e-9F, static_cast<float>(r.w[i] * (num[j] + kEps) / (den[j] + kEps)));
-    }
-  }
+  // Phase by phase (each touches its own pattern only), spread over the threads.
+  parallelFor(
+      static_cast<std::size_t>(k), o.threads,
+      [&](std::size_t begin, std::size_t end, unsigned) {
+        std::vector<double> num(m), den(m);
+        for (std::size_t p = begin; p < end; ++p) {
+          if (!o.frozen.empty() && o.frozen[p]) continue;
+          sumOverBroadenings(numerator[0], static_cast<int>(p), num);
+          sumOverBroadenings(denominator[0], static_cast<int>(p), den);
+          for (std::size_t j = 0; j < m; ++j) {
+            const std::size_t i = p * m + j;
+            // A floor keeps multiplicative updates away from denormal numbers (which are slow
+            // and never come back); 1e-9 of a pattern's maximum is invisible in any plot.
+            r.w[i] = std::max(1e-9F, static_cast<float>(r.w[i] * (num[j] + kEps) / (den[j] + kEps)));
+          }
+        }
+      },
+      Schedule::dynamic);
   if (o.background) updateBackground(numerator[0], denominator[0]);
   normalisePatterns();
 }

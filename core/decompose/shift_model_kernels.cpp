@@ -65,22 +65,21 @@ std::vector<std::vector<int>> subsetsUpTo(int k, int limit) {
   return out;
 }
 
-double GramSystem::solve(const std::vector<int>& chosen, std::vector<double>& coef) const {
+void GramSystem::gather(const std::vector<int>& chosen, std::vector<double>& g2, std::vector<double>& c2) const {
   const int q = static_cast<int>(chosen.size()) + (background ? 1 : 0);
-  // Reused buffers: every sample solves dozens of these small systems per iteration.
-  thread_local std::vector<int> idx;
-  thread_local std::vector<double> g2, c2;
-  idx.assign(chosen.begin(), chosen.end());
-  if (background) idx.push_back(k);
+  const auto at = [&](int i) { return i < static_cast<int>(chosen.size()) ? chosen[static_cast<std::size_t>(i)] : k; };
   g2.resize(static_cast<std::size_t>(q * q));
   c2.resize(static_cast<std::size_t>(q));
   for (int i = 0; i < q; ++i) {
-    c2[static_cast<std::size_t>(i)] = rhs[static_cast<std::size_t>(idx[static_cast<std::size_t>(i)])];
+    c2[static_cast<std::size_t>(i)] = rhs[static_cast<std::size_t>(at(i))];
     for (int j = 0; j < q; ++j)
-      g2[static_cast<std::size_t>(i * q + j)] =
-          gram[static_cast<std::size_t>(idx[static_cast<std::size_t>(i)] * cols + idx[static_cast<std::size_t>(j)])];
+      g2[static_cast<std::size_t>(i * q + j)] = gram[static_cast<std::size_t>(at(i) * cols + at(j))];
   }
-  nnlsGram(g2.data(), c2.data(), q, coef);
+}
+
+double GramSystem::residual(const std::vector<double>& g2, const std::vector<double>& c2,
+                            const std::vector<double>& coef) const {
+  const int q = static_cast<int>(c2.size());
   double res = yy;
   for (int i = 0; i < q; ++i) {
     res -= 2 * coef[static_cast<std::size_t>(i)] * c2[static_cast<std::size_t>(i)];
@@ -89,6 +88,44 @@ double GramSystem::solve(const std::vector<int>& chosen, std::vector<double>& co
              coef[static_cast<std::size_t>(j)];
   }
   return res;
+}
+
+double GramSystem::solve(const std::vector<int>& chosen, std::vector<double>& coef) const {
+  // Reused buffers: every sample solves dozens of these small systems per iteration.
+  thread_local std::vector<double> g2, c2;
+  gather(chosen, g2, c2);
+  nnlsGram(g2.data(), c2.data(), static_cast<int>(c2.size()), coef);
+  return residual(g2, c2, coef);
+}
+
+std::optional<double> GramSystem::solveIfEveryPhaseHolds(const std::vector<int>& chosen,
+                                                         std::vector<double>& coef) const {
+  thread_local std::vector<double> g2, c2;
+  gather(chosen, g2, c2);
+  const int q = static_cast<int>(c2.size());
+  const int phases = static_cast<int>(chosen.size());
+  coef.assign(static_cast<std::size_t>(q), 0.0);
+  const auto positive = [&](int count) {
+    return std::all_of(coef.begin(), coef.begin() + count, [](double v) { return v > 0; });
+  };
+  if (q > 12 || !solveGram(g2.data(), c2.data(), q, coef.data())) return solve(chosen, coef);
+  if (positive(q)) return residual(g2, c2, coef);  // interior: the non-negative solution itself
+  if (!background) return std::nullopt;
+  // Not interior, so some coefficient is zero at the non-negative solution. It keeps every
+  // phase only if it is the phases' own unconstrained solution, all positive, with the
+  // background held at zero by its gradient (the active set's entry test).
+  std::vector<double> phase_gram(static_cast<std::size_t>(phases * phases));
+  for (int i = 0; i < phases; ++i)
+    for (int j = 0; j < phases; ++j)
+      phase_gram[static_cast<std::size_t>(i * phases + j)] = g2[static_cast<std::size_t>(i * q + j)];
+  coef.assign(static_cast<std::size_t>(q), 0.0);
+  if (phases == 0 || !solveGram(phase_gram.data(), c2.data(), phases, coef.data())) return solve(chosen, coef);
+  if (!positive(phases)) return std::nullopt;
+  double gradient = c2[static_cast<std::size_t>(phases)];
+  for (int j = 0; j < phases; ++j)
+    gradient -= g2[static_cast<std::size_t>(phases * q + j)] * coef[static_cast<std::size_t>(j)];
+  if (gradient > 1e-14 * (1.0 + std::abs(c2[static_cast<std::size_t>(phases)]))) return std::nullopt;
+  return residual(g2, c2, coef);
 }
 
 }  // namespace phasewise::core::shift_kernels

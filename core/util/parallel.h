@@ -10,12 +10,9 @@
 // not depend on which thread computed it (per-sample fits, not sums across samples).
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
+#include <cstddef>
 #include <functional>
-#include <mutex>
 #include <thread>
-#include <vector>
 
 namespace phasewise::core {
 
@@ -29,48 +26,15 @@ inline unsigned workerThreads(unsigned asked) {
   return asked ? std::min(asked, cores) : cores;
 }
 
-inline void parallelFor(std::size_t count, unsigned threads,
-                        const std::function<void(std::size_t, std::size_t, unsigned)>& body,
-                        Schedule schedule = Schedule::fixed) {
-  // Never more threads than indices or cores.
-  threads = std::min(workerThreads(std::max(1U, threads)), static_cast<unsigned>(std::max<std::size_t>(count, 1)));
-  if (threads == 1) {
-    body(0, count, 0);
-    return;
-  }
-  std::vector<std::thread> pool;
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  std::atomic<bool> failed{false};
-  // Dynamic: about 16 chunks per thread, fine enough to balance, coarse enough that the shared
-  // counter is not contended.
-  std::atomic<std::size_t> next{0};
-  const std::size_t chunk = std::max<std::size_t>(1, count / (16 * static_cast<std::size_t>(threads)));
-  const auto guarded = [&](std::size_t begin, std::size_t end, unsigned t) {
-    try {
-      body(begin, end, t);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
-      failed = true;
-    }
-  };
-  if (schedule == Schedule::fixed) {
-    const std::size_t share = (count + threads - 1) / threads;
-    for (unsigned t = 0; t < threads; ++t) {
-      const std::size_t begin = t * share, end = std::min(count, begin + share);
-      if (begin >= end) break;
-      pool.emplace_back([&, begin, end, t] { guarded(begin, end, t); });
-    }
-  } else {
-    for (unsigned t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] {
-        for (std::size_t begin = next.fetch_add(chunk); begin < count && !failed; begin = next.fetch_add(chunk))
-          guarded(begin, std::min(count, begin + chunk), t);
-      });
-  }
-  for (std::thread& th : pool) th.join();
-  if (failure) std::rethrow_exception(failure);
-}
+// Runs body over [0, count) on `threads` threads: the caller and workers of a pool that lives
+// as long as the process. Parallel loops run thousands of times per decomposition (several per
+// iteration); starting threads for each cost a tenth of a library-guided fit in the kernel.
+// Idle workers sleep on a condition variable (no spinning: a core another program holds is
+// left to it). A parallelFor inside another's body runs its shares one after the other on the
+// calling thread, with the same shares and thread indices. The first exception a body throws
+// is rethrown here once every share has stopped.
+void parallelFor(std::size_t count, unsigned threads,
+                 const std::function<void(std::size_t, std::size_t, unsigned)>& body,
+                 Schedule schedule = Schedule::fixed);
 
 }  // namespace phasewise::core

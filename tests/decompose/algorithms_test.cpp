@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <random>
 
 #include "decompose/decomposer.h"
@@ -10,6 +12,7 @@
 #include "decompose/nnls.h"
 #include "decompose/sample_quantities.h"
 #include "decompose/shift_model.h"
+#include "decompose/shift_model_kernels.h"
 #include "io/npy.h"
 #include "test_support.h"
 #include "util/error.h"
@@ -110,6 +113,66 @@ TEST(NnlsTest, AgreesWithBruteForceOverActiveSets) {
         EXPECT_GE(objective(y), objective(x) - 1e-9);
       }
   }
+}
+
+// The subset search's shortcut: where the non-negative fit keeps every phase of a subset it
+// gives the active set's coefficients and residual to the last bit (the background held at zero
+// included); where it zeroes a phase it gives nothing. An exact fit, whose residual rounds to a
+// tiny negative number, is still a fit (a sentinel residual of -1 once dropped such subsets).
+TEST(GramSystemTest, SubsetsKeepingEveryPhaseAreSolvedAsTheActiveSetSolvesThem) {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  const int k = 3, rows = 40;
+  int interior = 0, background_zero = 0, dropped = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    // Three phase columns and a background; the data mix some of them, plus noise that may
+    // pull a coefficient (the background's too) below zero.
+    std::vector<std::vector<double>> column(k + 1, std::vector<double>(rows));
+    for (auto& col : column)
+      for (double& v : col) v = uniform(rng) < 0.3 ? uniform(rng) : 0.02 * uniform(rng);
+    std::vector<double> y(rows, 0.0);
+    const bool exact = trial % 10 == 0;
+    for (int p = 0; p <= k; ++p) {
+      const double weight = uniform(rng) < 0.5 ? uniform(rng) : 0.0;
+      for (int r = 0; r < rows; ++r) y[r] += weight * column[p][r];
+    }
+    if (!exact)
+      for (double& v : y) v += 0.2 * (uniform(rng) - 0.5);
+    shift_kernels::GramSystem system;
+    system.background = true;
+    system.k = k;
+    system.cols = k + 1;
+    system.gram.assign((k + 1) * (k + 1), 0.0);
+    system.rhs.assign(k + 1, 0.0);
+    for (int i = 0; i <= k; ++i)
+      for (int r = 0; r < rows; ++r) {
+        system.rhs[i] += column[i][r] * y[r];
+        for (int j = 0; j <= k; ++j) system.gram[i * (k + 1) + j] += column[i][r] * column[j][r];
+      }
+    for (double v : y) system.yy += v * v;
+    for (const std::vector<int>& subset : shift_kernels::subsetsUpTo(k, k)) {
+      std::vector<double> reference, shortcut;
+      const double residual = system.solve(subset, reference);
+      const std::optional<double> kept = system.solveIfEveryPhaseHolds(subset, shortcut);
+      const bool every_phase = std::all_of(reference.begin(), reference.end() - 1, [](double v) { return v > 0; });
+      ASSERT_EQ(kept.has_value(), every_phase) << "trial " << trial;
+      if (!kept) {
+        ++dropped;
+        continue;
+      }
+      EXPECT_EQ(*kept, residual);
+      ASSERT_EQ(shortcut.size(), reference.size());
+      for (std::size_t i = 0; i < reference.size(); ++i) EXPECT_EQ(shortcut[i], reference[i]) << "trial " << trial;
+      if (reference.back() > 0)
+        ++interior;
+      else
+        ++background_zero;
+    }
+  }
+  // Every branch was taken.
+  EXPECT_GT(interior, 0);
+  EXPECT_GT(background_zero, 0);
+  EXPECT_GT(dropped, 0);
 }
 
 TEST(DelaunayTest, TriangularGridGivesItsLatticeEdges) {

@@ -47,6 +47,45 @@ TEST(ParallelForTest, FixedScheduleGivesEachThreadOneContiguousShare) {
   for (std::size_t i = 0; i < owner.size(); ++i) EXPECT_EQ(owner[i], i / share) << "index " << i;
 }
 
+// A loop inside another's body runs on the calling thread with the same shares, and two
+// programs' threads may run loops at once on the shared workers: every index once, no deadlock.
+TEST(ParallelForTest, NestedAndConcurrentLoopsVisitEveryIndexOnce) {
+  const unsigned threads = std::min(2U, std::max(1U, std::thread::hardware_concurrency()));
+  std::vector<std::atomic<int>> visits(40 * 50);
+  parallelFor(40, 2, [&](std::size_t begin, std::size_t end, unsigned) {
+    for (std::size_t outer = begin; outer < end; ++outer) {
+      std::vector<unsigned> owner(50, 99);
+      parallelFor(50, 2, [&](std::size_t b, std::size_t e, unsigned t) {
+        for (std::size_t i = b; i < e; ++i) {
+          ++visits[outer * 50 + i];
+          owner[i] = t;
+        }
+      });
+      const std::size_t share = (50 + threads - 1) / threads;
+      for (std::size_t i = 0; i < 50; ++i) ASSERT_EQ(owner[i], i / share);
+    }
+  });
+  for (const auto& v : visits) ASSERT_EQ(v.load(), 1);
+
+  std::vector<std::atomic<int>> first(100000), second(100000);
+  const auto run = [](std::vector<std::atomic<int>>& target) {
+    for (int round = 0; round < 20; ++round)
+      parallelFor(
+          target.size(), 2,
+          [&](std::size_t begin, std::size_t end, unsigned) {
+            for (std::size_t i = begin; i < end; ++i) ++target[i];
+          },
+          Schedule::dynamic);
+  };
+  std::thread other([&] { run(second); });
+  run(first);
+  other.join();
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    ASSERT_EQ(first[i].load(), 20);
+    ASSERT_EQ(second[i].load(), 20);
+  }
+}
+
 // A failure in one chunk (e.g. a cancelled run) reaches the caller, and the dynamic schedule
 // stops handing out work after it instead of running the rest of the range.
 TEST(ParallelForTest, AFailureIsRethrownAndStopsTheDynamicSchedule) {
