@@ -1,5 +1,7 @@
 #include "util/parallel.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -58,10 +60,16 @@ struct Loop {
 
 class WorkerPool {
  public:
+  // Never destroyed: workers asleep at exit are simply ended with the process (joining them
+  // from a static destructor would race with loops other static destructors may still run).
   static WorkerPool& instance() {
-    static WorkerPool pool;
-    return pool;
+    static WorkerPool* const pool = new WorkerPool;
+    return *pool;
   }
+
+  // False in a child forked from the process that made the pool (the file readers' isolation
+  // forks): its workers were not copied, so the child runs its loops on its own thread.
+  [[nodiscard]] bool ownedByThisProcess() const { return owner_ == ::getpid(); }
 
   // Queues shares 1..threads-1 of `loop` for the workers, starting workers up to that many.
   void submit(Loop& loop) {
@@ -73,14 +81,6 @@ class WorkerPool {
 
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
-  ~WorkerPool() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    for (std::thread& worker : workers_) worker.join();
-  }
 
  private:
   WorkerPool() = default;
@@ -96,8 +96,7 @@ class WorkerPool {
       Share share{};
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty()) return;  // stopping, nothing left
+        wake_.wait(lock, [this] { return !queue_.empty(); });
         share = queue_.front();
         queue_.pop_front();
       }
@@ -110,7 +109,7 @@ class WorkerPool {
   std::condition_variable wake_;
   std::deque<Share> queue_;
   std::vector<std::thread> workers_;
-  bool stopping_ = false;
+  const pid_t owner_ = ::getpid();
 };
 
 }  // namespace
@@ -131,7 +130,7 @@ void parallelFor(std::size_t count, unsigned threads,
   // Dynamic: about 16 chunks per thread, fine enough to balance, coarse enough that the shared
   // counter is not contended.
   loop.chunk = std::max<std::size_t>(1, count / (16 * static_cast<std::size_t>(threads)));
-  if (in_parallel_loop) {
+  if (in_parallel_loop || !WorkerPool::instance().ownedByThisProcess()) {
     for (unsigned t = 0; t < threads; ++t) loop.runShare(t);
   } else {
     loop.outstanding = threads - 1;

@@ -31,8 +31,8 @@ inline unsigned workerThreads(unsigned asked) {
 // iteration); starting threads for each cost a tenth of a library-guided fit in the kernel.
 // Idle workers sleep on a condition variable (no spinning: a core another program holds is
 // left to it). A parallelFor inside another's body runs its shares one after the other on the
-// calling thread, with the same shares and thread indices. The first exception a body throws
-// is rethrown here once every share has stopped.
+// calling thread, with the same shares and thread indices, as does a loop in a forked child.
+// The first exception a body throws is rethrown here once every share has stopped.
 void parallelFor(std::size_t count, unsigned threads,
                  const std::function<void(std::size_t, std::size_t, unsigned)>& body,
                  Schedule schedule = Schedule::fixed);

@@ -1,5 +1,8 @@
 #include "util/parallel.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -84,6 +87,28 @@ TEST(ParallelForTest, NestedAndConcurrentLoopsVisitEveryIndexOnce) {
     ASSERT_EQ(first[i].load(), 20);
     ASSERT_EQ(second[i].load(), 20);
   }
+}
+
+// A child forked while the workers exist (the file readers' isolation does) has none of them:
+// its loops run on its own thread instead of waiting for ever on workers that are not there.
+TEST(ParallelForTest, AForkedChildRunsItsLoopsItself) {
+  std::atomic<int> warm{0};
+  parallelFor(100, 2, [&](std::size_t begin, std::size_t end, unsigned) { warm += static_cast<int>(end - begin); });
+  ASSERT_EQ(warm.load(), 100);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    alarm(20);  // a deadlock ends the child with SIGALRM, and the test fails instead of hanging
+    std::atomic<long> sum{0};
+    parallelFor(1000, 2, [&](std::size_t begin, std::size_t end, unsigned) {
+      for (std::size_t i = begin; i < end; ++i) sum += static_cast<long>(i);
+    });
+    _exit(sum.load() == 999L * 1000L / 2 ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "the child did not finish (signal " << WTERMSIG(status) << ")";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 // A failure in one chunk (e.g. a cancelled run) reaches the caller, and the dynamic schedule
