@@ -9,11 +9,13 @@
 // sum in a fixed number of lanes (shift_kernels::dot) instead of the vector width, so a result
 // does not depend on the machine it was computed on.
 //
-// Off with other compilers (the clang fuzzing build) and architectures, or when
-// PHASEWISE_NO_VECTOR_CLONES is defined (to compare the two): one plain version.
+// Off with other compilers (the clang fuzzing build) and architectures, under ThreadSanitizer
+// (the clones' load-time resolver is instrumented and runs before TSan has started: every
+// program of the Tsan build crashed while loading), or when PHASEWISE_NO_VECTOR_CLONES is
+// defined (to compare the two): one plain version.
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && \
-    !defined(PHASEWISE_NO_VECTOR_CLONES)
+    !defined(__SANITIZE_THREAD__) && !defined(PHASEWISE_NO_VECTOR_CLONES)
 #define PHASEWISE_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define PHASEWISE_VECTOR_CLONES
