@@ -108,7 +108,8 @@ std::optional<double> GramSystem::solveIfEveryPhaseHolds(const std::vector<int>&
   const auto positive = [&](int count) {
     return std::all_of(coef.begin(), coef.begin() + count, [](double v) { return v > 0; });
   };
-  if (q > 12 || !solveGram(g2.data(), c2.data(), q, coef.data())) return solve(chosen, coef);
+  // solveGram refuses singular systems and more than 12 columns: the active set takes those.
+  if (!solveGram(g2.data(), c2.data(), q, coef.data())) return solve(chosen, coef);
   if (positive(q)) return residual(g2, c2, coef);  // interior: the non-negative solution itself
   if (!background) return std::nullopt;
   // Not interior, so some coefficient is zero at the non-negative solution. It keeps every
