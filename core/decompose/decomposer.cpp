@@ -277,7 +277,18 @@ void reconstruct(const FitOnLogQ& fit, bool plain, const std::vector<float>& sca
   result.reconstruction.assign(n * m, 0.0F);
   const bool keep_per_phase = n * ku * m <= 50'000'000;
   if (keep_per_phase) result.per_phase.assign(n * ku * m, 0.0F);
-  std::vector<float> broadened(log_points), shifted(log_points), back(m);
+  std::vector<float> shifted(log_points), back(m);
+  // Each phase's pattern under each broadening in use, blurred once (there are a few widths
+  // and hundreds of samples).
+  std::vector<std::vector<std::pair<float, std::vector<float>>>> broadened(ku);
+  auto broadenedPattern = [&](std::size_t p, float width) -> const float* {
+    for (const auto& [sigma, pattern] : broadened[p])
+      if (sigma == width) return pattern.data();
+    std::vector<float> pattern(log_points);
+    broadenPattern(&fit.w[p * log_points], log_points, width, pattern.data());
+    broadened[p].emplace_back(width, std::move(pattern));
+    return broadened[p].back().second.data();
+  };
   for (std::size_t s = 0; s < n; ++s) {
     float* recon = &result.reconstruction[s * m];
     if (plain) {
@@ -291,8 +302,7 @@ void reconstruct(const FitOnLogQ& fit, bool plain, const std::vector<float>& sca
     }
     for (std::size_t p = 0; p < ku; ++p) {
       if (result.activations[s * ku + p] <= 0) continue;
-      broadenPattern(&fit.w[p * log_points], log_points, fit.widths[s * ku + p], broadened.data());
-      shiftPattern(broadened.data(), log_points, fit.shifts[s * ku + p], shifted.data());
+      shiftPattern(broadenedPattern(p, fit.widths[s * ku + p]), log_points, fit.shifts[s * ku + p], shifted.data());
       to_own.apply(shifted.data(), back.data());
       float height = 0;
       for (std::size_t j = 0; j < m; ++j) {

@@ -61,12 +61,15 @@ PHASEWISE_VECTOR_CLONES void broadenPattern(const float* w, std::size_t points, 
     total += kernel[static_cast<std::size_t>(i + half)] =
         static_cast<float>(std::exp(-0.5 * static_cast<double>(i * i) / (sigma * sigma)));
   for (float& v : kernel) v = static_cast<float>(v / total);
+  // Tap by tap over all points: each point still sums its taps from the lowest up, so the
+  // result is the point-by-point sum's to the bit, but the inner loop vectorises (a float sum
+  // per point does not; this was about 8 % of a library-guided fit).
   const auto n = static_cast<std::ptrdiff_t>(points);
-  for (std::ptrdiff_t j = 0; j < n; ++j) {
-    float sum = 0;
-    const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(-half, -j), hi = std::min<std::ptrdiff_t>(half, n - 1 - j);
-    for (std::ptrdiff_t i = lo; i <= hi; ++i) sum += kernel[static_cast<std::size_t>(i + half)] * w[j + i];
-    out[j] = sum;
+  std::fill(out, out + n, 0.0F);
+  for (std::ptrdiff_t i = -half; i <= half; ++i) {
+    const float weight = kernel[static_cast<std::size_t>(i + half)];
+    const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, -i), hi = std::min<std::ptrdiff_t>(n, n - i);
+    for (std::ptrdiff_t j = lo; j < hi; ++j) out[j] += weight * w[j + i];
   }
 }
 

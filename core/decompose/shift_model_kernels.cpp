@@ -32,24 +32,24 @@ PHASEWISE_VECTOR_CLONES void shiftTransposeAdd2(const float* r1, const float* r2
   }
 }
 
-void smooth(std::vector<float>& v, double sigma) {
+PHASEWISE_VECTOR_CLONES void smooth(std::vector<float>& v, double sigma) {
   const auto half = static_cast<int>(std::ceil(3 * sigma));
   std::vector<double> kernel(static_cast<std::size_t>(2 * half + 1));
   for (int i = -half; i <= half; ++i)
     kernel[static_cast<std::size_t>(i + half)] = std::exp(-0.5 * i * i / (sigma * sigma));
-  std::vector<float> out(v.size());
-  const auto n = static_cast<int>(v.size());
-  for (int m = 0; m < n; ++m) {
-    double s = 0, wsum = 0;
-    for (int i = -half; i <= half; ++i) {
-      const int j = m + i;
-      if (j < 0 || j >= n) continue;
-      s += kernel[static_cast<std::size_t>(i + half)] * v[static_cast<std::size_t>(j)];
-      wsum += kernel[static_cast<std::size_t>(i + half)];
+  // Tap by tap (each point sums its taps in the same order as point by point, so the same
+  // bits), which vectorises.
+  const auto n = static_cast<std::ptrdiff_t>(v.size());
+  std::vector<double> sum(v.size(), 0.0), weight(v.size(), 0.0);
+  for (std::ptrdiff_t i = -half; i <= half; ++i) {
+    const double k = kernel[static_cast<std::size_t>(i + half)];
+    const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, -i), hi = std::min<std::ptrdiff_t>(n, n - i);
+    for (std::ptrdiff_t m = lo; m < hi; ++m) {
+      sum[static_cast<std::size_t>(m)] += k * v[static_cast<std::size_t>(m + i)];
+      weight[static_cast<std::size_t>(m)] += k;
     }
-    out[static_cast<std::size_t>(m)] = static_cast<float>(s / wsum);
   }
-  v = std::move(out);
+  for (std::size_t m = 0; m < v.size(); ++m) v[m] = static_cast<float>(sum[m] / weight[m]);
 }
 
 std::vector<std::vector<int>> subsetsUpTo(int k, int limit) {

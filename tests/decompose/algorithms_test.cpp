@@ -69,6 +69,38 @@ TEST(ShiftModelTest, PerSampleBroadeningFollowsPeakWidths) {
   EXPECT_NEAR(left, right, 1e-6 * std::abs(left));
 }
 
+// The blur and the background smoothing against their definitions, point by point: Gaussian
+// weights normalised over the whole kernel (zero outside the grid) for the blur, over the
+// points inside the grid for the smoothing; at the edges and with a kernel wider than the pattern.
+TEST(ShiftModelTest, BlurAndSmoothingFollowTheirDefinitionsUpToTheEdges) {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> uniform(0, 1);
+  for (const std::size_t m : {std::size_t{1}, std::size_t{7}, std::size_t{300}})
+    for (const double sigma : {0.3, 2.5, 9.0}) {
+      std::vector<float> w(m), out(m);
+      for (float& v : w) v = uniform(rng);
+      broadenPattern(w.data(), m, sigma, out.data());
+      const auto half = static_cast<std::ptrdiff_t>(std::ceil(3 * sigma));
+      double total = 0;
+      for (std::ptrdiff_t i = -half; i <= half; ++i) total += std::exp(-0.5 * double(i * i) / (sigma * sigma));
+      std::vector<float> smoothed = w;
+      shift_kernels::smooth(smoothed, sigma);
+      for (std::size_t j = 0; j < m; ++j) {
+        double blur = 0, sum = 0, weight = 0;
+        for (std::ptrdiff_t i = -half; i <= half; ++i) {
+          const auto at = static_cast<std::ptrdiff_t>(j) + i;
+          if (at < 0 || at >= static_cast<std::ptrdiff_t>(m)) continue;
+          const double g = std::exp(-0.5 * double(i * i) / (sigma * sigma));
+          blur += g / total * w[static_cast<std::size_t>(at)];
+          sum += g * w[static_cast<std::size_t>(at)];
+          weight += g;
+        }
+        EXPECT_NEAR(out[j], blur, 1e-5) << "m " << m << " sigma " << sigma << " point " << j;
+        EXPECT_NEAR(smoothed[j], sum / weight, 1e-5) << "m " << m << " sigma " << sigma << " point " << j;
+      }
+    }
+}
+
 TEST(HungarianTest, FindsTheBestOneToOneMatching) {
   // Greedy would take 0->0 (0.9) and leave 1->1 (0.1); the optimum is 0->1, 1->0 (0.8 + 0.85).
   const std::vector<double> score = {0.9, 0.8, 0.85, 0.1};
