@@ -258,9 +258,15 @@ PHASEWISE_VECTOR_CLONES void ShiftModelFit::chooseActivations(std::size_t s, con
     // With many phases, enumerate only among the strongest candidates of an unconstrained
     // fit (the limit plus three); with few, enumeration is exhaustive.
     std::vector<char> candidate(ku, 1);
+    // No subset fits better than all the allowed phases together (the non-negative fit on more
+    // columns), so a subset whose phase count alone would lift that floor above the best cost
+    // found so far cannot win, and is not solved; the smaller subsets come first, so the best
+    // cost is low early. The margin is far above the rounding of either residual: the subset
+    // kept is the exhaustive search's (save for exact ties of cost, which the order decides).
+    std::vector<double> coef;
+    const std::optional<double> least = system.provenLeastResidual(all, coef);
+    const double floor = least ? *least - 1e-9 * yy : -1e300;
     if (k > 8) {
-      std::vector<double> coef;
-      system.solve(all, coef);
       std::vector<std::pair<double, int>> strength;
       for (std::size_t i = 0; i < all.size(); ++i)
         strength.emplace_back(coef[i] * std::sqrt(gram[static_cast<std::size_t>(all[i] * cols + all[i])]), all[i]);
@@ -273,7 +279,6 @@ PHASEWISE_VECTOR_CLONES void ShiftModelFit::chooseActivations(std::size_t s, con
       for (int p = 0; p < k; ++p)
         if (r.a[s * ku + static_cast<std::size_t>(p)] > 0) candidate[static_cast<std::size_t>(p)] = 1;
     }
-    std::vector<double> coef;
     bool searched = false;
     for (const auto& set : subsets[static_cast<std::size_t>(limit)]) {
       bool ok = true;
@@ -281,6 +286,7 @@ PHASEWISE_VECTOR_CLONES void ShiftModelFit::chooseActivations(std::size_t s, con
         ok = ok && allowed[s * ku + static_cast<std::size_t>(p)] && candidate[static_cast<std::size_t>(p)];
       if (!ok) continue;
       searched = true;
+      if (floor + o.subset_penalty * yy * static_cast<double>(set.size()) > best_cost) continue;
       // A subset whose fit zeroes one of its phases loses to the subset without it (searched
       // too: the subsets are closed under removal), so only its rivals are scored.
       const std::optional<double> residual = system.solveIfEveryPhaseHolds(set, coef);
@@ -303,8 +309,8 @@ PHASEWISE_VECTOR_CLONES void ShiftModelFit::chooseActivations(std::size_t s, con
 
 // One sample: shifts (search 0 keeps them), then the best subset's activations.
 void ShiftModelFit::fitSampleOnce(std::size_t s, int search, std::vector<float>& scratch) {
-  scratch.assign((ku + 2) * m, 0.0F);         // shifted patterns, one residual, the full residual
-  float* shifted = scratch.data();            // k patterns
+  scratch.resize((ku + 2) * m);     // shifted patterns, one residual, the full residual (each written before read)
+  float* shifted = scratch.data();  // k patterns
   float* residual = scratch.data() + ku * m;  // one
   for (int p = 0; p < k; ++p)
     shiftPattern(pattern(static_cast<std::size_t>(p), variant[s * ku + static_cast<std::size_t>(p)]), m,

@@ -62,6 +62,7 @@ std::vector<std::vector<int>> subsetsUpTo(int k, int limit) {
       if (mask & (1U << i)) s.push_back(i);
     out.push_back(std::move(s));
   }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.size() < b.size(); });
   return out;
 }
 
@@ -127,6 +128,30 @@ std::optional<double> GramSystem::solveIfEveryPhaseHolds(const std::vector<int>&
     gradient -= g2[static_cast<std::size_t>(phases * q + j)] * coef[static_cast<std::size_t>(j)];
   if (gradient > 1e-14 * (1.0 + std::abs(c2[static_cast<std::size_t>(phases)]))) return std::nullopt;
   return residual(g2, c2, coef);
+}
+
+std::optional<double> GramSystem::provenLeastResidual(const std::vector<int>& chosen, std::vector<double>& coef) const {
+  const double residual = solve(chosen, coef);
+  // Karush-Kuhn-Tucker: every coefficient >= 0, and the gradient c - G a vanishes where a > 0
+  // and is <= 0 where a = 0; within a tolerance whose cost in residual is far below any
+  // margin the subset search compares with.
+  thread_local std::vector<double> g2, c2;
+  gather(chosen, g2, c2);
+  const int q = static_cast<int>(c2.size());
+  for (int i = 0; i < q; ++i) {
+    const double a = coef[static_cast<std::size_t>(i)];
+    if (a < 0) return std::nullopt;
+    double gradient = c2[static_cast<std::size_t>(i)];
+    double size = std::abs(gradient);
+    for (int j = 0; j < q; ++j) {
+      const double term = g2[static_cast<std::size_t>(i * q + j)] * coef[static_cast<std::size_t>(j)];
+      gradient -= term;
+      size += std::abs(term);
+    }
+    const double tolerance = 1e-9 * (size + 1e-300);
+    if (gradient > tolerance || (a > 0 && gradient < -tolerance)) return std::nullopt;
+  }
+  return residual;
 }
 
 }  // namespace phasewise::core::shift_kernels

@@ -33,7 +33,7 @@ inline double dot(const float* a, const float* b, std::size_t n) {
 // Smooths a pattern with a Gaussian of `sigma` bins (the background must stay smooth).
 void smooth(std::vector<float>& v, double sigma);
 
-// All subsets of {0..k-1} with between 1 and `limit` members.
+// All subsets of {0..k-1} with between 1 and `limit` members, the smaller first.
 [[nodiscard]] std::vector<std::vector<int>> subsetsUpTo(int k, int limit);
 
 // The Gram system of one sample's columns (its shifted patterns, then the background) with
@@ -54,6 +54,12 @@ struct GramSystem {
   // solves instead of the active set, which is what the subset search spent its time in
   // (Al-Li-Fe: 41 subsets per sample and iteration, most holding a phase the sample lacks).
   std::optional<double> solveIfEveryPhaseHolds(const std::vector<int>& chosen, std::vector<double>& coef) const;
+
+  // solve() where its answer is the least residual of any non-negative fit on these columns,
+  // checked by the optimality conditions (no column left out could lower it; the active set
+  // can stop short on a singular system): a floor for every subset of them. Nothing where the
+  // check fails; `coef` is solve()'s either way.
+  std::optional<double> provenLeastResidual(const std::vector<int>& chosen, std::vector<double>& coef) const;
 
  private:
   // The subset's own Gram matrix and right-hand side (the background last) into g2 / c2.
