@@ -182,6 +182,15 @@ TEST(GramSystemTest, SubsetsKeepingEveryPhaseAreSolvedAsTheActiveSetSolvesThem) 
         for (int j = 0; j <= k; ++j) system.gram[i * (k + 1) + j] += column[i][r] * column[j][r];
       }
     for (double v : y) system.yy += v * v;
+    // The fit on every phase is proven least and is a floor for every subset's (the subset
+    // search skips on it).
+    std::vector<double> all_coef;
+    const std::optional<double> floor = system.provenLeastResidual({0, 1, 2}, all_coef);
+    ASSERT_TRUE(floor.has_value()) << "trial " << trial;
+    for (const std::vector<int>& subset : shift_kernels::subsetsUpTo(k, k)) {
+      std::vector<double> coef;
+      EXPECT_GE(system.solve(subset, coef), *floor - 1e-12 * system.yy) << "trial " << trial;
+    }
     for (const std::vector<int>& subset : shift_kernels::subsetsUpTo(k, k)) {
       std::vector<double> reference, shortcut;
       const double residual = system.solve(subset, reference);
@@ -205,6 +214,28 @@ TEST(GramSystemTest, SubsetsKeepingEveryPhaseAreSolvedAsTheActiveSetSolvesThem) 
   EXPECT_GT(interior, 0);
   EXPECT_GT(background_zero, 0);
   EXPECT_GT(dropped, 0);
+}
+
+// Data outside the columns' cone: the least residual is |y|^2 at a = 0, proven as such; and
+// with a twin column (the background a copy of the phase) the floor is the exact fit's 0.
+TEST(GramSystemTest, TheFloorIsTheLeastResidualAtTheConesEdgeAndWithTwinColumns) {
+  shift_kernels::GramSystem system;
+  system.background = true;
+  system.k = 1;
+  system.cols = 2;
+  system.gram = {1.0, 0.0, 0.0, 1.0};
+  system.rhs = {-1.0, -0.5};
+  system.yy = 2.0;
+  std::vector<double> coef;
+  const std::optional<double> outside = system.provenLeastResidual({0}, coef);
+  ASSERT_TRUE(outside.has_value());
+  EXPECT_DOUBLE_EQ(*outside, 2.0);
+  system.gram = {1.0, 1.0, 1.0, 1.0};
+  system.rhs = {1.0, 1.0};
+  system.yy = 1.0;
+  const std::optional<double> twins = system.provenLeastResidual({0}, coef);
+  ASSERT_TRUE(twins.has_value());
+  EXPECT_NEAR(*twins, 0.0, 1e-9);
 }
 
 TEST(DelaunayTest, TriangularGridGivesItsLatticeEdges) {
