@@ -35,10 +35,9 @@ class ShiftModelFit {
   float* pattern(std::size_t p, std::size_t v) { return &blurred[(p * nv + v) * m]; }
   void normalisePatterns();
   void refreshBlurred();
-  double sampleCost(std::size_t s, std::vector<float>& row, std::vector<float>& tmp);
+  double sampleCost(std::size_t s, const float* shifted, float* row) const;
   void searchShifts(std::size_t s, int search, float* shifted, float* residual, float* full);
   void chooseActivations(std::size_t s, const float* shifted);
-  void fitSampleOnce(std::size_t s, int search, std::vector<float>& scratch);
   void fitSample(std::size_t s, int search, std::vector<float>& scratch);
   void fitAllSamples(int search);
   void enforceConnectivity(bool smooth_shifts, bool prune);
@@ -142,18 +141,17 @@ void ShiftModelFit::refreshBlurred() {
       Schedule::dynamic);
 }
 
-// |y - model|^2 of one sample as the state stands.
-double ShiftModelFit::sampleCost(std::size_t s, std::vector<float>& row, std::vector<float>& tmp) {
-  row.assign(y.begin() + static_cast<std::ptrdiff_t>(s * m), y.begin() + static_cast<std::ptrdiff_t>((s + 1) * m));
-  tmp.resize(m);
+// |y - model|^2 of one sample as the state stands, `shifted` holding its k patterns under its
+// shifts and broadenings (fitSample has them at hand).
+double ShiftModelFit::sampleCost(std::size_t s, const float* shifted, float* row) const {
+  std::copy(y.begin() + static_cast<std::ptrdiff_t>(s * m), y.begin() + static_cast<std::ptrdiff_t>((s + 1) * m), row);
   for (std::size_t j = 0; j < m; ++j) row[j] -= r.c[s] * r.g[j];
   for (std::size_t p = 0; p < ku; ++p) {
     const float a = r.a[s * ku + p];
     if (a <= 0) continue;
-    shiftPattern(pattern(p, variant[s * ku + p]), m, r.shift[s * ku + p], tmp.data());
-    for (std::size_t j = 0; j < m; ++j) row[j] -= a * tmp[j];
+    for (std::size_t j = 0; j < m; ++j) row[j] -= a * shifted[p * m + j];
   }
-  return static_cast<double>(dot(row.data(), row.data(), m));
+  return static_cast<double>(dot(row, row, m));
 }
 
 // One sample's shifts (and, in the polish, broadenings), phase by phase against the residual
@@ -307,32 +305,40 @@ PHASEWISE_VECTOR_CLONES void ShiftModelFit::chooseActivations(std::size_t s, con
   if (o.background) r.c[s] = static_cast<float>(best_coef.empty() ? 0.0 : best_coef.back());
 }
 
-// One sample: shifts (search 0 keeps them), then the best subset's activations.
-void ShiftModelFit::fitSampleOnce(std::size_t s, int search, std::vector<float>& scratch) {
-  scratch.resize((ku + 2) * m);     // shifted patterns, one residual, the full residual (each written before read)
-  float* shifted = scratch.data();  // k patterns
+// One sample: shifts (search 0 keeps them), then the best subset's activations. With the guard
+// (polish), the new state is kept only if it lowers the sample's residual.
+void ShiftModelFit::fitSample(std::size_t s, int search, std::vector<float>& scratch) {
+  // Shifted patterns (k), one residual, the full residual, a cost row: each written before read.
+  scratch.resize((ku + 3) * m);
+  float* shifted = scratch.data();            // k patterns
   float* residual = scratch.data() + ku * m;  // one
+  float* row = scratch.data() + (ku + 2) * m;
   for (int p = 0; p < k; ++p)
     shiftPattern(pattern(static_cast<std::size_t>(p), variant[s * ku + static_cast<std::size_t>(p)]), m,
                  r.shift[s * ku + p], shifted + p * m);
+  const bool guarded = guard && search;
+  const auto first = static_cast<std::ptrdiff_t>(s * ku), last = static_cast<std::ptrdiff_t>((s + 1) * ku);
+  std::vector<float> a, shift;
+  std::vector<unsigned char> var;
+  float c = 0;
+  double before = 0;
+  if (guarded) {
+    a.assign(r.a.begin() + first, r.a.begin() + last);
+    shift.assign(r.shift.begin() + first, r.shift.begin() + last);
+    var.assign(variant.begin() + first, variant.begin() + last);
+    c = r.c[s];
+    before = sampleCost(s, shifted, row);
+  }
   if (search) searchShifts(s, search, shifted, residual, scratch.data() + (ku + 1) * m);
   chooseActivations(s, shifted);
-}
-
-void ShiftModelFit::fitSample(std::size_t s, int search, std::vector<float>& scratch) {
-  if (!guard || !search) {
-    fitSampleOnce(s, search, scratch);
-    return;
-  }
-  std::vector<float> row, tmp;
-  const auto first = static_cast<std::ptrdiff_t>(s * ku), last = static_cast<std::ptrdiff_t>((s + 1) * ku);
-  const std::vector<float> a(r.a.begin() + first, r.a.begin() + last),
-      shift(r.shift.begin() + first, r.shift.begin() + last);
-  const std::vector<unsigned char> var(variant.begin() + first, variant.begin() + last);
-  const float c = r.c[s];
-  const double before = sampleCost(s, row, tmp);
-  fitSampleOnce(s, search, scratch);
-  if (sampleCost(s, row, tmp) <= before) return;
+  if (!guarded) return;
+  // The search moved `shifted` by its unrounded shifts; the state keeps them as floats, and the
+  // cost is the state's.
+  for (int p = 0; p < k; ++p)
+    if (r.a[s * ku + static_cast<std::size_t>(p)] > 0)
+      shiftPattern(pattern(static_cast<std::size_t>(p), variant[s * ku + static_cast<std::size_t>(p)]), m,
+                   r.shift[s * ku + p], shifted + p * m);
+  if (sampleCost(s, shifted, row) <= before) return;
   std::copy(a.begin(), a.end(), r.a.begin() + first);
   std::copy(shift.begin(), shift.end(), r.shift.begin() + first);
   std::copy(var.begin(), var.end(), variant.begin() + first);
