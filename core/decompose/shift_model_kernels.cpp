@@ -12,24 +12,36 @@ namespace phasewise::core::shift_kernels {
 PHASEWISE_VECTOR_CLONES void shiftTransposeAdd2(const float* r1, const float* r2, std::size_t points, double d,
                                                 double weight, double* out1, double* out2) {
   const auto m_points = static_cast<std::ptrdiff_t>(points);
-  // p = m - d = (m - i0) + i0 - d: the integer part is the same for every m.
+  // Source point m lands on q = m + i0 (share 1 - t) and q + 1 (share t), i0 the integer part
+  // of -d. Gathered per target q: first the share t of source q - i0 - 1, then the share 1 - t
+  // of source q - i0, the order a scatter over ascending m adds them in, so the sums are the
+  // same bits; gathering has no dependence between targets and vectorises.
   const double shifted = -d;
   const auto i0 = static_cast<std::ptrdiff_t>(std::floor(shifted));
   const double t = shifted - static_cast<double>(i0);
   const std::ptrdiff_t lo = std::max<std::ptrdiff_t>(0, -i0 - 1),
-                       hi = std::min<std::ptrdiff_t>(m_points, m_points - i0);
-  for (std::ptrdiff_t m = lo; m < hi; ++m) {
-    const std::ptrdiff_t i = m + i0;
-    const double v1 = weight * r1[m], v2 = weight * r2[m];
-    if (i >= 0) {
-      out1[i] += (1.0 - t) * v1;
-      out2[i] += (1.0 - t) * v2;
-    }
-    if (i + 1 < m_points) {
-      out1[i + 1] += t * v1;
-      out2[i + 1] += t * v2;
-    }
+                       hi = std::min<std::ptrdiff_t>(m_points, m_points - i0);  // sources scattered
+  auto add = [&](std::ptrdiff_t q, std::ptrdiff_t m, double share) {
+    out1[q] += share * (weight * r1[m]);
+    out2[q] += share * (weight * r2[m]);
+  };
+  auto gather = [&](std::ptrdiff_t q) {
+    const std::ptrdiff_t below = q - i0 - 1, at = q - i0;
+    if (below >= lo && below < hi) add(q, below, t);
+    if (at >= lo && at < hi) add(q, at, 1.0 - t);
+  };
+  // Targets whose two sources both lie in [lo, hi): q - i0 - 1 >= lo and q - i0 < hi.
+  const std::ptrdiff_t inner_begin = std::clamp<std::ptrdiff_t>(lo + i0 + 1, 0, m_points);
+  const std::ptrdiff_t inner_end = std::clamp<std::ptrdiff_t>(hi + i0, inner_begin, m_points);
+  for (std::ptrdiff_t q = 0; q < inner_begin; ++q) gather(q);
+  for (std::ptrdiff_t q = inner_begin; q < inner_end; ++q) {
+    const std::ptrdiff_t below = q - i0 - 1;
+    out1[q] += t * (weight * r1[below]);
+    out1[q] += (1.0 - t) * (weight * r1[below + 1]);
+    out2[q] += t * (weight * r2[below]);
+    out2[q] += (1.0 - t) * (weight * r2[below + 1]);
   }
+  for (std::ptrdiff_t q = inner_end; q < m_points; ++q) gather(q);
 }
 
 PHASEWISE_VECTOR_CLONES void smooth(std::vector<float>& v, double sigma) {

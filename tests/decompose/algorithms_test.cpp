@@ -69,6 +69,45 @@ TEST(ShiftModelTest, PerSampleBroadeningFollowsPeakWidths) {
   EXPECT_NEAR(left, right, 1e-6 * std::abs(left));
 }
 
+// The shift's transpose: <T(d) u, v> = <u, T(d)' v> for whole, fractional and out-of-range
+// shifts, and to the bit the scatter over source points that defines it.
+TEST(ShiftModelTest, ShiftTransposeIsTheShiftsAdjointAndTheScattersSum) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> uniform(0, 1);
+  for (const std::size_t m : {std::size_t{1}, std::size_t{9}, std::size_t{200}})
+    for (const double d : {0.0, 0.25, -0.25, 3.0, -3.7, 8.5, -8.5, 250.0, -250.0}) {
+      std::vector<float> u(m), v1(m), v2(m), tu(m);
+      for (std::size_t j = 0; j < m; ++j) u[j] = uniform(rng), v1[j] = uniform(rng), v2[j] = uniform(rng);
+      std::vector<double> out1(m, 0.5), out2(m, 0.25);
+      shift_kernels::shiftTransposeAdd2(v1.data(), v2.data(), m, d, 1.5, out1.data(), out2.data());
+      shiftPattern(u.data(), m, d, tu.data());
+      double left = 0, right = 0;
+      for (std::size_t j = 0; j < m; ++j) left += 1.5 * double(tu[j]) * v1[j], right += double(u[j]) * (out1[j] - 0.5);
+      EXPECT_NEAR(left, right, 1e-5 * (1 + std::abs(left))) << "m " << m << " d " << d;
+      // The scatter: source point j lands on j + i0 (share 1 - t) and j + i0 + 1 (share t).
+      std::vector<double> scatter1(m, 0.5), scatter2(m, 0.25);
+      const auto i0 = static_cast<std::ptrdiff_t>(std::floor(-d));
+      const double t = -d - static_cast<double>(i0);
+      const auto n = static_cast<std::ptrdiff_t>(m);
+      for (std::ptrdiff_t j = 0; j < n; ++j) {
+        const double a1 = 1.5 * v1[static_cast<std::size_t>(j)], a2 = 1.5 * v2[static_cast<std::size_t>(j)];
+        const std::ptrdiff_t q = j + i0;
+        if (q >= 0 && q < n) {
+          scatter1[static_cast<std::size_t>(q)] += (1.0 - t) * a1;
+          scatter2[static_cast<std::size_t>(q)] += (1.0 - t) * a2;
+        }
+        if (q + 1 >= 0 && q + 1 < n) {
+          scatter1[static_cast<std::size_t>(q + 1)] += t * a1;
+          scatter2[static_cast<std::size_t>(q + 1)] += t * a2;
+        }
+      }
+      for (std::size_t j = 0; j < m; ++j) {
+        EXPECT_EQ(out1[j], scatter1[j]) << "m " << m << " d " << d << " point " << j;
+        EXPECT_EQ(out2[j], scatter2[j]) << "m " << m << " d " << d << " point " << j;
+      }
+    }
+}
+
 // The blur and the background smoothing against their definitions, point by point: Gaussian
 // weights normalised over the whole kernel (zero outside the grid) for the blur, over the
 // points inside the grid for the smoothing; at the edges and with a kernel wider than the pattern.
