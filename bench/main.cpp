@@ -18,6 +18,7 @@ constexpr const char* kUsage =
        phasewise-bench decompose [--data ../shared/data] [--bicuv-phases 13]
                                  [--samples 5000] [--points 4000] [--large-phases 12] [--large-cards 50]
                                  [--skip-large] [--width-by-residual 0|1] [--threads N]
+                                 [--repeats N]  (library-guided rows: median time of N runs)
        phasewise-bench refine [--data ../shared/data] [--per-phase 100] [--epochs 8]
                               [--candidates 2000] [--steps 40] [--lambda 10] [--lambda-additive 1]
                               [--epochs-refiner 10] [--candidate-share 0.5] [--skip-synthetic] [--widths-from-data]
