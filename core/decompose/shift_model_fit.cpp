@@ -259,11 +259,13 @@ PHASEWISE_VECTOR_CLONES void ShiftModelFit::chooseActivations(std::size_t s, con
     // No subset fits better than all the allowed phases together (the non-negative fit on more
     // columns), so a subset whose phase count alone would lift that floor above the best cost
     // found so far cannot win, and is not solved; the smaller subsets come first, so the best
-    // cost is low early. The margin is far above the rounding of either residual: the subset
-    // kept is the exhaustive search's (save for exact ties of cost, which the order decides).
+    // cost is low early. The margin is far above how much the proven floor can exceed the true
+    // least (provenLeastResidual) and the rounding of either residual, and far below the
+    // penalty of a phase (2e-3 |y|^2): the subset kept is the exhaustive search's (save for
+    // exact ties of cost, which the order decides).
     std::vector<double> coef;
     const std::optional<double> least = system.provenLeastResidual(all, coef);
-    const double floor = least ? *least - 1e-9 * yy : -1e300;
+    const double floor = least ? *least - 1e-7 * yy : -1e300;
     if (k > 8) {
       std::vector<std::pair<double, int>> strength;
       for (std::size_t i = 0; i < all.size(); ++i)
