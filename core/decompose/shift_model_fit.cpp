@@ -315,9 +315,14 @@ void ShiftModelFit::fitSample(std::size_t s, int search, std::vector<float>& scr
   float* shifted = scratch.data();            // k patterns
   float* residual = scratch.data() + ku * m;  // one
   float* row = scratch.data() + (ku + 2) * m;
-  for (int p = 0; p < k; ++p)
-    shiftPattern(pattern(static_cast<std::size_t>(p), variant[s * ku + static_cast<std::size_t>(p)]), m,
-                 r.shift[s * ku + p], shifted + p * m);
+  // The phases' patterns under the state's (float) shifts and broadenings.
+  auto shiftFromState = [&](bool present_only) {
+    for (int p = 0; p < k; ++p)
+      if (!present_only || r.a[s * ku + static_cast<std::size_t>(p)] > 0)
+        shiftPattern(pattern(static_cast<std::size_t>(p), variant[s * ku + static_cast<std::size_t>(p)]), m,
+                     r.shift[s * ku + p], shifted + p * m);
+  };
+  shiftFromState(false);
   const bool guarded = guard && search;
   const auto first = static_cast<std::ptrdiff_t>(s * ku), last = static_cast<std::ptrdiff_t>((s + 1) * ku);
   std::vector<float> a, shift;
@@ -336,10 +341,7 @@ void ShiftModelFit::fitSample(std::size_t s, int search, std::vector<float>& scr
   if (!guarded) return;
   // The search moved `shifted` by its unrounded shifts; the state keeps them as floats, and the
   // cost is the state's.
-  for (int p = 0; p < k; ++p)
-    if (r.a[s * ku + static_cast<std::size_t>(p)] > 0)
-      shiftPattern(pattern(static_cast<std::size_t>(p), variant[s * ku + static_cast<std::size_t>(p)]), m,
-                   r.shift[s * ku + p], shifted + p * m);
+  shiftFromState(true);
   if (sampleCost(s, shifted, row) <= before) return;
   std::copy(a.begin(), a.end(), r.a.begin() + first);
   std::copy(shift.begin(), shift.end(), r.shift.begin() + first);

@@ -143,15 +143,16 @@ std::optional<double> GramSystem::solveIfEveryPhaseHolds(const std::vector<int>&
 }
 
 std::optional<double> GramSystem::provenLeastResidual(const std::vector<int>& chosen, std::vector<double>& coef) const {
-  const double residual = solve(chosen, coef);
+  // solve()'s steps, keeping the gathered system for the check.
+  thread_local std::vector<double> g2, c2;
+  gather(chosen, g2, c2);
+  const int q = static_cast<int>(c2.size());
+  nnlsGram(g2.data(), c2.data(), q, coef);
   // Karush-Kuhn-Tucker: every coefficient >= 0, and the gradient c - G a vanishes where a > 0
   // and is <= 0 where a = 0, within 1e-10 of the terms it sums. Columns, data and coefficients
   // are non-negative, so each term is at most about 2 |column| |y| and a coefficient at most
   // |y| / |column|: the residual is then above the least by at most about 4e-10 |y|^2 per
   // column, far under the 1e-7 |y|^2 margin the subset search allows.
-  thread_local std::vector<double> g2, c2;
-  gather(chosen, g2, c2);
-  const int q = static_cast<int>(c2.size());
   for (int i = 0; i < q; ++i) {
     const double a = coef[static_cast<std::size_t>(i)];
     if (a < 0) return std::nullopt;
@@ -165,7 +166,7 @@ std::optional<double> GramSystem::provenLeastResidual(const std::vector<int>& ch
     const double tolerance = 1e-10 * (size + 1e-300);
     if (gradient > tolerance || (a > 0 && gradient < -tolerance)) return std::nullopt;
   }
-  return residual;
+  return residual(g2, c2, coef);
 }
 
 }  // namespace phasewise::core::shift_kernels
