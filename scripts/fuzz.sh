@@ -2,7 +2,8 @@
 # Coverage-guided fuzzing of every reader (fuzz/read_fuzzer.cpp) with libFuzzer, under
 # AddressSanitizer + UndefinedBehaviorSanitizer: builds build/fuzz with clang, writes the seed
 # corpus (valid files of every format and the malformed-input corpus, by the formats tests),
-# then runs each target for SECONDS (default 10; CI) with bounded memory and time per input.
+# then runs each target for SECONDS (default 10; CI), PHASEWISE_JOBS (2) targets at a time,
+# with bounded memory and time per input.
 # Any crash, sanitizer report, leak, time-out, allocation over the limit or RSS over the limit
 # fails the run; the input that did it is kept under build/fuzz/findings/TARGET/ (turn it into
 # a case of tests/plugins/malformed_input_test.cpp). A longer run: bash scripts/fuzz.sh 600
@@ -29,12 +30,12 @@ seeds=$PWD/build/fuzz/seeds
 rm -rf "$seeds"
 PHASEWISE_FUZZ_SEED_DIR=$seeds "$seed_writer" --gtest_filter='FuzzSeedsTest.*' >/dev/null
 
-failed=()
-for target in "${targets[@]}"; do
-  corpus=build/fuzz/corpus/$target findings=build/fuzz/findings/$target
+# One target's run; prints its one-line verdict and returns non-zero on a finding.
+fuzz_one() {
+  local target=$1
+  local corpus=build/fuzz/corpus/$target findings=build/fuzz/findings/$target log=build/fuzz/$target.log
   rm -rf "$findings"
   mkdir -p "$corpus" "$findings"
-  log=build/fuzz/$target.log
   # 64 KiB inputs; no single allocation over 64 MB (4 x the largest input plus the HDF5
   # library's own buffers), 1 GB resident at most, 20 s per input (a damaged HDF5 file may use the
   # 5 s a child process gets to read it, twice through the registry).
@@ -47,13 +48,29 @@ for target in "${targets[@]}"; do
     "build/fuzz/fuzz/fuzz_$target" "$corpus" "$seeds/$target" -max_total_time="$seconds" -max_len=65536 \
     -rss_limit_mb=1024 -malloc_limit_mb=64 -timeout=20 -artifact_prefix="$findings/" -print_final_stats=1 \
     >"$log" 2>&1; then
+    local runs
     runs=$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
     echo "fuzz: $target: $runs inputs in ${seconds} s ($((runs / seconds))/s), no finding"
   else
     echo "fuzz: $target: FINDING (see $log and $findings/)"
     grep -m3 -E 'ERROR|SUMMARY|out-of-memory|timeout' "$log" || true
-    failed+=("$target")
+    return 1
   fi
+}
+
+# libFuzzer runs on one core: $jobs targets at a time, each verdict printed in the targets' order.
+failed=()
+for ((first = 0; first < ${#targets[@]}; first += jobs)); do
+  batch=("${targets[@]:first:jobs}")
+  pids=()
+  for target in "${batch[@]}"; do
+    fuzz_one "$target" >"build/fuzz/$target.verdict" &
+    pids+=($!)
+  done
+  for i in "${!batch[@]}"; do
+    wait "${pids[$i]}" || failed+=("${batch[$i]}")
+    cat "build/fuzz/${batch[$i]}.verdict"
+  done
 done
 if ((${#failed[@]})); then
   echo "fuzz: findings in: ${failed[*]}" >&2
