@@ -299,6 +299,8 @@ core::ClassifierSettings classifierSettings(const CommandContext& context, const
   settings.threads = static_cast<unsigned>(arguments.integer("threads", static_cast<int>(0), 0, 1024));
   settings.seed = static_cast<std::uint64_t>(arguments.integer("seed", static_cast<int>(settings.seed), 0, 1 << 30));
   settings.candidate_share = arguments.number("candidate-share", 0.5);
+  // --train-strain: the largest lattice strain the training draws (ClassifierSettings).
+  settings.setLatticeStrain(arguments.number("train-strain", settings.augmentation.strain, 0.0, 0.2));
   settings.calibrate_on_candidates = settings.candidate_share >= 0;
   settings.heavier_calibration_share = arguments.number("heavier-calibration", settings.heavier_calibration_share);
   // --stick-texture: the stick cards' texture in training (and, unless --candidate-texture says
@@ -434,7 +436,9 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
     const double widen = settings.augmentation.width_scale_min / core::AugmentationSettings{}.width_scale_min;
     harder.width_scale_min *= widen;
     harder.width_scale_max *= widen;
+    // The benchmark's candidates stay the same whatever the training draws (--train-strain).
     core::ImperfectionSettings synthetic = settings.imperfection;
+    synthetic.strain = core::ImperfectionSettings{}.strain;
     synthetic.stick_march_dollase = harder.stick_march_dollase =
         stickMarchDollase(arguments, "candidate-texture", settings.augmentation.stick_march_dollase);
     runRows(classifier, nn, imperfectSet("synthetic imperfect", library, settings.grid, count, synthetic), o);

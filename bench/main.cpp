@@ -21,7 +21,7 @@ constexpr const char* kUsage =
                                  [--repeats N]  (library-guided rows: median time of N runs)
        phasewise-bench refine [--data ../shared/data] [--per-phase 100] [--epochs 8]
                               [--candidates 2000] [--steps 40] [--lambda 10] [--lambda-additive 1]
-                              [--epochs-refiner 10] [--candidate-share 0.5] [--skip-synthetic] [--widths-from-data]
+                              [--epochs-refiner 10] [--candidate-share 0.5] [--train-strain 0.03] [--skip-synthetic] [--widths-from-data]
                               [--skip-pytorch] [--classifier-only] [--heavier-calibration 0] [--seed 1]
                               [--stick-texture scaling|march-dollase] [--candidate-texture scaling|march-dollase]
        phasewise-bench identify [--data ../shared/data] [--max-strain S --min-gain G --min-support S
@@ -58,6 +58,7 @@ int runBench(const cli::CommandContext& context) {
                                   "epochs-refiner",
                                   "lambda-additive",
                                   "candidate-share",
+                                  "train-strain",
                                   "max-strain",
                                   "max-broadening",
                                   "strain-cost",

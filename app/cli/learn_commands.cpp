@@ -71,10 +71,10 @@ std::string topLine(const core::PhaseClassifier& classifier, const core::Predict
 int runTrain(const CommandContext& context) {
   const Arguments arguments(
       context.words,
-      {"o",         "output",       "grid",   "wavelength",    "per-phase",        "validation-per-phase",
-       "epochs",    "patience",     "batch",  "learning-rate", "channels",         "radiation",
-       "seed",      "threads",      "device", "checkpoint",    "stick-wavelength", "fwhm",
-       "fwhm-like", "stick-texture"},
+      {"o",         "output",        "grid",   "wavelength",    "per-phase",        "validation-per-phase",
+       "epochs",    "patience",      "batch",  "learning-rate", "channels",         "radiation",
+       "seed",      "threads",       "device", "checkpoint",    "stick-wavelength", "fwhm",
+       "fwhm-like", "stick-texture", "strain"},
       {"help", "skip-bad", "quiet"});
   const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
   if (arguments.flag("help") || arguments.positional().empty() || !output || !arguments.value("grid")) {
@@ -93,6 +93,8 @@ int runTrain(const CommandContext& context) {
                            directions): each line scaled by +-30 % (scaling), or march-dollase, March-Dollase
                            at an angle drawn per line (a line may grow 2.9x or shrink to 0.59x), for strongly
                            textured films
+  --strain 0.03            largest lattice strain trained on (relative change of the cell, or of Q for
+                           stick cards); wider for solid solutions that move further
 )";
     return arguments.flag("help") ? 0 : 2;
   }
@@ -115,6 +117,7 @@ int runTrain(const CommandContext& context) {
   settings.threads = static_cast<unsigned>(arguments.integer("threads", static_cast<int>(0), 0, 1024));
   settings.device = arguments.device();
   if (const auto checkpoint = arguments.value("checkpoint")) settings.checkpoint = *checkpoint;
+  settings.setLatticeStrain(arguments.number("strain", core::ClassifierSettings::default_strain, 0.0, 0.2));
   try {
     settings.setStickMarchDollase(
         core::stickTextureIsMarchDollase(arguments.value("stick-texture").value_or("scaling")));

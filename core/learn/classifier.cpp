@@ -68,7 +68,8 @@ void writeArchive(const PhaseClassifier::Network& n, torch::serialize::OutputArc
                              " lr=" + std::to_string(s.learning_rate) + " seed=" + std::to_string(s.seed) +
                              " radiation=" + s.radiation + " candidate_share=" + std::to_string(s.candidate_share) +
                              " calibrated_on=" + (s.calibrate_on_candidates ? "candidates" : "ideal") +
-                             " stick_texture=" + stickTextureName(s.augmentation.stick_march_dollase)));
+                             " stick_texture=" + stickTextureName(s.augmentation.stick_march_dollase) +
+                             " strain=" + std::to_string(s.augmentation.strain)));
   torch::serialize::OutputArchive weights;
   n.net->save(weights);
   archive.write("network", weights);
@@ -85,6 +86,11 @@ void ClassifierSettings::setPeakWidths(double fwhm_min_deg, double fwhm_max_deg)
 
 void ClassifierSettings::setStickMarchDollase(bool march_dollase) {
   augmentation.stick_march_dollase = imperfection.stick_march_dollase = march_dollase;
+}
+
+void ClassifierSettings::setLatticeStrain(double strain) {
+  if (!(strain >= 0 && strain <= 0.2)) throw Error("the training's lattice strain must be in [0, 0.2]");
+  augmentation.strain = imperfection.strain = strain;
 }
 
 void ClassifierSettings::setPeakWidthsLike(double measured_fwhm_deg) {

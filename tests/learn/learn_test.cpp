@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <random>
 
@@ -24,6 +25,19 @@
 namespace phasewise::test {
 namespace {
 using namespace core;
+
+TEST(ClassifierTest, TrainsOnThreePercentStrainAndRefusesAStrainOutsideItsRange) {
+  ClassifierSettings settings;
+  EXPECT_DOUBLE_EQ(settings.augmentation.strain, 0.03);
+  EXPECT_DOUBLE_EQ(settings.imperfection.strain, 0.03);
+  settings.setLatticeStrain(0.05);
+  EXPECT_DOUBLE_EQ(settings.augmentation.strain, 0.05);
+  EXPECT_DOUBLE_EQ(settings.imperfection.strain, 0.05);
+  EXPECT_THROW(settings.setLatticeStrain(-0.01), Error);
+  EXPECT_THROW(settings.setLatticeStrain(0.3), Error);
+  EXPECT_THROW(settings.setLatticeStrain(std::nan("")), Error);
+  EXPECT_DOUBLE_EQ(settings.augmentation.strain, 0.05);  // a refused value changes nothing
+}
 
 TEST(ClassifierTest, LearnsDistinctPhasesAndReportsCalibratedTopK) {
   TrainingReport report;
