@@ -177,6 +177,61 @@ void printOpenSet(const std::vector<core::Prediction>& predictions, const std::v
 }
 
 // Every row of the table on one candidate set, with the same classifier.
+// One refiner's row (and, for the physical refiner, what it removed) on a candidate set.
+void runVariant(const core::PhaseClassifier& c, const CandidateSet& set, const Variant& v, const BenchOptions& o,
+                const std::function<bool(int, int)>& same) {
+  const std::size_t m = c.points();
+  core::RefinementSettings s;
+  s.refiner = v.refiner;
+  s.mode = v.mode;
+  s.loss = v.loss;
+  s.lambda = v.refiner == core::RefinerKind::Physical ? o.lambda_physical : o.lambda_additive;
+  s.steps = v.mode == core::RefinementMode::Amortised ? o.refiner_epochs : o.steps;
+  s.physical = o.physical;
+  s.physical.restore = !v.projection;
+  s.candidate_targets = v.targets;
+  s.top_k = kGuesses;
+  const auto start = Clock::now();
+  const auto refined = core::refine(c, set.patterns, s);
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<float> after;
+  std::vector<core::Prediction> predictions;
+  for (const auto& r : refined) {
+    after.insert(after.end(), r.pattern.begin(), r.pattern.end());
+    predictions.push_back(r.after);
+  }
+  printRow(v.name,
+           core::scoreRefinement(tops(predictions), confidences(predictions, same), set.truth, set.patterns, after,
+                                 set.pure, m, same),
+           seconds);
+  if (v.refiner == core::RefinerKind::Physical) {
+    // The change in the terms: intensity removed as peaks and as background.
+    double peaks = 0, background = 0;
+    for (const auto& r : refined) {
+      peaks += r.edit.removed_fraction - r.edit.background_fraction;
+      background += r.edit.background_fraction;
+    }
+    const double count = static_cast<double>(std::max<std::size_t>(1, refined.size()));
+    std::cout << "      removed (mean share of the observed intensity): peaks " << std::setprecision(1)
+              << 100 * peaks / count << " %, background " << 100 * background / count << " %\n";
+  }
+  if (v.projection) {
+    // The projection's identity is the target whose peaks it kept (the cheapest explanation
+    // among the classifier's first guesses), not the classifier's reading of what is left.
+    std::vector<std::vector<int>> ranked;
+    for (const auto& r : refined) {
+      std::vector<int> order{r.edit.target >= 0 ? r.edit.target : r.after.top.front()};
+      for (int t : r.before.top)
+        if (t != order.front()) order.push_back(t);
+      ranked.push_back(order);
+    }
+    printRow("  ... its target as identity",
+             core::scoreRefinement(ranked, {}, set.truth, set.patterns, after, set.pure, m, same), seconds);
+  }
+  if (o.details && v.refiner == core::RefinerKind::Physical && v.loss == core::EvaluationLoss::BestTarget)
+    printCandidates(c, set, refined);
+}
+
 void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, const CandidateSet& set,
              const BenchOptions& o) {
   const std::size_t m = c.points();
@@ -225,58 +280,8 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
                                    set.pure, m, same),
              0.0);
   }
-  for (const Variant& v : kVariants) {
-    if (o.classifier_only) break;
-    core::RefinementSettings s;
-    s.refiner = v.refiner;
-    s.mode = v.mode;
-    s.loss = v.loss;
-    s.lambda = v.refiner == core::RefinerKind::Physical ? o.lambda_physical : o.lambda_additive;
-    s.steps = v.mode == core::RefinementMode::Amortised ? o.refiner_epochs : o.steps;
-    s.physical = o.physical;
-    s.physical.restore = !v.projection;
-    s.candidate_targets = v.targets;
-    s.top_k = kGuesses;
-    start = Clock::now();
-    const auto refined = core::refine(c, set.patterns, s);
-    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    std::vector<float> after;
-    std::vector<core::Prediction> predictions;
-    for (const auto& r : refined) {
-      after.insert(after.end(), r.pattern.begin(), r.pattern.end());
-      predictions.push_back(r.after);
-    }
-    printRow(v.name,
-             core::scoreRefinement(tops(predictions), confidences(predictions, same), set.truth, set.patterns, after,
-                                   set.pure, m, same),
-             seconds);
-    if (v.refiner == core::RefinerKind::Physical) {
-      // The change in the terms: intensity removed as peaks and as background.
-      double peaks = 0, background = 0;
-      for (const auto& r : refined) {
-        peaks += r.edit.removed_fraction - r.edit.background_fraction;
-        background += r.edit.background_fraction;
-      }
-      const double count = static_cast<double>(std::max<std::size_t>(1, refined.size()));
-      std::cout << "      removed (mean share of the observed intensity): peaks " << std::setprecision(1)
-                << 100 * peaks / count << " %, background " << 100 * background / count << " %\n";
-    }
-    if (v.projection) {
-      // The projection's identity is the target whose peaks it kept (the cheapest explanation
-      // among the classifier's first guesses), not the classifier's reading of what is left.
-      std::vector<std::vector<int>> ranked;
-      for (const auto& r : refined) {
-        std::vector<int> order{r.edit.target >= 0 ? r.edit.target : r.after.top.front()};
-        for (int t : r.before.top)
-          if (t != order.front()) order.push_back(t);
-        ranked.push_back(order);
-      }
-      printRow("  ... its target as identity",
-               core::scoreRefinement(ranked, {}, set.truth, set.patterns, after, set.pure, m, same), seconds);
-    }
-    if (o.details && v.refiner == core::RefinerKind::Physical && v.loss == core::EvaluationLoss::BestTarget)
-      printCandidates(c, set, refined);
-  }
+  if (o.classifier_only) return;
+  for (const Variant& v : kVariants) runVariant(c, set, v, o, same);
 }
 
 bool stickMarchDollase(const Arguments& arguments, const char* option, bool fallback) {
@@ -401,6 +406,27 @@ void compareTrainingWithPyTorch(const core::PhaseLibrary& library, const core::C
             << std::setprecision(0) << training.patterns_per_second << " patterns/s, PyTorch " << version << " " << rate
             << " patterns/s, ratio " << std::setprecision(2) << training.patterns_per_second / rate << "\n";
 }
+
+// (a): the synthetic imperfect candidates and the harder variant, from the Al-Li-Fe library.
+void runSyntheticSets(const core::PhaseClassifier& classifier, const core::NearestNeighbour& nn,
+                      const core::PhaseLibrary& library, const core::ClassifierSettings& settings,
+                      const Arguments& arguments, std::size_t count, const BenchOptions& o) {
+  // The candidates' widths are the classifier's (the default, or the data's).
+  core::ImperfectionSettings harder = core::ImperfectionSettings::harder();
+  const double widen = settings.augmentation.width_scale_min / core::AugmentationSettings{}.width_scale_min;
+  harder.width_scale_min *= widen;
+  harder.width_scale_max *= widen;
+  // The benchmark's candidates stay the same whatever the training draws (--train-strain).
+  core::ImperfectionSettings synthetic = settings.imperfection;
+  synthetic.strain = core::ImperfectionSettings{}.strain;
+  synthetic.stick_march_dollase = harder.stick_march_dollase =
+      stickMarchDollase(arguments, "candidate-texture", settings.augmentation.stick_march_dollase);
+  runRows(classifier, nn, imperfectSet("synthetic imperfect", library, settings.grid, count, synthetic), o);
+  runRows(classifier, nn,
+          imperfectSet("harder: 2-3 contaminants, strain <= 3 %, broad peaks", library, settings.grid,
+                       std::max<std::size_t>(count / 2, 1), harder),
+          o);
+}
 }  // namespace
 
 int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
@@ -430,23 +456,7 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
   core::TrainingReport training;
   const core::PhaseClassifier classifier = trainReported(library, settings, "Al-Li-Fe", training);
   const core::NearestNeighbour nn(library, settings.grid);
-  if (!arguments.flag("skip-synthetic")) {
-    // The candidates' widths are the classifier's (the default, or the data's).
-    core::ImperfectionSettings harder = core::ImperfectionSettings::harder();
-    const double widen = settings.augmentation.width_scale_min / core::AugmentationSettings{}.width_scale_min;
-    harder.width_scale_min *= widen;
-    harder.width_scale_max *= widen;
-    // The benchmark's candidates stay the same whatever the training draws (--train-strain).
-    core::ImperfectionSettings synthetic = settings.imperfection;
-    synthetic.strain = core::ImperfectionSettings{}.strain;
-    synthetic.stick_march_dollase = harder.stick_march_dollase =
-        stickMarchDollase(arguments, "candidate-texture", settings.augmentation.stick_march_dollase);
-    runRows(classifier, nn, imperfectSet("synthetic imperfect", library, settings.grid, count, synthetic), o);
-    runRows(classifier, nn,
-            imperfectSet("harder: 2-3 contaminants, strain <= 3 %, broad peaks", library, settings.grid,
-                         std::max<std::size_t>(count / 2, 1), harder),
-            o);
-  }
+  if (!arguments.flag("skip-synthetic")) runSyntheticSets(classifier, nn, library, settings, arguments, count, o);
   BenchOptions detailed = o;
   detailed.details = true;
   const std::vector<int> alfe_truth =

@@ -66,6 +66,53 @@ std::string topLine(const core::PhaseClassifier& classifier, const core::Predict
     line << "\t" << classifier.phaseNames()[static_cast<std::size_t>(p.top[j])] << "\t" << p.probability[j];
   return line.str();
 }
+
+// --fwhm-like FILE or --fwhm MIN:MAX: the peak widths `train` draws.
+void setTrainingWidths(const CommandContext& context, const Arguments& arguments, core::ClassifierSettings& settings) {
+  if (const auto like = arguments.value("fwhm-like")) {
+    if (arguments.value("fwhm")) throw UsageError("give --fwhm or --fwhm-like, not both");
+    const Arguments plain(std::vector<std::string>{}, {}, {});
+    const core::Library data = readInput(context, plain, *like).library;
+    const auto width = settings.setPeakWidthsLike(data);
+    if (!width && data.axis.spec.kind == core::AxisKind::TwoTheta && !data.axis.wavelength_angstrom)
+      throw UsageError("--fwhm-like: " + *like +
+                       " is on 2-theta without a wavelength, so its widths cannot be put "
+                       "in the training's radiation (convert it with one: phasewise-cli convert --wavelength)");
+    if (!width) throw UsageError("--fwhm-like: no peak of " + *like + " could be measured");
+    std::cout << "peak width of " << *like << ": FWHM " << std::fixed << std::setprecision(3) << width->q_nm
+              << " nm^-1 at Q " << std::setprecision(1) << width->at_q_nm << " nm^-1, " << std::setprecision(3)
+              << width->two_theta_deg << " deg 2-theta of " << settings.radiation << " (median of " << width->samples
+              << " samples)\n";
+  }
+  if (const auto fwhm = arguments.value("fwhm")) {
+    const auto [low, high] = parseRange(*fwhm, "--fwhm");
+    try {
+      settings.setPeakWidths(low, high);
+    } catch (const core::Error& e) {
+      throw UsageError(std::string("--fwhm: ") + e.what());
+    }
+  }
+}
+
+void printTrainingReport(std::size_t phases, const core::ClassifierSettings& settings,
+                         const core::TrainingReport& report, const std::string& output) {
+  std::cout << std::fixed << std::setprecision(3) << "trained on " << phases << " phases x "
+            << settings.patterns_per_phase << " patterns: " << report.epochs_run << " epochs (best "
+            << report.best_epoch << "), validation accuracy " << report.best_validation_accuracy << ", temperature "
+            << report.temperature << " x (1 + " << report.temperature_slope << " x distance to the prototype), "
+            << std::setprecision(1) << report.seconds << " s on " << report.threads << " threads (--threads "
+            << report.threads << " repeats this network), " << std::setprecision(0) << report.patterns_per_second
+            << " patterns/s, peak widths (FWHM) " << std::setprecision(2) << settings.peakWidths().first << "-"
+            << settings.peakWidths().second << " deg 2-theta, stick-card texture "
+            << core::stickTextureName(settings.augmentation.stick_march_dollase) << ", lattice strain up to "
+            << std::setprecision(1) << 100 * settings.augmentation.strain << " %; wrote " << output << "\n";
+  if (report.restarts > 0)
+    std::cout << "  the network learnt nothing in its first epoch (it died) and was restarted from the same start "
+              << report.restarts << " time(s) at half the learning rate: trained at learning rate "
+              << std::setprecision(6) << std::defaultfloat << report.learning_rate << "\n";
+  for (const auto& [truth, guess, count] : report.confusions)
+    std::cout << "  confused: " << truth << " -> " << guess << " (" << count << ")\n";
+}
 }  // namespace
 
 int runTrain(const CommandContext& context) {
@@ -124,50 +171,14 @@ int runTrain(const CommandContext& context) {
   } catch (const core::Error& e) {
     throw UsageError(std::string("--stick-texture: ") + e.what());
   }
-  if (const auto like = arguments.value("fwhm-like")) {
-    if (arguments.value("fwhm")) throw UsageError("give --fwhm or --fwhm-like, not both");
-    const Arguments plain(std::vector<std::string>{}, {}, {});
-    const core::Library data = readInput(context, plain, *like).library;
-    const auto width = settings.setPeakWidthsLike(data);
-    if (!width && data.axis.spec.kind == core::AxisKind::TwoTheta && !data.axis.wavelength_angstrom)
-      throw UsageError("--fwhm-like: " + *like +
-                       " is on 2-theta without a wavelength, so its widths cannot be put "
-                       "in the training's radiation (convert it with one: phasewise-cli convert --wavelength)");
-    if (!width) throw UsageError("--fwhm-like: no peak of " + *like + " could be measured");
-    std::cout << "peak width of " << *like << ": FWHM " << std::fixed << std::setprecision(3) << width->q_nm
-              << " nm^-1 at Q " << std::setprecision(1) << width->at_q_nm << " nm^-1, " << std::setprecision(3)
-              << width->two_theta_deg << " deg 2-theta of " << settings.radiation << " (median of " << width->samples
-              << " samples)\n";
-  }
-  if (const auto fwhm = arguments.value("fwhm")) {
-    const auto [low, high] = parseRange(*fwhm, "--fwhm");
-    try {
-      settings.setPeakWidths(low, high);
-    } catch (const core::Error& e) {
-      throw UsageError(std::string("--fwhm: ") + e.what());
-    }
-  }
+  setTrainingWidths(context, arguments, settings);
   core::TrainingReport report;
   const core::PhaseClassifier classifier = [&] {
     TerminalProgress progress(arguments.flag("quiet"));
     return core::PhaseClassifier::train(library, settings, &report, progress.callback());
   }();
   classifier.save(*output);
-  std::cout << std::fixed << std::setprecision(3) << "trained on " << library.size() << " phases x "
-            << settings.patterns_per_phase << " patterns: " << report.epochs_run << " epochs (best "
-            << report.best_epoch << "), validation accuracy " << report.best_validation_accuracy << ", temperature "
-            << report.temperature << " x (1 + " << report.temperature_slope << " x distance to the prototype), "
-            << std::setprecision(1) << report.seconds << " s on " << report.threads << " threads (--threads "
-            << report.threads << " repeats this network), " << std::setprecision(0) << report.patterns_per_second
-            << " patterns/s, peak widths (FWHM) " << std::setprecision(2) << settings.peakWidths().first << "-"
-            << settings.peakWidths().second << " deg 2-theta, stick-card texture "
-            << core::stickTextureName(settings.augmentation.stick_march_dollase) << "; wrote " << *output << "\n";
-  if (report.restarts > 0)
-    std::cout << "  the network learnt nothing in its first epoch (it died) and was restarted from the same start "
-              << report.restarts << " time(s) at half the learning rate: trained at learning rate "
-              << std::setprecision(6) << std::defaultfloat << report.learning_rate << "\n";
-  for (const auto& [truth, guess, count] : report.confusions)
-    std::cout << "  confused: " << truth << " -> " << guess << " (" << count << ")\n";
+  printTrainingReport(library.size(), settings, report, *output);
   return 0;
 }
 
