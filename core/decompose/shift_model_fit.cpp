@@ -1,7 +1,9 @@
-// fitShiftModel's state and steps (shift_model.h has the model and the options): the
-// patterns blurred by each allowed broadening, the per-sample shift and subset search, the
-// connectivity rules, the multiplicative pattern updates and the outer loop. The names are
-// the model's own: y the data (n samples x m points), k phases, r the result being fitted.
+// fitShiftModel's set-up, per-sample steps and outer loop (shift_model_fit.h has the state):
+// the patterns blurred by each allowed broadening, the per-sample shift and subset search, and
+// the loop that alternates them with connectivity (shift_model_connectivity.cpp) and the
+// pattern updates (shift_model_updates.cpp).
+
+#include "decompose/shift_model_fit.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,68 +11,17 @@
 #include <optional>
 #include <utility>
 
-#include "decompose/shift_model.h"
 #include "decompose/shift_model_kernels.h"
 #include "decompose/vector_clones.h"
 #include "util/error.h"
 #include "util/parallel.h"
 
 namespace phasewise::core {
-namespace {
+namespace shift_fit {
 using shift_kernels::dot;
 using shift_kernels::GramSystem;
-using shift_kernels::shiftTransposeAdd2;
 using shift_kernels::smooth;
 using shift_kernels::subsetsUpTo;
-
-constexpr double kEps = 1e-12;
-
-class ShiftModelFit {
- public:
-  ShiftModelFit(const std::vector<float>& data, std::size_t samples, std::size_t points,
-                const ShiftModelOptions& options);
-  ShiftModelResult run(const ProgressCallback& progress);
-
- private:
-  float* pattern(std::size_t p, std::size_t v) { return &blurred[(p * nv + v) * m]; }
-  void normalisePatterns();
-  void refreshBlurred();
-  double sampleCost(std::size_t s, const float* shifted, float* row) const;
-  void searchShifts(std::size_t s, int search, float* shifted, float* residual, float* full);
-  void chooseActivations(std::size_t s, const float* shifted);
-  void fitSample(std::size_t s, int search, std::vector<float>& scratch);
-  void fitAllSamples(int search);
-  void enforceConnectivity(bool smooth_shifts, bool prune);
-  void keepLargestRegions();
-  void computeModel(std::vector<float>& out);
-  void accumulateUpdates(std::vector<std::vector<double>>& numerator, std::vector<std::vector<double>>& denominator);
-  void sumOverBroadenings(const std::vector<double>& slots, int p, std::vector<double>& out) const;
-  void updateBackground(const std::vector<double>& numerator, const std::vector<double>& denominator);
-  void updatePatterns();
-  void recentre();
-
-  const std::vector<float>& y;
-  const std::size_t n, m;
-  const ShiftModelOptions& o;
-  const int k;
-  const std::size_t ku;
-  ShiftModelResult r;
-  // The broadenings a sample may choose (the first is none), and each pattern under each.
-  std::vector<double> sigmas{0.0};
-  std::size_t nv = 0;
-  std::vector<unsigned char> variant;  // samples x phases: the broadening chosen
-  std::vector<float> blurred;          // phases x broadenings x points
-  std::vector<double> blurred_norm;    // phases x broadenings: |pattern|^2
-  std::vector<std::vector<int>> neighbours;
-  std::vector<char> allowed;                           // samples x phases; cleared where connectivity removes a phase
-  std::vector<std::vector<std::vector<int>>> subsets;  // [limit]: the subsets of at most `limit` phases
-  int window = 0;                                      // largest shift, bins
-  bool broaden = false;                                // broadenings are searched in the polish only (see run)
-  // In the polish a sample's new shifts, broadenings and phases are kept only if they lower its
-  // residual (each choice is greedy per phase, so a jump between broadenings could raise it).
-  bool guard = false;
-  std::vector<float> model;  // samples x points, as of the last pattern update
-};
 
 ShiftModelFit::ShiftModelFit(const std::vector<float>& data, std::size_t samples, std::size_t points,
                              const ShiftModelOptions& options)
@@ -221,9 +172,8 @@ PHASEWISE_VECTOR_CLONES void ShiftModelFit::searchShifts(std::size_t s, int sear
   }
 }
 
-// The best subset of the sample's phases under its Gibbs limit (each extra phase costs
-// subset_penalty of |y|^2) and their activations, with the background's.
-PHASEWISE_VECTOR_CLONES void ShiftModelFit::chooseActivations(std::size_t s, const float* shifted) {
+// The normal equations of sample s against its k shifted patterns (and the background).
+PHASEWISE_VECTOR_CLONES shift_kernels::GramSystem ShiftModelFit::gramSystem(std::size_t s, const float* shifted) const {
   const float* ys = &y[s * m];
   GramSystem system;
   system.background = o.background;
@@ -241,7 +191,36 @@ PHASEWISE_VECTOR_CLONES void ShiftModelFit::chooseActivations(std::size_t s, con
       gram[static_cast<std::size_t>(i * cols + j)] = gram[static_cast<std::size_t>(j * cols + i)] =
           dot(column[static_cast<std::size_t>(i)], column[static_cast<std::size_t>(j)], m);
   }
-  const double yy = system.yy = dot(ys, ys, m);
+  system.yy = dot(ys, ys, m);
+  return system;
+}
+
+// The phases a subset of sample s may draw from. With many phases, only the strongest of the
+// unconstrained fit over `all` (coefficients `coef`; the limit plus three) and the phases the
+// sample holds now, so that the subset kept is never worse than the current one (the polish
+// relies on each step lowering the loss); with few, every phase (enumeration is exhaustive).
+std::vector<char> ShiftModelFit::subsetCandidates(std::size_t s, const GramSystem& system, const std::vector<int>& all,
+                                                  const std::vector<double>& coef, int limit) const {
+  std::vector<char> candidate(ku, 1);
+  if (k <= 8) return candidate;
+  std::vector<std::pair<double, int>> strength;
+  for (std::size_t i = 0; i < all.size(); ++i)
+    strength.emplace_back(coef[i] * std::sqrt(system.gram[static_cast<std::size_t>(all[i] * system.cols + all[i])]),
+                          all[i]);
+  std::sort(strength.rbegin(), strength.rend());
+  std::fill(candidate.begin(), candidate.end(), 0);
+  for (std::size_t i = 0; i < strength.size() && i < static_cast<std::size_t>(limit + 3); ++i)
+    candidate[static_cast<std::size_t>(strength[i].second)] = 1;
+  for (int p = 0; p < k; ++p)
+    if (r.a[s * ku + static_cast<std::size_t>(p)] > 0) candidate[static_cast<std::size_t>(p)] = 1;
+  return candidate;
+}
+
+// The best subset of the sample's phases under its Gibbs limit (each extra phase costs
+// subset_penalty of |y|^2) and their activations, with the background's.
+void ShiftModelFit::chooseActivations(std::size_t s, const float* shifted) {
+  GramSystem system = gramSystem(s, shifted);
+  const double yy = system.yy;
   std::vector<int> best_set;
   std::vector<double> best_coef;
   double best_cost = 1e300;
@@ -253,9 +232,6 @@ PHASEWISE_VECTOR_CLONES void ShiftModelFit::chooseActivations(std::size_t s, con
     system.solve(all, best_coef);
     best_set = all;
   } else {
-    // With many phases, enumerate only among the strongest candidates of an unconstrained
-    // fit (the limit plus three); with few, enumeration is exhaustive.
-    std::vector<char> candidate(ku, 1);
     // No subset fits better than all the allowed phases together (the non-negative fit on more
     // columns), so a subset whose phase count alone would lift that floor above the best cost
     // found so far cannot win, and is not solved; the smaller subsets come first, so the best
@@ -266,19 +242,7 @@ PHASEWISE_VECTOR_CLONES void ShiftModelFit::chooseActivations(std::size_t s, con
     std::vector<double> coef;
     const std::optional<double> least = system.provenLeastResidual(all, coef);
     const double floor = least ? *least - 1e-7 * yy : -1e300;
-    if (k > 8) {
-      std::vector<std::pair<double, int>> strength;
-      for (std::size_t i = 0; i < all.size(); ++i)
-        strength.emplace_back(coef[i] * std::sqrt(gram[static_cast<std::size_t>(all[i] * cols + all[i])]), all[i]);
-      std::sort(strength.rbegin(), strength.rend());
-      std::fill(candidate.begin(), candidate.end(), 0);
-      for (std::size_t i = 0; i < strength.size() && i < static_cast<std::size_t>(limit + 3); ++i)
-        candidate[static_cast<std::size_t>(strength[i].second)] = 1;
-      // The phases the sample holds now stay candidates, so the subset kept is never worse
-      // than the current one (the polish relies on each step lowering the loss).
-      for (int p = 0; p < k; ++p)
-        if (r.a[s * ku + static_cast<std::size_t>(p)] > 0) candidate[static_cast<std::size_t>(p)] = 1;
-    }
+    const std::vector<char> candidate = subsetCandidates(s, system, all, coef, limit);
     bool searched = false;
     for (const auto& set : subsets[static_cast<std::size_t>(limit)]) {
       bool ok = true;
@@ -359,194 +323,6 @@ void ShiftModelFit::fitAllSamples(int search) {
       Schedule::dynamic);
 }
 
-// Connectivity: pull shifts towards the neighbours' (exploration only: it is not a descent
-// step) and keep each phase's largest region.
-void ShiftModelFit::enforceConnectivity(bool smooth_shifts, bool prune) {
-  if (!o.connectivity || o.edges.empty()) return;
-  if (smooth_shifts) {
-    std::vector<float> smoothed = r.shift;
-    for (std::size_t s = 0; s < n; ++s)
-      for (int p = 0; p < k; ++p) {
-        if (r.a[s * ku + p] <= 0) continue;
-        double sum = 0;
-        int count = 0;
-        for (int j : neighbours[s])
-          if (r.a[static_cast<std::size_t>(j) * ku + p] > 0) {
-            sum += r.shift[static_cast<std::size_t>(j) * ku + p];
-            ++count;
-          }
-        if (count) smoothed[s * ku + p] = static_cast<float>(0.5 * r.shift[s * ku + p] + 0.5 * sum / count);
-      }
-    r.shift = smoothed;
-  }
-  if (prune) keepLargestRegions();
-}
-
-// Each phase keeps its largest connected region on the composition graph (by activation);
-// elsewhere it is no longer allowed.
-void ShiftModelFit::keepLargestRegions() {
-  for (int p = 0; p < k; ++p) {
-    std::vector<int> component(n, -1);
-    std::vector<double> weight;
-    for (std::size_t s = 0; s < n; ++s) {
-      if (component[s] >= 0 || r.a[s * ku + p] <= 0) continue;
-      const int id = static_cast<int>(weight.size());
-      weight.push_back(0.0);
-      std::vector<std::size_t> stack{s};
-      component[s] = id;
-      while (!stack.empty()) {
-        const std::size_t u = stack.back();
-        stack.pop_back();
-        weight[static_cast<std::size_t>(id)] += r.a[u * ku + p];
-        for (int v : neighbours[u])
-          if (component[static_cast<std::size_t>(v)] < 0 && r.a[static_cast<std::size_t>(v) * ku + p] > 0) {
-            component[static_cast<std::size_t>(v)] = id;
-            stack.push_back(static_cast<std::size_t>(v));
-          }
-      }
-    }
-    if (weight.size() < 2) continue;
-    const int keep = static_cast<int>(std::max_element(weight.begin(), weight.end()) - weight.begin());
-    for (std::size_t s = 0; s < n; ++s)
-      if (component[s] >= 0 && component[s] != keep) {
-        allowed[s * ku + p] = 0;
-        r.a[s * ku + p] = 0;
-      }
-  }
-}
-
-void ShiftModelFit::computeModel(std::vector<float>& out) {
-  parallelFor(
-      n, o.threads,
-      [&](std::size_t begin, std::size_t end, unsigned) {
-        std::vector<float> tmp(m);
-        for (std::size_t s = begin; s < end; ++s) {
-          float* row = &out[s * m];
-          for (std::size_t j = 0; j < m; ++j) row[j] = r.c[s] * r.g[j];
-          for (int p = 0; p < k; ++p) {
-            const float a = r.a[s * ku + p];
-            if (a <= 0) continue;
-            shiftPattern(pattern(static_cast<std::size_t>(p), variant[s * ku + static_cast<std::size_t>(p)]), m,
-                         r.shift[s * ku + p], tmp.data());
-            for (std::size_t j = 0; j < m; ++j) row[j] += a * tmp[j];
-          }
-        }
-      },
-      Schedule::dynamic);
-}
-
-// Multiplicative updates of the patterns and background under the current shifts.
-// The multiplicative update's numerator (data) and denominator (model), scattered back from
-// each sample's shifted patterns: one slot per phase and broadening, then the background's;
-// per thread, summed into the first.
-void ShiftModelFit::accumulateUpdates(std::vector<std::vector<double>>& numerator,
-                                      std::vector<std::vector<double>>& denominator) {
-  const auto threads = static_cast<unsigned>(numerator.size());
-  const std::size_t bg = ku * nv * m;  // the background's slot
-  parallelFor(n, threads, [&](std::size_t begin, std::size_t end, unsigned t) {
-    for (std::size_t s = begin; s < end; ++s) {
-      for (int p = 0; p < k; ++p) {
-        const float a = r.a[s * ku + p];
-        if (a <= 0) continue;
-        const std::size_t slot = (static_cast<std::size_t>(p) * nv + variant[s * ku + static_cast<std::size_t>(p)]) * m;
-        shiftTransposeAdd2(&y[s * m], &model[s * m], m, r.shift[s * ku + p], a, numerator[t].data() + slot,
-                           denominator[t].data() + slot);
-      }
-      if (o.background)
-        for (std::size_t j = 0; j < m; ++j) {
-          numerator[t][bg + j] += r.c[s] * y[s * m + j];
-          denominator[t][bg + j] += r.c[s] * model[s * m + j];
-        }
-    }
-  });
-  for (unsigned t = 1; t < threads; ++t)
-    for (std::size_t i = 0; i < numerator[0].size(); ++i) {
-      numerator[0][i] += numerator[t][i];
-      denominator[0][i] += denominator[t][i];
-    }
-}
-
-// Phase p's slots summed over the broadenings, each blurred back (the blur is its own
-// transpose), into `out`.
-void ShiftModelFit::sumOverBroadenings(const std::vector<double>& slots, int p, std::vector<double>& out) const {
-  std::vector<float> part(m), blurred_part(m);
-  std::fill(out.begin(), out.end(), 0.0);
-  for (std::size_t v = 0; v < nv; ++v) {
-    const double* source = slots.data() + (static_cast<std::size_t>(p) * nv + v) * m;
-    if (v == 0) {
-      for (std::size_t j = 0; j < m; ++j) out[j] += source[j];
-      continue;
-    }
-    for (std::size_t j = 0; j < m; ++j) part[j] = static_cast<float>(source[j]);
-    broadenPattern(part.data(), m, sigmas[v], blurred_part.data());
-    for (std::size_t j = 0; j < m; ++j) out[j] += blurred_part[j];
-  }
-}
-
-// The background's update, smoothed and rescaled to a top of 1 (its activations take the scale).
-void ShiftModelFit::updateBackground(const std::vector<double>& numerator, const std::vector<double>& denominator) {
-  const std::size_t bg = ku * nv * m;
-  for (std::size_t j = 0; j < m; ++j)
-    r.g[j] = std::max(1e-9F, static_cast<float>(r.g[j] * (numerator[bg + j] + kEps) / (denominator[bg + j] + kEps)));
-  smooth(r.g, std::max(2.0, static_cast<double>(m) / 40.0));
-  const float top = *std::max_element(r.g.begin(), r.g.end());
-  if (top > 0) {
-    for (float& v : r.g) v /= top;
-    for (float& c : r.c) c *= top;
-  }
-}
-
-void ShiftModelFit::updatePatterns() {
-  refreshBlurred();
-  computeModel(model);
-  const unsigned threads = workerThreads(std::max(1U, o.threads));
-  const std::size_t slots = ku * nv * m + m;  // phases x broadenings, then the background
-  std::vector<std::vector<double>> numerator(threads, std::vector<double>(slots, 0.0)),
-      denominator(threads, std::vector<double>(slots, 0.0));
-  accumulateUpdates(numerator, denominator);
-  // Phase by phase (each touches its own pattern only), spread over the threads.
-  parallelFor(
-      static_cast<std::size_t>(k), o.threads,
-      [&](std::size_t begin, std::size_t end, unsigned) {
-        std::vector<double> num(m), den(m);
-        for (std::size_t p = begin; p < end; ++p) {
-          if (!o.frozen.empty() && o.frozen[p]) continue;
-          sumOverBroadenings(numerator[0], static_cast<int>(p), num);
-          sumOverBroadenings(denominator[0], static_cast<int>(p), den);
-          for (std::size_t j = 0; j < m; ++j) {
-            const std::size_t i = p * m + j;
-            // A floor keeps multiplicative updates away from denormal numbers (which are slow
-            // and never come back); 1e-9 of a pattern's maximum is invisible in any plot.
-            r.w[i] = std::max(1e-9F, static_cast<float>(r.w[i] * (num[j] + kEps) / (den[j] + kEps)));
-          }
-        }
-      },
-      Schedule::dynamic);
-  if (o.background) updateBackground(numerator[0], denominator[0]);
-  normalisePatterns();
-}
-
-// Re-centre each phase so that its activation-weighted mean shift is zero: the reported
-// pattern is then the phase at its typical lattice parameter.
-void ShiftModelFit::recentre() {
-  std::vector<float> tmp(m);
-  for (int p = 0; p < k; ++p) {
-    if (!o.frozen.empty() && o.frozen[static_cast<std::size_t>(p)]) continue;
-    double sum = 0, weight = 0;
-    for (std::size_t s = 0; s < n; ++s) {
-      sum += double(r.a[s * ku + p]) * r.shift[s * ku + p];
-      weight += r.a[s * ku + p];
-    }
-    if (weight <= 0) continue;
-    // Whole bins only: a fractional shift would interpolate, and so blur, the pattern.
-    const double mean = std::round(sum / weight);
-    if (mean == 0) continue;
-    shiftPattern(&r.w[static_cast<std::size_t>(p) * m], m, mean, tmp.data());
-    std::copy(tmp.begin(), tmp.end(), r.w.begin() + static_cast<std::ptrdiff_t>(p * m));
-    for (std::size_t s = 0; s < n; ++s) r.shift[s * ku + p] = static_cast<float>(r.shift[s * ku + p] - mean);
-  }
-}
-
 ShiftModelResult ShiftModelFit::run(const ProgressCallback& progress) {
   // Two stages. Exploration (the first `explore_iterations`): whole-range shift scans every
   // tenth iteration, local searches every third, and in between the pattern updates run under
@@ -592,11 +368,11 @@ ShiftModelResult ShiftModelFit::run(const ProgressCallback& progress) {
   return std::move(r);  // the fit is used once
 }
 
-}  // namespace
+}  // namespace shift_fit
 
 ShiftModelResult fitShiftModel(const std::vector<float>& y, std::size_t n, std::size_t m, const ShiftModelOptions& o,
                                const ProgressCallback& progress) {
-  return ShiftModelFit(y, n, m, o).run(progress);
+  return shift_fit::ShiftModelFit(y, n, m, o).run(progress);
 }
 
 }  // namespace phasewise::core
