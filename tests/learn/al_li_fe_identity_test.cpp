@@ -1,0 +1,107 @@
+// Al-Li-Fe end to end, as a user runs it: the library decomposed (free, K = 6), a classifier
+// trained on its 159-card stick library, each candidate identified and refined (physical
+// refiner, best-target) and scored against the true phases (decomposition_sol.npy and
+// stick_bases.tsv): #11 asks for all six named by formula after refinement, with no candidate's
+// cosine to its true pure pattern falling by more than 0.01.
+//
+// Label "slow" (tests/CMakeLists.txt registers it): training takes about 150 s on two cores,
+// far longer under the sanitizers, so the release stage runs it and the ASan stage does not.
+
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "builtin_formats.h"
+#include "decompose/decomposer.h"
+#include "decompose/evaluation.h"
+#include "io/registry.h"
+#include "learn/classifier.h"
+#include "learn/nearest_neighbour.h"
+#include "learn/refinement_score.h"
+#include "learn/refiner.h"
+#include "simulate/stick_tables.h"
+#include "test_support.h"
+
+namespace phasewise::test {
+namespace {
+using namespace phasewise::core;
+
+// The benchmark's classifier (`phasewise-bench refine`: 100 patterns per card, 8 epochs, Q
+// 15-80 nm^-1 x 1024, half the patterns corrupted like candidates, lattice strain to 3 %);
+// `train`'s default is twice the patterns and 12 epochs. With seeds 1, 2 and 3 this size names
+// all six after best-target refinement (`phasewise-bench refine --skip-synthetic --threads 2
+// --seed N`; 40 patterns per card named 5 of 6 with seed 2, so it is not used). Two threads fix
+// the summation order, so the network is the same on every run of one build.
+ClassifierSettings testSettings() {
+  ClassifierSettings settings;
+  settings.grid.spec = {AxisKind::Q, AxisUnit::InverseNanometre};
+  for (int i = 0; i < 1024; ++i) settings.grid.values.push_back(15.0 + 65.0 * i / 1023);
+  settings.patterns_per_phase = 100;
+  settings.epochs = 8;
+  settings.threads = 2;
+  settings.seed = 1;
+  return settings;
+}
+
+TEST(AlLiFeIdentityTest, SlowRealDataSixTruePhasesNamedAfterRefinementAndNoneLessLikeItsTruth) {
+  PHASEWISE_REQUIRE_DATA("drnets/Al-Li-Fe/decomposition_sol.npy");
+  const std::filesystem::path folder = sharedDataDir() / "drnets/Al-Li-Fe";
+  FormatRegistry registry;
+  plugins::registerBuiltinFormats(registry);
+  const Library lib = registry.read(folder).library;
+  DecompositionSettings decomposition;
+  decomposition.phases = 6;
+  const DecompositionResult result = decompose(lib, decomposition);
+  const GroundTruth truth = loadDrnetsTruth(folder);
+  const std::vector<double> q = convertAxis(lib.axis, {AxisKind::Q, AxisUnit::InverseNanometre}).values;
+  const Evaluation match = evaluate(q, result.bases, 6, result.activations, truth);
+
+  const PhaseLibrary cards = readStickTable(folder / "sticks_lib.tsv");
+  const ClassifierSettings settings = testSettings();
+  const PhaseClassifier classifier = PhaseClassifier::train(cards, settings);
+  // Each true phase's card: the library card nearest its sticks (stick_bases.tsv has no names).
+  const NearestNeighbour nn(cards, settings.grid);
+  const NearestNeighbour truth_nn(readStickTable(folder / "stick_bases.tsv"), settings.grid);
+  const std::vector<std::vector<int>> true_cards = nn.rank(truth_nn.ideals(), 1);
+  const auto formula = [&](int card) { return cards.phases[static_cast<std::size_t>(card)].formula; };
+
+  RefinementSettings refinement;
+  refinement.refiner = RefinerKind::Physical;
+  refinement.loss = EvaluationLoss::BestTarget;
+  refinement.lambda = defaultLambda(RefinerKind::Physical);
+  refinement.steps = 40;
+  const Axis truth_axis{{AxisKind::Q, AxisUnit::InverseNanometre}, truth.q, std::nullopt};
+  int named_before = 0, named_after = 0;
+  double cosine_before = 0, cosine_after = 0;
+  for (int k = 0; k < 6; ++k) {
+    const int t = match.match.true_for_found[static_cast<std::size_t>(k)];
+    ASSERT_GE(t, 0) << "every component is one of the six true phases";
+    const std::vector<float> candidate =
+        classifier.prepare(lib.axis, &result.bases[static_cast<std::size_t>(k) * lib.points()]);
+    const std::vector<float> pure =
+        classifier.prepare(truth_axis, &truth.patterns[static_cast<std::size_t>(t) * truth.q.size()]);
+    const RefinedPattern refined = refine(classifier, candidate, refinement).front();
+    const std::string want = formula(true_cards[static_cast<std::size_t>(t)].front());
+    const std::string before = formula(refined.before.top[0]), after = formula(refined.after.top[0]);
+    const double cos_before = cosineOf(candidate.data(), pure.data(), pure.size());
+    const double cos_after = cosineOf(refined.pattern.data(), pure.data(), pure.size());
+    std::cout << "truth " << want << ": " << before << " " << refined.before.probability[0] << " -> " << after << " "
+              << refined.after.probability[0] << ", cosine " << cos_before << " -> " << cos_after << "; "
+              << refined.edit.describe() << "\n";
+    named_before += before == want;
+    named_after += after == want;
+    EXPECT_EQ(after, want) << "candidate " << k;
+    EXPECT_GE(cos_after, cos_before - 0.01) << "candidate " << k << " moved away from its true pattern";
+    cosine_before += cos_before;
+    cosine_after += cos_after;
+  }
+  std::cout << "named " << named_before << "/6 before, " << named_after << "/6 after; mean cosine " << cosine_before / 6
+            << " -> " << cosine_after / 6 << "\n";
+  EXPECT_EQ(named_after, 6);
+  EXPECT_GE(cosine_after, cosine_before - 1e-9) << "refinement lowered the mean cosine to the truth";
+}
+
+}  // namespace
+}  // namespace phasewise::test
