@@ -107,9 +107,10 @@ void printTrainingReport(std::size_t phases, const core::ClassifierSettings& set
             << core::stickTextureName(settings.augmentation.stick_march_dollase) << ", lattice strain up to "
             << std::setprecision(1) << 100 * settings.augmentation.strain << " %; wrote " << output << "\n";
   if (report.restarts > 0)
-    std::cout << "  the network learnt nothing in its first epoch (it died) and was restarted from the same start "
-              << report.restarts << " time(s) at half the learning rate: trained at learning rate "
-              << std::setprecision(6) << std::defaultfloat << report.learning_rate << "\n";
+    std::cout
+        << "  the network learnt nothing in its first epoch (it died or blew up) and was restarted from the same start "
+        << report.restarts << " time(s) at half the learning rate: trained at learning rate " << std::setprecision(6)
+        << std::defaultfloat << report.learning_rate << "\n";
   for (const auto& [truth, guess, count] : report.confusions)
     std::cout << "  confused: " << truth << " -> " << guess << " (" << count << ")\n";
 }

@@ -68,8 +68,10 @@ struct ClassifierSettings {
   // the simulator's 2 %: solid solutions and film stress move real lattices by several per cent,
   // and a classifier that had met at most 2 % named such a phase as its neighbour. On
   // phasewise-bench refine, three training seeds each: Al-Li-Fe's decomposed candidates 6 of 6
-  // named in every seed (2 %: 5 of 6), the harder candidates (strain up to 3 %) 72-74 % top-1 with
-  // ECE 0.023-0.026 (2 %: see README), the ordinary ones unchanged. Throws Error outside [0, 0.2].
+  // named in every seed (2 %: 5 of 6; on an AVX-512 machine, whose oneDNN kernels round
+  // otherwise, seed 1 names hematite as its Al-substituted twin Fe1.78Al0.22O3), the harder
+  // candidates (strain up to 3 %) 72-74 % top-1 with ECE 0.023-0.026 (2 %: see README), the
+  // ordinary ones unchanged. Throws Error outside [0, 0.2].
   void setLatticeStrain(double strain);
   static constexpr double default_strain = 0.03;
   [[nodiscard]] std::pair<double, double> peakWidths() const;  // the FWHM range, degrees 2-theta

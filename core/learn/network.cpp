@@ -324,17 +324,29 @@ void summariseConfusions(const torch::Tensor& logits, const LabelledSet& validat
 }  // namespace
 
 namespace {
-// A dead network: every unit of a plain ReLU network switched off (one large early step can do
-// it), so that it answers every input with its last layer's bias, the same logits whatever the
-// input, and no gradient reaches the layers below to bring it back.
-bool isDead(const torch::Tensor& logits) { return logits.size(0) > 1 && logits.std(0).max().item<double>() <= 1e-6; }
+// A first epoch that learnt nothing. Either the network died: every unit of a plain ReLU network
+// switched off (one large early step can do it), so that it answers every input with its last
+// layer's bias, the same logits whatever the input, and no gradient reaches the layers below to
+// bring it back. Or it blew up: steps too large for the loss surface threw the logits far out
+// (training loss 1e6 after one epoch), and the network guesses no better than chance while
+// being confidently wrong (validation loss over twice a uniform guess's ln C; it was 47,800 for
+// 4 classes). Which of the two a given rate causes depends on the CPU's rounding: the same start
+// died on one machine and blew up on another, and only the first was caught. A network at
+// chance with a loss near ln C is merely slow (a small library takes a few steps per epoch),
+// and keeps training.
+bool learntNothing(const torch::Tensor& logits, double accuracy, double validation_loss) {
+  if (logits.size(0) <= 1) return false;
+  if (logits.std(0).max().item<double>() <= 1e-6) return true;
+  const auto classes = static_cast<double>(logits.size(1));
+  return classes > 1 && accuracy <= 1.5 / classes && !(validation_loss <= 2 * std::log(classes));
+}
 }  // namespace
 
 void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const LabelledSet& validation,
                   const TrainingLoop& loop, const std::vector<std::string>& class_names, TrainingReport& r,
                   const ProgressCallback& progress, const LabelledSet* calibration) {
   if (train.count == 0 || validation.count == 0) throw Error("training needs training and validation inputs");
-  // The starting weights, kept for a restart (isDead) from the same start at half the rate.
+  // The starting weights, kept for a restart (learntNothing) from the same start at half the rate.
   std::vector<torch::Tensor> initial;
   for (const auto& p : n.net->parameters()) initial.push_back(p.detach().clone());
   const torch::Tensor train_labels = torch::tensor(c10::ArrayRef<std::int32_t>(train.labels), torch::kInt64);
@@ -365,7 +377,7 @@ void trainNetwork(ClassifierNetwork& n, const LabelledSet& train, const Labelled
       r.validation_loss.push_back(validation_loss);
       r.epochs_run = epoch;
       // A fresh run (not one resumed from a checkpoint) that did not learn starts again.
-      if (epoch == 1 && r.restarts < 3 && isDead(logits)) {
+      if (epoch == 1 && r.restarts < 3 && learntNothing(logits, accuracy, validation_loss)) {
         restart = true;
         break;
       }

@@ -45,9 +45,9 @@ struct TrainingReport {
   // Compute threads used. Automatic counts follow the cores free at the start, and a network
   // trained on another count differs slightly (sums in another order): `--threads N` repeats it.
   unsigned threads = 0;
-  // Fresh starts after a first epoch that learnt nothing (the network died: validation at
-  // chance, loss that of a uniform guess), each from the same weights at half the learning
-  // rate, and the rate the network was trained at.
+  // Fresh starts after a first epoch that learnt nothing (the network died: the same logits for
+  // every input; or it blew up: validation at chance, loss over twice a uniform guess's), each
+  // from the same weights at half the learning rate, and the rate the network was trained at.
   int restarts = 0;
   double learning_rate = 0.0;
   // The most frequent confusions on validation: (true, predicted, count).

@@ -4,6 +4,17 @@
 // stick_bases.tsv): #11 asks for all six named by formula after refinement, with no candidate's
 // cosine to its true pure pattern falling by more than 0.01.
 //
+// By formula is not what one network can promise on every machine. The hematite candidate's
+// truth, Fe2O3, has near-twins in the library (Fe1.78Al0.22O3, Fe1.84Al0.16O3: the same
+// structure, lattices under 1 % apart), and the classifier is trained to ignore strains up to
+// 3 %, so which member of the series wins is a coin toss of the training's rounding: with
+// oneDNN's AVX2 kernels it names Fe2O3 (0.47 + 0.32 over two cards), with its AVX-512 kernels
+// Fe1.78Al0.22O3 (0.43; Fe2O3 0.18 + 0.07). The test asks for each candidate to be named as its
+// truth or as a twin of it that the training cannot tell apart: patterns alike once aligned
+// (cosine >= 0.85, the decomposition's rule for one phase drawn by several cards, phase_merge.h), with
+// the lattice scaled only within the training strain (Fe1.78Al0.22O3 to Fe2O3: 0.892). It
+// prints the count by formula and asks for at least five.
+//
 // Label "slow" (tests/CMakeLists.txt registers it): training takes about 150 s on two cores,
 // far longer under the sanitizers, so the release stage runs it and the ASan stage does not.
 
@@ -45,6 +56,28 @@ ClassifierSettings testSettings() {
   return settings;
 }
 
+// The cosine of two cards' ideal patterns (unit norm, on the linear Q `grid`) once card `b` is
+// scaled in Q by the factor within 1 +- `strain` that fits best (steps of 0.1 %).
+double alignedCosine(const std::vector<float>& ideals, const std::vector<double>& grid, int a, int b, double strain) {
+  const std::size_t n = grid.size();
+  const float* pa = &ideals[static_cast<std::size_t>(a) * n];
+  const float* pb = &ideals[static_cast<std::size_t>(b) * n];
+  const double step = grid[1] - grid[0];
+  double best = 0;
+  for (double s = 1 - strain; s <= 1 + strain + 1e-12; s += 0.001) {
+    std::vector<float> scaled(n, 0.0F);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double x = (grid[i] / s - grid[0]) / step;  // b's peak at q lands at q * s
+      if (x < 0 || x > static_cast<double>(n - 1)) continue;
+      const auto j = std::min(static_cast<std::size_t>(x), n - 2);
+      const double f = x - static_cast<double>(j);
+      scaled[i] = static_cast<float>((1 - f) * pb[j] + f * pb[j + 1]);
+    }
+    best = std::max(best, cosineOf(pa, scaled.data(), n));
+  }
+  return best;
+}
+
 TEST(AlLiFeIdentityTest, SlowRealDataSixTruePhasesNamedAfterRefinementAndNoneLessLikeItsTruth) {
   PHASEWISE_REQUIRE_DATA("drnets/Al-Li-Fe/decomposition_sol.npy");
   const std::filesystem::path folder = sharedDataDir() / "drnets/Al-Li-Fe";
@@ -66,6 +99,10 @@ TEST(AlLiFeIdentityTest, SlowRealDataSixTruePhasesNamedAfterRefinementAndNoneLes
   const NearestNeighbour truth_nn(readStickTable(folder / "stick_bases.tsv"), settings.grid);
   const std::vector<std::vector<int>> true_cards = nn.rank(truth_nn.ideals(), 1);
   const auto formula = [&](int card) { return cards.phases[static_cast<std::size_t>(card)].formula; };
+  const auto named = [&](int card, int truth_card) {
+    return formula(card) == formula(truth_card) ||
+           alignedCosine(nn.ideals(), settings.grid.values, card, truth_card, settings.augmentation.strain) >= 0.85;
+  };
 
   RefinementSettings refinement;
   refinement.refiner = RefinerKind::Physical;
@@ -90,16 +127,21 @@ TEST(AlLiFeIdentityTest, SlowRealDataSixTruePhasesNamedAfterRefinementAndNoneLes
     std::cout << "truth " << want << ": " << before << " " << refined.before.probability[0] << " -> " << after << " "
               << refined.after.probability[0] << ", cosine " << cos_before << " -> " << cos_after << "; "
               << refined.edit.describe() << "\n";
+    const int truth_card = true_cards[static_cast<std::size_t>(t)].front();
     named_before += before == want;
     named_after += after == want;
-    EXPECT_EQ(after, want) << "candidate " << k;
+    EXPECT_TRUE(named(refined.after.top[0], truth_card))
+        << "candidate " << k << ": " << after << " is neither " << want << " nor a twin of it (aligned cosine "
+        << alignedCosine(nn.ideals(), settings.grid.values, refined.after.top[0], truth_card,
+                         settings.augmentation.strain)
+        << ")";
     EXPECT_GE(cos_after, cos_before - 0.01) << "candidate " << k << " moved away from its true pattern";
     cosine_before += cos_before;
     cosine_after += cos_after;
   }
-  std::cout << "named " << named_before << "/6 before, " << named_after << "/6 after; mean cosine " << cosine_before / 6
-            << " -> " << cosine_after / 6 << "\n";
-  EXPECT_EQ(named_after, 6);
+  std::cout << "named by formula " << named_before << "/6 before, " << named_after << "/6 after; mean cosine "
+            << cosine_before / 6 << " -> " << cosine_after / 6 << "\n";
+  EXPECT_GE(named_after, 5) << "more than the one candidate with near-twin cards is misnamed";
   EXPECT_GE(cosine_after, cosine_before - 1e-9) << "refinement lowered the mean cosine to the truth";
 }
 
