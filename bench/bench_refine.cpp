@@ -29,6 +29,7 @@
 #include "decompose/evaluation.h"
 #include "io/npy.h"
 #include "io/registry.h"
+#include "learn/class_chemistry.h"
 #include "learn/classifier.h"
 #include "learn/imperfect.h"
 #include "learn/nearest_neighbour.h"
@@ -48,6 +49,9 @@ struct CandidateSet {
   std::string name;
   std::vector<float> patterns, pure;  // count x classifier points
   std::vector<int> truth;             // library index of each candidate's true phase
+  // The elements of the library the candidates come from: as refine and identify do by default,
+  // the classifier's phases holding another element are ruled out (empty: none is).
+  std::vector<std::string> elements;
   [[nodiscard]] std::size_t count() const { return truth.size(); }
 };
 
@@ -191,6 +195,7 @@ void runVariant(const core::PhaseClassifier& c, const CandidateSet& set, const V
   s.physical.restore = !v.projection;
   s.candidate_targets = v.targets;
   s.top_k = kGuesses;
+  s.allowed_classes = core::classesWithinChemistry(c.phaseFormulas(), set.elements);
   const auto start = Clock::now();
   const auto refined = core::refine(c, set.patterns, s);
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -239,7 +244,12 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
   const auto same = [&](int a, int b) {
     return formulaOf(names[static_cast<std::size_t>(a)]) == formulaOf(names[static_cast<std::size_t>(b)]);
   };
-  std::cout << "  " << set.name << " (" << set.count() << " candidates):\n";
+  const std::vector<char> allowed = core::classesWithinChemistry(c.phaseFormulas(), set.elements);
+  std::cout << "  " << set.name << " (" << set.count() << " candidates";
+  if (const auto out = std::count(allowed.begin(), allowed.end(), 0); out > 0)
+    std::cout << "; " << out << " of " << allowed.size()
+              << " phases ruled out by the library's elements, as refine does, except for the nearest neighbour";
+  std::cout << "):\n";
   printHeader();
   auto start = Clock::now();
   const auto nn_rank = nn.rank(set.patterns, 3);
@@ -247,7 +257,7 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
            core::scoreRefinement(nn_rank, {}, set.truth, set.patterns, set.patterns, set.pure, m, same),
            std::chrono::duration<double>(Clock::now() - start).count());
   start = Clock::now();
-  const auto before = c.predict(set.patterns, kGuesses);
+  const auto before = c.predict(set.patterns, kGuesses, core::RefinableClassifier::Temperature::PerInput, allowed);
   const core::RefinementScore unrefined = core::scoreRefinement(tops(before), confidences(before, same), set.truth,
                                                                 set.patterns, set.patterns, set.pure, m, same);
   printRow("unrefined classifier", unrefined, std::chrono::duration<double>(Clock::now() - start).count());
@@ -265,7 +275,7 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
   }
   if (c.temperatureSlope() > 0) {
     // What the distance-dependent temperature buys: the same network at its one temperature.
-    const auto one = c.predict(set.patterns, kGuesses, core::RefinableClassifier::Temperature::One);
+    const auto one = c.predict(set.patterns, kGuesses, core::RefinableClassifier::Temperature::One, allowed);
     printRow("  ... at one temperature",
              core::scoreRefinement(tops(one), confidences(one, same), set.truth, set.patterns, set.patterns, set.pure,
                                    m, same),
@@ -274,7 +284,7 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
   printOpenSet(before, set.truth, same);
   if (!set.pure.empty()) {
     // What a perfect refinement would reach: the classifier on the true pure patterns.
-    const auto ceiling = c.predict(set.pure, kGuesses);
+    const auto ceiling = c.predict(set.pure, kGuesses, core::RefinableClassifier::Temperature::PerInput, allowed);
     printRow("ceiling: classifier on truth",
              core::scoreRefinement(tops(ceiling), confidences(ceiling, same), set.truth, set.patterns, set.pure,
                                    set.pure, m, same),
@@ -348,6 +358,7 @@ CandidateSet decomposedCandidates(const CommandContext& context, const fs::path&
   const core::Evaluation match = core::evaluate(q, result.bases, phases, result.activations, truth);
   const core::Axis truth_axis{{core::AxisKind::Q, core::AxisUnit::InverseNanometre}, truth.q, std::nullopt};
   CandidateSet set;
+  set.elements = lib.elements;
   set.name = folder.filename().string() + " decomposed (K = " + std::to_string(phases) + "), matched cosine " +
              std::to_string(match.match.mean_cosine).substr(0, 5) + ", fraction L1 " +
              std::to_string(match.fraction_l1).substr(0, 5);
@@ -377,7 +388,7 @@ std::vector<int> truePhaseIndices(const core::PhaseLibrary& library, const core:
 CandidateSet imperfectSet(const std::string& name, const core::PhaseLibrary& library, const core::Axis& grid,
                           std::size_t count, const core::ImperfectionSettings& settings) {
   const core::ImperfectSet imperfect = core::makeImperfectCandidates(library, grid, "CuKa1", count, 2024, settings);
-  return {name, imperfect.patterns, imperfect.pure, imperfect.labels};
+  return {name, imperfect.patterns, imperfect.pure, imperfect.labels, {}};
 }
 
 void compareTrainingWithPyTorch(const core::PhaseLibrary& library, const core::ClassifierSettings& settings,

@@ -1,5 +1,6 @@
 // `phasewise-cli train`, `identify` and `refine`: the classifier and imitation refinement.
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
@@ -10,12 +11,14 @@
 #include "commands.h"
 #include "io/registry.h"
 #include "learn/candidates.h"
+#include "learn/class_chemistry.h"
 #include "learn/classifier.h"
 #include "learn/refiner.h"
 #include "library_summary.h"
 #include "result_files/decomposition_file.h"
 #include "terminal_progress.h"
 #include "util/atomic_file.h"
+#include "util/elements.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -24,7 +27,11 @@ namespace {
 // Patterns to identify or refine: decomposition results (their phase patterns) or any library.
 core::Candidates loadCandidates(const CommandContext& context, const Arguments& arguments, const std::string& path) {
   if (auto read = plugins::readDecompositionFile(path)) {
-    if (read->project) return core::candidatesFromDecomposition(*read->project->decomposition, path);
+    if (read->project) {
+      core::Candidates c = core::candidatesFromDecomposition(*read->project->decomposition, path);
+      c.elements = read->project->library.elements;
+      return c;
+    }
     core::Candidates c;
     c.source = path;
     c.axis = {{core::AxisKind::Q, core::AxisUnit::InverseNanometre}, read->solution.q, std::nullopt};
@@ -50,6 +57,36 @@ core::Axis parseGrid(const std::string& text, const Arguments& arguments) {
   for (int i = 0; i < static_cast<int>(points); ++i) grid.values.push_back(low + (high - low) * i / (points - 1));
   if (grid.spec.kind == core::AxisKind::TwoTheta) grid.wavelength_angstrom = arguments.number("wavelength", 1.540562);
   return grid;
+}
+
+// The classifier's phases the candidates' chemistry allows: their library's elements, or
+// --elements; every phase with --keep-foreign. Says on stderr which phases it leaves out.
+std::vector<char> allowedPhases(const core::PhaseClassifier& classifier, const core::Candidates& candidates,
+                                const Arguments& arguments) {
+  if (arguments.flag("keep-foreign")) return {};
+  std::vector<std::string> elements = candidates.elements;
+  if (const auto given = arguments.value("elements")) {
+    try {
+      elements = core::parseElementSymbols(*given);
+    } catch (const core::Error& e) {
+      throw UsageError(std::string("--elements: ") + e.what());
+    }
+    if (elements.empty()) throw UsageError("--elements needs element symbols, e.g. --elements Fe,Ni,Cu");
+  }
+  std::vector<char> allowed = core::classesWithinChemistry(classifier.phaseFormulas(), elements);
+  std::string symbols;
+  for (const std::string& e : elements) symbols += (symbols.empty() ? "" : ", ") + e;
+  const auto out = std::count(allowed.begin(), allowed.end(), 0);
+  if (out == 0) return {};
+  if (out == static_cast<std::ptrdiff_t>(allowed.size()))
+    throw UsageError("every phase of the classifier holds an element outside " + symbols +
+                     " (and the light non-metals): give the sample's elements with --elements, or --keep-foreign");
+  std::string names;
+  for (std::size_t c = 0; c < allowed.size(); ++c)
+    if (!allowed[c]) names += (names.empty() ? "" : ", ") + classifier.phaseNames()[c];
+  std::cerr << "note: " << out << " of " << allowed.size() << " phases left out, holding an element outside " << symbols
+            << " (and the light non-metals H C N O F P S Cl Se Br I): " << names << " (--keep-foreign keeps them)\n";
+  return allowed;
 }
 
 // The verdict (the top phase, or "unknown" when the open-set score refuses it), the open-set
@@ -187,7 +224,7 @@ int runIdentify(const CommandContext& context) {
   auto options = kReadOptions;
   options.insert({"top", "device", "phases-from", "max-phases", "max-strain", "min-gain", "min-support", "max-chance",
                   "radiation", "elements"});
-  const Arguments arguments(context.words, options, {"help", "json", "joint-background"});
+  const Arguments arguments(context.words, options, {"help", "json", "joint-background", "keep-foreign"});
   const bool phases_from = arguments.value("phases-from").has_value();
   if (arguments.flag("help") || (!phases_from && arguments.positional().size() != 2) ||
       (phases_from && arguments.positional().empty())) {
@@ -196,7 +233,9 @@ int runIdentify(const CommandContext& context) {
   the pattern is unlike every phase the classifier knows: typicality below 0.05); typicality
   (the share of in-library candidate-like patterns that lie farther from their phase's prototype
   in the classifier's embedding; "-" for classifiers trained before it existed); then the top
-  phases, each with its probability
+  phases, each with its probability. Phases holding an element outside the library's (its
+  composition's elements, or --elements; the light non-metals always pass) are left out, as
+  decompose --phases-from leaves them out, and stderr lists them; --keep-foreign keeps them
        phasewise-cli identify --phases-from PHASES PATTERN... [--json]
   every phase in each pattern: fits it with the candidate phases (CIF folder, stick table or
   phase library; each with its own lattice scale and peak width, plus a background) and prints,
@@ -226,7 +265,9 @@ int runIdentify(const CommandContext& context) {
   if (const std::string warning = core::peakWidthWarning(classifier, candidates); !warning.empty())
     std::cerr << "warning: " << warning << "\n";
   const auto predictions = classifier.predict(core::prepareCandidates(classifier, candidates),
-                                              static_cast<int>(arguments.integer("top", static_cast<int>(3), 1, 1000)));
+                                              static_cast<int>(arguments.integer("top", static_cast<int>(3), 1, 1000)),
+                                              core::RefinableClassifier::Temperature::PerInput,
+                                              allowedPhases(classifier, candidates, arguments));
   std::cout << "pattern\tverdict\ttypicality\tphase_1\tprobability_1\t...\n";
   for (std::size_t i = 0; i < predictions.size(); ++i)
     std::cout << i + 1 << "\t" << topLine(classifier, predictions[i]) << "\n";
@@ -253,6 +294,10 @@ constexpr const char* kRefineUsage =
   --steps N                  optimiser steps (pattern) or epochs (amortised), default 150 (physical 60)
   --sparse                   additive L1 change as a proximal step: values not needed changed stay exactly
   --sweep-lambda 0.1,1,10    report entropy, change and identity changes per lambda, write nothing
+  --elements Fe,Ni,Cu        the candidates' elements (default: their library's); phases holding another
+                             element (the light non-metals H C N O F P S Cl Se Br I always pass) are left out of
+                             every identity, guess and target, and stderr lists them
+  --keep-foreign             keep them
 )";
 ;
 
@@ -324,8 +369,8 @@ void printRefined(const core::PhaseClassifier& classifier, const std::vector<cor
 int runRefine(const CommandContext& context) {
   auto options = kReadOptions;
   options.insert({"o", "output", "target", "loss", "lambda", "mode", "discrepancy", "steps", "learning-rate", "top",
-                  "device", "sweep-lambda", "seed", "refiner", "max-strain", "max-broadening"});
-  const Arguments arguments(context.words, options, {"help", "sparse", "projection"});
+                  "device", "sweep-lambda", "seed", "refiner", "max-strain", "max-broadening", "elements"});
+  const Arguments arguments(context.words, options, {"help", "sparse", "projection", "keep-foreign"});
   const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
   if (arguments.flag("help") || arguments.positional().size() != 2 || (!output && !arguments.value("sweep-lambda"))) {
     std::cout << kRefineUsage;
@@ -337,7 +382,8 @@ int runRefine(const CommandContext& context) {
   if (const std::string warning = core::peakWidthWarning(classifier, candidates); !warning.empty())
     std::cerr << "warning: " << warning << "\n";
   const std::vector<float> x = core::prepareCandidates(classifier, candidates);
-  const core::RefinementSettings settings = refinementSettings(arguments, classifier);
+  core::RefinementSettings settings = refinementSettings(arguments, classifier);
+  settings.allowed_classes = allowedPhases(classifier, candidates, arguments);
   if (const auto sweep = arguments.value("sweep-lambda")) {
     const std::vector<double> lambdas = parseNumberList(*sweep, "--sweep-lambda");
     std::cout << "  lambda  entropy before  entropy after  mean change  identity changed\n" << std::fixed;

@@ -16,6 +16,7 @@
 #include "format_hdf5/project_file.h"
 #include "io/registry.h"
 #include "learn/candidates.h"
+#include "learn/class_chemistry.h"
 #include "project_document.h"
 #include "simulate/example_phases.h"
 #include "simulate/reference_render.h"
@@ -321,6 +322,10 @@ JobWork refineJob(ProjectDocument* document, const core::RefinementSettings& set
   auto candidates = std::make_shared<core::Candidates>(
       core::candidatesFromDecomposition(*document->decomposition(), sourceOf(*document)));
   if (candidate >= static_cast<int>(candidates->count())) throw core::Error("no such candidate");
+  // As the command line does by default: phases holding an element the library does not are
+  // left out of every identity, guess and target.
+  const std::vector<char> allowed =
+      core::classesWithinChemistry(classifier->phaseFormulas(), document->library().elements);
   // Start from the current run's record when it belongs to this classifier.
   auto record = std::make_shared<core::RefinementRecord>();
   const auto& current = document->refinement();
@@ -329,7 +334,7 @@ JobWork refineJob(ProjectDocument* document, const core::RefinementSettings& set
   const std::string description = utf8(document->classifierDescription());
   return [=](const core::ProgressCallback& progress) -> JobResult {
     core::setComputeThreads(backgroundThreads());
-    if (record->count() == 0) *record = core::identifyCandidates(*classifier, *candidates, description);
+    if (record->count() == 0) *record = core::identifyCandidates(*classifier, *candidates, description, 3, allowed);
     std::vector<float> x = core::prepareCandidates(*classifier, *candidates);
     std::vector<std::size_t> indices;
     const std::size_t m = classifier->points();
@@ -341,6 +346,7 @@ JobWork refineJob(ProjectDocument* document, const core::RefinementSettings& set
       for (std::size_t i = 0; i < candidates->count(); ++i) indices.push_back(i);
     }
     core::RefinementSettings s = settings;
+    s.allowed_classes = allowed;
     // One candidate is refined per pattern; best-target works per pattern only.
     if (candidate >= 0 || s.loss == core::EvaluationLoss::BestTarget) s.mode = core::RefinementMode::PerPattern;
     const std::vector<core::RefinedPattern> refined = core::refine(*classifier, x, s, progress);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "learn/candidates.h"
+#include "learn/class_chemistry.h"
 
 namespace phasewise::gui {
 namespace {
@@ -76,12 +77,13 @@ void ProjectDocument::identifyCandidates() {
   auto candidates = std::make_shared<core::Candidates>(
       core::candidatesFromDecomposition(*run.decomposition, file_name_.toStdString()));
   const std::string description = classifier_description_.toStdString();
+  const std::vector<char> allowed = core::classesWithinChemistry(classifier->phaseFormulas(), library_.elements);
   identifying_ = true;
   identification_generation_ = generation_;
   identification_run_ = current_;
-  identification_.setFuture(QtConcurrent::run([classifier, candidates, description]() -> Identification {
+  identification_.setFuture(QtConcurrent::run([classifier, candidates, description, allowed]() -> Identification {
     try {
-      return {core::identifyCandidates(*classifier, *candidates, description), {}};
+      return {core::identifyCandidates(*classifier, *candidates, description, 3, allowed), {}};
     } catch (const std::exception& e) {
       return {std::nullopt, QString::fromUtf8(e.what())};
     }

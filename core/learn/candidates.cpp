@@ -24,6 +24,7 @@ Candidates candidatesFromLibrary(const Library& library, const std::string& sour
   c.axis = library.axis;
   c.patterns = library.intensities;
   c.source = source;
+  c.elements = library.elements;
   for (std::size_t s = 0; s < library.samples; ++s) c.labels.push_back("sample " + std::to_string(s + 1));
   return c;
 }
@@ -64,6 +65,8 @@ std::string peakWidthWarning(const PhaseClassifier& classifier, const Candidates
 std::string describe(const RefinementSettings& s, const PhaseClassifier& classifier) {
   std::ostringstream text;
   text << "lambda " << s.lambda << ", ";
+  if (const auto out = std::count(s.allowed_classes.begin(), s.allowed_classes.end(), 0); out > 0)
+    text << out << " of " << s.allowed_classes.size() << " phases ruled out by the library's elements, ";
   switch (s.loss) {
     case EvaluationLoss::Entropy:
       text << "entropy";
@@ -95,14 +98,19 @@ std::string describe(const RefinementSettings& s, const PhaseClassifier& classif
 }
 
 RefinementRecord identifyCandidates(const PhaseClassifier& classifier, const Candidates& candidates,
-                                    const std::string& classifier_description, int top_k) {
+                                    const std::string& classifier_description, int top_k,
+                                    const std::vector<char>& allowed) {
   RefinementRecord record;
   record.class_names = classifier.phaseNames();
   record.grid = classifier.grid();
   record.classifier = classifier_description;
   record.description = "identified, not refined";
+  if (const auto out = std::count(allowed.begin(), allowed.end(), 0); out > 0)
+    record.description += "; " + std::to_string(out) + " of " + std::to_string(allowed.size()) +
+                          " phases ruled out by the library's elements";
   const std::vector<float> x = prepareCandidates(classifier, candidates);
-  const std::vector<Prediction> predictions = classifier.predict(x, top_k);
+  const std::vector<Prediction> predictions =
+      classifier.predict(x, top_k, RefinableClassifier::Temperature::PerInput, allowed);
   const std::size_t m = classifier.points();
   for (std::size_t i = 0; i < candidates.count(); ++i) {
     RefinedPattern p;

@@ -20,6 +20,9 @@ struct Candidates {
   std::vector<float> patterns;  // count x axis points
   std::vector<std::string> labels;
   std::string source;
+  // The elements of the library the candidates come from (its composition space), when known:
+  // the chemistry that rules phases out (learn/class_chemistry.h).
+  std::vector<std::string> elements;
   [[nodiscard]] std::size_t count() const { return labels.size(); }
 };
 
@@ -43,8 +46,10 @@ struct Candidates {
 
 // The candidates identified but not yet refined (pattern: the prepared original; after =
 // before; done = 0), to be refined one by one or all at once.
+// `allowed`: as RefinableClassifier::predict's.
 [[nodiscard]] RefinementRecord identifyCandidates(const PhaseClassifier& classifier, const Candidates& candidates,
-                                                  const std::string& classifier_description, int top_k = 3);
+                                                  const std::string& classifier_description, int top_k = 3,
+                                                  const std::vector<char>& allowed = {});
 // Puts refined candidates into a record: `indices[i]` is the candidate refined[i] belongs to.
 void mergeRefinement(RefinementRecord& record, const std::vector<std::size_t>& indices,
                      const std::vector<RefinedPattern>& refined, const RefinementSettings& settings,

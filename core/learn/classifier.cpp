@@ -19,6 +19,7 @@
 #include "learn/network.h"
 #include "model/resample.h"
 #include "simulate/radiation.h"
+#include "simulate/stick_tables.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 
@@ -43,12 +44,28 @@ torch::Tensor doubles(const std::vector<double>& v) {
       .clone();
 }
 
+// One entry per line. A list without its final newline (a damaged file) used to wrap the search
+// position round to 0 and loop forever.
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 void writeArchive(const PhaseClassifier::Network& n, torch::serialize::OutputArchive& archive) {
   archive.write("format", stringTensor(kMagic));
   archive.write("version", torch::tensor(kFileVersion));
   std::string names;
   for (const std::string& s : n.names) names += s + '\n';
   archive.write("phase_names", stringTensor(names));
+  std::string formulas;
+  for (const std::string& s : n.formulas) formulas += s + '\n';
+  archive.write("phase_formulas", stringTensor(formulas));
   archive.write("grid", doubles(n.grid.values));
   archive.write("grid_kind", torch::tensor(static_cast<std::int64_t>(n.grid.spec.kind)));
   archive.write("grid_unit", torch::tensor(static_cast<std::int64_t>(n.grid.spec.unit)));
@@ -124,6 +141,7 @@ PhaseClassifier::Network& PhaseClassifier::phaseNetwork() const {
 }
 ClassifierNetwork& PhaseClassifier::network() const { return phaseNetwork(); }
 const std::vector<std::string>& PhaseClassifier::phaseNames() const { return classNames(); }
+const std::vector<std::string>& PhaseClassifier::phaseFormulas() const { return phaseNetwork().formulas; }
 const Axis& PhaseClassifier::grid() const { return phaseNetwork().grid; }
 std::size_t PhaseClassifier::points() const { return phaseNetwork().grid.values.size(); }
 const ClassifierSettings& PhaseClassifier::settings() const { return phaseNetwork().settings; }
@@ -187,7 +205,10 @@ PhaseClassifier PhaseClassifier::train(const PhaseLibrary& library, const Classi
   n.settings = settings;
   n.grid = settings.grid;
   std::vector<std::string> names;
-  for (const ReferencePhase& p : library.phases) names.push_back(p.name);
+  for (const ReferencePhase& p : library.phases) {
+    names.push_back(p.name);
+    n.formulas.push_back(p.formula.empty() ? formulaFromPhaseName(p.name) : p.formula);
+  }
   const int classes = static_cast<int>(names.size());  // before `names` is moved below
   n.install(std::make_shared<ConvNet1d>(static_cast<int>(points), settings.channels, classes),
             {1, static_cast<std::int64_t>(points)}, std::move(names), settings.device);
@@ -273,13 +294,14 @@ PhaseClassifier PhaseClassifier::load(const std::filesystem::path& path, const s
     if (version > kFileVersion)
       throw FormatError(file, 0, "version", "written by a newer Phasewise (version " + std::to_string(version) + ")");
     const std::string names = tensorString(get("phase_names"));
-    // One name per line. A list without its final newline (a damaged file) used to wrap the
-    // search position round to 0 and loop forever.
-    std::size_t start = 0;
-    while (start < names.size()) {
-      const std::size_t end = std::min(names.find('\n', start), names.size());
-      n.names.push_back(names.substr(start, end - start));
-      start = end + 1;
+    n.names = lines(names);
+    // Formulas came later: older files read them from the names.
+    if (archive.try_read("phase_formulas", t)) {
+      n.formulas = lines(tensorString(t));
+      if (n.formulas.size() != n.names.size())
+        throw FormatError(file, 0, "phase_formulas", "do not match the classifier's phases");
+    } else {
+      for (const std::string& name : n.names) n.formulas.push_back(formulaFromPhaseName(name));
     }
     t = get("grid").to(torch::kFloat64).contiguous();
     n.grid.values.assign(t.data_ptr<double>(), t.data_ptr<double>() + t.numel());

@@ -103,6 +103,10 @@ class PhaseClassifier : public RefinableClassifier {
   static PhaseClassifier load(const std::filesystem::path& path, const std::string& device = "cpu");
 
   [[nodiscard]] const std::vector<std::string>& phaseNames() const;
+  // Per phase: its chemical formula ("" where unknown), for the chemistry that may rule it out
+  // (learn/class_chemistry.h): the reference phase's own (from its CIF), else one read from its
+  // name; classifiers saved before formulas were kept read theirs from the names.
+  [[nodiscard]] const std::vector<std::string>& phaseFormulas() const;
   [[nodiscard]] const Axis& grid() const;
   [[nodiscard]] std::size_t points() const;
   [[nodiscard]] std::vector<double> inputQ() const override;  // the grid in Q (nm^-1)

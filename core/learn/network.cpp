@@ -454,9 +454,22 @@ bool RefinableClassifier::hasOpenSetScore() const {
 
 double RefinableClassifier::temperatureSlope() const { return network().temperature_slope; }
 
+torch::Tensor classOffsets(const ClassifierNetwork& n, const std::vector<char>& allowed) {
+  if (allowed.empty()) return {};
+  if (allowed.size() != n.names.size())
+    throw Error("the allowed classes have " + std::to_string(allowed.size()) + " entries for " +
+                std::to_string(n.names.size()) + " classes");
+  if (std::count(allowed.begin(), allowed.end(), 0) == static_cast<std::ptrdiff_t>(allowed.size()))
+    throw Error("every class of the classifier is ruled out");
+  std::vector<float> offsets(allowed.size());
+  for (std::size_t c = 0; c < allowed.size(); ++c) offsets[c] = allowed[c] ? 0.0F : -1e4F;
+  return torch::tensor(offsets).to(n.device);
+}
+
 std::vector<Prediction> RefinableClassifier::predict(const std::vector<float>& inputs, int top_k,
-                                                     Temperature temperature) const {
+                                                     Temperature temperature, const std::vector<char>& allowed) const {
   ClassifierNetwork& n = network();
+  const torch::Tensor offsets = classOffsets(n, allowed);
   const std::size_t m = inputSize();
   if (inputs.size() % m != 0)
     throw Error("inputs do not match the classifier's input of " + std::to_string(m) + " values");
@@ -470,7 +483,8 @@ std::vector<Prediction> RefinableClassifier::predict(const std::vector<float>& i
   for (std::size_t b = 0; b < count; b += 256) {
     const std::size_t end = std::min(count, b + 256);
     torch::Tensor h;
-    const torch::Tensor logits = n.net->forward(batchOf(inputs, order, b, end, n.input_shape, n.device), &h);
+    torch::Tensor logits = n.net->forward(batchOf(inputs, order, b, end, n.input_shape, n.device), &h);
+    if (offsets.defined()) logits = logits + offsets;
     // Each input's distance to its top-1's prototype: the per-input temperature and typicality.
     const torch::Tensor d =
         n.prototypes.defined() ? prototypeDistance(h, n.prototypes, logits.argmax(1)) : torch::Tensor();

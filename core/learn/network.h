@@ -66,6 +66,12 @@ struct ClassifierNetwork {
   torch::Device device{torch::kCPU};
 };
 
+// What ruling classes out adds to the logits (RefinableClassifier::predict's `allowed`): per
+// class 0, or -1e4 for a class ruled out (finite, so that p log p stays 0 where -inf gives NaN);
+// undefined when `allowed` is empty. Throws Error for a size other than the class count or when
+// nothing is allowed.
+[[nodiscard]] torch::Tensor classOffsets(const ClassifierNetwork& n, const std::vector<char>& allowed);
+
 // 1-D: Conv(9) + ReLU + MaxPool(2), four times (c, 2c, 2c, 2c channels), then a 128-wide
 // hidden layer and the phase logits.
 struct ConvNet1d : ClassifierModule {
@@ -93,6 +99,7 @@ struct ConvNet2d : ClassifierModule {
 struct PhaseClassifier::Network : ClassifierNetwork {
   Axis grid;
   ClassifierSettings settings;
+  std::vector<std::string> formulas;  // per class: the phase's formula, "" where unknown
 };
 
 torch::Device deviceFrom(const std::string& name);

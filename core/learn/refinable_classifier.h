@@ -85,9 +85,14 @@ class RefinableClassifier {
   // How predict() scales the logits: the fitted per-input temperature, or its one temperature
   // alone (to measure what the per-input part buys).
   enum class Temperature { PerInput, One };
-  // Inputs in row-major order (count x inputSize()); calibrated top-k per input.
+  // Inputs in row-major order (count x inputSize()); calibrated top-k per input. `allowed`: one
+  // entry per class, 0 for a class ruled out for these inputs (e.g. a phase holding an element
+  // the library does not, learn/class_chemistry.h), as a prior of zero would rule it out: the
+  // others' probabilities renormalised. Empty: every class. Throws Error for a size other than
+  // classCount() or when no class is allowed.
   [[nodiscard]] std::vector<Prediction> predict(const std::vector<float>& inputs, int top_k = 3,
-                                                Temperature temperature = Temperature::PerInput) const;
+                                                Temperature temperature = Temperature::PerInput,
+                                                const std::vector<char>& allowed = {}) const;
 
   // Throws Error when the classifier is empty (not trained or loaded).
   [[nodiscard]] virtual ClassifierNetwork& network() const = 0;

@@ -1,5 +1,7 @@
 #include "learn/refinement_losses.h"
 
+#include <limits>
+
 #include "util/error.h"
 
 namespace phasewise::core {
@@ -11,7 +13,9 @@ torch::Tensor evaluationLoss(ClassifierNetwork& n, const torch::Tensor& refined,
   // The refiner's losses use the best single temperature: the distance-dependent part
   // (network.h) would let an edit lower the stated certainty by moving away from every
   // prototype, and entropy refinement would chase the distance instead of the identity.
-  const torch::Tensor logits = n.net->forward(refined, &h) / n.one_temperature;
+  torch::Tensor logits = n.net->forward(refined, &h);
+  if (aim.class_offsets.defined()) logits = logits + aim.class_offsets;
+  logits = logits / n.one_temperature;
   if (features) *features = h;
   if (!aim.classes.defined()) {
     const torch::Tensor log_p = torch::log_softmax(logits, 1);
@@ -25,12 +29,15 @@ torch::Tensor evaluationLoss(ClassifierNetwork& n, const torch::Tensor& refined,
   return F::cross_entropy(logits, aim.classes, F::CrossEntropyFuncOptions().reduction(torch::kNone));
 }
 
-torch::Tensor nearestPrototype(ClassifierNetwork& n, const torch::Tensor& inputs) {
+torch::Tensor nearestPrototype(ClassifierNetwork& n, const torch::Tensor& inputs, const torch::Tensor& class_offsets) {
   if (!n.prototypes.defined()) throw Error("this classifier has no class prototypes (train it again)");
   torch::NoGradGuard no_grad;
   torch::Tensor h;
   (void)n.net->forward(inputs, &h);
-  return torch::cdist(h, n.prototypes).argmin(1);
+  torch::Tensor distance = torch::cdist(h, n.prototypes);
+  if (class_offsets.defined())
+    distance = distance.masked_fill(class_offsets.lt(0).unsqueeze(0), std::numeric_limits<float>::infinity());
+  return distance.argmin(1);
 }
 
 }  // namespace phasewise::core

@@ -14,6 +14,7 @@ namespace phasewise::core {
 struct RefinementAim {
   torch::Tensor classes;
   bool prototype = false;
+  torch::Tensor class_offsets;  // classOffsets(): classes ruled out (undefined: none)
 };
 
 // l(C(refined)) per row (refined: a batch in the classifier's input shape). The classifier's
@@ -21,7 +22,9 @@ struct RefinementAim {
 torch::Tensor evaluationLoss(ClassifierNetwork& n, const torch::Tensor& refined, const RefinementAim& aim,
                              torch::Tensor* features = nullptr);
 
-// The class whose prototype is nearest to each row's embedding.
-torch::Tensor nearestPrototype(ClassifierNetwork& n, const torch::Tensor& inputs);
+// The class whose prototype is nearest to each row's embedding, among those `class_offsets`
+// (classOffsets) does not rule out.
+torch::Tensor nearestPrototype(ClassifierNetwork& n, const torch::Tensor& inputs,
+                               const torch::Tensor& class_offsets = {});
 
 }  // namespace phasewise::core

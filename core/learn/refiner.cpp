@@ -86,8 +86,12 @@ struct FrozenClassifier {
 
 // The candidates as a batch on the classifier's device, with what every refiner needs of them.
 struct CandidateBatch {
-  CandidateBatch(ClassifierNetwork& network, const std::vector<float>& candidates, std::int64_t values)
-      : n(network), m(values), count(static_cast<std::int64_t>(candidates.size()) / values) {
+  CandidateBatch(ClassifierNetwork& network, const std::vector<float>& candidates, std::int64_t values,
+                 const std::vector<char>& allowed)
+      : n(network),
+        m(values),
+        count(static_cast<std::int64_t>(candidates.size()) / values),
+        class_offsets(classOffsets(network, allowed)) {
     shape = {count};
     shape.insert(shape.end(), n.input_shape.begin(), n.input_shape.end());
     row_shape.assign(shape.size(), 1);
@@ -99,6 +103,7 @@ struct CandidateBatch {
   ClassifierNetwork& n;
   std::int64_t m, count;
   std::vector<std::int64_t> shape, row_shape;  // a batch, and one value per row broadcast over it
+  torch::Tensor class_offsets;                 // the classes ruled out (classOffsets)
   torch::Tensor x, x_features;
 };
 
@@ -127,26 +132,31 @@ RefinementAim aimOf(const CandidateBatch& b, const RefinementSettings& s, const 
   const auto int64 = torch::TensorOptions().dtype(torch::kInt64).device(b.n.device);
   RefinementAim aim;
   aim.prototype = s.loss == EvaluationLoss::Prototype;
+  aim.class_offsets = b.class_offsets;
   if (s.loss == EvaluationLoss::Entropy) return aim;
   if (!targets.empty())
     aim.classes = torch::tensor(std::vector<std::int64_t>(targets.begin(), targets.end()), int64);
   else if (s.target >= 0)
     aim.classes = torch::full({b.count}, s.target, int64);
   else  // prototype loss without a target: the nearest prototype
-    aim.classes = nearestPrototype(b.n, b.x);
+    aim.classes = nearestPrototype(b.n, b.x, b.class_offsets);
   return aim;
 }
 
 // Best-target: one aim per first guess of the classifier.
 std::vector<RefinementAim> guessAims(const RefinableClassifier& classifier, const CandidateBatch& b,
-                                     const std::vector<float>& candidates, int candidate_targets) {
-  const int k = std::max(1, std::min<int>(candidate_targets, static_cast<int>(b.n.names.size())));
-  const auto guesses = classifier.predict(candidates, k);
+                                     const std::vector<float>& candidates, int candidate_targets,
+                                     const std::vector<char>& allowed) {
+  const auto classes =
+      allowed.empty() ? static_cast<std::ptrdiff_t>(b.n.names.size()) : std::count(allowed.begin(), allowed.end(), 1);
+  const int k = std::max(1, std::min<int>(candidate_targets, static_cast<int>(classes)));
+  const auto guesses = classifier.predict(candidates, k, RefinableClassifier::Temperature::PerInput, allowed);
   std::vector<RefinementAim> aims;
   for (int j = 0; j < k; ++j) {
     std::vector<std::int64_t> target(static_cast<std::size_t>(b.count));
     for (std::size_t i = 0; i < target.size(); ++i) target[i] = guesses[i].top[static_cast<std::size_t>(j)];
-    aims.push_back({torch::tensor(target, torch::TensorOptions().dtype(torch::kInt64).device(b.n.device)), false});
+    aims.push_back({torch::tensor(target, torch::TensorOptions().dtype(torch::kInt64).device(b.n.device)), false,
+                    b.class_offsets});
   }
   return aims;
 }
@@ -204,7 +214,8 @@ torch::Tensor additiveAmortised(const CandidateBatch& b, const RefinementSetting
     for (std::int64_t first = 0; first < b.count; first += batch) {
       const torch::Tensor idx = order.slice(0, first, std::min(b.count, first + batch));
       const torch::Tensor xb = b.x.index_select(0, idx), fb = b.x_features.index_select(0, idx);
-      const RefinementAim ab{aim.classes.defined() ? aim.classes.index_select(0, idx) : torch::Tensor(), aim.prototype};
+      const RefinementAim ab{aim.classes.defined() ? aim.classes.index_select(0, idx) : torch::Tensor(), aim.prototype,
+                             aim.class_offsets};
       optimizer.zero_grad();
       objective(b.n, applyDelta(xb, delta->forward(xb), s), xb, fb, s, ab).mean().backward();
       optimizer.step();
@@ -247,7 +258,9 @@ torch::Tensor physicalCheapest(const CandidateBatch& b, const std::vector<double
   torch::Tensor first_guess;
   {
     torch::NoGradGuard no_grad;
-    first_guess = b.n.net->forward(b.x).argmax(1);
+    torch::Tensor logits = b.n.net->forward(b.x);
+    if (b.class_offsets.defined()) logits = logits + b.class_offsets;
+    first_guess = logits.argmax(1);
   }
   PhysicalSolution best;
   const double span = 1.0 / static_cast<double>(aims.size());
@@ -277,12 +290,16 @@ std::vector<RefinedPattern> refine(const RefinableClassifier& classifier, const 
   std::vector<double> q;
   if (s.refiner == RefinerKind::Physical && (q = classifier.inputQ()).empty())
     throw Error("the physical refiner needs a diffraction-pattern classifier (use the additive refiner for images)");
+  if (s.target >= 0 && static_cast<std::size_t>(s.target) < s.allowed_classes.size() &&
+      !s.allowed_classes[static_cast<std::size_t>(s.target)])
+    throw Error("the target " + n.names[static_cast<std::size_t>(s.target)] + " is among the classes ruled out");
   torch::manual_seed(s.seed);
   const FrozenClassifier frozen(n);
-  const CandidateBatch batch(n, candidates, m);
-  const std::vector<RefinementAim> aims = s.loss == EvaluationLoss::BestTarget
-                                              ? guessAims(classifier, batch, candidates, s.candidate_targets)
-                                              : std::vector<RefinementAim>{aimOf(batch, s, per_candidate_targets)};
+  const CandidateBatch batch(n, candidates, m, s.allowed_classes);
+  const std::vector<RefinementAim> aims =
+      s.loss == EvaluationLoss::BestTarget
+          ? guessAims(classifier, batch, candidates, s.candidate_targets, s.allowed_classes)
+          : std::vector<RefinementAim>{aimOf(batch, s, per_candidate_targets)};
   std::vector<PhysicalEdit> edits;
   torch::Tensor result;
   if (s.refiner == RefinerKind::Physical)
@@ -294,8 +311,10 @@ std::vector<RefinedPattern> refine(const RefinableClassifier& classifier, const 
   result = result.to(torch::kCPU).contiguous();
   const float* r = result.data_ptr<float>();
   const std::vector<float> all_refined(r, r + result.numel());
-  const auto before = classifier.predict(candidates, s.top_k);
-  const auto after = classifier.predict(all_refined, s.top_k);
+  const auto before =
+      classifier.predict(candidates, s.top_k, RefinableClassifier::Temperature::PerInput, s.allowed_classes);
+  const auto after =
+      classifier.predict(all_refined, s.top_k, RefinableClassifier::Temperature::PerInput, s.allowed_classes);
   std::vector<RefinedPattern> out(static_cast<std::size_t>(batch.count));
   for (std::size_t i = 0; i < out.size(); ++i) {
     RefinedPattern& p = out[i];

@@ -53,6 +53,10 @@ struct RefinementSettings {
   bool sparse_changes = false;
   // Upper bound of a refined value (images: 1 = full ink); none for diffraction patterns.
   std::optional<double> ceiling;
+  // Classes ruled out for these candidates (0), e.g. phases whose elements the library does not
+  // hold (learn/class_chemistry.h): the identities before and after, the losses and the
+  // best-target guesses see only the rest. Empty: every class.
+  std::vector<char> allowed_classes;
 };
 
 // The lambda each refiner starts from. Physical: removing 10 % of a pattern's intensity costs
