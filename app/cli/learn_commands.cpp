@@ -384,6 +384,10 @@ int runRefine(const CommandContext& context) {
   const std::vector<float> x = core::prepareCandidates(classifier, candidates);
   core::RefinementSettings settings = refinementSettings(arguments, classifier);
   settings.allowed_classes = allowedPhases(classifier, candidates, arguments);
+  if (settings.target >= 0 && !settings.allowed_classes.empty() &&
+      !settings.allowed_classes[static_cast<std::size_t>(settings.target)])
+    throw UsageError("--target " + classifier.phaseNames()[static_cast<std::size_t>(settings.target)] +
+                     " holds an element the candidates' library does not (--keep-foreign keeps such phases)");
   if (const auto sweep = arguments.value("sweep-lambda")) {
     const std::vector<double> lambdas = parseNumberList(*sweep, "--sweep-lambda");
     std::cout << "  lambda  entropy before  entropy after  mean change  identity changed\n" << std::fixed;

@@ -66,6 +66,22 @@ run(0 "${CLI}" identify "${WORK}/c.pt" "${WORK}/cu_mo.xy" --top 2)
 if(NOT last_out MATCHES "^pattern\tverdict\ttypicality[^\n]*\n1\t[^\t]+\t[0-9.]+\t[^\t]+\t[0-9.]+\t[^\t]+\t[0-9.]+\n$")
   message(FATAL_ERROR "identify did not print its header and one tab-separated line: '${last_out}'")
 endif()
+# Chemistry: a sample said to hold only Mo and O cannot be copper. The copper phases are left
+# out (stderr names them) and get no probability; --keep-foreign keeps them; a copper target
+# is refused with the way out.
+run(0 "${CLI}" identify "${WORK}/c.pt" "${WORK}/cu_mo.xy" --top 3 --elements Mo,O)
+if(NOT last_err MATCHES "note: 2 of 3 phases left out, holding an element outside Mo, O[^\n]*: copper, copper \\(--keep-foreign"
+   OR NOT last_out MATCHES "\n1\tcu_sticks\t[0-9.]+\tcu_sticks\t1\\.0000\tcopper\t0\\.0000\t")
+  message(FATAL_ERROR "identify --elements Mo,O still named copper or did not say so:\n${last_out}\n${last_err}")
+endif()
+run(0 "${CLI}" identify "${WORK}/c.pt" "${WORK}/cu_mo.xy" --top 3 --elements Mo,O --keep-foreign)
+if(last_err MATCHES "left out" OR NOT last_out MATCHES "\n1\tcopper\t")
+  message(FATAL_ERROR "identify --keep-foreign left phases out:\n${last_out}\n${last_err}")
+endif()
+run(2 "${CLI}" refine "${WORK}/c.pt" "${WORK}/cu_mo.xy" --steps 5 --elements Mo,O --target copper -o "${WORK}/x.csv")
+if(NOT last_err MATCHES "--target copper holds an element the candidates' library does not \\(--keep-foreign")
+  message(FATAL_ERROR "refine aimed at a phase the chemistry rules out: ${last_err}")
+endif()
 run(0 "${CLI}" refine "${WORK}/c.pt" "${WORK}/cu_mo.xy" --steps 5 -o "${WORK}/refined.csv")
 # Entropy refinement raises the probabilities it reports by design, and says so.
 if(NOT last_out MATCHES "\n# the probabilities after are raised by the refinement itself")
