@@ -138,9 +138,9 @@ void printTrainingReport(std::size_t phases, const core::ClassifierSettings& set
             << report.best_epoch << "), validation accuracy " << report.best_validation_accuracy << ", temperature "
             << report.temperature << " x (1 + " << report.temperature_slope << " x distance to the prototype), "
             << std::setprecision(1) << report.seconds << " s on " << report.threads << " threads (--threads "
-            << report.threads << " repeats this network), " << std::setprecision(0) << report.patterns_per_second
-            << " patterns/s, peak widths (FWHM) " << std::setprecision(2) << settings.peakWidths().first << "-"
-            << settings.peakWidths().second << " deg 2-theta, stick-card texture "
+            << report.threads << " repeats this network on this machine's kind of CPU), " << std::setprecision(0)
+            << report.patterns_per_second << " patterns/s, peak widths (FWHM) " << std::setprecision(2)
+            << settings.peakWidths().first << "-" << settings.peakWidths().second << " deg 2-theta, stick-card texture "
             << core::stickTextureName(settings.augmentation.stick_march_dollase) << ", lattice strain up to "
             << std::setprecision(1) << 100 * settings.augmentation.strain << " %; wrote " << output << "\n";
   if (report.restarts > 0)

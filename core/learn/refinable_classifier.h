@@ -43,7 +43,8 @@ struct TrainingReport {
   double seconds = 0.0;
   double patterns_per_second = 0.0;  // training throughput (forward + backward)
   // Compute threads used. Automatic counts follow the cores free at the start, and a network
-  // trained on another count differs slightly (sums in another order): `--threads N` repeats it.
+  // trained on another count differs slightly (sums in another order): `--threads N` repeats it
+  // on the same kind of CPU (oneDNN picks its kernels by instruction set).
   unsigned threads = 0;
   // Fresh starts after a first epoch that learnt nothing (the network died: the same logits for
   // every input; or it blew up: validation at chance, loss over twice a uniform guess's), each
