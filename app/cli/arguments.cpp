@@ -4,6 +4,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "util/elements.h"
+#include "util/error.h"
 #include "util/text.h"
 
 namespace phasewise::cli {
@@ -68,6 +70,19 @@ std::string Arguments::device() const {
                                     d.find_first_not_of("0123456789", 5) == std::string::npos);
   if (d != "cpu" && !cuda) throw UsageError("--device expects cpu, cuda or cuda:N, got '" + d + "'");
   return d;
+}
+
+std::optional<std::vector<std::string>> Arguments::elements() const {
+  const auto given = value("elements");
+  if (!given) return std::nullopt;
+  std::vector<std::string> symbols;
+  try {
+    symbols = core::parseElementSymbols(*given);
+  } catch (const core::Error& e) {
+    throw UsageError(std::string("--elements: ") + e.what());
+  }
+  if (symbols.empty()) throw UsageError("--elements needs element symbols, e.g. --elements Fe,Ni,Cu");
+  return symbols;
 }
 
 int Arguments::integer(const std::string& name, int fallback, int low, int high) const {

@@ -32,6 +32,9 @@ class Arguments {
   // --device: cpu (default), cuda or cuda:N; UsageError otherwise.
   [[nodiscard]] std::string device() const;
   [[nodiscard]] bool flag(const std::string& name) const { return flags_.count(name) > 0; }
+  // --elements "Fe,Ni,Cu" (commas or spaces): the symbols, checked; nullopt when not given;
+  // UsageError for an unknown symbol or an empty list.
+  [[nodiscard]] std::optional<std::vector<std::string>> elements() const;
 
  private:
   std::vector<std::string> positional_;

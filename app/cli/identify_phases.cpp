@@ -11,7 +11,6 @@
 #include "decompose/phase_identification.h"
 #include "library_summary.h"
 #include "simulate/reference_render.h"
-#include "util/elements.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -86,14 +85,7 @@ int runIdentifyPhases(const CommandContext& context, const Arguments& arguments)
   settings.fit.min_support = arguments.number("min-support", settings.fit.min_support, 0.0, 1.0);
   settings.fit.max_chance = arguments.number("max-chance", settings.fit.max_chance, 1e-9, 1.0);
   if (arguments.flag("joint-background")) settings.fit.envelope_background = false;
-  if (const auto elements = arguments.value("elements")) {
-    try {
-      settings.elements = core::parseElementSymbols(*elements);
-    } catch (const core::Error& e) {
-      throw UsageError(std::string("--elements: ") + e.what());
-    }
-    if (settings.elements.empty()) throw UsageError("--elements needs element symbols, e.g. --elements Ni,Zn");
-  }
+  if (auto elements = arguments.elements()) settings.elements = std::move(*elements);
   const std::string radiation = arguments.value("radiation").value_or("");
   const bool as_json = arguments.flag("json");
   if (!as_json)

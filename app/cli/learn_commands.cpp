@@ -18,7 +18,6 @@
 #include "result_files/decomposition_file.h"
 #include "terminal_progress.h"
 #include "util/atomic_file.h"
-#include "util/elements.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -64,15 +63,7 @@ core::Axis parseGrid(const std::string& text, const Arguments& arguments) {
 std::vector<char> allowedPhases(const core::PhaseClassifier& classifier, const core::Candidates& candidates,
                                 const Arguments& arguments) {
   if (arguments.flag("keep-foreign")) return {};
-  std::vector<std::string> elements = candidates.elements;
-  if (const auto given = arguments.value("elements")) {
-    try {
-      elements = core::parseElementSymbols(*given);
-    } catch (const core::Error& e) {
-      throw UsageError(std::string("--elements: ") + e.what());
-    }
-    if (elements.empty()) throw UsageError("--elements needs element symbols, e.g. --elements Fe,Ni,Cu");
-  }
+  const std::vector<std::string> elements = arguments.elements().value_or(candidates.elements);
   std::vector<char> allowed = core::classesWithinChemistry(classifier.phaseFormulas(), elements);
   std::string symbols;
   for (const std::string& e : elements) symbols += (symbols.empty() ? "" : ", ") + e;

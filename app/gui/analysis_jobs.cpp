@@ -16,7 +16,6 @@
 #include "format_hdf5/project_file.h"
 #include "io/registry.h"
 #include "learn/candidates.h"
-#include "learn/class_chemistry.h"
 #include "project_document.h"
 #include "simulate/example_phases.h"
 #include "simulate/reference_render.h"
@@ -141,6 +140,7 @@ JobWork libraryGuidedJob(ProjectDocument* document, const core::LibraryFitSettin
   auto phases = std::make_shared<core::PhaseLibrary>(*document->referencePhases());
   core::LibraryFitSettings s = settings;
   if (s.threads == 0) s.threads = backgroundThreads();
+  s.keep_foreign = document->keepsForeignPhases();
   return [document, settings = s, library, phases, radiation](const core::ProgressCallback& progress) -> JobResult {
     core::reportProgress(progress, 0.0, "drawing the reference phases");
     const core::ReferencePatterns references = core::renderReferencesFor(*phases, library->axis, radiation);
@@ -161,7 +161,10 @@ JobWork libraryGuidedJob(ProjectDocument* document, const core::LibraryFitSettin
             .arg(fit->rounds)
             .arg(fit->changed_last_round == 0 ? QObject::tr("converged") : QObject::tr("round cap reached"));
     if (fit->foreign_left_out > 0)
-      message += QObject::tr("; %1 left out for elements the library does not hold").arg(fit->foreign_left_out);
+      message += QObject::tr(
+                     "; %1 left out for elements the library does not hold (Analysis > Keep phases with "
+                     "elements the library lacks keeps them)")
+                     .arg(fit->foreign_left_out);
     if (fit->fitted_as_batch)
       message += QObject::tr("; no neighbour graph (a batch of scans): each sample fitted as a single pattern");
     if (fit->refit_rejected)
@@ -324,8 +327,7 @@ JobWork refineJob(ProjectDocument* document, const core::RefinementSettings& set
   if (candidate >= static_cast<int>(candidates->count())) throw core::Error("no such candidate");
   // As the command line does by default: phases holding an element the library does not are
   // left out of every identity, guess and target.
-  const std::vector<char> allowed =
-      core::classesWithinChemistry(classifier->phaseFormulas(), document->library().elements);
+  const std::vector<char> allowed = document->allowedClasses(*classifier);
   // Start from the current run's record when it belongs to this classifier.
   auto record = std::make_shared<core::RefinementRecord>();
   const auto& current = document->refinement();

@@ -84,6 +84,8 @@ class MainWindow : public QMainWindow {
   bool waitUntilIdle(int milliseconds);
 
   void log(const QString& message);
+  // Analysis > Keep phases with elements the library lacks.
+  [[nodiscard]] QAction* keepForeignAction() const { return keep_foreign_; }
 
   // Crash recovery: autosaves of sessions that did not end normally, newest first; recovering
   // one opens it as the current project with its runs marked unsaved, and removes it.
@@ -104,6 +106,8 @@ class MainWindow : public QMainWindow {
   void createMenus();
   void createFileMenu();
   void createAnalysisMenu();
+  void createChemistryAction(QMenu* analysis);
+  void noteForeignReferencePhases();
   void updateActions();
   void rememberRecent(const QString& path);
   void rebuildRecentMenu();
@@ -130,6 +134,7 @@ class MainWindow : public QMainWindow {
   QAction* undo_ = nullptr;
   QAction* redo_ = nullptr;
   QAction* decompose_with_references_ = nullptr;  // enabled when reference phases are loaded
+  QAction* keep_foreign_ = nullptr;
   std::vector<QAction*> needs_library_;
   std::vector<std::function<void()>> pipeline_;  // steps still to run, in order
 };

@@ -41,6 +41,7 @@ void ProjectDocument::setLibrary(core::Library library, const QString& file_name
   selected_samples_.clear();
   if (selected_ >= 0) selected_samples_.push_back(selected_);
   selected_phase_ = -1;
+  setKeepForeignPhases(false);  // another library, another chemistry: the rule applies again
   emit libraryChanged();
   announceRun();
   emit selectionChanged(selected_);
@@ -77,7 +78,7 @@ void ProjectDocument::identifyCandidates() {
   auto candidates = std::make_shared<core::Candidates>(
       core::candidatesFromDecomposition(*run.decomposition, file_name_.toStdString()));
   const std::string description = classifier_description_.toStdString();
-  const std::vector<char> allowed = core::classesWithinChemistry(classifier->phaseFormulas(), library_.elements);
+  const std::vector<char> allowed = allowedClasses(*classifier);
   identifying_ = true;
   identification_generation_ = generation_;
   identification_run_ = current_;
@@ -185,6 +186,17 @@ void ProjectDocument::redoRun() {
   if (!canRedoRun()) return;
   ++current_;
   announceRun();
+}
+
+void ProjectDocument::setKeepForeignPhases(bool keep) {
+  if (keep == keep_foreign_) return;
+  keep_foreign_ = keep;
+  emit keepForeignPhasesChanged(keep);
+}
+
+std::vector<char> ProjectDocument::allowedClasses(const core::PhaseClassifier& classifier) const {
+  if (keep_foreign_) return {};
+  return core::classesWithinChemistry(classifier.phaseFormulas(), library_.elements);
 }
 
 void ProjectDocument::setReferencePhases(core::PhaseLibrary phases, const QString& source) {

@@ -73,6 +73,16 @@ class ProjectDocument : public QObject {
   void setReferencePhases(core::PhaseLibrary phases, const QString& source);
   [[nodiscard]] const QString& referenceSource() const { return phases_source_; }
 
+  // The chemistry rule (model/chemistry.h): phases holding an element that is neither the
+  // library's nor a light non-metal are left out of library-guided fits, identities, guesses
+  // and targets, unless kept (the command line's --keep-foreign), e.g. for a substrate's phase
+  // in a spread named by its metals. Back to the rule whenever another library is opened.
+  [[nodiscard]] bool keepsForeignPhases() const { return keep_foreign_; }
+  void setKeepForeignPhases(bool keep);
+  // The classifier's phases the rule allows, for RefinementSettings::allowed_classes and
+  // identifyCandidates: empty (every phase) when foreign phases are kept.
+  [[nodiscard]] std::vector<char> allowedClasses(const core::PhaseClassifier& classifier) const;
+
   [[nodiscard]] std::shared_ptr<const core::PhaseClassifier> classifier() const { return classifier_; }
   [[nodiscard]] const QString& classifierDescription() const { return classifier_description_; }
   void setClassifier(std::shared_ptr<const core::PhaseClassifier> classifier, const QString& description);
@@ -106,6 +116,7 @@ class ProjectDocument : public QObject {
   void selectionChanged(int sample);
   void phaseSelectionChanged(int phase);
   void keptPhasesChanged();
+  void keepForeignPhasesChanged(bool keep);
   void unsavedChanged(bool unsaved);
   // Something went wrong outside a job (e.g. the classifier could not read the candidates).
   void problem(const QString& message);
@@ -136,6 +147,7 @@ class ProjectDocument : public QObject {
   std::vector<int> selected_samples_;
   int selected_phase_ = -1;
   std::vector<char> kept_;
+  bool keep_foreign_ = false;
   bool unsaved_ = false;
   // Bumped whenever the runs or the classifier change, so that an identification finishing
   // late never lands on a run it was not computed for.

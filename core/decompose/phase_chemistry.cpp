@@ -6,11 +6,8 @@ namespace phasewise::core {
 
 std::vector<char> chemicallyPossible(const ReferencePatterns& references,
                                      const std::vector<std::string>& library_elements) {
-  std::vector<char> allowed(references.phases(), 1);
-  if (library_elements.empty() || references.elements.size() != references.phases()) return allowed;
-  for (std::size_t p = 0; p < references.phases(); ++p)
-    if (!elementsOutside(references.elements[p], library_elements, lightNonMetals()).empty()) allowed[p] = 0;
-  return allowed;
+  if (references.elements.size() != references.phases()) return std::vector<char>(references.phases(), 1);
+  return phasesWithinChemistry(references.elements, library_elements);
 }
 
 }  // namespace phasewise::core

@@ -8,21 +8,17 @@ namespace phasewise::core {
 
 std::vector<char> classesWithinChemistry(const std::vector<std::string>& phase_formulas,
                                          const std::vector<std::string>& library_elements) {
-  std::vector<char> allowed(phase_formulas.size(), 1);
-  if (library_elements.empty()) return allowed;
+  std::vector<std::vector<std::string>> elements(phase_formulas.size());
   for (std::size_t p = 0; p < phase_formulas.size(); ++p) {
-    const std::string& formula = phase_formulas[p];
-    if (formula.empty()) continue;
-    std::vector<std::string> elements;
+    if (phase_formulas[p].empty()) continue;
     try {
-      for (const auto& [element, amount] : parseFormula(formula))
-        if (amount > 0) elements.push_back(element);
+      for (const auto& [element, amount] : parseFormula(phase_formulas[p]))
+        if (amount > 0) elements[p].push_back(element);
     } catch (const Error&) {
-      continue;  // not a formula after all: its chemistry is unknown
+      elements[p].clear();  // not a formula after all: its chemistry is unknown
     }
-    if (!elementsOutside(elements, library_elements, lightNonMetals()).empty()) allowed[p] = 0;
   }
-  return allowed;
+  return phasesWithinChemistry(elements, library_elements);
 }
 
 }  // namespace phasewise::core

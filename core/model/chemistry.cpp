@@ -24,4 +24,12 @@ std::vector<std::string> elementsOutside(const std::vector<std::string>& phase_e
   return outside;
 }
 
+std::vector<char> phasesWithinChemistry(const std::vector<std::vector<std::string>>& phase_elements,
+                                        const std::vector<std::string>& library_elements) {
+  std::vector<char> allowed(phase_elements.size(), 1);
+  for (std::size_t p = 0; p < phase_elements.size(); ++p)
+    if (!elementsOutside(phase_elements[p], library_elements, lightNonMetals()).empty()) allowed[p] = 0;
+  return allowed;
+}
+
 }  // namespace phasewise::core

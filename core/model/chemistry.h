@@ -18,4 +18,12 @@ namespace phasewise::core {
                                                        const std::vector<std::string>& library_elements,
                                                        const std::vector<std::string>& also_allowed);
 
+// Per phase (its elements; an empty list for a phase whose composition is unknown): 1 where it
+// fits the library's chemical system with the light non-metals, 0 where it holds another
+// element. Every phase fits when `library_elements` is empty, and so does one of unknown
+// composition. The one rule behind the library-guided fit's candidates and the classifier's
+// allowed identities.
+[[nodiscard]] std::vector<char> phasesWithinChemistry(const std::vector<std::vector<std::string>>& phase_elements,
+                                                      const std::vector<std::string>& library_elements);
+
 }  // namespace phasewise::core
