@@ -318,6 +318,7 @@ core::ClassifierSettings classifierSettings(const CommandContext& context, const
   settings.setLatticeStrain(arguments.number("train-strain", settings.augmentation.strain, 0.0, 0.2));
   settings.calibrate_on_candidates = settings.candidate_share >= 0;
   settings.heavier_calibration_share = arguments.number("heavier-calibration", settings.heavier_calibration_share);
+  settings.class_temperatures = arguments.number("class-temperatures", 1.0) != 0.0;
   // --stick-texture: the stick cards' texture in training (and, unless --candidate-texture says
   // otherwise, in the synthetic candidates: runBenchRefine).
   settings.setStickMarchDollase(stickMarchDollase(arguments, "stick-texture", false));
@@ -341,6 +342,9 @@ core::PhaseClassifier trainReported(const core::PhaseLibrary& library, const cor
                     ? ", restarted " + std::to_string(training.restarts) + "x (first epoch learnt nothing)"
                     : std::string())
             << "\n";
+  if (training.classes_less_sure > 0)
+    std::cout << "  " << training.classes_less_sure << " phases named less surely: temperature raised up to "
+              << std::setprecision(2) << training.largest_class_factor << " x (" << training.least_sure_class << ")\n";
   return classifier;
 }
 

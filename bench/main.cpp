@@ -22,7 +22,7 @@ constexpr const char* kUsage =
        phasewise-bench refine [--data ../shared/data] [--per-phase 100] [--epochs 8]
                               [--candidates 2000] [--steps 40] [--lambda 10] [--lambda-additive 1]
                               [--epochs-refiner 10] [--candidate-share 0.5] [--train-strain 0.03] [--skip-synthetic] [--widths-from-data]
-                              [--skip-pytorch] [--classifier-only] [--heavier-calibration 0] [--seed 1]
+                              [--skip-pytorch] [--classifier-only] [--heavier-calibration 0] [--class-temperatures 0|1] [--seed 1]
                               [--stick-texture scaling|march-dollase] [--candidate-texture scaling|march-dollase]
        phasewise-bench identify [--data ../shared/data] [--max-strain S --min-gain G --min-support S
                                 --max-chance P --envelope-background 0|1 --width-by-residual 0|1
@@ -76,7 +76,8 @@ int runBench(const cli::CommandContext& context) {
                                   "seed",
                                   "stick-texture",
                                   "candidate-texture",
-                                  "heavier-calibration"},
+                                  "heavier-calibration",
+                                  "class-temperatures"},
                                  {"help", "keep", "skip-large", "skip-synthetic", "skip-pytorch", "classifier-only",
                                   "chemistry", "widths-from-data"});
   static const std::map<std::string, Bench> benches = {

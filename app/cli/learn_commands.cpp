@@ -139,6 +139,11 @@ void printTrainingReport(std::size_t phases, const core::ClassifierSettings& set
         << "  the network learnt nothing in its first epoch (it died or blew up) and was restarted from the same start "
         << report.restarts << " time(s) at half the learning rate: trained at learning rate " << std::setprecision(6)
         << std::defaultfloat << report.learning_rate << "\n";
+  if (report.classes_less_sure > 0)
+    std::cout << "  " << report.classes_less_sure
+              << " phase(s) named less surely (confused on the candidate-like calibration patterns, e.g. with a "
+                 "near-twin): temperature raised up to "
+              << std::setprecision(2) << report.largest_class_factor << " x, for " << report.least_sure_class << "\n";
   for (const auto& [truth, guess, count] : report.confusions)
     std::cout << "  confused: " << truth << " -> " << guess << " (" << count << ")\n";
 }

@@ -36,4 +36,57 @@ CalibrationReport calibrationOf(const std::vector<double>& confidence, const std
   return r;
 }
 
+namespace {
+// -log softmax(row / t)[label].
+double rowNll(const float* row, std::size_t classes, int label, double t) {
+  double top = -INFINITY;
+  for (std::size_t c = 0; c < classes; ++c) top = std::max(top, static_cast<double>(row[c]) / t);
+  double sum = 0;
+  for (std::size_t c = 0; c < classes; ++c) sum += std::exp(static_cast<double>(row[c]) / t - top);
+  return top + std::log(sum) - static_cast<double>(row[static_cast<std::size_t>(label)]) / t;
+}
+
+std::size_t argmax(const float* row, std::size_t classes) {
+  return static_cast<std::size_t>(std::max_element(row, row + classes) - row);
+}
+}  // namespace
+
+std::vector<double> fitClassTemperatureFactors(const std::vector<float>& logits, const std::vector<int>& labels,
+                                               const std::vector<double>& temperature, std::size_t classes,
+                                               std::size_t least) {
+  const std::size_t n = labels.size();
+  if (classes < 1 || logits.size() != n * classes || temperature.size() != n)
+    throw Error("class temperatures need one row of logits, one label and one temperature per input");
+  std::vector<std::vector<std::size_t>> named(classes);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (labels[i] < 0 || static_cast<std::size_t>(labels[i]) >= classes || !(temperature[i] > 0))
+      throw Error("class temperatures need labels among the classes and positive temperatures");
+    named[argmax(&logits[i * classes], classes)].push_back(i);
+  }
+  std::vector<double> factor(classes, 1.0);
+  for (std::size_t c = 0; c < classes; ++c) {
+    const std::vector<std::size_t>& rows = named[c];
+    if (rows.size() < least ||
+        std::all_of(rows.begin(), rows.end(), [&](std::size_t i) { return static_cast<std::size_t>(labels[i]) == c; }))
+      continue;
+    const auto nll = [&](double log_g) {
+      double total = 0;
+      for (std::size_t i : rows)
+        total += rowNll(&logits[i * classes], classes, labels[i], temperature[i] * std::exp(log_g));
+      return total;
+    };
+    double a = 0.0, b = std::log(20.0);
+    const double g = 0.5 * (std::sqrt(5.0) - 1.0);
+    for (int step = 0; step < 30; ++step) {
+      const double lo = b - g * (b - a), hi = a + g * (b - a);
+      if (nll(lo) < nll(hi))
+        b = hi;
+      else
+        a = lo;
+    }
+    factor[c] = std::exp(0.5 * (a + b));
+  }
+  return factor;
+}
+
 }  // namespace phasewise::core

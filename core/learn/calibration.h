@@ -25,4 +25,14 @@ struct CalibrationReport {
 [[nodiscard]] CalibrationReport calibrationOf(const std::vector<double>& confidence, const std::vector<bool>& correct,
                                               std::size_t bins = 10, double overconfidence = 0.99);
 
+// Per class, a factor g >= 1 on the temperature of the inputs whose top-1 is that class,
+// fitted class by class by the negative log-likelihood of those inputs (golden section on
+// ln g in [0, ln 20]). A class its inputs are always rightly named keeps 1, and so does one
+// named fewer than `least` times (too few to judge). logits: count x classes, row-major;
+// labels: the truth per input; temperature: each input's temperature before the factor.
+[[nodiscard]] std::vector<double> fitClassTemperatureFactors(const std::vector<float>& logits,
+                                                             const std::vector<int>& labels,
+                                                             const std::vector<double>& temperature,
+                                                             std::size_t classes, std::size_t least = 5);
+
 }  // namespace phasewise::core

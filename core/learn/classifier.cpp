@@ -74,6 +74,7 @@ void writeArchive(const PhaseClassifier::Network& n, torch::serialize::OutputArc
   archive.write("temperature_slope", torch::full({}, n.temperature_slope, torch::kFloat64));
   archive.write("one_temperature", torch::full({}, n.one_temperature, torch::kFloat64));
   archive.write("channels", torch::tensor(static_cast<std::int64_t>(n.settings.channels)));
+  if (n.class_temperature.defined()) archive.write("class_temperature", n.class_temperature.to(torch::kCPU));
   if (n.prototypes.defined()) archive.write("prototypes", n.prototypes.to(torch::kCPU));
   if (n.ideals.defined()) archive.write("ideals", n.ideals.to(torch::kCPU));
   if (n.open_set_distances.defined()) archive.write("open_set_distances", n.open_set_distances.to(torch::kCPU));
@@ -254,8 +255,8 @@ PhaseClassifier PhaseClassifier::train(const PhaseLibrary& library, const Classi
 
   TrainingReport local;
   TrainingReport& r = report ? *report : local;
-  const TrainingLoop loop{settings.epochs,        settings.patience, settings.batch_size,
-                          settings.learning_rate, settings.seed,     settings.checkpoint};
+  const TrainingLoop loop{settings.epochs, settings.patience,   settings.batch_size,        settings.learning_rate,
+                          settings.seed,   settings.checkpoint, settings.class_temperatures};
   trainNetwork(n, {train_set.patterns, train_set.labels, train_set.count},
                {validation.patterns, validation.labels, validation.count}, loop, n.names, r, progress,
                calibration.count ? &calibration_set : nullptr);
@@ -344,6 +345,14 @@ PhaseClassifier PhaseClassifier::load(const std::filesystem::path& path, const s
           !torch::isfinite(prototypes).all().item<bool>())
         throw FormatError(file, 0, "prototypes", "do not match the classifier's phases");
       n.prototypes = prototypes.to(torch::kFloat32).to(n.device);
+    }
+    // Per-class temperature factors came later still (absent: none).
+    torch::Tensor factors;
+    if (archive.try_read("class_temperature", factors)) {
+      if (factors.dim() != 1 || factors.numel() != static_cast<std::int64_t>(n.names.size()) ||
+          !torch::isfinite(factors).all().item<bool>() || (factors < 1.0).any().item<bool>())
+        throw FormatError(file, 0, "class_temperature", "must be one factor of at least 1 per phase");
+      n.class_temperature = factors.to(torch::kFloat32).to(n.device);
     }
     // The open-set reference came later still.
     torch::Tensor distances;

@@ -53,6 +53,12 @@ struct ClassifierNetwork {
   // The best single temperature on the same calibration inputs (the fit at slope 0), for
   // predictions asked at one temperature (RefinableClassifier::Temperature::One).
   double one_temperature = 1.0;
+  // Per class (1-D, classes; undefined: none), a factor >= 1 on the per-input temperature of
+  // inputs whose top-1 is that class: phases the calibration candidates show to be confused
+  // with a near-twin (an isostructural Al/Fe pair, a series a few per cent apart in lattice,
+  // which the training's strain range makes hard to tell apart) are less sure than the rest
+  // at the same logits. Fitted class by class on the calibration inputs named that class.
+  torch::Tensor class_temperature;
   // Class prototypes: the mean feature-layer embedding of each class' ideal validation inputs
   // (classes x features), for the prototype loss; undefined for classifiers saved without.
   torch::Tensor prototypes;
@@ -129,6 +135,9 @@ struct TrainingLoop {
   double learning_rate = 2e-3;
   std::uint64_t seed = 1;
   std::filesystem::path checkpoint;  // saved after every epoch and resumed from when present
+  // Per-class temperature factors (ClassifierNetwork::class_temperature) fitted with the
+  // temperature.
+  bool class_temperatures = false;
 };
 
 // The training loop both classifiers share: Adam on cross-entropy, validation accuracy after

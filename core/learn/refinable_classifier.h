@@ -39,6 +39,11 @@ struct TrainingReport {
   // The temperature's growth with the distance to the top-1's prototype (learn/network.h;
   // 0: one temperature for every input).
   double temperature_slope = 0.0;
+  // Phases whose temperature the calibration raised (learn/calibration.h,
+  // fitClassTemperatureFactors): how many, and the largest factor with its phase.
+  std::size_t classes_less_sure = 0;
+  double largest_class_factor = 1.0;
+  std::string least_sure_class;
   std::string calibrated_on;  // which patterns the temperature was fitted on
   double seconds = 0.0;
   double patterns_per_second = 0.0;  // training throughput (forward + backward)
@@ -82,6 +87,9 @@ class RefinableClassifier {
 
   // The temperature's growth with the distance to the top-1's prototype (0: one temperature).
   [[nodiscard]] double temperatureSlope() const;
+  // Per class, the factor on the per-input temperature of inputs named that class (>= 1;
+  // learn/calibration.h, fitClassTemperatureFactors); empty for classifiers saved without.
+  [[nodiscard]] std::vector<double> classTemperatureFactors() const;
 
   // How predict() scales the logits: the fitted per-input temperature, or its one temperature
   // alone (to measure what the per-input part buys).

@@ -123,6 +123,8 @@ TEST(ClassifierTest, SavesAndLoadsEverythingItNeeds) {
   EXPECT_EQ(back.grid().values, c.grid().values);
   EXPECT_DOUBLE_EQ(back.temperature(), c.temperature());
   EXPECT_DOUBLE_EQ(back.temperatureSlope(), c.temperatureSlope());
+  ASSERT_EQ(c.classTemperatureFactors().size(), c.phaseNames().size());
+  EXPECT_EQ(back.classTemperatureFactors(), c.classTemperatureFactors());
   EXPECT_NEAR(back.settings().peakWidths().first, c.settings().peakWidths().first, 1e-12);
   EXPECT_NEAR(back.settings().peakWidths().second, c.settings().peakWidths().second, 1e-12);
   const NearestNeighbour nn(fourPhases(), c.grid());

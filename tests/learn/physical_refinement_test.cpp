@@ -75,6 +75,41 @@ TEST(CalibrationTest, ExpectedCalibrationErrorOverBins) {
   EXPECT_THROW((void)calibrationOf({0.5}, {}), Error);
 }
 
+// Per-class temperature factors: a class named with p 0.95 but right 14 times in 20 (as a
+// phase confused with its near-twin is) gets a factor that brings its stated probability
+// towards 0.7; a class always right, and one named too rarely to judge, keep 1.
+TEST(CalibrationTest, ClassFactorsMakeOnlyTheConfusedClassLessSure) {
+  std::vector<float> logits;
+  std::vector<int> labels;
+  const auto add = [&](std::vector<float> row, int label, int times) {
+    for (int i = 0; i < times; ++i) {
+      logits.insert(logits.end(), row.begin(), row.end());
+      labels.push_back(label);
+    }
+  };
+  add({6, 3, 0}, 0, 14);
+  add({6, 3, 0}, 1, 6);
+  add({0, 6, 1}, 1, 10);
+  add({0, 1, 6}, 2, 2);
+  add({0, 1, 6}, 0, 1);
+  const std::vector<double> t(labels.size(), 1.0);
+  const std::vector<double> g = fitClassTemperatureFactors(logits, labels, t, 3);
+  ASSERT_EQ(g.size(), 3U);
+  EXPECT_GT(g[0], 1.5);
+  EXPECT_DOUBLE_EQ(g[1], 1.0);
+  EXPECT_DOUBLE_EQ(g[2], 1.0) << "named 3 times: too few to judge";
+  const auto top = [](double temperature) {
+    const double a = std::exp(6 / temperature), b = std::exp(3 / temperature), c = 1.0;
+    return a / (a + b + c);
+  };
+  EXPECT_GT(top(1.0), 0.94);
+  // The likelihood is highest where the expected logit, 6 p0 + 3 p1, is the truth's mean logit
+  // (14 x 6 + 6 x 3) / 20 = 5.1: at p0 = 0.752 (e^(3/T) = 3.818), near the 0.7 it is right.
+  EXPECT_NEAR(top(g[0]), 0.752, 0.003) << "factor " << g[0];
+  EXPECT_THROW((void)fitClassTemperatureFactors(logits, labels, {1.0}, 3), Error);
+  EXPECT_THROW((void)fitClassTemperatureFactors({1, 2}, {5}, {1.0}, 2), Error);
+}
+
 TEST(RefinementScoreTest, MeasuresIdentityAndPatternQualityAgainstTheTruth) {
   const std::vector<float> pure{0, 1, 0, 1}, before{1, 1, 0, 1}, after{0, 1, 0, 1};
   const RefinementScore s = scoreRefinement({{2, 1}}, {0.8}, {1}, before, after, pure, 4);
@@ -254,13 +289,14 @@ TEST(CalibrationTest, CandidateLikeCalibrationLowersTheErrorOnHeldOutCandidates)
   ideal_only.candidate_share = 0;
   ideal_only.calibrate_on_candidates = false;
   ideal_only.epochs = 12;  // trained to confident logits: six epochs leave them too close to calibrate
-  // Candidates of the harder kind (two or three contaminants up to 70 % of the true phase, broad
+  // Candidates of the harder kind (two or three contaminants up to 90 % of the true phase, broad
   // peaks): clean validation patterns of four distinct phases are all classified right, which
-  // drives the temperature down and the probabilities to 1; on such candidates (about 9 in 10
-  // right) that is overconfident.
+  // drives the temperature down and the probabilities to 1; on such candidates (several in ten
+  // wrong) that is overconfident. (At 70 % an AMD EPYC's network named 98 % of them right, and
+  // both calibrations ended at the temperature's lower bound: no test of anything.)
   ImperfectionSettings held_out = ImperfectionSettings::harder();
   held_out.contaminants_max = 3;
-  held_out.mix_max = 0.7;
+  held_out.mix_max = 0.9;
   ClassifierSettings candidate_like = ideal_only;
   candidate_like.calibrate_on_candidates = true;
   candidate_like.imperfection = held_out;
