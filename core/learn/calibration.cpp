@@ -61,7 +61,10 @@ std::vector<double> fitClassTemperatureFactors(const std::vector<float>& logits,
   for (std::size_t i = 0; i < n; ++i) {
     if (labels[i] < 0 || static_cast<std::size_t>(labels[i]) >= classes || !(temperature[i] > 0))
       throw Error("class temperatures need labels among the classes and positive temperatures");
-    named[argmax(&logits[i * classes], classes)].push_back(i);
+    const float* row = &logits[i * classes];
+    // A row that is not finite (a network that blew up on it) says nothing about any class.
+    if (std::all_of(row, row + classes, [](float v) { return std::isfinite(v); }))
+      named[argmax(row, classes)].push_back(i);
   }
   std::vector<double> factor(classes, 1.0);
   for (std::size_t c = 0; c < classes; ++c) {

@@ -106,6 +106,14 @@ TEST(CalibrationTest, ClassFactorsMakeOnlyTheConfusedClassLessSure) {
   // The likelihood is highest where the expected logit, 6 p0 + 3 p1, is the truth's mean logit
   // (14 x 6 + 6 x 3) / 20 = 5.1: at p0 = 0.752 (e^(3/T) = 3.818), near the 0.7 it is right.
   EXPECT_NEAR(top(g[0]), 0.752, 0.003) << "factor " << g[0];
+  // Non-finite logits (a network that blew up on those inputs) are ignored, not made a factor.
+  std::vector<float> broken = logits;
+  std::vector<int> broken_labels = labels;
+  for (int i = 0; i < 6; ++i) {
+    broken.insert(broken.end(), {0, std::nanf(""), 6});
+    broken_labels.push_back(0);
+  }
+  EXPECT_EQ(fitClassTemperatureFactors(broken, broken_labels, std::vector<double>(broken_labels.size(), 1.0), 3), g);
   EXPECT_THROW((void)fitClassTemperatureFactors(logits, labels, {1.0}, 3), Error);
   EXPECT_THROW((void)fitClassTemperatureFactors({1, 2}, {5}, {1.0}, 2), Error);
 }
