@@ -28,8 +28,9 @@ struct CalibrationReport {
 // Per class, a factor g >= 1 on the temperature of the inputs whose top-1 is that class,
 // fitted class by class by the negative log-likelihood of those inputs (golden section on
 // ln g in [0, ln 20]). A class its inputs are always rightly named keeps 1, and so does one
-// named fewer than `least` times (too few to judge); rows with a non-finite logit are ignored. logits: count x classes, row-major;
-// labels: the truth per input; temperature: each input's temperature before the factor.
+// named fewer than `least` times (too few to judge); rows with a non-finite logit are
+// ignored. logits: count x classes, row-major; labels: the truth per input; temperature:
+// each input's temperature before the factor.
 [[nodiscard]] std::vector<double> fitClassTemperatureFactors(const std::vector<float>& logits,
                                                              const std::vector<int>& labels,
                                                              const std::vector<double>& temperature,
