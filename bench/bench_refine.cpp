@@ -19,6 +19,7 @@
 #include <functional>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -35,7 +36,9 @@
 #include "learn/nearest_neighbour.h"
 #include "learn/refinement_score.h"
 #include "learn/refiner.h"
+#include "learn/unmixing.h"
 #include "model/resample.h"
+#include "simulate/reference_render.h"
 #include "simulate/stick_tables.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -52,6 +55,9 @@ struct CandidateSet {
   // The elements of the library the candidates come from: as refine and identify do by default,
   // the classifier's phases holding another element are ruled out (empty: none is).
   std::vector<std::string> elements;
+  // The library the candidates' phases come from, rendered on the classifier's grid, for the
+  // unmixing rows (none: the rows are left out).
+  std::shared_ptr<const core::ReferencePatterns> references;
   [[nodiscard]] std::size_t count() const { return truth.size(); }
 };
 
@@ -62,6 +68,7 @@ struct BenchOptions {
   core::PhysicalEditSettings physical;
   bool details = false;          // per-candidate lines (small sets)
   bool classifier_only = false;  // the classifier's rows only, no refiner (calibration work)
+  core::UnmixingSettings unmixing;
 };
 
 struct Variant {
@@ -237,6 +244,61 @@ void runVariant(const core::PhaseClassifier& c, const CandidateSet& set, const V
     printCandidates(c, set, refined);
 }
 
+// Library unmixing (learn/unmixing.h), as `refine --unmix-with` does it: the candidate less
+// the other phases the library fit finds in it and the background, the classifier's first
+// guess kept where the fit finds it, named by the classifier; then the fit's own identity (its
+// phases by intensity fraction, the largest kept).
+void runUnmixing(const core::PhaseClassifier& c, const CandidateSet& set, const std::vector<core::Prediction>& before,
+                 const BenchOptions& o, const std::function<bool(int, int)>& same) {
+  if (!set.references) return;
+  const std::size_t m = c.points();
+  core::UnmixingSettings settings = o.unmixing;
+  settings.fit.elements = set.elements;
+  const std::vector<char> allowed = core::classesWithinChemistry(c.phaseFormulas(), set.elements);
+  auto start = Clock::now();
+  const auto refined = core::unmixCandidates(c, set.patterns, *set.references, settings, kGuesses, allowed);
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<float> after;
+  std::vector<core::Prediction> named;
+  double phases = 0, background = 0;
+  for (const auto& r : refined) {
+    after.insert(after.end(), r.pattern.begin(), r.pattern.end());
+    named.push_back(r.after);
+    phases += r.edit.removed_fraction - r.edit.background_fraction;
+    background += r.edit.background_fraction;
+  }
+  printRow(
+      "unmixing (first guess kept)",
+      core::scoreRefinement(tops(named), confidences(named, same), set.truth, set.patterns, after, set.pure, m, same),
+      seconds);
+  const double count = static_cast<double>(std::max<std::size_t>(1, set.count()));
+  std::cout << "      removed (mean share of the observed intensity): other phases " << std::setprecision(1)
+            << 100 * phases / count << " %, background " << 100 * background / count << " %\n";
+  if (set.count() < 10)
+    for (std::size_t i = 0; i < set.count(); ++i)
+      std::cout << "      candidate " << i + 1 << ": cosine " << std::setprecision(3)
+                << core::cosineOf(set.patterns.data() + i * m, set.pure.data() + i * m, m) << " -> "
+                << core::cosineOf(after.data() + i * m, set.pure.data() + i * m, m) << "; "
+                << refined[i].edit.describe() << "\n";
+  // The fit alone: its largest phase kept, its phases by intensity fraction as the identity.
+  start = Clock::now();
+  std::vector<std::vector<int>> fit_ranked;
+  std::vector<float> fit_after;
+  for (std::size_t i = 0; i < set.count(); ++i) {
+    const core::UnmixedCandidate u =
+        core::unmixCandidate(c.grid(), set.patterns.data() + i * m, *set.references, settings);
+    fit_after.insert(fit_after.end(), u.pattern.begin(), u.pattern.end());
+    std::vector<int> order;
+    if (u.kept >= 0) order.push_back(u.kept);
+    for (const core::RemovedPhase& p : u.twins) order.push_back(p.reference);
+    for (const core::RemovedPhase& p : u.removed) order.push_back(p.reference);
+    fit_ranked.push_back(order.empty() ? before[i].top : order);
+  }
+  printRow("unmixing, fit's identity",
+           core::scoreRefinement(fit_ranked, {}, set.truth, set.patterns, fit_after, set.pure, m, same),
+           std::chrono::duration<double>(Clock::now() - start).count());
+}
+
 void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, const CandidateSet& set,
              const BenchOptions& o) {
   const std::size_t m = c.points();
@@ -290,6 +352,7 @@ void runRows(const core::PhaseClassifier& c, const core::NearestNeighbour& nn, c
                                    set.pure, m, same),
              0.0);
   }
+  runUnmixing(c, set, before, o, same);
   if (o.classifier_only) return;
   for (const Variant& v : kVariants) runVariant(c, set, v, o, same);
 }
@@ -351,7 +414,8 @@ core::PhaseClassifier trainReported(const core::PhaseLibrary& library, const cor
 // The decomposition's candidates on the classifier's grid, each with the matched true phase's
 // summed signal as its pure pattern.
 CandidateSet decomposedCandidates(const CommandContext& context, const fs::path& folder, int phases,
-                                  const core::PhaseClassifier& c, const std::vector<int>& truth_index) {
+                                  const core::PhaseClassifier& c, const std::vector<int>& truth_index,
+                                  const core::PhaseLibrary& library) {
   const core::Library lib = context.registry.read(folder).library;
   core::DecompositionSettings decomposition;
   decomposition.phases = phases;
@@ -363,6 +427,8 @@ CandidateSet decomposedCandidates(const CommandContext& context, const fs::path&
   const core::Axis truth_axis{{core::AxisKind::Q, core::AxisUnit::InverseNanometre}, truth.q, std::nullopt};
   CandidateSet set;
   set.elements = lib.elements;
+  set.references =
+      std::make_shared<const core::ReferencePatterns>(core::renderReferencesFor(library, c.grid(), "CuKa1"));
   set.name = folder.filename().string() + " decomposed (K = " + std::to_string(phases) + "), matched cosine " +
              std::to_string(match.match.mean_cosine).substr(0, 5) + ", fraction L1 " +
              std::to_string(match.fraction_l1).substr(0, 5);
@@ -392,7 +458,12 @@ std::vector<int> truePhaseIndices(const core::PhaseLibrary& library, const core:
 CandidateSet imperfectSet(const std::string& name, const core::PhaseLibrary& library, const core::Axis& grid,
                           std::size_t count, const core::ImperfectionSettings& settings) {
   const core::ImperfectSet imperfect = core::makeImperfectCandidates(library, grid, "CuKa1", count, 2024, settings);
-  return {name, imperfect.patterns, imperfect.pure, imperfect.labels, {}};
+  return {name,
+          imperfect.patterns,
+          imperfect.pure,
+          imperfect.labels,
+          {},
+          std::make_shared<const core::ReferencePatterns>(core::renderReferencesFor(library, grid, "CuKa1"))};
 }
 
 void compareTrainingWithPyTorch(const core::PhaseLibrary& library, const core::ClassifierSettings& settings,
@@ -459,6 +530,9 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
   o.physical.max_broadening = arguments.number("max-broadening", o.physical.max_broadening);
   o.physical.strain_cost = arguments.number("strain-cost", o.physical.strain_cost);
   o.classifier_only = arguments.flag("classifier-only");
+  o.unmixing.remove_background = arguments.flag("keep-background") == false;
+  o.unmixing.fit.fit.envelope_background =
+      arguments.integer("envelope-background", o.unmixing.fit.fit.envelope_background ? 1 : 0, 0, 1) == 1;
   const auto count = static_cast<std::size_t>(arguments.integer("candidates", static_cast<int>(2000), 1, 10000000));
   std::cout << "Rows: additive lambda " << o.lambda_additive << ", physical lambda " << o.lambda_physical << ", "
             << o.steps << " steps per pattern (best-target: each of 3 guesses), amortised " << o.refiner_epochs
@@ -476,7 +550,7 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
   detailed.details = true;
   const std::vector<int> alfe_truth =
       truePhaseIndices(library, core::readStickTable(alfe / "stick_bases.tsv"), settings.grid);
-  runRows(classifier, nn, decomposedCandidates(context, alfe, 6, classifier, alfe_truth), detailed);
+  runRows(classifier, nn, decomposedCandidates(context, alfe, 6, classifier, alfe_truth, library), detailed);
 
   // Fe-Ni-Cu: its own 20-phase candidate library with near-twin decoys.
   if (fs::exists(fenicu / "sticks_lib.tsv", ec)) {
@@ -489,7 +563,7 @@ int runBenchRefine(const CommandContext& context, const Arguments& arguments) {
     for (double v : core::readNpy(fenicu / "true_phase_lib_index.npy").numbers)
       fenicu_truth.push_back(static_cast<int>(v));
     runRows(fenicu_classifier, core::NearestNeighbour(fenicu_library, fenicu_settings.grid),
-            decomposedCandidates(context, fenicu, 4, fenicu_classifier, fenicu_truth), detailed);
+            decomposedCandidates(context, fenicu, 4, fenicu_classifier, fenicu_truth, fenicu_library), detailed);
   } else {
     std::cout << "Fe-Ni-Cu skipped: " << fenicu.string() << " not found\n";
   }

@@ -24,6 +24,7 @@ constexpr const char* kUsage =
                               [--epochs-refiner 10] [--candidate-share 0.5] [--train-strain 0.03] [--skip-synthetic] [--widths-from-data]
                               [--skip-pytorch] [--classifier-only] [--heavier-calibration 0] [--class-temperatures 0|1] [--seed 1]
                               [--stick-texture scaling|march-dollase] [--candidate-texture scaling|march-dollase]
+                              [--keep-background] [--envelope-background 0|1]  (the unmixing rows)
        phasewise-bench identify [--data ../shared/data] [--max-strain S --min-gain G --min-support S
                                 --max-chance P --envelope-background 0|1 --width-by-residual 0|1
                                 --max-phases N --screened N --step-candidates N --radiation R]
@@ -79,7 +80,7 @@ int runBench(const cli::CommandContext& context) {
                                   "heavier-calibration",
                                   "class-temperatures"},
                                  {"help", "keep", "skip-large", "skip-synthetic", "skip-pytorch", "classifier-only",
-                                  "chemistry", "widths-from-data"});
+                                  "chemistry", "widths-from-data", "keep-background"});
   static const std::map<std::string, Bench> benches = {
       {"io", cli::runBenchIo},         {"simulate", cli::runBenchSimulate}, {"decompose", cli::runBenchDecompose},
       {"refine", cli::runBenchRefine}, {"identify", cli::runBenchIdentify}, {"threads", cli::runBenchThreads},

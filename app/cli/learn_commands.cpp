@@ -14,8 +14,10 @@
 #include "learn/class_chemistry.h"
 #include "learn/classifier.h"
 #include "learn/refiner.h"
+#include "learn/unmixing.h"
 #include "library_summary.h"
 #include "result_files/decomposition_file.h"
+#include "simulate/reference_render.h"
 #include "terminal_progress.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -294,6 +296,11 @@ constexpr const char* kRefineUsage =
                              element (the light non-metals H C N O F P S Cl Se Br I always pass) are left out of
                              every identity, guess and target, and stderr lists them
   --keep-foreign             keep them
+  --unmix-with PHASES        library unmixing instead of a refiner: fit each candidate with these reference
+                             phases (CIFs, stick tables, a folder or list of them) and take away every phase
+                             found but the classifier's first guess (or the fit's largest), with the smooth
+                             background; never invents intensity; a near-twin of the kept phase stays
+  --keep-background          unmixing: take away the other phases only
 )";
 ;
 
@@ -365,8 +372,10 @@ void printRefined(const core::PhaseClassifier& classifier, const std::vector<cor
 int runRefine(const CommandContext& context) {
   auto options = kReadOptions;
   options.insert({"o", "output", "target", "loss", "lambda", "mode", "discrepancy", "steps", "learning-rate", "top",
-                  "device", "sweep-lambda", "seed", "refiner", "max-strain", "max-broadening", "elements"});
-  const Arguments arguments(context.words, options, {"help", "sparse", "projection", "keep-foreign"});
+                  "device", "sweep-lambda", "seed", "refiner", "max-strain", "max-broadening", "elements",
+                  "unmix-with"});
+  const Arguments arguments(context.words, options,
+                            {"help", "sparse", "projection", "keep-foreign", "keep-background", "quiet"});
   const auto output = arguments.value("o") ? arguments.value("o") : arguments.value("output");
   if (arguments.flag("help") || arguments.positional().size() != 2 || (!output && !arguments.value("sweep-lambda"))) {
     std::cout << kRefineUsage;
@@ -384,6 +393,10 @@ int runRefine(const CommandContext& context) {
       !settings.allowed_classes[static_cast<std::size_t>(settings.target)])
     throw UsageError("--target " + classifier.phaseNames()[static_cast<std::size_t>(settings.target)] +
                      " holds an element the candidates' library does not (--keep-foreign keeps such phases)");
+  if (arguments.value("unmix-with"))
+    for (const char* option : {"target", "loss", "refiner", "mode", "lambda", "sweep-lambda"})
+      if (arguments.value(option))
+        throw UsageError(std::string("--unmix-with replaces the refiner: --") + option + " does not apply to it");
   if (const auto sweep = arguments.value("sweep-lambda")) {
     const std::vector<double> lambdas = parseNumberList(*sweep, "--sweep-lambda");
     std::cout << "  lambda  entropy before  entropy after  mean change  identity changed\n" << std::fixed;
@@ -391,6 +404,23 @@ int runRefine(const CommandContext& context) {
       std::cout << std::setw(8) << std::setprecision(3) << row.lambda << std::setw(16) << row.mean_entropy_before
                 << std::setw(15) << row.mean_entropy_after << std::setw(13) << row.mean_relative_change << std::setw(18)
                 << row.changed_identity << "\n";
+    return 0;
+  }
+  if (const auto phases_from = arguments.value("unmix-with")) {
+    const core::PhaseLibrary phases = collectPhases({*phases_from}, arguments, nullptr);
+    core::UnmixingSettings unmixing;
+    unmixing.remove_background = !arguments.flag("keep-background");
+    if (!arguments.flag("keep-foreign")) unmixing.fit.elements = arguments.elements().value_or(candidates.elements);
+    const core::ReferencePatterns references =
+        core::renderReferencesFor(phases, classifier.grid(), classifier.settings().radiation);
+    TerminalProgress progress(arguments.flag("quiet"));
+    const auto unmixed = core::unmixCandidates(classifier, x, references, unmixing, settings.top_k,
+                                               settings.allowed_classes, progress.callback());
+    printRefined(classifier, unmixed);
+    core::RefinementRecord record = core::recordRefinement(classifier, unmixed, settings, classifier_path);
+    record.description = core::describeUnmixing(unmixing, phases.size());
+    context.registry.writerFor(*output).write(core::refinedLibrary(record, candidates), *output);
+    std::cout << "wrote " << *output << "\n";
     return 0;
   }
   const auto refined = core::refine(classifier, x, settings);

@@ -16,6 +16,7 @@
 #include "format_hdf5/project_file.h"
 #include "io/registry.h"
 #include "learn/candidates.h"
+#include "learn/unmixing.h"
 #include "project_document.h"
 #include "simulate/example_phases.h"
 #include "simulate/reference_render.h"
@@ -373,6 +374,41 @@ JobWork refineJob(ProjectDocument* document, const core::RefinementSettings& set
     return {
         onDocument(document, [record, name, preview](ProjectDocument& d) { d.setRefinement(*record, name, preview); }),
         message};
+  };
+}
+
+JobWork unmixJob(ProjectDocument* document) {
+  const auto classifier = document->classifier();
+  if (!classifier) throw core::Error("train or load a classifier before unmixing the phases");
+  if (!document->decomposition()) throw core::Error("decompose the library before unmixing its phases");
+  if (!document->referencePhases() || document->referencePhases()->size() == 0)
+    throw core::Error("load reference phases first (File > Reference phases...)");
+  auto candidates = std::make_shared<core::Candidates>(
+      core::candidatesFromDecomposition(*document->decomposition(), sourceOf(*document)));
+  auto phases = std::make_shared<core::PhaseLibrary>(*document->referencePhases());
+  const std::vector<char> allowed = document->allowedClasses(*classifier);
+  core::UnmixingSettings settings;
+  if (!document->keepsForeignPhases()) settings.fit.elements = document->library().elements;
+  const std::string description = utf8(document->classifierDescription());
+  return [=](const core::ProgressCallback& progress) -> JobResult {
+    core::setComputeThreads(backgroundThreads());
+    core::reportProgress(progress, 0.0, "drawing the reference phases");
+    const core::ReferencePatterns references =
+        core::renderReferencesFor(*phases, classifier->grid(), classifier->settings().radiation);
+    const std::vector<float> x = core::prepareCandidates(*classifier, *candidates);
+    auto record = std::make_shared<core::RefinementRecord>(core::recordRefinement(
+        *classifier, core::unmixCandidates(*classifier, x, references, settings, 3, allowed, progress), {},
+        description));
+    record->description = core::describeUnmixing(settings, phases->size());
+    int changed = 0;
+    for (const core::RefinedPattern& r : record->refined) changed += r.before.top[0] != r.after.top[0];
+    const QString message = QObject::tr("Unmixed all phases (%1); %2 of %3 changed identity.")
+                                .arg(QString::fromStdString(record->description))
+                                .arg(changed)
+                                .arg(record->count());
+    return {onDocument(document,
+                       [record](ProjectDocument& d) { d.setRefinement(*record, QObject::tr("unmixing"), false); }),
+            message};
   };
 }
 

@@ -50,6 +50,10 @@ JobWork loadClassifierJob(ProjectDocument* document, const QString& path);
 // Refines one candidate (`candidate` >= 0; `preview` replaces an earlier preview in the run
 // history) or all of them (-1).
 JobWork refineJob(ProjectDocument* document, const core::RefinementSettings& settings, int candidate, bool preview);
+// Library unmixing of every candidate (learn/unmixing.h): the document's reference phases,
+// drawn on the classifier's grid, fitted to each; every phase found but the classifier's first
+// guess is taken away with the background, and the classifier names what is left.
+JobWork unmixJob(ProjectDocument* document);
 JobWork saveProjectJob(ProjectDocument* document, const QString& path);
 // The refined candidates with provenance (any format the registry writes: .csv, .h5, .xy for one pattern).
 JobWork exportRefinedJob(ProjectDocument* document, const core::FormatRegistry& registry, const QString& path);

@@ -223,6 +223,10 @@ void MainWindow::createAnalysisMenu() {
   analysis->addAction(tr("&Load classifier..."), this, &MainWindow::chooseClassifier);
   analysis->addAction(tr("&Refine all phases"), QKeySequence(tr("Ctrl+R")), this,
                       [this] { refine(phases_->settings(), -1); });
+  QAction* unmix = analysis->addAction(tr("&Unmix phases with the reference phases"), this, &MainWindow::unmixPhases);
+  unmix->setToolTip(
+      tr("Fit each phase pattern with the reference phases and take away every phase found but the classifier's "
+         "first guess, with the background (never adds intensity)"));
   analysis->addAction(tr("Refinement &settings..."), this, [this] {
     if (const auto s = askRefinementSettings(this, phases_->settings())) phases_->setFinerSettings(*s);
   });
@@ -398,6 +402,10 @@ bool MainWindow::refine(const core::RefinementSettings& settings, int candidate,
   const QString what = candidate >= 0 ? tr("phase %1").arg(candidate + 1) : tr("all phases");
   return startJob(tr("Refining %1").arg(what),
                   [this, settings, candidate, preview] { return refineJob(document_, settings, candidate, preview); });
+}
+
+bool MainWindow::unmixPhases() {
+  return startJob(tr("Unmixing all phases"), [this] { return unmixJob(document_); });
 }
 
 bool MainWindow::exportRefined(const QString& path) {

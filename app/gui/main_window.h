@@ -72,6 +72,8 @@ class MainWindow : public QMainWindow {
   void chooseClassifier();
   bool refine(const core::RefinementSettings& settings, int candidate, bool preview = false);
   bool exportRefined(const QString& path);
+  // Library unmixing of every phase with the reference phases (Analysis > Unmix phases).
+  bool unmixPhases();
   // Writes a plot to PNG/PDF/SVG: "patterns", "map", "phase" or "heat" (synchronous: it is quick).
   bool exportFigure(const QString& which, const QString& path);
   // The built-in example through the whole pipeline: open, decompose (K = 4), train a quick

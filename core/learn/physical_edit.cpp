@@ -18,6 +18,19 @@ std::string PhysicalEdit::describe() const {
   if (!applied) return "not a physical edit";
   std::string text;
   auto add = [&](const std::string& part) { text += (text.empty() ? "" : "; ") + part; };
+  std::string kept, twins, removed_phases;
+  std::size_t twin_count = 0;
+  for (const EditedPhase& p : phases) {
+    if (p.role == EditedPhase::Role::Kept) kept = p.name;
+    if (p.role == EditedPhase::Role::Twin) twins += (twin_count++ ? ", " : "") + p.name;
+    if (p.role == EditedPhase::Role::Removed)
+      removed_phases += (removed_phases.empty() ? "" : ", ") + p.name + " (" + percent(p.share) +
+                        (removed_phases.empty() ? " of the intensity)" : ")");
+  }
+  if (!kept.empty())
+    add("kept " + kept +
+        (twin_count ? (twin_count == 1 ? " (with its near-twin " : " (with its near-twins ") + twins + ")" : ""));
+  if (!removed_phases.empty()) add("removed phases " + removed_phases);
   // A peak kept at less than half its height reads as removed, otherwise as weakened.
   for (const bool removed : {true, false}) {
     std::string positions;

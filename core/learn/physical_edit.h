@@ -45,17 +45,29 @@ struct EditedPeak {
   double kept = 1;      // mask value left on the peak: 0 removed, 1 untouched
 };
 
+// A phase of the library unmixing (learn/unmixing.h): the one it kept, a near-twin of it that
+// it kept too, or one it took away.
+struct EditedPhase {
+  enum class Role { Removed, Kept, Twin };
+  std::string name;
+  double share = 0;  // of the candidate's intensity taken away (0 for the phases kept)
+  Role role = Role::Removed;
+};
+
 struct PhysicalEdit {
-  bool applied = false;            // false: the additive refiner (or no refinement)
-  int target = -1;                 // the class whose ideal pattern decided what was kept (-1: none)
-  double removed_fraction = 0;     // of the observed intensity, by peaks and background together
-  double background_fraction = 0;  // the part of it removed as smooth background
-  double strain = 0;               // lattice strain applied: R(x)(Q) = x(Q (1 + strain)), d-spacings x (1 + strain)
-  double broadening = 0;           // added Gaussian sigma, grid points
-  std::vector<EditedPeak> peaks;   // peaks losing >= 1 % of the intensity, by position
+  bool applied = false;             // false: the additive refiner (or no refinement)
+  int target = -1;                  // the class whose ideal pattern decided what was kept (-1: none)
+  double removed_fraction = 0;      // of the observed intensity, by peaks and background together
+  double background_fraction = 0;   // the part of it removed as smooth background
+  double strain = 0;                // lattice strain applied: R(x)(Q) = x(Q (1 + strain)), d-spacings x (1 + strain)
+  double broadening = 0;            // added Gaussian sigma, grid points
+  std::vector<EditedPeak> peaks;    // peaks losing >= 1 % of the intensity, by position
+  std::vector<EditedPhase> phases;  // library unmixing: the phase kept, its twins, the phases removed (largest first)
 
   // "removed peaks at Q = 23.60, 33.60 nm^-1 (12 % of the intensity); weakened peaks at
-  // Q = 41.20 nm^-1 (3.0 % of the intensity); background 4.0 %; lattice -0.80 %", or "no change".
+  // Q = 41.20 nm^-1 (3.0 % of the intensity); background 4.0 %; lattice -0.80 %", or "no change";
+  // unmixing: "kept Li5AlO4 (with its near-twin Li5FeO4); removed phases LiFeO2 (18 % of the
+  // intensity), Fe2O3 (6.0 %); background 40 %".
   [[nodiscard]] std::string describe() const;
 };
 

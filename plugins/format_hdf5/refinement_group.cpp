@@ -84,10 +84,43 @@ void writeEdits(hid_t g, const std::vector<RefinedPattern>& refined) {
   h5::writeDataset(g, "edit_summary", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {k, 5}, summary.data());
   const hsize_t rows = peaks.size() / 4;
   if (rows > 0) h5::writeDataset(g, "edit_peaks", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {rows, 4}, peaks.data());
+  // Library unmixing's phases: rows (candidate, share, role: 0 removed, 1 kept, 2 near-twin
+  // kept) and their names.
+  std::vector<double> phases;
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < k; ++i)
+    for (const EditedPhase& p : refined[i].edit.phases) {
+      phases.insert(phases.end(), {static_cast<double>(i), p.share, static_cast<double>(static_cast<int>(p.role))});
+      names.push_back(p.name);
+    }
+  if (!names.empty()) {
+    h5::writeDataset(g, "edit_phases", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, {names.size(), 3}, phases.data());
+    h5::writeStrings(g, "edit_phase_names", names);
+  }
+}
+
+void readEditedPhases(const h5::Reader& r, hid_t g, std::vector<RefinedPattern>& refined) {
+  if (!r.has(g, "edit_phases")) return;  // no unmixing, or written before it existed
+  const std::vector<hsize_t> dims = r.dims(g, "edit_phases", H5T_FLOAT);
+  if (dims.size() != 2 || dims[1] != 3 || dims[0] > 1000000)
+    r.fail("refinement/edit_phases", "is not a table of 3 columns");
+  std::vector<double> rows(dims[0] * 3);
+  r.read(g, "edit_phases", H5T_NATIVE_DOUBLE, dims, rows.data());
+  const std::vector<std::string> names = r.strings(g, "edit_phase_names", dims[0]);
+  for (std::size_t row = 0; row < dims[0]; ++row) {
+    const double* v = rows.data() + row * 3;
+    if (!(v[0] >= 0 && v[0] < static_cast<double>(refined.size())))
+      r.fail("refinement/edit_phases", "names a candidate that is not there");
+    if (!(v[1] >= 0 && v[1] <= 1)) r.fail("refinement/edit_phases", "holds a share outside [0, 1]");
+    if (!(v[2] == 0 || v[2] == 1 || v[2] == 2)) r.fail("refinement/edit_phases", "holds a role other than 0, 1, 2");
+    refined[static_cast<std::size_t>(v[0])].edit.phases.push_back(
+        {names[row], v[1], static_cast<EditedPhase::Role>(static_cast<int>(v[2]))});
+  }
 }
 
 void readEdits(const h5::Reader& r, hid_t g, std::vector<RefinedPattern>& refined) {
   if (!r.has(g, "edit_summary")) return;  // written before the physical refiner existed
+  readEditedPhases(r, g, refined);
   const hsize_t k = refined.size();
   std::vector<double> summary(k * 5);
   r.read(g, "edit_summary", H5T_NATIVE_DOUBLE, {k, 5}, summary.data());

@@ -177,6 +177,22 @@ endif()
 if(last_err MATCHES "peaks")
   message(FATAL_ERROR "a classifier trained on the example's widths (read back from its file) warned: ${last_err}")
 endif()
+# Library unmixing: the example's candidates fitted with its reference phases, every phase
+# but the classifier's first guess taken away with the background; the export says so.
+run(0 "${CLI}" refine "${WORK}/ex_wide.pt" "${WORK}/ex_project.h5" --unmix-with "${WORK}/ex_phases.h5" --quiet
+    -o "${WORK}/ex_unmixed.csv")
+if(NOT last_out MATCHES "\n4\t[^\n]*\t->\t[^\n]*\tchange [0-9.]+\t[^\n]*background [0-9.]+ %")
+  message(FATAL_ERROR "refine --unmix-with did not say what it removed: ${last_out}")
+endif()
+file(STRINGS "${WORK}/ex_unmixed.csv" unmixed REGEX "^# refinement: library unmixing with 12 reference phases")
+if(NOT unmixed)
+  message(FATAL_ERROR "the unmixed export does not say how it was made")
+endif()
+run(2 "${CLI}" refine "${WORK}/ex_wide.pt" "${WORK}/ex_project.h5" --unmix-with "${WORK}/ex_phases.h5"
+    --loss best-target -o "${WORK}/never.csv")
+if(NOT last_err MATCHES "--unmix-with replaces the refiner: --loss")
+  message(FATAL_ERROR "refine --unmix-with --loss was not refused by name: ${last_err}")
+endif()
 # The default-width classifier is warned about, on identify and refine alike.
 run(0 "${CLI}" identify "${WORK}/ex.pt" "${WORK}/ex_project.h5")
 if(NOT last_err MATCHES "warning: the patterns' peaks \\(median FWHM 1\\.[0-9]+ deg 2-theta of [^)]+\\) are broader than those the classifier was trained on \\(0\\.06-0\\.25 deg\\)")

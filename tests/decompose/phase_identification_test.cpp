@@ -13,30 +13,18 @@
 #include "decompose/phase_identification.h"
 #include "simulate/phase_library.h"
 #include "simulate/reference_render.h"
+#include "stick_phases.h"
 #include "util/error.h"
 
 namespace phasewise::test {
 namespace {
 using namespace core;
 
-ReferencePhase sticks(const std::string& name, const std::vector<std::pair<double, double>>& lines) {
-  ReferencePhase p;
-  p.name = name;
-  for (const auto& [q, i] : lines) p.sticks.push_back({q, i, std::nullopt});
-  return p;
-}
-
-Axis qAxis(double from, double to, std::size_t n) {
-  Axis a{{AxisKind::Q, AxisUnit::InverseNanometre}, {}, std::nullopt};
-  for (std::size_t i = 0; i < n; ++i) a.values.push_back(from + (to - from) * static_cast<double>(i) / (n - 1));
-  return a;
-}
-
 TEST(PhaseIdentificationTest, ReportsThePhasesItKnowsAndWhatItDoesNot) {
   PhaseLibrary all;
-  all.phases = {sticks("A", {{20, 100}, {31, 40}, {45, 60}}), sticks("B", {{22, 100}, {35, 70}, {50, 30}}),
-                sticks("C", {{25, 80}, {28, 100}, {60, 50}}), sticks("D", {{18, 60}, {40, 100}, {55, 90}})};
-  const Axis axis = qAxis(15, 65, 2000);
+  all.phases = {stickPhase("A", {{20, 100}, {31, 40}, {45, 60}}), stickPhase("B", {{22, 100}, {35, 70}, {50, 30}}),
+                stickPhase("C", {{25, 80}, {28, 100}, {60, 50}}), stickPhase("D", {{18, 60}, {40, 100}, {55, 90}})};
+  const Axis axis = qAxisNm(15, 65, 2000);
   const ReferencePatterns rendered = renderReferencePatterns(all, axis);
   // A + B + C, with C missing from the library the pattern is identified against.
   std::vector<float> mixture(axis.values.size());
@@ -68,10 +56,11 @@ TEST(PhaseIdentificationTest, ReportsThePhasesItKnowsAndWhatItDoesNot) {
 // found although it carries little of |y|^2.
 TEST(PhaseIdentificationTest, ACardThatCoversAMissingPhaseIsNotReportedAndAMinorPhaseIs) {
   PhaseLibrary all;
-  all.phases = {sticks("missing", {{20, 100}, {26, 70}, {33, 50}, {47, 40}}),
-                sticks("look-alike", {{20.1, 100}, {39, 90}, {52, 80}}),
-                sticks("minor", {{30, 100}, {43, 60}, {57, 40}}), sticks("other", {{17, 100}, {36, 80}, {61, 50}})};
-  const Axis axis = qAxis(15, 65, 3000);
+  all.phases = {stickPhase("missing", {{20, 100}, {26, 70}, {33, 50}, {47, 40}}),
+                stickPhase("look-alike", {{20.1, 100}, {39, 90}, {52, 80}}),
+                stickPhase("minor", {{30, 100}, {43, 60}, {57, 40}}),
+                stickPhase("other", {{17, 100}, {36, 80}, {61, 50}})};
+  const Axis axis = qAxisNm(15, 65, 3000);
   const ReferencePatterns rendered = renderReferencePatterns(all, axis);
   std::vector<float> y(axis.values.size());
   for (std::size_t j = 0; j < y.size(); ++j)
@@ -113,8 +102,8 @@ TEST(PhaseIdentificationTest, ACardThatCoversAMissingPhaseIsNotReportedAndAMinor
 // not above five times the noise).
 TEST(PhaseIdentificationTest, NoiseAloneHoldsNoPeaks) {
   PhaseLibrary known;
-  known.phases = {sticks("A", {{20, 100}, {31, 40}, {45, 60}}), sticks("B", {{22, 100}, {35, 70}, {50, 30}})};
-  const Axis axis = qAxis(15, 65, 3000);
+  known.phases = {stickPhase("A", {{20, 100}, {31, 40}, {45, 60}}), stickPhase("B", {{22, 100}, {35, 70}, {50, 30}})};
+  const Axis axis = qAxisNm(15, 65, 3000);
   std::vector<float> y(axis.values.size());
   std::mt19937 rng(7);
   std::normal_distribution<float> noise(100.0F, 5.0F);
@@ -132,8 +121,8 @@ TEST(PhaseIdentificationTest, TheLowerEnvelopeBackgroundStaysUnderAMissingPhase)
   std::vector<std::pair<double, double>> many;
   for (int i = 0; i < 12; ++i) many.emplace_back(17.0 + 3.8 * i, 40.0 + 60.0 * ((i * 7) % 5) / 4.0);
   PhaseLibrary all;
-  all.phases = {sticks("missing", many), sticks("weak", {{22.7, 100}, {30.3, 70}, {41.7, 50}, {53.1, 40}})};
-  const Axis axis = qAxis(15, 65, 3000);
+  all.phases = {stickPhase("missing", many), stickPhase("weak", {{22.7, 100}, {30.3, 70}, {41.7, 50}, {53.1, 40}})};
+  const Axis axis = qAxisNm(15, 65, 3000);
   const ReferencePatterns rendered = renderReferencePatterns(all, axis);
   const float flat = 0.1F;
   std::vector<float> y(axis.values.size());

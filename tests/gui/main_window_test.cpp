@@ -255,6 +255,21 @@ TEST(MainWindowTest, ExamplePipelineIdentifiesRefinesPreviewsUndoesAndExports) {
   window.document()->setSelectedSample(100);
   QApplication::processEvents();
   ASSERT_TRUE(window.grab().save(artefact(QStringLiteral("phasewise-main-window.png"))));
+  // Library unmixing with the example's reference phases: every phase unmixed, the edit says
+  // what was removed, and the run can be undone.
+  ASSERT_TRUE(window.unmixPhases());
+  ASSERT_TRUE(settle(window));
+  const core::RefinementRecord& unmixed = *window.document()->refinement();
+  EXPECT_EQ(unmixed.description.rfind("library unmixing with 12 reference phases", 0), 0U) << unmixed.description;
+  for (std::size_t i = 0; i < unmixed.count(); ++i) {
+    EXPECT_TRUE(unmixed.done[i]);
+    EXPECT_TRUE(unmixed.refined[i].edit.applied);
+    EXPECT_GE(unmixed.refined[i].edit.removed_fraction, 0.0);
+    EXPECT_LT(unmixed.refined[i].edit.removed_fraction, 1.0);
+  }
+  EXPECT_TRUE(window.logText().contains(QStringLiteral("Unmixed all phases"))) << window.logText().toStdString();
+  window.document()->undoRun();
+  EXPECT_EQ(window.document()->refinement()->description.rfind("library unmixing", 0), std::string::npos);
   // The project keeps the refinement.
   MainWindow again(registry());
   saveAndReopen(window, QStringLiteral("gui-pipeline-project.h5"), again);

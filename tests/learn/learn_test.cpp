@@ -371,6 +371,16 @@ TEST(CandidatesTest, IdentifyRefineExportAndKeepInAProject) {
     EXPECT_NE(std::string(e.what()).find(".csv"), std::string::npos) << e.what();
   }
   // The project keeps the record whole; a record that does not match the phases is refused.
+  // Candidate 1 as library unmixing leaves it: phases removed, a near-twin kept.
+  record.refined[1].edit.applied = true;
+  record.refined[1].edit.background_fraction = 0.3;
+  record.refined[1].edit.removed_fraction = 0.48;
+  record.refined[1].edit.phases = {{"Li5AlO4", 0.0, EditedPhase::Role::Kept},
+                                   {"Li5FeO4", 0.0, EditedPhase::Role::Twin},
+                                   {"LiFeO2", 0.18, EditedPhase::Role::Removed}};
+  EXPECT_EQ(
+      record.refined[1].edit.describe(),
+      "kept Li5AlO4 (with its near-twin Li5FeO4); removed phases LiFeO2 (18 % of the intensity); background 30 %");
   plugins::writeProject({example.library, std::nullopt, d, record}, dir / "project.h5");
   const plugins::Project back = plugins::readProject(dir / "project.h5");
   ASSERT_TRUE(back.refinement);
@@ -388,6 +398,10 @@ TEST(CandidatesTest, IdentifyRefineExportAndKeepInAProject) {
   EXPECT_TRUE(back.refinement->refined[2].edit.applied);
   EXPECT_EQ(back.refinement->refined[2].edit.describe(), record.refined[2].edit.describe());
   EXPECT_EQ(back.refinement->refined[2].edit.peaks.size(), record.refined[2].edit.peaks.size());
+  EXPECT_EQ(back.refinement->refined[1].edit.describe(), record.refined[1].edit.describe());
+  ASSERT_EQ(back.refinement->refined[1].edit.phases.size(), 3U);
+  EXPECT_EQ(back.refinement->refined[1].edit.phases[1].role, EditedPhase::Role::Twin);
+  EXPECT_TRUE(back.refinement->refined[2].edit.phases.empty());
   RefinementRecord short_record = record;
   short_record.refined.pop_back();
   short_record.done.pop_back();
