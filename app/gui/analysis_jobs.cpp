@@ -67,7 +67,8 @@ JobWork openFileJob(ProjectDocument* document, const core::FormatRegistry& regis
       return {onDocument(document,
                          [project, path](ProjectDocument& d) {
                            d.setProject(std::move(project->library), std::move(project->phases),
-                                        std::move(project->decomposition), std::move(project->refinement), path);
+                                        std::move(project->decomposition), std::move(project->refinement), path,
+                                        project->keep_foreign_phases);
                          }),
               message};
     }
@@ -418,6 +419,7 @@ JobWork saveProjectJob(ProjectDocument* document, const QString& path) {
   project->phases = document->referencePhases();
   project->decomposition = document->decomposition();
   project->refinement = document->refinement();
+  project->keep_foreign_phases = document->keepsForeignPhases();
   return [document, project, path](const core::ProgressCallback& progress) -> JobResult {
     core::reportProgress(progress, 0.0, "saving");
     plugins::writeProject(*project, path.toStdString());

@@ -141,6 +141,7 @@ void Autosave::saveNow() {
   project->phases = document_->referencePhases();
   project->decomposition = document_->decomposition();
   project->refinement = document_->refinement();
+  project->keep_foreign_phases = document_->keepsForeignPhases();
   const auto& runs = document_->runs();
   const QString run = runs.empty() ? QString() : runs[static_cast<std::size_t>(document_->currentRun())].name;
   const QByteArray info = infoText(document_->fileName(), run);

@@ -519,7 +519,7 @@ bool MainWindow::recoverAutosave(const OrphanedAutosave& orphan) {
                          if (!document) return;
                          document->setProject(std::move(project->library), std::move(project->phases),
                                               std::move(project->decomposition), std::move(project->refinement),
-                                              orphan.source);
+                                              orphan.source, project->keep_foreign_phases);
                          document->markUnsaved();  // recovered, not yet in a file the user chose
                          Autosave::remove(orphan);
                        },

@@ -36,12 +36,12 @@ void ProjectDocument::setLibrary(core::Library library, const QString& file_name
   runs_.clear();
   current_ = -1;
   ++generation_;
+  setKeepForeignPhases(false);  // another library, another chemistry: the rule applies again
   setUnsaved(false);
   selected_ = library_.samples > 0 ? 0 : -1;
   selected_samples_.clear();
   if (selected_ >= 0) selected_samples_.push_back(selected_);
   selected_phase_ = -1;
-  setKeepForeignPhases(false);  // another library, another chemistry: the rule applies again
   emit libraryChanged();
   announceRun();
   emit selectionChanged(selected_);
@@ -161,8 +161,10 @@ void ProjectDocument::setRefinement(RefinementRun refinement, const QString& nam
 
 void ProjectDocument::setProject(core::Library library, std::optional<core::PhaseLibrary> phases,
                                  std::optional<core::DecompositionResult> decomposition,
-                                 std::optional<RefinementRun> refinement, const QString& file_name) {
+                                 std::optional<RefinementRun> refinement, const QString& file_name,
+                                 bool keep_foreign_phases) {
   setLibrary(std::move(library), file_name);
+  setKeepForeignPhases(keep_foreign_phases);
   if (phases) setReferencePhases(std::move(*phases), file_name);
   if (decomposition) {
     Run run;
@@ -191,6 +193,7 @@ void ProjectDocument::redoRun() {
 void ProjectDocument::setKeepForeignPhases(bool keep) {
   if (keep == keep_foreign_) return;
   keep_foreign_ = keep;
+  if (hasLibrary()) setUnsaved(true);  // the project file keeps the setting
   emit keepForeignPhasesChanged(keep);
 }
 

@@ -50,7 +50,7 @@ class ProjectDocument : public QObject {
   // A saved project: library, reference phases, decomposition and refinement together.
   void setProject(core::Library library, std::optional<core::PhaseLibrary> phases,
                   std::optional<core::DecompositionResult> decomposition, std::optional<RefinementRun> refinement,
-                  const QString& file_name);
+                  const QString& file_name, bool keep_foreign_phases = false);
 
   // The current run's results (the history's current entry).
   [[nodiscard]] const std::optional<core::DecompositionResult>& decomposition() const;

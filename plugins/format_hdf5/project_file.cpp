@@ -173,6 +173,7 @@ void writeProject(const Project& project, const std::filesystem::path& path) {
   writeAtomically(path, [&](const std::filesystem::path& temporary) {
     writePhasewiseFile(path, temporary, [&](hid_t file) {
       writeLibraryGroup(file, project.library);
+      h5::writeIntAttribute(file, "keep_foreign_phases", project.keep_foreign_phases ? 1 : 0);
       if (project.phases) writePhaseLibraryGroup(file, *project.phases);
       if (project.decomposition) writeDecomposition(file, *project.decomposition);
       if (project.refinement) {
@@ -199,6 +200,8 @@ Project readProjectUnchecked(const std::filesystem::path& path) {
   Handle f = openPhasewiseFile(file, r);
   Project project;
   project.library = readLibraryGroup(f.id(), r);
+  // Projects from before the setting was saved have the rule's default.
+  project.keep_foreign_phases = r.intAttribute(f.id(), "keep_foreign_phases").value_or(0) != 0;
   if (r.has(f.id(), "phases")) project.phases = readPhaseLibraryGroup(f.id(), file);
   if (r.has(f.id(), kDecomposition)) project.decomposition = readDecomposition(f.id(), r, project.library);
   if (r.has(f.id(), "refinement")) {

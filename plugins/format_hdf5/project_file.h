@@ -19,6 +19,9 @@ struct Project {
   std::optional<core::PhaseLibrary> phases;
   std::optional<core::DecompositionResult> decomposition;
   std::optional<core::RefinementRecord> refinement;  // of the decomposition's candidates
+  // Phases with elements the library lacks kept in fits, identities and refinement (the
+  // desktop app's Analysis > Keep phases with elements the library lacks; `--keep-foreign`).
+  bool keep_foreign_phases = false;
 };
 
 void writeProject(const Project& project, const std::filesystem::path& path);

@@ -173,6 +173,13 @@ TEST(MainWindowTest, ForeignReferencePhasesAreLeftOutUnlessKept) {
   ASSERT_FALSE(kept.empty()) << window.logText().toStdString();
   // The card and the phase it copies are twins: the fit may take either, but no longer leaves one out.
   EXPECT_EQ(window.logText().count(QStringLiteral("left out for elements")), 1) << window.logText().toStdString();
+  // The project keeps the setting.
+  MainWindow again(registry());
+  saveAndReopen(window, QStringLiteral("gui-keep-foreign-project.h5"), again);
+  if (HasFatalFailure()) return;
+  EXPECT_TRUE(again.document()->keepsForeignPhases());
+  EXPECT_TRUE(again.keepForeignAction()->isChecked());
+  EXPECT_FALSE(again.document()->hasUnsavedRuns());
   // Another library (set directly: opening one would first ask about the unsaved runs).
   window.document()->setLibrary(window.document()->library(), QStringLiteral("another library"));
   EXPECT_FALSE(window.document()->keepsForeignPhases());
