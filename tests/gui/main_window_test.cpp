@@ -139,53 +139,6 @@ TEST(MainWindowTest, OpensTheExampleDecomposesSavesAndReopens) {
 // example lacks (a copy of a true phase's pattern, so that it would be fitted) is named when
 // chosen, left out of the library-guided fit by default, kept once Analysis > Keep phases
 // with elements the library lacks is on, and the rule is back when another library opens.
-TEST(MainWindowTest, ForeignReferencePhasesAreLeftOutUnlessKept) {
-  MainWindow window(registry());
-  window.show();
-  ASSERT_TRUE(window.openExample());
-  ASSERT_TRUE(settle(window));
-  ASSERT_TRUE(window.document()->referencePhases());
-  ASSERT_FALSE(window.document()->keepsForeignPhases());
-  ASSERT_FALSE(window.keepForeignAction()->isChecked());
-  core::PhaseLibrary phases = *window.document()->referencePhases();
-  core::ReferencePhase substrate = phases.phases.front();
-  substrate.name = "platinum copy";
-  substrate.composition = {{"Pt", 1.0}};
-  phases.phases.push_back(substrate);
-  window.document()->setReferencePhases(phases, QStringLiteral("the example and a Pt card"));
-  EXPECT_TRUE(window.logText().contains(QStringLiteral("1 of the reference phases hold elements the library lacks")))
-      << window.logText().toStdString();
-  EXPECT_TRUE(window.logText().contains(QStringLiteral("platinum copy")));
-  const auto fitted = [&window]() -> std::set<std::string> {
-    if (!window.decomposeWithReferences({}) || !settle(window) || !window.document()->decomposition()) return {};
-    const auto& names = window.document()->decomposition()->phase_names;
-    return {names.begin(), names.end()};
-  };
-  const std::set<std::string> ruled = fitted();
-  ASSERT_FALSE(ruled.empty()) << window.logText().toStdString();
-  EXPECT_EQ(ruled.count("platinum copy"), 0U);
-  EXPECT_TRUE(window.logText().contains(QStringLiteral("1 left out for elements the library does not hold")))
-      << window.logText().toStdString();
-  window.keepForeignAction()->trigger();
-  EXPECT_TRUE(window.document()->keepsForeignPhases());
-  EXPECT_TRUE(window.logText().contains(QStringLiteral("kept from now on")));
-  const std::set<std::string> kept = fitted();
-  ASSERT_FALSE(kept.empty()) << window.logText().toStdString();
-  // The card and the phase it copies are twins: the fit may take either, but no longer leaves one out.
-  EXPECT_EQ(window.logText().count(QStringLiteral("left out for elements")), 1) << window.logText().toStdString();
-  // The project keeps the setting.
-  MainWindow again(registry());
-  saveAndReopen(window, QStringLiteral("gui-keep-foreign-project.h5"), again);
-  if (HasFatalFailure()) return;
-  EXPECT_TRUE(again.document()->keepsForeignPhases());
-  EXPECT_TRUE(again.keepForeignAction()->isChecked());
-  EXPECT_FALSE(again.document()->hasUnsavedRuns());
-  // Another library (set directly: opening one would first ask about the unsaved runs).
-  window.document()->setLibrary(window.document()->library(), QStringLiteral("another library"));
-  EXPECT_FALSE(window.document()->keepsForeignPhases());
-  EXPECT_FALSE(window.keepForeignAction()->isChecked());
-}
-
 TEST(MainWindowTest, ExamplePipelineIdentifiesRefinesPreviewsUndoesAndExports) {
   MainWindow window(registry());
   window.resize(1500, 920);

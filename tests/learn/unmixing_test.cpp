@@ -136,5 +136,17 @@ TEST(UnmixingTest, KeepsTheKeptPhasesNearTwin) {
   EXPECT_EQ(unmixCandidate(m.axis, m.candidate.data(), m.references, strict).removed.size(), 2U);
 }
 
+// A damaged candidate (a NaN from a failed export) is no crash and no silent garbage: the point
+// counts as no intensity, the rest is unmixed as before and the result is finite.
+TEST(UnmixingTest, ANaNPointIsNoIntensity) {
+  Mixture m = mixture();
+  m.candidate[100] = std::nanf("");
+  const UnmixedCandidate u = unmixCandidate(m.axis, m.candidate.data(), m.references);
+  EXPECT_EQ(u.kept_name, "A");
+  ASSERT_EQ(u.removed.size(), 1U);
+  EXPECT_EQ(u.removed[0].name, "B");
+  for (float v : u.pattern) ASSERT_TRUE(std::isfinite(v));
+}
+
 }  // namespace
 }  // namespace phasewise::test
