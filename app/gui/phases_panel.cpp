@@ -283,12 +283,20 @@ void PhasesPanel::showCandidate() {
              classifier && classifier->phaseNames() == refinement->class_names) {
     original = classifier->prepare(d->axis, &d->bases[static_cast<std::size_t>(p) * d->axis.values.size()]);
   }
+  QCPGraph* original_curve = nullptr;
   if (!original.empty())
-    addCurve(tr("%1, original").arg(phaseLabel(*d, p)), refinement->grid.values, original.data(), m,
-             QPen(Qt::gray, 1.3));
-  if (done)
-    addCurve(tr("refined (\u03BB %1)").arg(refinement->settings.lambda, 0, 'g', 3), refinement->grid.values,
-             r.pattern.data(), m, QPen(phaseColour(p), 1.6));
+    original_curve = addCurve(tr("%1, original").arg(phaseLabel(*d, p)), refinement->grid.values, original.data(), m,
+                              QPen(Qt::gray, 1.3));
+  if (done) {
+    QCPGraph* refined_curve = addCurve(
+        refinement->unmixing() ? tr("unmixed") : tr("refined (\u03BB %1)").arg(refinement->settings.lambda, 0, 'g', 3),
+        refinement->grid.values, r.pattern.data(), m, QPen(phaseColour(p), 1.6));
+    // A physical edit only takes intensity away: what went is shaded between the two curves.
+    if (r.edit.applied && original_curve) {
+      refined_curve->setChannelFillGraph(original_curve);
+      refined_curve->setBrush(QColor(220, 60, 60, 60));
+    }
+  }
   const core::Prediction& identity = done ? r.after : r.before;
   const std::string name = refinement->class_names[static_cast<std::size_t>(identity.top.front())];
   showReferenceSticks(name, refinement->grid);

@@ -50,7 +50,9 @@ struct EditedPeak {
 struct EditedPhase {
   enum class Role { Removed, Kept, Twin };
   std::string name;
-  double share = 0;  // of the candidate's intensity taken away (0 for the phases kept)
+  // Of the candidate's intensity: what was taken away (removed), or what the phase's fitted
+  // pattern carries (kept, twin; 0 in project files written before it was recorded).
+  double share = 0;
   Role role = Role::Removed;
 };
 

@@ -22,6 +22,10 @@ struct RefinementRecord {
   std::vector<char> done;               // per candidate: refined (1) or only identified (0)
 
   [[nodiscard]] std::size_t count() const { return refined.size(); }
+  // Library unmixing (learn/unmixing.h) rather than a refiner: no lambda applies to it.
+  [[nodiscard]] bool unmixing() const { return description.rfind(kUnmixingDescription, 0) == 0; }
+  // How describeUnmixing begins, so that records read back from project files say it too.
+  static constexpr const char* kUnmixingDescription = "library unmixing";
 };
 
 }  // namespace phasewise::core

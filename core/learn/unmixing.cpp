@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "learn/refinement_record.h"
 #include "model/resample.h"
 #include "util/error.h"
 
@@ -18,12 +19,6 @@ PhaseIdentificationSettings UnmixingSettings::defaultFit() {
 
 namespace {
 
-std::string percent(double share) {
-  char text[32];
-  std::snprintf(text, sizeof text, share >= 0.1 ? "%.0f %%" : "%.1f %%", 100 * share);
-  return text;
-}
-
 // Subtracts `what` (on the fit's grid) from `pattern` (on `values`), never below zero, and
 // returns the intensity taken away.
 double subtract(std::vector<float>& pattern, const std::vector<double>& values, const std::vector<double>& fit_grid,
@@ -36,6 +31,14 @@ double subtract(std::vector<float>& pattern, const std::vector<double>& values, 
     taken += before - pattern[j];
   }
   return taken;
+}
+
+// The intensity of `what` (on the fit's grid) that `pattern` (on `values`) holds: what
+// subtract would take away.
+double heldBy(const std::vector<float>& pattern, const std::vector<double>& values, const std::vector<double>& fit_grid,
+              const float* what) {
+  std::vector<float> copy = pattern;
+  return subtract(copy, values, fit_grid, what);
 }
 
 // The largest cosine of a and b (on the fit's log-Q grid) with b shifted by up to `shifts`
@@ -79,21 +82,19 @@ std::size_t keptPhase(const PatternIdentification& fit, const ReferencePatterns&
 
 }  // namespace
 
+PhysicalEdit UnmixedCandidate::edit() const {
+  PhysicalEdit e;
+  e.applied = true;
+  e.removed_fraction = removed_fraction;
+  e.background_fraction = background_fraction;
+  if (kept >= 0) e.phases.push_back({kept_name, kept_share, EditedPhase::Role::Kept});
+  for (const RemovedPhase& p : twins) e.phases.push_back({p.name, p.share, EditedPhase::Role::Twin});
+  for (const RemovedPhase& p : removed) e.phases.push_back({p.name, p.share, EditedPhase::Role::Removed});
+  return e;
+}
+
 std::string UnmixedCandidate::describe() const {
-  if (kept < 0) return "no reference phase found: nothing removed";
-  std::string out = "kept " + kept_name;
-  if (!twins.empty()) {
-    out += twins.size() == 1 ? " (with its near-twin " : " (with its near-twins ";
-    for (std::size_t i = 0; i < twins.size(); ++i) out += (i ? ", " : "") + twins[i].name;
-    out += ")";
-  }
-  if (!removed.empty()) {
-    out += "; removed ";
-    for (std::size_t i = 0; i < removed.size(); ++i)
-      out += (i ? ", " : "") + removed[i].name + " (" + percent(removed[i].share) + (i ? ")" : " of the intensity)");
-  }
-  if (background_fraction > 0) out += "; background " + percent(background_fraction);
-  return out;
+  return kept < 0 ? "no reference phase found: nothing removed" : edit().describe();
 }
 
 UnmixedCandidate unmixCandidate(const Axis& axis, const float* pattern, const ReferencePatterns& references,
@@ -122,11 +123,13 @@ UnmixedCandidate unmixCandidate(const Axis& axis, const float* pattern, const Re
   out.background_fraction = background / total;
   double removed = background;
   const float* kept_pattern = fit.contributions.data() + kept * g;
+  out.kept_share = heldBy(out.pattern, q, fit.grid.values, kept_pattern) / total;
   for (std::size_t k = 0; k < fit.phases.size(); ++k) {
     if (k == kept) continue;
     const float* other = fit.contributions.data() + k * g;
     if (shiftedCosine(kept_pattern, other, g, shifts) >= settings.twin_cosine) {
-      out.twins.push_back({fit.phases[k].name, fit.phases[k].reference, fit.phases[k].intensity_fraction});
+      out.twins.push_back(
+          {fit.phases[k].name, fit.phases[k].reference, heldBy(out.pattern, q, fit.grid.values, other) / total});
       continue;
     }
     const double taken = subtract(out.pattern, q, fit.grid.values, fit.contributions.data() + k * g);
@@ -142,9 +145,9 @@ UnmixedCandidate unmixCandidate(const Axis& axis, const float* pattern, const Re
 std::string describeUnmixing(const UnmixingSettings& s, std::size_t reference_phases) {
   char text[256];
   std::snprintf(text, sizeof text,
-                "library unmixing with %zu reference phases (lattice within %.3g %%, up to %d phases; %s; near-twins "
+                "%s with %zu reference phases (lattice within %.3g %%, up to %d phases; %s; near-twins "
                 "above cosine %.2f kept)",
-                reference_phases, 100 * s.fit.fit.max_strain, s.fit.max_phases,
+                RefinementRecord::kUnmixingDescription, reference_phases, 100 * s.fit.fit.max_strain, s.fit.max_phases,
                 s.remove_background ? "background removed" : "background kept", s.twin_cosine);
   return text;
 }
@@ -179,16 +182,11 @@ std::vector<RefinedPattern> unmixCandidates(const RefinableClassifier& classifie
     r.pattern = u.pattern;
     all_unmixed.insert(all_unmixed.end(), u.pattern.begin(), u.pattern.end());
     PhysicalEdit& e = r.edit;
-    e.applied = true;
+    e = u.edit();
     if (u.kept >= 0) {
       const auto it = std::find(classes.begin(), classes.end(), u.kept_name);
       e.target = it == classes.end() ? -1 : static_cast<int>(it - classes.begin());
     }
-    e.removed_fraction = u.removed_fraction;
-    e.background_fraction = u.background_fraction;
-    if (u.kept >= 0) e.phases.push_back({u.kept_name, 0.0, EditedPhase::Role::Kept});
-    for (const RemovedPhase& p : u.twins) e.phases.push_back({p.name, 0.0, EditedPhase::Role::Twin});
-    for (const RemovedPhase& p : u.removed) e.phases.push_back({p.name, p.share, EditedPhase::Role::Removed});
     double change = 0, base = 0;
     for (std::size_t j = 0; j < m; ++j) change += std::abs(double(x[j]) - u.pattern[j]), base += std::abs(double(x[j]));
     r.relative_change = base > 0 ? change / base : 0.0;

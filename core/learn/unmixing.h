@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "decompose/phase_identification.h"
+#include "learn/physical_edit.h"
 #include "learn/refiner.h"
 #include "model/axis.h"
 #include "model/reference_patterns.h"
@@ -45,14 +46,18 @@ struct UnmixedCandidate {
   int kept = -1;               // the reference phase kept (the fit's largest), -1: none found
   std::string kept_name;
   std::vector<RemovedPhase> removed;  // the other phases found, largest first
-  std::vector<RemovedPhase> twins;  // near-twins of the kept phase, kept with it (share: the fit's intensity fraction)
-  double removed_fraction = 0;      // of the candidate's intensity, phases and background together
-  double background_fraction = 0;   // the part of it that was background
+  double kept_share = 0;              // of the candidate's intensity, the kept phase's fitted pattern
+  std::vector<RemovedPhase> twins;    // near-twins of the kept phase, kept with it (share: as kept_share)
+  double removed_fraction = 0;        // of the candidate's intensity, phases and background together
+  double background_fraction = 0;     // the part of it that was background
   PatternIdentification fit;
 
-  // "kept Li5AlO4 (with its near-twin Li5FeO4); removed LiFeO2 (18 % of the intensity),
-  // Fe2O3 (6.0 %); background 40 %",
-  // or "no reference phase found: nothing removed".
+  // The unmixing as a physical edit (what refine records, exports and shows): the phase kept,
+  // its twins and the phases removed; target -1 (the caller knows its classes).
+  [[nodiscard]] PhysicalEdit edit() const;
+  // edit().describe(): "kept Li5AlO4 (with its near-twin Li5FeO4); removed phases LiFeO2 (18 %
+  // of the intensity), Fe2O3 (6.0 %); background 40 %", or "no reference phase found: nothing
+  // removed".
   [[nodiscard]] std::string describe() const;
 };
 

@@ -228,6 +228,16 @@ TEST(MainWindowTest, ExamplePipelineIdentifiesRefinesPreviewsUndoesAndExports) {
     EXPECT_LT(unmixed.refined[i].edit.removed_fraction, 1.0);
   }
   EXPECT_TRUE(window.logText().contains(QStringLiteral("Unmixed all phases"))) << window.logText().toStdString();
+  // The phase shown: the unmixed curve (no lambda in its name), what went shaded down to it.
+  window.document()->setSelectedPhase(0);
+  QApplication::processEvents();
+  QCPGraph* unmixed_curve = nullptr;
+  for (int g = 0; g < window.phasesPanel()->plot()->graphCount(); ++g)
+    if (window.phasesPanel()->plot()->graph(g)->name() == QStringLiteral("unmixed"))
+      unmixed_curve = window.phasesPanel()->plot()->graph(g);
+  ASSERT_NE(unmixed_curve, nullptr);
+  ASSERT_NE(unmixed_curve->channelFillGraph(), nullptr);
+  EXPECT_TRUE(unmixed_curve->channelFillGraph()->name().endsWith(QStringLiteral(", original")));
   window.document()->undoRun();
   EXPECT_EQ(window.document()->refinement()->description.rfind("library unmixing", 0), std::string::npos);
   // The project keeps the refinement.

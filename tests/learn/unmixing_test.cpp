@@ -66,7 +66,7 @@ TEST(UnmixingTest, RemovesTheContaminantAndTheBackgroundAndKeepsTheMajorityPhase
   EXPECT_NEAR(u.removed[0].share, contaminant / total, 0.2 * contaminant / total);
   const std::string said = u.describe();
   EXPECT_NE(said.find("kept A"), std::string::npos) << said;
-  EXPECT_NE(said.find("removed B"), std::string::npos) << said;
+  EXPECT_NE(said.find("removed phases B ("), std::string::npos) << said;
   EXPECT_NE(said.find("background"), std::string::npos) << said;
 }
 
@@ -76,6 +76,19 @@ TEST(UnmixingTest, KeepsTheAskedPhaseWhenTheFitFindsIt) {
   ASSERT_EQ(u.kept, 1);
   ASSERT_EQ(u.removed.size(), 1U);
   EXPECT_EQ(u.removed[0].name, "A");
+  // The kept phase carries less than the one taken away, and the edit says so.
+  const std::size_t n = m.axis.values.size();
+  const double total = std::accumulate(m.candidate.begin(), m.candidate.end(), 0.0);
+  const double contaminant = 0.25 * std::accumulate(m.references.pattern(1, 1), m.references.pattern(1, 1) + n, 0.0);
+  EXPECT_NEAR(u.kept_share, contaminant / total, 0.2 * contaminant / total);
+  EXPECT_LT(u.kept_share, u.removed[0].share);
+  const std::string said = u.describe();
+  EXPECT_NE(said.find("the kept phase carries"), std::string::npos) << said;
+  EXPECT_NE(said.find("less than A ("), std::string::npos) << said;
+  // Kept as the fit's largest, it carries more than what went, and nothing is said of it.
+  const UnmixedCandidate largest = unmixCandidate(m.axis, m.candidate.data(), m.references);
+  EXPECT_GT(largest.kept_share, largest.removed[0].share);
+  EXPECT_EQ(largest.describe().find("the kept phase carries"), std::string::npos) << largest.describe();
   // Asked for a phase the fit does not find: the fit's largest is kept.
   EXPECT_EQ(unmixCandidate(m.axis, m.candidate.data(), m.references, {}, 3).kept, 0);
 }
