@@ -417,6 +417,14 @@ int runRefine(const CommandContext& context) {
     const auto unmixed = core::unmixCandidates(classifier, x, references, unmixing, settings.top_k,
                                                settings.allowed_classes, progress.callback());
     printRefined(classifier, unmixed);
+    const auto doubtful = std::count_if(unmixed.begin(), unmixed.end(),
+                                        [](const core::RefinedPattern& r) { return r.edit.keptLessThanRemoved(); });
+    if (doubtful > 0)
+      // Measured (phasewise-bench refine): where the classifier's first guess is a contaminant,
+      // unmixing keeps the contaminant and takes the candidate's own phase away.
+      std::cout << "# " << doubtful << " of " << unmixed.size()
+                << " candidates keep the classifier's first guess although the fit finds a larger phase in them "
+                   "(said above): the candidate may be that phase; check them\n";
     core::RefinementRecord record = core::recordRefinement(classifier, unmixed, settings, classifier_path);
     record.description = core::describeUnmixing(unmixing, phases.size());
     context.registry.writerFor(*output).write(core::refinedLibrary(record, candidates), *output);

@@ -401,12 +401,20 @@ JobWork unmixJob(ProjectDocument* document) {
         *classifier, core::unmixCandidates(*classifier, x, references, settings, 3, allowed, progress), {},
         description));
     record->description = core::describeUnmixing(settings, phases->size());
-    int changed = 0;
-    for (const core::RefinedPattern& r : record->refined) changed += r.before.top[0] != r.after.top[0];
-    const QString message = QObject::tr("Unmixed all phases (%1); %2 of %3 changed identity.")
-                                .arg(QString::fromStdString(record->description))
-                                .arg(changed)
-                                .arg(record->count());
+    int changed = 0, doubtful = 0;
+    for (const core::RefinedPattern& r : record->refined) {
+      changed += r.before.top[0] != r.after.top[0];
+      doubtful += r.edit.keptLessThanRemoved();
+    }
+    QString message = QObject::tr("Unmixed all phases (%1); %2 of %3 changed identity.")
+                          .arg(QString::fromStdString(record->description))
+                          .arg(changed)
+                          .arg(record->count());
+    if (doubtful > 0)
+      message += QObject::tr(
+                     " %1 kept the classifier's first guess although the fit found a larger phase in them: "
+                     "the phase may be that one (see the phases panel).")
+                     .arg(doubtful);
     return {onDocument(document,
                        [record](ProjectDocument& d) { d.setRefinement(*record, QObject::tr("unmixing"), false); }),
             message};

@@ -12,7 +12,25 @@ std::string fixed(double v, int digits) {
   return buffer;
 }
 std::string percent(double share) { return fixed(100.0 * share, share < 0.1 ? 1 : 0) + " %"; }
+const EditedPhase* largestRemoved(const std::vector<EditedPhase>& phases) {
+  const EditedPhase* largest = nullptr;
+  for (const EditedPhase& p : phases)
+    if (p.role == EditedPhase::Role::Removed && (!largest || p.share > largest->share)) largest = &p;
+  return largest;
+}
+double keptShare(const std::vector<EditedPhase>& phases) {
+  for (const EditedPhase& p : phases)
+    if (p.role == EditedPhase::Role::Kept) return p.share;
+  return 0;
+}
 }  // namespace
+
+bool PhysicalEdit::keptLessThanRemoved() const {
+  // Older project files hold no kept share (0): nothing to compare.
+  const double kept = keptShare(phases);
+  const EditedPhase* largest = largestRemoved(phases);
+  return kept > 0 && largest && largest->share > kept;
+}
 
 std::string PhysicalEdit::describe() const {
   if (!applied) return "not a physical edit";
@@ -20,12 +38,8 @@ std::string PhysicalEdit::describe() const {
   auto add = [&](const std::string& part) { text += (text.empty() ? "" : "; ") + part; };
   std::string kept, twins, removed_phases;
   std::size_t twin_count = 0;
-  const EditedPhase* kept_phase = nullptr;
-  const EditedPhase* largest_removed = nullptr;
   for (const EditedPhase& p : phases) {
-    if (p.role == EditedPhase::Role::Kept) kept = p.name, kept_phase = &p;
-    if (p.role == EditedPhase::Role::Removed && (!largest_removed || p.share > largest_removed->share))
-      largest_removed = &p;
+    if (p.role == EditedPhase::Role::Kept) kept = p.name;
     if (p.role == EditedPhase::Role::Twin) twins += (twin_count++ ? ", " : "") + p.name;
     if (p.role == EditedPhase::Role::Removed)
       removed_phases += (removed_phases.empty() ? "" : ", ") + p.name + " (" + percent(p.share) +
@@ -34,11 +48,11 @@ std::string PhysicalEdit::describe() const {
   if (!kept.empty())
     add("kept " + kept +
         (twin_count ? (twin_count == 1 ? " (with its near-twin " : " (with its near-twins ") + twins + ")" : ""));
-  // Keeping a phase that carries less than one taken away is the caller's choice (the
-  // classifier's first guess) against the fit's: said, since the candidate may be the other.
-  if (kept_phase && largest_removed && kept_phase->share > 0 && largest_removed->share > kept_phase->share)
-    add("the kept phase carries " + percent(kept_phase->share) + " of the intensity, less than " +
-        largest_removed->name + " (" + percent(largest_removed->share) + ")");
+  if (keptLessThanRemoved()) {
+    const EditedPhase& largest = *largestRemoved(phases);
+    add("the kept phase carries " + percent(keptShare(phases)) + " of the intensity, less than " + largest.name + " (" +
+        percent(largest.share) + ")");
+  }
   if (!removed_phases.empty()) add("removed phases " + removed_phases);
   // A peak kept at less than half its height reads as removed, otherwise as weakened.
   for (const bool removed : {true, false}) {

@@ -85,10 +85,18 @@ TEST(UnmixingTest, KeepsTheAskedPhaseWhenTheFitFindsIt) {
   const std::string said = u.describe();
   EXPECT_NE(said.find("the kept phase carries"), std::string::npos) << said;
   EXPECT_NE(said.find("less than A ("), std::string::npos) << said;
+  EXPECT_TRUE(u.edit().keptLessThanRemoved());
+  // An edit read from a project file written before the kept share was recorded: nothing said.
+  PhysicalEdit older = u.edit();
+  for (EditedPhase& p : older.phases)
+    if (p.role == EditedPhase::Role::Kept) p.share = 0;
+  EXPECT_FALSE(older.keptLessThanRemoved());
+  EXPECT_EQ(older.describe().find("the kept phase carries"), std::string::npos);
   // Kept as the fit's largest, it carries more than what went, and nothing is said of it.
   const UnmixedCandidate largest = unmixCandidate(m.axis, m.candidate.data(), m.references);
   EXPECT_GT(largest.kept_share, largest.removed[0].share);
   EXPECT_EQ(largest.describe().find("the kept phase carries"), std::string::npos) << largest.describe();
+  EXPECT_FALSE(largest.edit().keptLessThanRemoved());
   // Asked for a phase the fit does not find: the fit's largest is kept.
   EXPECT_EQ(unmixCandidate(m.axis, m.candidate.data(), m.references, {}, 3).kept, 0);
 }
