@@ -2,7 +2,8 @@
 # The README's first command: install, build, and open Phasewise's desktop window on its
 # built-in example (a synthetic Fe-Co-Ni composition spread that Phasewise generates itself),
 # taken through the whole pipeline: decomposition into phases, a classifier trained on the
-# example's reference phases, identification and imitation refinement of every phase.
+# example's reference phases, identification and imitation refinement of every phase, and
+# library unmixing (the other reference phases and the background taken away).
 # Without a display (a server, CI) it renders the same window to build/example/phasewise.png
 # instead, and runs the same pipeline on the command line too, leaving its files there.
 set -euo pipefail
@@ -25,5 +26,9 @@ echo "No display: rendering the window to build/example/phasewise.png and runnin
   --fwhm-like build/example/fe-co-ni.h5 -o build/example/fe-co-ni_classifier.pt
 "$cli" refine build/example/fe-co-ni_classifier.pt build/example/fe-co-ni_project.h5 --loss best-target \
   -o build/example/fe-co-ni_refined.csv
+# Library unmixing: the other reference phases and the background fitted in each phase, taken away.
+"$cli" refine build/example/fe-co-ni_classifier.pt build/example/fe-co-ni_project.h5 --quiet \
+  --unmix-with build/example/fe-co-ni_phases.h5 -o build/example/fe-co-ni_unmixed.csv
 echo "In build/example/: the window (phasewise.png), the library, its decomposition (project .h5), the"
-echo "classifier, and the refined phase patterns with their identities (fe-co-ni_refined.csv)."
+echo "classifier, the refined phase patterns with their identities (fe-co-ni_refined.csv) and the"
+echo "phases unmixed with the reference phases (fe-co-ni_unmixed.csv)."
