@@ -18,15 +18,20 @@ const EditedPhase* largestRemoved(const std::vector<EditedPhase>& phases) {
     if (p.role == EditedPhase::Role::Removed && (!largest || p.share > largest->share)) largest = &p;
   return largest;
 }
+// The phase kept with its near-twins: one phase drawn by several cards.
 double keptShare(const std::vector<EditedPhase>& phases) {
+  double share = 0;
   for (const EditedPhase& p : phases)
-    if (p.role == EditedPhase::Role::Kept) return p.share;
-  return 0;
+    if (p.role != EditedPhase::Role::Removed) share += p.share;
+  return share;
 }
 }  // namespace
 
 bool PhysicalEdit::keptLessThanRemoved() const {
   // Older project files hold no kept share (0): nothing to compare.
+  if (std::none_of(phases.begin(), phases.end(),
+                   [](const EditedPhase& p) { return p.role == EditedPhase::Role::Kept; }))
+    return false;
   const double kept = keptShare(phases);
   const EditedPhase* largest = largestRemoved(phases);
   return kept > 0 && largest && largest->share > kept;
@@ -50,8 +55,9 @@ std::string PhysicalEdit::describe() const {
         (twin_count ? (twin_count == 1 ? " (with its near-twin " : " (with its near-twins ") + twins + ")" : ""));
   if (keptLessThanRemoved()) {
     const EditedPhase& largest = *largestRemoved(phases);
-    add("the kept phase carries " + percent(keptShare(phases)) + " of the intensity, less than " + largest.name + " (" +
-        percent(largest.share) + ")");
+    add(std::string(twin_count ? "the kept phase and its near-twins carry " : "the kept phase carries ") +
+        percent(keptShare(phases)) + " of the intensity, less than " + largest.name + " (" + percent(largest.share) +
+        ")");
   }
   if (!removed_phases.empty()) add("removed phases " + removed_phases);
   // A peak kept at less than half its height reads as removed, otherwise as weakened.

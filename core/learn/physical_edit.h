@@ -71,8 +71,9 @@ struct PhysicalEdit {
   // unmixing: "kept Li5AlO4 (with its near-twin Li5FeO4); removed phases LiFeO2 (18 % of the
   // intensity), Fe2O3 (6.0 %); background 40 %".
   [[nodiscard]] std::string describe() const;
-  // Library unmixing kept a phase that carries less of the candidate than a phase it removed
-  // (the classifier's first guess against the fit's largest): the candidate may be the other.
+  // Library unmixing kept a phase that carries less of the candidate, with its near-twins, than
+  // a phase it removed (the classifier's first guess against the fit's largest): the candidate
+  // may be the other.
   [[nodiscard]] bool keptLessThanRemoved() const;
 };
 

@@ -159,6 +159,20 @@ TEST(UnmixingTest, KeepsTheKeptPhasesNearTwin) {
 
 // A damaged candidate (a NaN from a failed export) is no crash and no silent garbage: the point
 // counts as no intensity, the rest is unmixed as before and the result is finite.
+TEST(UnmixingTest, TheKeptPhaseCountsWithItsNearTwinsAgainstWhatWasRemoved) {
+  PhysicalEdit e;
+  e.applied = true;
+  e.phases = {{"A", 0.2, EditedPhase::Role::Kept},
+              {"A'", 0.3, EditedPhase::Role::Twin},
+              {"B", 0.4, EditedPhase::Role::Removed}};
+  EXPECT_FALSE(e.keptLessThanRemoved()) << "A and A' carry 50 %, more than B's 40 %";
+  e.phases[2].share = 0.6;
+  EXPECT_TRUE(e.keptLessThanRemoved());
+  EXPECT_NE(e.describe().find("the kept phase and its near-twins carry 50 % of the intensity, less than B (60 %)"),
+            std::string::npos)
+      << e.describe();
+}
+
 TEST(UnmixingTest, ANaNPointIsNoIntensity) {
   Mixture m = mixture();
   m.candidate[100] = std::nanf("");
