@@ -29,9 +29,6 @@ double keptShare(const std::vector<EditedPhase>& phases) {
 
 bool PhysicalEdit::keptLessThanRemoved() const {
   // Older project files hold no kept share (0): nothing to compare.
-  if (std::none_of(phases.begin(), phases.end(),
-                   [](const EditedPhase& p) { return p.role == EditedPhase::Role::Kept; }))
-    return false;
   const double kept = keptShare(phases);
   const EditedPhase* largest = largestRemoved(phases);
   return kept > 0 && largest && largest->share > kept;

@@ -181,11 +181,10 @@ std::vector<RefinedPattern> unmixCandidates(const RefinableClassifier& classifie
     RefinedPattern& r = out[i];
     r.pattern = u.pattern;
     all_unmixed.insert(all_unmixed.end(), u.pattern.begin(), u.pattern.end());
-    PhysicalEdit& e = r.edit;
-    e = u.edit();
+    r.edit = u.edit();
     if (u.kept >= 0) {
       const auto it = std::find(classes.begin(), classes.end(), u.kept_name);
-      e.target = it == classes.end() ? -1 : static_cast<int>(it - classes.begin());
+      r.edit.target = it == classes.end() ? -1 : static_cast<int>(it - classes.begin());
     }
     double change = 0, base = 0;
     for (std::size_t j = 0; j < m; ++j) change += std::abs(double(x[j]) - u.pattern[j]), base += std::abs(double(x[j]));
