@@ -406,6 +406,17 @@ TEST(CandidatesTest, IdentifyRefineExportAndKeepInAProject) {
   short_record.refined.pop_back();
   short_record.done.pop_back();
   EXPECT_THROW(plugins::writeProject({example.library, std::nullopt, d, short_record}, dir / "bad.h5"), Error);
+  // A phase share that is not a number (a damaged or hand-edited file) is refused on reading,
+  // by name, not read as garbage into the edit and its warning.
+  RefinementRecord not_a_number = record;
+  not_a_number.refined[1].edit.phases[0].share = std::nan("");
+  plugins::writeProject({example.library, std::nullopt, d, not_a_number}, dir / "nan-share.h5");
+  try {
+    (void)plugins::readProject(dir / "nan-share.h5");
+    ADD_FAILURE() << "a NaN phase share was read";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("edit_phases"), std::string::npos) << e.what();
+  }
 }
 
 TEST(CandidatesTest, ExampleReferencePhasesHoldTheTruePhasesAndDecoys) {
